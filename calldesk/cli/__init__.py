@@ -1,0 +1,57 @@
+"""The `calldesk` command: global options, sub-commands, and one-line errors instead of tracebacks.
+
+Each sub-command lives in its own module with a ``register(subparsers, common)`` function; heavy imports happen
+inside the command, so `calldesk --help` and the console start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from calldesk.cli import console, export, operator, ring
+
+COMMANDS = (console, ring, export, operator)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS lets the options stand before or after the sub-command without one erasing the other.
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="config file (default: $CALLDESK_CONFIG or ./config.yaml)")
+    common.add_argument("--db", metavar="PATH-or-URL", default=argparse.SUPPRESS,
+                        help="database: a SQLite file path or postgresql://... (default: from the config)")
+    common.add_argument("--operator", metavar="LOGIN", default=argparse.SUPPRESS,
+                        help="who works this console (default: $CALLDESK_OPERATOR, the config, the OS user)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="calldesk", parents=[common],
+        description="A keyboard-first console for a company's phone desk. With no command, opens the desk.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(subparsers, common)
+    parser.set_defaults(run=console.run_console)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from calldesk.cli.context import CommandError, fail
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except CommandError as exc:
+        return fail(str(exc), exc.status)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The console itself: `calldesk` on the configured database, `calldesk demo` on a fresh demo database."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from calldesk.cli.context import database_url, desk_errors, open_desk, operator_login
+
+DEMO_OPERATOR = "asha"
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    demo = subparsers.add_parser(
+        "demo", parents=[common], help="the console on a fresh demo database with simulated calls",
+        description="Open the desk on a throwaway demo database (clients, history) with calls ringing in.",
+    )
+    demo.add_argument("--seed", type=int, default=7, help="seed for the demo data and the simulator")
+    demo.set_defaults(run=run_demo)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    from calldesk.desk.operators import sign_in
+
+    desk = open_desk(args)
+    with desk_errors():
+        operator = sign_in(desk, operator_login(args, desk.config))
+    source = _source(desk)
+    return _run_app(desk, operator, source, database_url(args, desk.config))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from calldesk.desk.demo_data import seed_demo
+    from calldesk.telephony.simulator import Simulator
+
+    from calldesk.desk.operators import sign_in
+
+    folder = Path(tempfile.mkdtemp(prefix="calldesk-demo-"))
+    url = f"sqlite:///{folder / 'demo.db'}"
+    desk = open_desk(args, url)
+    with desk_errors():
+        seed_demo(desk, seed=args.seed)
+        operator = sign_in(desk, getattr(args, "operator", None) or DEMO_OPERATOR)
+    return _run_app(desk, operator, Simulator(desk, seed=args.seed), url)
+
+
+def _source(desk):
+    if desk.config.call_source == "simulator":
+        from calldesk.telephony.simulator import Simulator
+
+        return Simulator(desk)
+    return None
+
+
+def _run_app(desk, operator, source, url: str) -> int:
+    from calldesk.tui.app import CalldeskApp
+
+    app = CalldeskApp(desk, operator, source=source, database_url=url)
+    app.run()
+    return app.return_code or 0

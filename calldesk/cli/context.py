@@ -1,0 +1,69 @@
+"""What every sub-command needs: the config, the database and the operator, with errors turned into one line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from calldesk.config import Config, ConfigError, load_config, resolve_database
+
+OPERATOR_ENV = "CALLDESK_OPERATOR"
+
+
+class CommandError(Exception):
+    """A user's mistake or an outside failure, worded for the terminal, with the exit status to use."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def fail(message: str, status: int = 1) -> int:
+    print(f"calldesk: {message}", file=sys.stderr)
+    return status
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    try:
+        return load_config(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise CommandError(str(exc), status=2) from None
+
+
+def database_url(args: argparse.Namespace, config: Config) -> str:
+    from pathlib import Path
+
+    db = getattr(args, "db", None)
+    return resolve_database(db, Path.cwd()) if db else config.database_url()
+
+
+def operator_login(args: argparse.Namespace, config: Config) -> str:
+    return (getattr(args, "operator", None) or os.environ.get(OPERATOR_ENV) or config.default_operator
+            or getpass.getuser())
+
+
+@contextmanager
+def desk_errors() -> Iterator[None]:
+    """Turn the desk's refusals and store failures into one-line messages."""
+    from calldesk.desk.errors import DeskError
+    from calldesk.store.errors import StoreError
+
+    try:
+        yield
+    except (DeskError, StoreError) as exc:
+        raise CommandError(str(exc)) from None
+
+
+def open_desk(args: argparse.Namespace, url: str | None = None):
+    """Load the config, open (and upgrade) the database and return the Desk."""
+    from calldesk.desk.context import Desk
+    from calldesk.store.database import open_database
+
+    config = config_from(args)
+    with desk_errors():
+        open_database(url or database_url(args, config))
+    return Desk(config)

@@ -1,0 +1,129 @@
+"""A call once answered: the live call of an operator, transfer, end, wrap-up and the script steps done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from calldesk.desk import audit, operators
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.notes import add_note
+from calldesk.phones import format_phone
+from calldesk.store.models import Call, Operator, database
+
+
+@dataclass(frozen=True)
+class LiveCall:
+    id: int
+    number: str
+    client_id: int | None
+    caller_name: str
+    queue: str
+    status: str  # answered while talking; completed or transferred while in wrap-up
+    arrived_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    rings: int | None
+    script_steps: frozenset[str]
+
+    @property
+    def in_wrap_up(self) -> bool:
+        return self.status != "answered"
+
+
+def _view(desk: Desk, call: Call) -> LiveCall:
+    return LiveCall(
+        id=call.id, number=format_phone(call.number_e164 or call.number_raw, desk.region),
+        client_id=call.client_id, caller_name=call.caller_name, queue=call.queue, status=call.status,
+        arrived_at=call.arrived_at, answered_at=call.answered_at, ended_at=call.ended_at, rings=call.rings,
+        script_steps=frozenset(s for s in call.script_steps.split(",") if s),
+    )
+
+
+def get_call(desk: Desk, call_id: int) -> LiveCall:
+    call = Call.get_or_none(Call.id == call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} does not exist")
+    return _view(desk, call)
+
+
+def live_call_of(desk: Desk, operator_id: int) -> LiveCall | None:
+    """The call an operator is on or wrapping up: what a restarted console puts back on screen."""
+    call = (
+        Call.select()
+        .where((Call.operator == operator_id) & Call.wrapped_at.is_null()
+               & Call.status.in_(("answered", "completed", "transferred")))
+        .order_by(Call.answered_at.desc())
+        .first()
+    )
+    return _view(desk, call) if call else None
+
+
+def _own_call(call_id: int, operator_id: int) -> Call:
+    call = Call.get_or_none(Call.id == call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} does not exist")
+    if call.operator_id != operator_id:
+        raise NotAllowed(f"call {call_id} is not yours")
+    return call
+
+
+def attach_client(desk: Desk, call_id: int, client_id: int) -> None:
+    """Link a call to the client just created or found for it."""
+    Call.update(client=client_id).where(Call.id == call_id).execute()
+
+
+def record_script_steps(call_id: int, steps: frozenset[str] | set[str]) -> None:
+    Call.update(script_steps=",".join(sorted(steps))).where(Call.id == call_id).execute()
+
+
+def end_call(desk: Desk, call_id: int, operator_id: int) -> None:
+    """Hang up; the operator goes to wrap-up."""
+    with database.atomic():
+        call = _own_call(call_id, operator_id)
+        if call.status != "answered":
+            return  # already ended: ending twice changes nothing
+        Call.update(status="completed", ended_at=desk.clock.now()).where(Call.id == call_id).execute()
+    operators.set_state(desk, operator_id, "wrap_up")
+
+
+def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note: str = "") -> int:
+    """Hand the caller to a department or an operator; a new ringing call waits for them. Returns its id."""
+    department = desk.config.department(target)
+    target_operator = None if department else Operator.get_or_none(Operator.login == target)
+    if department is None and target_operator is None:
+        raise DeskError(f"no department or operator called {target!r}")
+    actor = Operator.get_by_id(operator_id)
+    with database.atomic():
+        call = _own_call(call_id, operator_id)
+        if call.status != "answered":
+            raise DeskError(f"call {call_id} is not live any more")
+        now = desk.clock.now()
+        queue = department.queues[0] if department else call.queue
+        Call.update(status="transferred", ended_at=now, transferred_to=target).where(Call.id == call_id).execute()
+        onward = Call.create(
+            number_raw=call.number_raw, number_e164=call.number_e164, caller_name=call.caller_name,
+            client=call.client_id, queue=queue, status="ringing", arrived_at=now,
+            offered_to=target_operator.login if target_operator else "",
+        )
+        body = f"Transferred to {department.name if department else target_operator.name}"
+        add_note(desk, operator_id, call.client_id, call_id, f"{body}: {note}" if note.strip() else body)
+        audit.record(desk, actor.login, "call", call_id, "transfer", after={"to": target, "new_call": onward.id})
+    operators.set_state(desk, operator_id, "wrap_up")
+    return onward.id
+
+
+def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: str = "") -> None:
+    """Close the call's paperwork: a disposition from the config and the call's notes; the operator is free."""
+    if disposition not in desk.config.dispositions:
+        raise DeskError(f"disposition {disposition!r} is not in the config")
+    with database.atomic():
+        call = _own_call(call_id, operator_id)
+        now = desk.clock.now()
+        changes = {"disposition": disposition, "wrapped_at": now}
+        if call.status == "answered":
+            changes.update(status="completed", ended_at=now)
+        Call.update(**changes).where(Call.id == call_id).execute()
+        add_note(desk, operator_id, call.client_id, call_id, note)
+    operators.set_state(desk, operator_id, "available")

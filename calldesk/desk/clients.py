@@ -1,0 +1,177 @@
+"""Clients and their phones: creating them, matching a caller ID, and finding them by name, company or digits."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from calldesk.desk import audit
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError, NotFound
+from calldesk.phones import ParsedPhone, digits_of, format_phone, parse_phone, reversed_digits
+from calldesk.store.models import Client, Phone, database
+from calldesk.store.search import search_client_ids
+
+STAGES = ("first_contact", "negotiation", "contract", "execution")
+STAGE_NAMES = {
+    "first_contact": "First contact",
+    "negotiation": "Negotiation",
+    "contract": "Contract",
+    "execution": "Execution",
+}
+MIN_TAIL_DIGITS = 6  # a caller ID shorter than this matches no stored number by its tail
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class ClientHit:
+    id: int
+    name: str
+    company: str
+    phone: str  # the first phone, formatted for display
+
+
+@dataclass(frozen=True)
+class NewPhone:
+    raw: str
+    label: str = ""
+
+
+def search_text_for(name: str, company: str, address_as: str, phones: list[ParsedPhone]) -> str:
+    """What find_clients scans: folded words and every phone's digits, national form included."""
+    parts = [name, company, address_as]
+    for phone in phones:
+        digits = phone.digits
+        parts.append(digits)
+        national = digits_of(phone.raw).lstrip("0")
+        if national and national not in digits:
+            parts.append(national)
+    return fold(" ".join(p for p in parts if p))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for matching; Devanagari and other scripts pass through."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _parse_all(desk: Desk, phones: list[NewPhone]) -> list[tuple[NewPhone, ParsedPhone]]:
+    return [(p, parse_phone(p.raw, desk.region)) for p in phones if p.raw.strip()]
+
+
+def create_client(desk: Desk, name: str, phones: list[NewPhone], *, company: str = "", address_as: str = "",
+                  manner: str = "", stage: str = "first_contact", actor: str = "system") -> int:
+    """Create a client with their phones; an unparsable phone is kept and marked unverified."""
+    name = name.strip()
+    if not name:
+        raise DeskError("a client needs a name")
+    if stage not in STAGES:
+        raise DeskError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+    parsed = _parse_all(desk, phones)
+    now = desk.clock.now()
+    with database.atomic():
+        client = Client.create(
+            name=name, company=company.strip(), address_as=address_as.strip(), manner=manner.strip(),
+            stage=stage, created_at=now, updated_at=now,
+            search_text=search_text_for(name, company, address_as, [p for _, p in parsed]),
+        )
+        for new, phone in parsed:
+            _insert_phone(client.id, new, phone)
+        audit.record(desk, actor, "client", client.id, "create", after={"name": name, "company": company})
+    return client.id
+
+
+def _insert_phone(client_id: int, new: NewPhone, phone: ParsedPhone) -> None:
+    Phone.create(
+        client=client_id, raw=phone.raw, e164=phone.e164, extension=phone.extension, label=new.label,
+        valid=phone.valid, reversed_digits=reversed_digits(phone.e164 or phone.raw),
+    )
+
+
+def update_client(desk: Desk, client_id: int, actor: str, **changes: str) -> None:
+    """Change name, company, address_as, manner, stage, tags or time_zone; audited field by field."""
+    allowed = {"name", "company", "address_as", "manner", "stage", "tags", "time_zone"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DeskError(f"cannot change {', '.join(sorted(unknown))} of a client")
+    if "stage" in changes and changes["stage"] not in STAGES:
+        raise DeskError(f"stage {changes['stage']!r} is not one of {', '.join(STAGES)}")
+    with database.atomic():
+        client = Client.get_or_none(Client.id == client_id)
+        if client is None:
+            raise NotFound(f"client {client_id} does not exist")
+        before = {k: getattr(client, k) for k in changes}
+        for key, value in changes.items():
+            setattr(client, key, value.strip())
+        client.updated_at = desk.clock.now()
+        client.save()
+        _refresh_search_text(client)
+        audit.record(desk, actor, "client", client_id, "update", before=before, after=changes)
+
+
+def add_phone(desk: Desk, client_id: int, raw: str, label: str = "", actor: str = "system") -> ParsedPhone:
+    phone = parse_phone(raw, desk.region)
+    with database.atomic():
+        client = Client.get_or_none(Client.id == client_id)
+        if client is None:
+            raise NotFound(f"client {client_id} does not exist")
+        _insert_phone(client_id, NewPhone(raw, label), phone)
+        _refresh_search_text(client)
+        audit.record(desk, actor, "phone", client_id, "add", after={"raw": raw, "e164": phone.e164})
+    return phone
+
+
+def _refresh_search_text(client: Client) -> None:
+    phones = [ParsedPhone(p.raw, p.e164, p.extension, p.valid) for p in client.phones]
+    text = search_text_for(client.name, client.company, client.address_as, phones)
+    if text != client.search_text:
+        Client.update(search_text=text).where(Client.id == client.id).execute()
+
+
+def match_caller(desk: Desk, number: str) -> int | None:
+    """The client a caller ID belongs to: by E.164, else by the number's tail (a PBX that drops the area code)."""
+    phone = parse_phone(number, desk.region)
+    if phone.e164:
+        row = Phone.select(Phone.client).where(Phone.e164 == phone.e164).order_by(Phone.id).first()
+        if row is not None:
+            return row.client_id
+    tail = reversed_digits(number).rstrip("0")  # a trunk zero is not part of the tail
+    if len(tail) < MIN_TAIL_DIGITS:
+        return None
+    rows = list(
+        Phone.select(Phone.client)
+        .where((Phone.reversed_digits >= tail) & (Phone.reversed_digits < tail + "\uffff"))
+        .order_by(Phone.id)
+        .limit(2)
+    )
+    distinct = {r.client_id for r in rows}
+    return rows[0].client_id if len(distinct) == 1 else None  # two clients share the tail: not a match
+
+
+def find_clients(desk: Desk, query: str, limit: int = SEARCH_LIMIT) -> list[ClientHit]:
+    """Clients whose name, company or any run of phone digits contains every word of the query."""
+    words = _query_words(query)
+    if not words:
+        return []
+    ids = search_client_ids(words, limit)
+    if not ids:
+        return []
+    clients = {c.id: c for c in Client.select().where(Client.id.in_(ids))}
+    first_phone: dict[int, str] = {}
+    for phone in Phone.select(Phone.client, Phone.e164, Phone.raw).where(Phone.client.in_(ids)).order_by(Phone.id):
+        first_phone.setdefault(phone.client_id, phone.e164 or phone.raw)
+    head = words[0]
+    ordered = sorted(clients.values(), key=lambda c: (not fold(c.name).startswith(head), fold(c.name), c.id))
+    return [
+        ClientHit(c.id, c.name, c.company, format_phone(first_phone[c.id], desk.region) if c.id in first_phone else "")
+        for c in ordered
+    ]
+
+
+def _query_words(query: str) -> list[str]:
+    query = fold(query)
+    if re.fullmatch(r"[\d\s()+.\-/]+", query):  # a number typed any way: search its digits
+        digits = digits_of(query)
+        return [digits.lstrip("0") or digits] if digits else []
+    return [w for w in query.split(" ") if w]

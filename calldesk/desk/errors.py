@@ -1,0 +1,24 @@
+"""Refusals of the desk's rules, each worded for the person at the console."""
+
+
+class DeskError(Exception):
+    """A rule said no; ``str(error)`` is the one-line message to show."""
+
+
+class CallTaken(DeskError):
+    def __init__(self, call_id: int, by: str) -> None:
+        super().__init__(f"call {call_id} was taken by {by}")
+        self.call_id = call_id
+        self.by = by
+
+
+class NotFound(DeskError):
+    pass
+
+
+class NotAllowed(DeskError):
+    pass
+
+
+class UnknownOperator(DeskError):
+    pass

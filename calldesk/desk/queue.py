@@ -1,0 +1,118 @@
+"""The incoming-call queue: ringing in, waiting (in rings, the handbook's unit), and the atomic claim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN
+
+from calldesk.desk import operators
+from calldesk.desk.clients import match_caller
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import CallTaken, DeskError, NotFound
+from calldesk.phones import format_phone, parse_phone
+from calldesk.store.models import Call, Client, Operator, database
+
+
+@dataclass(frozen=True)
+class WaitingCall:
+    id: int
+    queue: str
+    number: str  # formatted for the operator's region
+    client_id: int | None
+    client_name: str  # "" for an unknown caller
+    caller_name: str  # the name the PBX or hook gave, if any
+    arrived_at: datetime
+    offered_to: str
+
+
+def rings_heard(wait_seconds: float, ring_cycle_seconds: float) -> int:
+    """Rings a caller has heard after waiting this long: the first ring starts at once."""
+    return int(max(wait_seconds, 0) // ring_cycle_seconds) + 1
+
+
+def is_late(wait_seconds: float, desk: Desk) -> bool:
+    """Past the handbook's "answer before the third ring" threshold."""
+    return wait_seconds > desk.config.answer_threshold_seconds
+
+
+def ring_call(desk: Desk, number: str, queue: str | None = None, caller_name: str = "",
+              external_id: str | None = None) -> int:
+    """Put an incoming call in the shared queue; returns its id. The number is kept even if it does not parse."""
+    queue = queue or desk.config.queues[0]
+    if queue not in desk.config.queues:
+        raise DeskError(f"queue {queue!r} is not in the config (known: {', '.join(desk.config.queues)})")
+    phone = parse_phone(number, desk.region)
+    with database.atomic():
+        call = Call.create(
+            number_raw=phone.raw, number_e164=phone.e164, caller_name=caller_name.strip()[:200],
+            client=match_caller(desk, number), queue=queue, status="ringing",
+            arrived_at=desk.clock.now(), external_id=external_id,
+        )
+    return call.id
+
+
+def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
+    """Every ringing call, longest waiting first."""
+    rows = (
+        Call.select(Call.id, Call.queue, Call.number_raw, Call.number_e164, Call.client, Call.caller_name,
+                    Call.arrived_at, Call.offered_to, Client.name)
+        .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
+        .where(Call.status == "ringing")
+        .order_by(Call.arrived_at, Call.id)
+        .limit(limit)
+        .objects()
+    )
+    return [
+        WaitingCall(
+            id=row.id, queue=row.queue, number=format_phone(row.number_e164 or row.number_raw, desk.region),
+            client_id=row.client_id, client_name=row.name or "", caller_name=row.caller_name,
+            arrived_at=row.arrived_at, offered_to=row.offered_to,
+        )
+        for row in rows
+    ]
+
+
+def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
+    """Answer a ringing call. One UPDATE decides, so of two consoles only one wins; the other gets CallTaken."""
+    now = desk.clock.now()
+    call = Call.get_or_none(Call.id == call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} does not exist")
+    rings = rings_heard((now - call.arrived_at).total_seconds(), desk.config.ring_cycle_seconds)
+    with database.atomic():
+        won = (
+            Call.update(status="answered", operator=operator_id, answered_at=now, rings=rings)
+            .where((Call.id == call_id) & (Call.status == "ringing"))
+            .execute()
+        )
+    if not won:
+        call = Call.get_by_id(call_id)
+        if call.status == "abandoned":
+            raise DeskError(f"call {call_id}: the caller hung up before the answer")
+        taker = Operator.get_or_none(Operator.id == call.operator_id)
+        raise CallTaken(call_id, taker.name if taker else "another console")
+    operators.set_state(desk, operator_id, "on_call")
+    return call_id
+
+
+def answer_next(desk: Desk, operator_id: int) -> int | None:
+    """Claim the longest-waiting call, skipping any another console takes first; None when nobody waits."""
+    for waiting in waiting_calls(desk, limit=20):
+        try:
+            return claim_call(desk, waiting.id, operator_id)
+        except (CallTaken, DeskError):
+            continue
+    return None
+
+
+def abandon_call(desk: Desk, call_id: int) -> None:
+    """The caller hung up before anyone answered."""
+    updated = (
+        Call.update(status="abandoned", ended_at=desk.clock.now())
+        .where((Call.id == call_id) & (Call.status == "ringing"))
+        .execute()
+    )
+    if not updated and Call.get_or_none(Call.id == call_id) is None:
+        raise NotFound(f"call {call_id} does not exist")

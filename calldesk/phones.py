@@ -1,0 +1,90 @@
+"""Phone numbers: parsing, the one display format, digit keys for matching, and the caller's time zones.
+
+A parse that succeeds is not a valid number: ``ParsedPhone.valid`` says which. Nothing here raises on bad input;
+an unparsable number is kept as typed and marked unverified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+MAX_RAW_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class ParsedPhone:
+    raw: str
+    e164: str | None  # None when the number could not be parsed at all
+    extension: str
+    valid: bool
+
+    @property
+    def digits(self) -> str:
+        return digits_of(self.e164 or self.raw)
+
+
+def digits_of(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def reversed_digits(text: str) -> str:
+    """Digits last-first: a prefix search on this matches a number's tail (a caller ID sent without area code)."""
+    return digits_of(text)[::-1]
+
+
+def parse_phone(raw: str, region: str) -> ParsedPhone:
+    """Parse what a person or a PBX typed; never raises."""
+    raw = (raw or "").strip()[:MAX_RAW_LENGTH]
+    try:
+        number = phonenumbers.parse(raw, region)
+    except NumberParseException:
+        return ParsedPhone(raw=raw, e164=None, extension="", valid=False)
+    extension = number.extension or ""
+    number.extension = None
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    if len(digits_of(e164)) < 3:
+        return ParsedPhone(raw=raw, e164=None, extension=extension, valid=False)
+    return ParsedPhone(raw=raw, e164=e164, extension=extension, valid=phonenumbers.is_valid_number(number))
+
+
+@lru_cache(maxsize=4096)
+def format_phone(e164_or_raw: str, region: str) -> str:
+    """The display form: national inside the operator's region, international outside it, raw if unparsable."""
+    try:
+        number = phonenumbers.parse(e164_or_raw, region)
+    except NumberParseException:
+        return e164_or_raw
+    if not phonenumbers.is_possible_number(number):
+        return e164_or_raw
+    same_region = phonenumbers.region_code_for_number(number) == region
+    return phonenumbers.format_number(
+        number, PhoneNumberFormat.NATIONAL if same_region else PhoneNumberFormat.INTERNATIONAL
+    )
+
+
+@lru_cache(maxsize=4096)
+def time_zones_for(e164: str) -> tuple[str, ...]:
+    """The IANA zones a number may be in (several for large countries); empty when unknown."""
+    from phonenumbers import timezone  # lazy: its tables load on first use
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return ()
+    zones = timezone.time_zones_for_number(number)
+    return tuple(z for z in zones if z != "Etc/Unknown")
+
+
+def local_time(zone: str, now: datetime) -> datetime | None:
+    """``now`` seen in ``zone``; None for a zone this machine does not know."""
+    try:
+        return now.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

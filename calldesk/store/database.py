@@ -1,0 +1,84 @@
+"""Opening the database from one URL: a SQLite file for one machine, PostgreSQL for a team."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+
+from calldesk.store.errors import StoreError
+from calldesk.store.migrations import migrate
+from calldesk.store.models import database
+
+PASSWORD_ENV = "CALLDESK_DATABASE_PASSWORD"
+PASSWORD_FILE_ENV = "CALLDESK_DATABASE_PASSWORD_FILE"
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "busy_timeout": 10_000,  # ms: consoles and the ring hook write to one file
+    "foreign_keys": 1,
+    "synchronous": "normal",  # safe with WAL; a power cut may lose the last commit, never corrupt
+    "cache_size": -32_000,
+}
+
+
+def describe(url: str) -> str:
+    """The URL without its password, fit for messages and logs."""
+    parsed = urlparse(url)
+    if parsed.password:
+        return url.replace(f":{parsed.password}@", ":***@")
+    return url
+
+
+def _password() -> str | None:
+    if path := os.environ.get(PASSWORD_FILE_ENV):
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise StoreError(f"{PASSWORD_FILE_ENV}={path}: cannot read the password file ({exc.strerror})") from None
+    return os.environ.get(PASSWORD_ENV)
+
+
+def make_database(url: str) -> Database:
+    """A Peewee database for the URL, not yet connected."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if path.startswith("/") and parsed.netloc == "" and url.startswith("sqlite:///"):
+            path = url[len("sqlite:///"):]
+        if path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+    if parsed.scheme in ("postgres", "postgresql"):
+        return PostgresqlDatabase(
+            unquote(parsed.path.lstrip("/")) or "postgres",
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else _password(),
+            host=parsed.hostname or None,
+            port=parsed.port,
+            autorollback=True,
+            connect_timeout=5,
+        )
+    raise StoreError(f"database {url!r}: unsupported kind (use a file path, sqlite:///PATH or postgresql://...)")
+
+
+def open_database(url: str, *, upgrade: bool = True) -> Database:
+    """Connect, bind the models to the database and bring the schema up to date."""
+    db = make_database(url)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if upgrade:
+            migrate(db)
+    except OperationalError as exc:
+        raise StoreError(f"database {describe(url)}: {str(exc).strip().splitlines()[0]}") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):
+            raise StoreError(f"database {describe(url)}: {str(exc).strip().splitlines()[0]}") from None
+        raise
+    return db
+
+
+def is_sqlite(db: Database) -> bool:
+    return isinstance(db, SqliteDatabase)

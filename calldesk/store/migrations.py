@@ -1,0 +1,89 @@
+"""The schema's versions and the steps between them. Version 1 is the first release.
+
+A new release appends a step; ``migrate`` applies the missing ones in order, once, even when several consoles
+start together (an advisory lock on PostgreSQL, an immediate transaction on SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from peewee import Database, SqliteDatabase
+
+from calldesk.store.errors import StoreError
+from calldesk.store.models import ALL_MODELS, SchemaVersion
+
+MIGRATION_LOCK_ID = 0x6361_6C6C  # "call": the advisory lock that serialises PostgreSQL migrations
+
+
+def _create_tables(db: Database) -> None:
+    db.create_tables(ALL_MODELS, safe=True)
+
+
+def _create_search_index(db: Database) -> None:
+    """Substring search over name, company and phone digits: FTS5 trigrams on SQLite, pg_trgm on PostgreSQL."""
+    if isinstance(db, SqliteDatabase):
+        db.execute_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS client_search USING fts5("
+            "search_text, content='client', content_rowid='id', tokenize='trigram')"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER IF NOT EXISTS client_search_ai AFTER INSERT ON client BEGIN "
+            "INSERT INTO client_search(rowid, search_text) VALUES (new.id, new.search_text); END"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER IF NOT EXISTS client_search_ad AFTER DELETE ON client BEGIN "
+            "INSERT INTO client_search(client_search, rowid, search_text) "
+            "VALUES ('delete', old.id, old.search_text); END"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER IF NOT EXISTS client_search_au AFTER UPDATE OF search_text ON client BEGIN "
+            "INSERT INTO client_search(client_search, rowid, search_text) "
+            "VALUES ('delete', old.id, old.search_text); "
+            "INSERT INTO client_search(rowid, search_text) VALUES (new.id, new.search_text); END"
+        )
+    else:
+        db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        db.execute_sql(
+            "CREATE INDEX IF NOT EXISTS client_search_trgm ON client USING gin (search_text gin_trgm_ops)"
+        )
+
+
+def _v1(db: Database) -> None:
+    _create_tables(db)
+    _create_search_index(db)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1),)
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(db: Database) -> int:
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    row = SchemaVersion.select(SchemaVersion.version).order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else 0
+
+
+def migrate(db: Database) -> int:
+    """Apply every missing step; returns the version the schema is at."""
+    if isinstance(db, SqliteDatabase):
+        ctx = db.atomic("IMMEDIATE")
+    else:
+        ctx = db.atomic()
+    with ctx:
+        if not isinstance(db, SqliteDatabase):
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_ID,))
+        version = current_version(db)
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"the database is at schema version {version}, newer than this calldesk ({LATEST_VERSION}): "
+                "upgrade calldesk"
+            )
+        for step_version, step in MIGRATIONS:
+            if step_version > version:
+                step(db)
+                SchemaVersion.create(version=step_version, applied_at=datetime.now(UTC))
+                version = step_version
+    return version
