@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
@@ -57,8 +57,8 @@ def make_database(url: str) -> Database:
             password=unquote(parsed.password) if parsed.password else _password(),
             host=parsed.hostname or None,
             port=parsed.port,
-            autorollback=True,
             connect_timeout=5,
+            **dict(parse_qsl(parsed.query)),  # libpq options such as sslmode or options=-csearch_path=...
         )
     raise StoreError(f"database {url!r}: unsupported kind (use a file path, sqlite:///PATH or postgresql://...)")
 

@@ -1,0 +1,79 @@
+"""Shared fixtures: a fresh database per test (SQLite always, PostgreSQL too when CALLDESK_TEST_PG_URL is set),
+a config read from the repository's config.yaml, and a clock the test moves."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from calldesk.config import Config, load_config
+from calldesk.desk.clock import ManualClock
+from calldesk.desk.context import Desk
+from calldesk.store.database import open_database
+from calldesk.store.models import database
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL_ENV = "CALLDESK_TEST_PG_URL"
+START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+def _backends() -> list:
+    params = [pytest.param("sqlite", id="sqlite")]
+    reason = f"PostgreSQL tests need {PG_URL_ENV} (e.g. postgresql://postgres@127.0.0.1/test)"
+    params.append(pytest.param("postgresql", id="postgresql",
+                               marks=pytest.mark.skipif(not os.environ.get(PG_URL_ENV), reason=reason)))
+    return params
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's own config, database or operator by accident."""
+    for name in ("CALLDESK_CONFIG", "CALLDESK_DATABASE_URL", "CALLDESK_OPERATOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture
+def config() -> Config:
+    return load_config(ROOT / "config.yaml")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture(params=_backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL: a SQLite file, or a PostgreSQL schema of its own dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'calldesk.db'}"
+        return
+    yield from _pg_schema_url(os.environ[PG_URL_ENV])
+
+
+def _pg_schema_url(base: str) -> Iterator[str]:
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options=-csearch_path%3D{schema},public"
+    if not database.is_closed():
+        database.close()
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def desk(db_url: str, config: Config, clock: ManualClock) -> Iterator[Desk]:
+    """The desk on a fresh database with the example config and a manual clock."""
+    db = open_database(db_url)
+    yield Desk(config, clock)
+    db.close()
