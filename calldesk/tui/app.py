@@ -1,0 +1,104 @@
+"""The calldesk console: the app, its database thread, the call source and the command palette."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from calldesk.desk.context import Desk
+from calldesk.desk.operators import OperatorView
+from calldesk.tui.db_thread import DatabaseThread
+from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
+from calldesk.tui.modals.confirm import ConfirmModal
+from calldesk.tui.screens.desk import DeskScreen
+from calldesk.tui.screens.help import HelpScreen
+
+EXIT_WHEN_READY_ENV = "CALLDESK_EXIT_WHEN_READY"  # for cold-start benchmarks: quit after the first full paint
+
+
+class CalldeskApp(App[int]):
+    CSS_PATH = "calldesk.tcss"
+    BINDINGS = APP_BINDINGS
+    TITLE = "calldesk"
+
+    def __init__(self, desk: Desk, operator: OperatorView, source: Any = None, database_url: str = "") -> None:
+        super().__init__()
+        self.desk = desk
+        self.operator = operator
+        self.source = source
+        self.database_url = database_url
+        self.db = DatabaseThread()
+        self.pop_timings: list[float] = []  # ms from "answer" to the dossier painted, for scripts/bench.py
+        self.link_text = ""
+        self._stop_source = threading.Event()
+        self._source_thread: threading.Thread | None = None
+        self._desk_painted = False
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.desk.config.keys)
+        self.push_screen(DeskScreen())
+        if self.source is not None:
+            self._source_thread = threading.Thread(target=self._run_source, name="calldesk-source", daemon=True)
+            self._source_thread.start()
+
+    def on_unmount(self) -> None:
+        self._stop_source.set()
+        if self._source_thread is not None:
+            self._source_thread.join(timeout=2)
+        self.db.close()
+
+    # --- the call source, in its own thread ---------------------------------------------------------
+
+    def _run_source(self) -> None:
+        try:
+            self.source.run(self._stop_source, self._report_link)
+        except Exception as exc:  # noqa: BLE001 - the desk keeps working without its source
+            self.call_from_thread(self.notify, f"Call source stopped: {exc}", severity="error", timeout=10)
+            self._report_link(f"{getattr(self.source, 'name', 'source')} down")
+
+    def _report_link(self, state: object) -> None:
+        text = state.describe() if hasattr(state, "describe") else str(state)
+        self.call_from_thread(setattr, self, "link_text", text)
+
+    # --- hooks for measurements ----------------------------------------------------------------------
+
+    def record_screen_pop(self, started: float) -> None:
+        self.pop_timings.append((time.perf_counter() - started) * 1000)
+
+    def desk_ready(self) -> None:
+        if not self._desk_painted:
+            self._desk_painted = True
+            if os.environ.get(EXIT_WHEN_READY_ENV):
+                self.call_after_refresh(self.exit, 0)
+
+    # --- keys, help and the command palette ----------------------------------------------------------
+
+    def action_help(self) -> None:
+        keymap = {binding_id: keys for binding_id, keys in self._keymap.items()}
+        self.push_screen(HelpScreen(keymap))
+
+    async def action_quit(self) -> None:
+        desk = self._desk_screen()
+        if desk is not None and desk.live is not None:
+            if not await self.push_screen_wait(ConfirmModal("A call is live. Quit anyway? (it stays yours)")):
+                return
+        self.exit(0)
+
+    def _desk_screen(self) -> DeskScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, DeskScreen)), None)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        desk = self._desk_screen()
+        if desk is not None:
+            for binding in DESK_BINDINGS:
+                yield SystemCommand(
+                    binding.description, KEY_HELP.get(binding.id or "", ""),
+                    lambda action=binding.action: desk.run_action(action),
+                )
+        yield from super().get_system_commands(screen)

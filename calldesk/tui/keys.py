@@ -1,0 +1,47 @@
+"""Every key of the console in one table. Each binding has an id that config.yaml's `keys:` can remap.
+
+Desk keys are priority bindings: they work while the cursor is in the notes, where letters always type.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+DESK_BINDINGS: list[Binding] = [
+    Binding("f1", "help", "Help", id="help", priority=True),
+    Binding("f2", "answer", "Answer", id="answer", priority=True),
+    Binding("f3", "new_client", "New client", id="new_client", priority=True, show=False),
+    Binding("f4", "transfer", "Transfer", id="transfer", priority=True),
+    Binding("f6", "end_call", "End call", id="end_call", priority=True),
+    Binding("ctrl+f", "find_client", "Find", id="find_client", priority=True),
+    Binding("ctrl+s", "save_note", "Save note", id="save_note", priority=True, show=False),
+    Binding("ctrl+n", "next_step", "Next step", id="next_step", priority=True, show=False),
+    Binding("ctrl+b", "previous_step", "Prev step", id="previous_step", priority=True, show=False),
+    Binding("alt+1", "focus_pane('queue')", "Queue", id="focus_queue", priority=True, show=False),
+    Binding("alt+2", "focus_pane('notes')", "Dossier", id="focus_dossier", priority=True, show=False),
+    Binding("alt+3", "focus_pane('script')", "Script", id="focus_script", priority=True, show=False),
+]
+
+APP_BINDINGS: list[Binding] = [
+    Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+]
+
+KEY_HELP: dict[str, str] = {
+    "help": "this help: every key, by screen",
+    "answer": "take the selected call, or the longest waiting one",
+    "new_client": "create a client for the unknown caller on the line (number filled in)",
+    "transfer": "transfer the live call to a department or operator, with a note",
+    "end_call": "end the call and open wrap-up (disposition, notes)",
+    "find_client": "find a client by name, company or any digits of a number",
+    "save_note": "keep the notes typed so far on the client's dossier",
+    "next_step": "tick the current script step and move to the next",
+    "previous_step": "go back one script step",
+    "focus_queue": "jump to the queue",
+    "focus_dossier": "jump to the notes under the dossier",
+    "focus_script": "jump to the script",
+    "quit": "quit (asks first while a call is live)",
+}
+
+
+def binding_ids() -> set[str]:
+    return {b.id for b in DESK_BINDINGS + APP_BINDINGS if b.id}

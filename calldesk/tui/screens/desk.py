@@ -1,0 +1,388 @@
+"""The desk: queue on the left, the caller's dossier and notes in the centre, the etiquette script on the right."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, TextArea
+
+from calldesk.desk import calls, clients, notes, operators, queue
+from calldesk.desk.call_view import CallView, open_call
+from calldesk.desk.calls import LiveCall
+from calldesk.desk.dossier import build_dossier
+from calldesk.desk.errors import CallTaken, DeskError
+from calldesk.store.changes import ChangeWatcher
+from calldesk.store.errors import StoreError
+from calldesk.tui.keys import DESK_BINDINGS
+from calldesk.tui.modals.find_client import FindClientModal
+from calldesk.tui.modals.new_client import NewClientForm, NewClientModal
+from calldesk.tui.modals.transfer import TransferChoice, TransferModal
+from calldesk.tui.modals.wrap_up import WrapUpModal
+from calldesk.tui.widgets.dossier_view import DossierView
+from calldesk.tui.widgets.queue_table import QueueTable
+from calldesk.tui.widgets.script_pane import ScriptPane
+from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
+
+if TYPE_CHECKING:
+    from calldesk.tui.app import CalldeskApp
+
+P = ParamSpec("P")
+T = TypeVar("T")
+AUTOSAVE_SECONDS = 3.0
+TICK_SECONDS = 1.0
+
+
+class DeskScreen(Screen):
+    BINDINGS = DESK_BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    app: CalldeskApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.live: LiveCall | None = None
+        self.client_id: int | None = None  # whose dossier is shown (and gets the notes)
+        self._saved_notes = ""
+        self._polling = False
+        self._watcher = ChangeWatcher()
+
+    @property
+    def desk(self):  # noqa: ANN201 - calldesk.desk.context.Desk
+        return self.app.desk
+
+    def compose(self) -> ComposeResult:
+        config = self.desk.config
+        yield StatusBar(id="status")
+        with Horizontal(id="panes"):
+            with Vertical(id="queue-pane", classes="pane") as pane:
+                pane.border_title = "Queue"
+                yield QueueTable(config.ring_cycle_seconds, config.answer_within_rings, id="queue")
+            with Vertical(id="centre", classes="pane"):
+                yield DossierView(id="dossier")
+                notes_area = TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
+                notes_area.border_title = "Notes"
+                yield notes_area
+            with Vertical(id="script-pane", classes="pane") as pane:
+                pane.border_title = "Script"
+                yield ScriptPane(id="script")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
+        self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
+        self._paint_status()
+        await self._recover()
+        self.poll_queue(force=True)
+        self.set_interval(TICK_SECONDS, self._tick)
+        self.set_interval(AUTOSAVE_SECONDS, self.autosave_notes)
+
+    # --- running desk rules on the database thread -------------------------------------------------
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        """Run a desk rule on the database thread; a refusal or an outage becomes a one-line notice."""
+        try:
+            return await self.app.db.run(fn, *args, **kwargs)
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning")
+        except StoreError as exc:
+            self.notify(f"{exc}. Your notes stay on screen.", severity="error", timeout=8)
+        return None
+
+    async def ok(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> bool:
+        """Like ``run`` for rules that return nothing: True when the rule went through."""
+        try:
+            await self.app.db.run(fn, *args, **kwargs)
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning")
+            return False
+        except StoreError as exc:
+            self.notify(f"{exc}. Your notes stay on screen.", severity="error", timeout=8)
+            return False
+        return True
+
+    # --- the queue ---------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self.desk.clock.now()
+        table = self.query_one(QueueTable)
+        table.tick(now)
+        self.status.late = table.late_count(now)
+        self._paint_status()
+        self.poll_queue()
+
+    @work(group="queue")
+    async def poll_queue(self, force: bool = False) -> None:
+        """Re-read the queue when another console or the ring hook changed something; polls never overlap."""
+        if self._polling:
+            return
+        self._polling = True
+        try:
+            waiting = await self.run(self._read_queue_if_changed, force)
+        finally:
+            self._polling = False
+        if waiting is None:
+            return
+        now = self.desk.clock.now()
+        table = self.query_one(QueueTable)
+        table.show_calls(waiting, now)
+        self.status.waiting = len(waiting)
+        self.status.late = table.late_count(now)
+        self._paint_status()
+        self.app.desk_ready()
+
+    def _read_queue_if_changed(self, force: bool) -> list[queue.WaitingCall] | None:
+        changed = self._watcher.changed()
+        return queue.waiting_calls(self.desk) if changed or force else None
+
+    # --- answering and the screen pop -------------------------------------------------------------
+
+    async def action_answer(self) -> None:
+        started = time.perf_counter()
+        if self.live is not None:
+            self.notify("Finish this call first: F6 ends it and opens wrap-up.", severity="warning")
+            return
+        selected = self.query_one(QueueTable).selected_call_id()
+        operator_id = self.app.operator.id
+        try:
+            if selected is not None:
+                call_id = await self.app.db.run(queue.claim_call, self.desk, selected, operator_id)
+            else:
+                call_id = await self.app.db.run(queue.answer_next, self.desk, operator_id)
+        except CallTaken as exc:
+            self.notify(f"Taken by {exc.by}. Pick another call.", severity="warning")
+            self.poll_queue(force=True)
+            return
+        except (DeskError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            self.poll_queue(force=True)
+            return
+        if call_id is None:
+            self.notify("Nobody is waiting.")
+            return
+        view = await self.run(open_call, self.desk, call_id, self.app.operator)
+        if view is None:
+            return
+        self._show_call(view)
+        self.call_after_refresh(self.app.record_screen_pop, started)
+        self.poll_queue(force=True)
+        await self._refresh_operator()
+        if view.dossier is None:
+            self.action_new_client()
+
+    def _show_call(self, view: CallView) -> None:
+        self.live = view.call
+        dossier = self.query_one(DossierView)
+        if view.dossier is not None:
+            self.client_id = view.dossier.client_id
+            dossier.show_dossier(view.dossier, self.desk.clock.now())
+        else:
+            self.client_id = None
+            dossier.show_unknown(view.call.number, view.call.caller_name)
+        self.query_one(ScriptPane).load(view.script, view.call.script_steps)
+        notes_area = self.query_one("#notes", TextArea)
+        notes_area.load_text(view.draft)
+        self._saved_notes = view.draft
+        notes_area.border_title = f"Notes · call {view.call.id} · {view.call.number}"
+        notes_area.focus()
+
+    async def _recover(self) -> None:
+        """After a crash or a restart: the live call, its script and the unsaved notes come back."""
+        live = await self.run(calls.live_call_of, self.desk, self.app.operator.id)
+        if live is not None:
+            view = await self.run(open_call, self.desk, live.id, self.app.operator)
+            if view is not None:
+                self._show_call(view)
+                if view.draft:
+                    self.notify("Your unsaved notes for this call were recovered.")
+                if live.in_wrap_up:
+                    self.open_wrap_up()
+        else:
+            draft = await self.run(notes.load_draft, self.app.operator.id, None)
+            if draft:
+                self.query_one("#notes", TextArea).load_text(draft)
+                self._saved_notes = draft
+                self.notify("Your unsaved notes were recovered.")
+        await self._refresh_operator()
+
+    # --- during the call ---------------------------------------------------------------------------
+
+    def action_new_client(self) -> None:
+        if self.live is None or self.client_id is not None:
+            self.notify("F3 creates a client for an unknown caller on the line.", severity="warning")
+            return
+        self.app.push_screen(NewClientModal(self.live.number, self.live.caller_name), self._create_client)
+
+    async def _create_client(self, form: NewClientForm | None) -> None:
+        if form is None or self.live is None:
+            return
+        call_id = self.live.id
+        actor = self.app.operator.login
+
+        def create() -> CallView:
+            client_id = clients.create_client(
+                self.desk, form.name, [clients.NewPhone(form.phone)], company=form.company,
+                address_as=form.address_as, manner=form.manner, stage=form.stage, actor=actor,
+            )
+            calls.attach_client(self.desk, call_id, client_id)
+            return open_call(self.desk, call_id, self.app.operator)
+
+        view = await self.run(create)
+        if view is not None:
+            view = CallView(view.call, view.dossier, view.script, self.query_one("#notes", TextArea).text)
+            self._show_call(view)
+            self.notify(f"{form.name} is now a client.")
+
+    def action_next_step(self) -> None:
+        self.query_one(ScriptPane).advance()
+
+    def action_previous_step(self) -> None:
+        self.query_one(ScriptPane).back()
+
+    @on(ScriptPane.StepsChanged)
+    async def _store_steps(self, event: ScriptPane.StepsChanged) -> None:
+        if self.live is not None:
+            await self.run(calls.record_script_steps, self.live.id, event.done)
+
+    def action_transfer(self) -> None:
+        if self.live is None or self.live.in_wrap_up:
+            self.notify("No live call to transfer.", severity="warning")
+            return
+        self._open_transfer()
+
+    @work
+    async def _open_transfer(self) -> None:
+        people = await self.run(operators.list_operators) or []
+        targets = [(d.id, f"Department · {d.name}") for d in self.desk.config.departments]
+        targets += [(o.login, f"Operator · {o.name} ({o.state})") for o in people if o.id != self.app.operator.id]
+        choice: TransferChoice | None = await self.app.push_screen_wait(TransferModal(targets))
+        if choice is None or self.live is None:
+            return
+        done = await self.run(calls.transfer_call, self.desk, self.live.id, self.app.operator.id, choice.target,
+                              choice.note)
+        if done is not None:
+            self.notify(f"Transferred to {choice.target}.")
+            self.live = await self.run(calls.get_call, self.desk, self.live.id)
+            await self._refresh_operator()
+            self.poll_queue(force=True)
+            self.open_wrap_up(suggested="Transferred")
+
+    async def action_end_call(self) -> None:
+        if self.live is None:
+            self.notify("No call to end.", severity="warning")
+            return
+        if not self.live.in_wrap_up:
+            if not await self.ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
+                return
+            self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
+            await self._refresh_operator()
+        self.open_wrap_up()
+
+    @work
+    async def open_wrap_up(self, suggested: str = "") -> None:
+        text = self.query_one("#notes", TextArea).text
+        disposition = await self.app.push_screen_wait(WrapUpModal(self.desk.config.dispositions, suggested, text))
+        if disposition is None or self.live is None:
+            return
+        text = self.query_one("#notes", TextArea).text  # typing may have gone on behind the dialog
+        if not await self.ok(calls.wrap_up, self.desk, self.live.id, self.app.operator.id, disposition, text):
+            return  # refused or offline: nothing typed is lost, F6 tries again
+        self.live = None
+        self._clear_notes()
+        self.query_one(ScriptPane).load([])
+        await self._refresh_operator()
+        await self._reload_dossier()
+        self.notify(f"Call wrapped up: {disposition}.")
+
+    # --- notes -------------------------------------------------------------------------------------
+
+    async def autosave_notes(self) -> None:
+        text = self.query_one("#notes", TextArea).text
+        if text == self._saved_notes:
+            return
+        call_id = self.live.id if self.live else None
+        if await self.ok(notes.save_draft, self.desk, self.app.operator.id, call_id, self.client_id, text):
+            self._saved_notes = text
+
+    async def action_save_note(self) -> None:
+        text = self.query_one("#notes", TextArea).text
+        if not text.strip():
+            self.notify("Nothing to keep: the notes are empty.")
+            return
+        if self.client_id is None and self.live is None:
+            self.notify("Open a client (ctrl+f) or answer a call first.", severity="warning")
+            return
+        call_id = self.live.id if self.live else None
+        if await self.ok(notes.add_note, self.desk, self.app.operator.id, self.client_id, call_id, text):
+            self._clear_notes()
+            await self._reload_dossier()
+            self.notify("Note kept on the dossier.")
+        else:
+            self.notify("The database is unavailable: the note stays here and is kept as a draft.",
+                        severity="error")
+
+    def _clear_notes(self) -> None:
+        notes_area = self.query_one("#notes", TextArea)
+        notes_area.load_text("")
+        notes_area.border_title = "Notes"
+        self._saved_notes = ""
+
+    # --- finding clients ---------------------------------------------------------------------------
+
+    async def _search(self, query: str) -> list[clients.ClientHit]:
+        return await self.run(clients.find_clients, self.desk, query) or []
+
+    @work
+    async def action_find_client(self) -> None:
+        client_id = await self.app.push_screen_wait(FindClientModal(self._search))
+        if client_id is None:
+            return
+        if self.live is not None and self.client_id is None:
+            await self.run(calls.attach_client, self.desk, self.live.id, client_id)
+            view = await self.run(open_call, self.desk, self.live.id, self.app.operator)
+            if view is not None:
+                self._show_call(CallView(view.call, view.dossier, view.script,
+                                         self.query_one("#notes", TextArea).text))
+                self.notify("The call is now linked to this client.")
+            return
+        if self.live is None:
+            self.client_id = client_id
+        await self._reload_dossier(client_id)
+
+    async def _reload_dossier(self, client_id: int | None = None) -> None:
+        client_id = client_id or self.client_id
+        if client_id is None:
+            self.query_one(DossierView).show_idle()
+            return
+        dossier = await self.run(build_dossier, self.desk, client_id)
+        if dossier is not None:
+            self.query_one(DossierView).show_dossier(dossier, self.desk.clock.now())
+
+    # --- panes and status --------------------------------------------------------------------------
+
+    def action_focus_pane(self, pane: str) -> None:
+        self.query_one(f"#{pane}").focus()
+
+    @on(DataTable.RowSelected, "#queue")
+    async def _answer_selected(self) -> None:
+        await self.action_answer()
+
+    async def _refresh_operator(self) -> None:
+        me = await self.run(operators.get_operator, self.app.operator.id)
+        if me is not None:
+            self.status.state, self.status.state_reason, self.status.state_since = (
+                me.state, me.state_reason, me.state_since)
+            self._paint_status()
+
+    def _paint_status(self) -> None:
+        self.status.link = self.app.link_text
+        self.query_one(StatusBar).show(self.status, self.desk.clock.now())
+
+    def _department_name(self) -> str:
+        department = self.desk.config.department(self.app.operator.department)
+        return department.name if department else self.app.operator.department

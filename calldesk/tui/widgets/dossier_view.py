@@ -1,0 +1,92 @@
+"""The dossier pane: the client's whole story in one glance, or the unknown caller's number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from calldesk.desk.dossier import Dossier
+
+HELP_IDLE = "No call. F2 answers the longest-waiting call; ctrl+f finds a client."
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    local = moment.astimezone()
+    if local.date() == now.astimezone().date():
+        return f"today {local:%H:%M}"
+    return f"{local:%d %b %H:%M}"
+
+
+def render_dossier(dossier: Dossier, now: datetime) -> Group:
+    title = Text(dossier.name, style="bold")
+    if dossier.company:
+        title.append(f" · {dossier.company}")
+    facts = Table.grid(padding=(0, 1))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column(overflow="fold")
+    facts.add_row("Address as", Text(dossier.address_as or dossier.name, style="bold"))
+    if dossier.manner:
+        facts.add_row("Manner", dossier.manner)
+    facts.add_row("Stage", dossier.stage_name)
+    if dossier.tags:
+        facts.add_row("Tags", dossier.tags)
+    for phone in dossier.phones:
+        line = Text(phone.number)
+        if phone.label:
+            line.append(f" ({phone.label})", style="dim")
+        if not phone.valid:
+            line.append(" unverified", style="yellow")
+        if phone.local_time:
+            line.append(f"  local {phone.local_time}", style="cyan")
+        facts.add_row("Phone", line)
+    parts: list[object] = [title, facts]
+    if dossier.callbacks:
+        parts.append(Text("Promised call-backs", style="bold underline"))
+        for promise in dossier.callbacks:
+            parts.append(Text(f"  {_when(promise.due_at, now)} · {promise.owner} · {promise.reason}"))
+    if dossier.feedback:
+        parts.append(Text("Open complaints and suggestions", style="bold underline"))
+        for item in dossier.feedback:
+            parts.append(Text(f"  {item.kind} · {item.category} · {item.status}: {item.text}", overflow="fold"))
+    parts.append(Text("History", style="bold underline"))
+    if not dossier.history:
+        parts.append(Text("  first contact: nothing on record yet", style="dim"))
+    for item in dossier.history:
+        line = Text(f"  {_when(item.at, now)} ", style="dim")
+        line.append(item.text if item.kind == "call" else f"“{item.text}”",
+                    style="" if item.kind == "call" else "italic")
+        if item.who:
+            line.append(f" — {item.who}", style="dim")
+        parts.append(line)
+    return Group(*parts)
+
+
+class DossierView(VerticalScroll, can_focus=False):
+    def compose(self):  # noqa: ANN201
+        yield Static(HELP_IDLE, id="dossier-body")
+
+    def on_mount(self) -> None:
+        self.border_title = "Dossier"
+
+    def show_dossier(self, dossier: Dossier, now: datetime) -> None:
+        self.border_title = f"Dossier · {dossier.name}"
+        self.query_one("#dossier-body", Static).update(render_dossier(dossier, now))
+        self.scroll_home(animate=False)
+
+    def show_unknown(self, number: str, caller_name: str) -> None:
+        self.border_title = "Dossier · unknown caller"
+        body = Text.assemble(
+            ("Unknown caller ", "bold"), number,
+            f" ({caller_name})" if caller_name else "",
+            "\n\nF3 creates a client with this number; ctrl+f finds an existing one.",
+        )
+        self.query_one("#dossier-body", Static).update(body)
+
+    def show_idle(self) -> None:
+        self.border_title = "Dossier"
+        self.query_one("#dossier-body", Static).update(HELP_IDLE)

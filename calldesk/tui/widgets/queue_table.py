@@ -1,0 +1,99 @@
+"""The incoming-call queue: keyed rows updated by diffs, wait and rings ticking every second."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from calldesk.desk.queue import WaitingCall, rings_heard
+
+COLUMNS = (("wait", "Wait", 5), ("rings", "Rings", 5), ("caller", "Caller", 16), ("queue", "Queue", 8))
+
+
+def _wait(seconds: float) -> str:
+    seconds = max(int(seconds), 0)
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def _signature(value: object) -> object:
+    return (value.plain, str(value.style)) if isinstance(value, Text) else value
+
+
+class QueueTable(DataTable):
+    """Ringing calls, longest waiting first. Rows are keyed by call id so a refresh touches only what changed."""
+
+    def __init__(self, ring_cycle_seconds: float, answer_within_rings: int, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self._cycle = ring_cycle_seconds
+        self._within = answer_within_rings
+        self._calls: dict[int, WaitingCall] = {}
+        self._shown: dict[tuple[int, str], object] = {}  # what each cell shows, to skip no-op updates
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, width=width, key=key)
+
+    @property
+    def calls(self) -> list[WaitingCall]:
+        return list(self._calls.values())
+
+    def selected_call_id(self) -> int | None:
+        if not self._calls or self.cursor_row < 0:
+            return None
+        try:
+            key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
+        except Exception:  # noqa: BLE001 - no row under the cursor
+            return None
+        return int(key.value) if key.value is not None else None
+
+    def show_calls(self, waiting: list[WaitingCall], now: datetime) -> None:
+        """Make the table equal to ``waiting`` with the fewest changes: no flicker, the cursor stays put."""
+        incoming = {c.id: c for c in waiting}
+        with self.app.batch_update():
+            for call_id in [i for i in self._calls if i not in incoming]:
+                self.remove_row(str(call_id))
+                self._calls.pop(call_id)
+                for column, _, _ in COLUMNS:
+                    self._shown.pop((call_id, column), None)
+            for call in waiting:  # arrival order, so new rows append at the end
+                cells = self._cells(call, now)
+                if call.id not in self._calls:
+                    self.add_row(*cells.values(), key=str(call.id))
+                    self._shown.update({(call.id, k): _signature(v) for k, v in cells.items()})
+                else:
+                    self._update(call.id, cells)
+                self._calls[call.id] = call
+
+    def tick(self, now: datetime) -> None:
+        """Move every wait and ring count on by the clock, without asking the database."""
+        with self.app.batch_update():
+            for call in self._calls.values():
+                self._update(call.id, self._cells(call, now))
+
+    def late_count(self, now: datetime) -> int:
+        return sum(1 for c in self._calls.values() if self._rings(c, now) > self._within)
+
+    def _rings(self, call: WaitingCall, now: datetime) -> int:
+        return rings_heard((now - call.arrived_at).total_seconds(), self._cycle)
+
+    def _cells(self, call: WaitingCall, now: datetime) -> dict[str, object]:
+        rings = self._rings(call, now)
+        late = "bold red" if rings > self._within else ""
+        caller = call.client_name or call.number  # an unknown caller is shown by number, in italics
+        if call.offered_to:
+            caller = f"→{call.offered_to} {caller}"
+        return {
+            "wait": Text(_wait((now - call.arrived_at).total_seconds()), style=late),
+            "rings": Text(str(rings), style=late, justify="right"),
+            "caller": Text(caller, style="" if call.client_name else "italic"),
+            "queue": call.queue,
+        }
+
+    def _update(self, call_id: int, cells: dict[str, object]) -> None:
+        for column, value in cells.items():
+            signature = _signature(value)
+            if self._shown.get((call_id, column)) != signature:
+                self.update_cell(str(call_id), column, value)
+                self._shown[(call_id, column)] = signature

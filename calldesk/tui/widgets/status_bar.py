@@ -1,0 +1,49 @@
+"""The line on top: who I am, my state and for how long, the clock, and the counters that need me."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual.content import Content
+from textual.widgets import Static
+
+STATE_LABELS = {"available": "Available", "on_call": "On call", "wrap_up": "Wrap-up", "paused": "Paused"}
+
+
+@dataclass
+class DeskStatus:
+    operator: str
+    department: str
+    state: str = "available"
+    state_reason: str = ""
+    state_since: datetime | None = None
+    waiting: int = 0
+    late: int = 0
+    link: str = ""  # the call source's link state, "" when there is none
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(int(seconds), 0)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+class StatusBar(Static):
+    def show(self, status: DeskStatus, now: datetime) -> None:
+        state = STATE_LABELS.get(status.state, status.state)
+        if status.state_reason:
+            state += f" ({status.state_reason})"
+        if status.state_since is not None:
+            state += f" {_duration((now - status.state_since).total_seconds())}"
+        parts: list[str | tuple[str, str]] = [
+            (f" {status.operator}", "bold"), f" · {status.department}  ",
+            (f" {state} ", "bold reverse $success" if status.state == "available" else "bold reverse $warning"),
+            "  waiting ", (str(status.waiting), "bold"),
+        ]
+        if status.late:
+            parts.append((f"  {status.late} late", "bold $error"))
+        if status.link:
+            parts.append(f"  · {status.link}")
+        parts.append(f"  {now.astimezone():%H:%M:%S}")
+        self.update(Content.assemble(*parts))
