@@ -32,9 +32,8 @@ def run_console(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     from calldesk.desk.demo_data import seed_demo
-    from calldesk.telephony.simulator import Simulator
-
     from calldesk.desk.operators import sign_in
+    from calldesk.telephony.simulator import Simulator
 
     folder = Path(tempfile.mkdtemp(prefix="calldesk-demo-"))
     url = f"sqlite:///{folder / 'demo.db'}"

@@ -6,9 +6,12 @@ import argparse
 import csv
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from calldesk.cli.context import CommandError, open_desk
+
+if TYPE_CHECKING:
+    from calldesk.desk.exports import Export
 
 ENTITIES = ("calls", "notes", "clients")
 
@@ -28,16 +31,17 @@ def _csv_value(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_rows(rows: Any, fmt: str, out: TextIO) -> int:
+def write_rows(export: Export, fmt: str, out: TextIO) -> int:
+    """Write every row of the export; CSV starts with the header even when there are no rows."""
     count = 0
     writer = None
-    for row in rows:
-        if fmt == "jsonl":
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=export.fields)
+        writer.writeheader()
+    for row in export.rows():
+        if writer is None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            if writer is None:
-                writer = csv.DictWriter(out, fieldnames=list(row))
-                writer.writeheader()
             writer.writerow({k: _csv_value(v) for k, v in row.items()})
         count += 1
     return count
@@ -47,13 +51,13 @@ def run(args: argparse.Namespace) -> int:
     from calldesk.desk.exports import EXPORTS
 
     open_desk(args)
-    rows = EXPORTS[args.entity]()
+    export = EXPORTS[args.entity]
     if not args.output:
-        write_rows(rows, args.format, sys.stdout)
+        write_rows(export, args.format, sys.stdout)
         return 0
     try:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
-            count = write_rows(rows, args.format, out)
+            count = write_rows(export, args.format, out)
     except OSError as exc:
         raise CommandError(f"{args.output}: cannot write ({exc.strerror})") from None
     print(f"exported {count} {args.entity} to {args.output}", file=sys.stderr)

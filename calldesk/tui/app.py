@@ -58,7 +58,7 @@ class CalldeskApp(App[int]):
     def _run_source(self) -> None:
         try:
             self.source.run(self._stop_source, self._report_link)
-        except Exception as exc:  # noqa: BLE001 - the desk keeps working without its source
+        except Exception as exc:
             self.call_from_thread(self.notify, f"Call source stopped: {exc}", severity="error", timeout=10)
             self._report_link(f"{getattr(self.source, 'name', 'source')} down")
 
@@ -85,9 +85,9 @@ class CalldeskApp(App[int]):
 
     async def action_quit(self) -> None:
         desk = self._desk_screen()
-        if desk is not None and desk.live is not None:
-            if not await self.push_screen_wait(ConfirmModal("A call is live. Quit anyway? (it stays yours)")):
-                return
+        if (desk is not None and desk.live is not None
+                and not await self.push_screen_wait(ConfirmModal("A call is live. Quit anyway? (it stays yours)"))):
+            return
         self.exit(0)
 
     def _desk_screen(self) -> DeskScreen | None:

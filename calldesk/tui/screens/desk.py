@@ -53,7 +53,7 @@ class DeskScreen(Screen):
         self._watcher = ChangeWatcher()
 
     @property
-    def desk(self):  # noqa: ANN201 - calldesk.desk.context.Desk
+    def desk(self):
         return self.app.desk
 
     def compose(self) -> ComposeResult:

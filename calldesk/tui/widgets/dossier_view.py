@@ -67,7 +67,7 @@ def render_dossier(dossier: Dossier, now: datetime) -> Group:
 
 
 class DossierView(VerticalScroll, can_focus=False):
-    def compose(self):  # noqa: ANN201
+    def compose(self):
         yield Static(HELP_IDLE, id="dossier-body")
 
     def on_mount(self) -> None:

@@ -44,7 +44,7 @@ class QueueTable(DataTable):
             return None
         try:
             key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
-        except Exception:  # noqa: BLE001 - no row under the cursor
+        except Exception:
             return None
         return int(key.value) if key.value is not None else None
 
