@@ -19,9 +19,11 @@ import yaml
 CONFIG_ENV = "CALLDESK_CONFIG"
 DATABASE_ENV = "CALLDESK_DATABASE_URL"
 SCRIPT_PLACEHOLDERS = frozenset(
-    {"operator", "department", "company", "client", "address_as", "greeting_time"}
+    {"operator", "department", "company", "client", "address_as", "greeting_time", "local_time", "reason"}
 )
+SITUATIONS = ("angry_caller", "refund_request", "call_back", "transfer")  # what a named script may be chosen for
 CALL_SOURCES = ("simulator", "ami", "none")
+CALLBACK_PLACEHOLDERS = SCRIPT_PLACEHOLDERS | {"reason"}  # the call-back greeting also names what it is about
 
 
 class ConfigError(Exception):
@@ -49,9 +51,101 @@ DEFAULT_SCRIPT = (
 
 
 @dataclass(frozen=True)
+class EtiquetteScript:
+    """A named script, used for calls of its queues or its situation, or picked by name during a call."""
+
+    name: str
+    title: str
+    stages: tuple[ScriptStage, ...]
+    queues: tuple[str, ...] = ()
+    situation: str = ""
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """Negative phrasings (literal phrases, or one regular expression) and the positive words to offer instead."""
+
+    suggest: str
+    phrases: tuple[str, ...] = ()
+    pattern: str = ""
+    language: str = ""
+    bare: bool = False  # only when the phrase stands alone as a clause ("No." but not "no problem")
+
+
+# The handbook's negative phrasings, used when config.yaml has no phrasebook.
+DEFAULT_PHRASEBOOK = (
+    PhraseRule("Let me find out who can answer this; may I call you back in a few minutes?",
+               ("I don't know", "I do not know", "I have no idea", "I dunno"), language="en"),
+    PhraseRule("May I transfer you to the department that will help you?",
+               ("that's not my job", "that is not my job", "it's not my job", "not my job", "not my department",
+                "not my problem"), language="en"),
+    PhraseRule("I'll do my best to satisfy you, and I'll discuss the options with my supervisor.",
+               pattern=r"(the company|our company|we) (will|would|can|does|do) never( do that)?", language="en"),
+    PhraseRule("Rather than “never”, say what is possible and when.", ("never",), language="en"),
+    PhraseRule("Rather than a bare “no”, say what you can do: “What I can do is …”", ("no",), language="en",
+               bare=True),
+    PhraseRule("मैं पता लगाऊँगा कि इस प्रश्न का उत्तर कौन दे सकता है। क्या मैं आपको कुछ मिनटों में वापस कॉल कर सकता हूँ?",
+               pattern=r"मुझे(\s+\S+){0,4}?\s+नहीं\s+पता|पता\s+नहीं", language="hi"),
+    PhraseRule("क्या मैं आपको दूसरे विभाग में स्थानांतरित कर सकता हूँ? वे आपकी मदद करेंगे।",
+               ("यह मेरा काम नहीं", "मेरा काम नहीं"), language="hi"),
+    PhraseRule("मैं आपको संतुष्ट करने की पूरी कोशिश करूँगा, और पर्यवेक्षक से समाधान के विकल्पों पर बात करूँगा।",
+               pattern=r"कंपनी(\s+\S+){0,3}?\s+कभी\s+नहीं(\s+करेगी)?", language="hi"),
+    PhraseRule("“कभी नहीं” के बजाय बताइए कि क्या संभव है और कब।", ("कभी नहीं",), language="hi"),
+    PhraseRule("सिर्फ़ “नहीं” कहने के बजाय बताइए कि आप क्या कर सकते हैं।", ("नहीं",), language="hi", bare=True),
+)
+DEFAULT_FEEDBACK_CATEGORIES = ("Product", "Delivery", "Billing", "Staff", "Website", "Other")
+
+
+@dataclass(frozen=True)
 class CallbackWindow:
     start: time
     end: time
+
+
+DEFAULT_CALLBACK_GREETING = (
+    "{greeting_time}, {address_as}. This is {operator} from {company} {department}, calling back about {reason}.",
+)
+
+
+@dataclass(frozen=True)
+class CallbackRules:
+    """How call-backs are kept: tries before a lead takes over, release to the pool, notices, the greeting."""
+
+    max_attempts: int = 3  # unanswered tries before the call-back goes to a team lead
+    release_after_minutes: float = 30.0  # an untouched overdue call-back goes back to its pool after this
+    due_soon_minutes: float = 10.0  # the owner is told this long before the due time
+    retry_after_minutes: float = 60.0  # the next try offered after no answer
+    abandoned_within_minutes: float = 15.0  # a caller who hung up in the queue is called back within this
+    greeting: tuple[str, ...] = DEFAULT_CALLBACK_GREETING  # replaces the script's first stage on a call-back
+
+
+@dataclass(frozen=True)
+class SimulatorSettings:
+    """How the simulated phone line behaves (demo and training)."""
+
+    arrival_per_minute: float = 4.0  # outside peak hours
+    peak_hours: tuple[int, ...] = (10, 11, 12, 16, 17)  # local hours of the phone region
+    peak_factor: float = 2.0  # arrivals are this many times more frequent in a peak hour
+    patience_seconds: float = 60.0  # a waiting caller hangs up after about this long
+    talk_seconds: float = 150.0  # an answered caller hangs up after about this long
+    known_caller_share: float = 0.6
+    max_waiting: int = 8  # no new call rings while this many wait
+
+
+@dataclass(frozen=True)
+class AmiSettings:
+    """How to reach Asterisk's Manager Interface; the secret is named here (a variable or a file), never given."""
+
+    host: str = "127.0.0.1"
+    port: int = 5038
+    username: str = "calldesk"
+    secret_env: str = "CALLDESK_AMI_SECRET"
+    secret_file: str = ""  # read when set, instead of the variable
+    channel: str = "PJSIP/{extension}"  # an operator's phone: dialed for click-to-call, paused in the queues
+    context: str = "from-internal"  # the dialplan context click-to-call dials the client from
+    dial_prefix: str = ""  # put before every number dialed out (an outside line such as "9")
+    operators: dict[str, str] = field(default_factory=dict)  # queue member interface -> operator login
+    queues: dict[str, str] = field(default_factory=dict)  # Asterisk queue -> calldesk queue, where names differ
 
 
 @dataclass(frozen=True)
@@ -64,12 +158,21 @@ class Config:
     ring_cycle_seconds: float = 6.0
     answer_within_rings: int = 3
     inquiry_sla_hours: float = 10.0
+    short_abandon_seconds: float = 5.0  # callers who hang up sooner are counted apart, out of service level
+    fcr_window_hours: float = 24.0  # no further contact within this long: resolved at the first call
+    service_level_target: float = 0.8  # the share of calls to answer in time; staffing is sized for it
     callback_window: CallbackWindow = CallbackWindow(time(9), time(20))
     dispositions: tuple[str, ...] = ("Resolved",)
     pause_reasons: tuple[str, ...] = ("Lunch",)
     database: str = "calldesk.db"
     call_source: str = "none"
+    simulator: SimulatorSettings = SimulatorSettings()
+    ami: AmiSettings = AmiSettings()
+    callbacks: CallbackRules = CallbackRules()
     script: tuple[ScriptStage, ...] = ()
+    scripts: tuple[EtiquetteScript, ...] = ()  # named scripts per queue or situation; `script` stays the default
+    phrasebook: tuple[PhraseRule, ...] = DEFAULT_PHRASEBOOK
+    feedback_categories: tuple[str, ...] = DEFAULT_FEEDBACK_CATEGORIES
     greeting_times: dict[str, str] = field(default_factory=dict)
     unknown_caller: str = "sir or madam"
     keys: dict[str, str] = field(default_factory=dict)
@@ -175,14 +278,15 @@ class _Reader:
         return time(hours, minutes)
 
 
-def _check_placeholders(reader: _Reader, node: yaml.Node, key: str, text: str) -> None:
+def _check_placeholders(reader: _Reader, node: yaml.Node, key: str, text: str,
+                        known_names: frozenset[str] = SCRIPT_PLACEHOLDERS) -> None:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
         raise reader.fail(node, key, f"bad braces in script text ({exc})") from None
-    unknown = sorted(names - SCRIPT_PLACEHOLDERS)
+    unknown = sorted(names - known_names)
     if unknown:
-        known = ", ".join("{" + n + "}" for n in sorted(SCRIPT_PLACEHOLDERS))
+        known = ", ".join("{" + n + "}" for n in sorted(known_names))
         raise reader.fail(node, key, f"unknown placeholder {{{unknown[0]}}} (known: {known})")
 
 
@@ -205,12 +309,12 @@ def _read_departments(reader: _Reader, node: yaml.Node) -> tuple[Department, ...
     return tuple(departments)
 
 
-def _read_script(reader: _Reader, node: yaml.Node) -> tuple[ScriptStage, ...]:
+def _read_script(reader: _Reader, node: yaml.Node, key: str = "script") -> tuple[ScriptStage, ...]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
-        raise reader.fail(node, "script", "expected a list of stages, each with a stage name and steps")
+        raise reader.fail(node, key, "expected a list of stages, each with a stage name and steps")
     stages = []
     for i, item in enumerate(node.value):
-        where = f"script[{i}]"
+        where = f"{key}[{i}]"
         fields = reader.mapping(item, where)
         for name, (knode, _) in fields.items():
             if name not in {"stage", "steps"}:
@@ -224,6 +328,131 @@ def _read_script(reader: _Reader, node: yaml.Node) -> tuple[ScriptStage, ...]:
             _check_placeholders(reader, step_node, f"{where}.steps[{j}]", step)
         stages.append(ScriptStage(title, steps))
     return tuple(stages)
+
+
+def _read_simulator(reader: _Reader, node: yaml.Node) -> SimulatorSettings:
+    fields = _read_str_map_nodes(reader, node, "simulator", set(SimulatorSettings.__dataclass_fields__))
+    values: dict[str, Any] = {}
+    for name, vnode in fields.items():
+        key = f"simulator.{name}"
+        match name:
+            case "peak_hours":
+                hours = []
+                if not isinstance(vnode, yaml.SequenceNode):
+                    raise reader.fail(vnode, key, "expected a list of hours such as [10, 11, 17]")
+                for item in vnode.value:
+                    hour = reader.scalar(item, key)
+                    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+                        raise reader.fail(item, key, f"expected an hour from 0 to 23, got {hour!r}")
+                    hours.append(hour)
+                values[name] = tuple(hours)
+            case "known_caller_share":
+                share = reader.scalar(vnode, key)
+                if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+                    raise reader.fail(vnode, key, f"expected a share from 0 to 1, got {share!r}")
+                values[name] = float(share)
+            case "max_waiting":
+                values[name] = int(reader.number(vnode, key, integer=True))
+            case _:
+                values[name] = float(reader.number(vnode, key))
+    return SimulatorSettings(**values)
+
+
+def _read_ami(reader: _Reader, node: yaml.Node) -> AmiSettings:
+    values: dict[str, Any] = {}
+    for name, (knode, vnode) in reader.mapping(node, "ami").items():
+        key = f"ami.{name}"
+        match name:
+            case "secret" | "password":
+                raise reader.fail(knode, key, "secrets never go in config.yaml: name them with secret_env or "
+                                              "secret_file")
+            case "port":
+                values[name] = int(reader.number(vnode, key, integer=True))
+            case "secret_file" | "dial_prefix":
+                values[name] = reader.text(vnode, key, allow_empty=True)
+            case "operators" | "queues":
+                values[name] = _read_str_map(reader, vnode, key)
+            case "channel":
+                values[name] = reader.text(vnode, key)
+                if "{extension}" not in values[name]:
+                    raise reader.fail(vnode, key, "must contain {extension}, e.g. \"PJSIP/{extension}\"")
+            case _ if name in AmiSettings.__dataclass_fields__:
+                values[name] = reader.text(vnode, key)
+            case _:
+                known = ", ".join(AmiSettings.__dataclass_fields__)
+                raise reader.fail(knode, key, f"unknown key (expected {known})")
+    return AmiSettings(**values)
+
+
+def _read_callbacks(reader: _Reader, node: yaml.Node) -> CallbackRules:
+    fields = _read_str_map_nodes(reader, node, "callbacks", set(CallbackRules.__dataclass_fields__))
+    values: dict[str, Any] = {}
+    for name, vnode in fields.items():
+        key = f"callbacks.{name}"
+        match name:
+            case "max_attempts":
+                values[name] = int(reader.number(vnode, key, integer=True))
+            case "greeting":
+                steps = reader.text_list(vnode, key)
+                for i, (step, step_node) in enumerate(zip(steps, vnode.value, strict=True)):
+                    _check_placeholders(reader, step_node, f"{key}[{i}]", step, CALLBACK_PLACEHOLDERS)
+                values[name] = steps
+            case _:
+                values[name] = float(reader.number(vnode, key))
+    return CallbackRules(**values)
+
+
+def _read_scripts(reader: _Reader, node: yaml.Node) -> tuple[EtiquetteScript, ...]:
+    scripts = []
+    for name, (knode, vnode) in reader.mapping(node, "scripts").items():
+        where = f"scripts.{name}"
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            raise reader.fail(knode, where, "a script's name is lower-case letters, digits and _")
+        fields = _read_str_map_nodes(reader, vnode, where, {"title", "queues", "situation", "stages"})
+        if "stages" not in fields:
+            raise reader.fail(vnode, where, "each script needs 'stages' (a list like the 'script' key)")
+        situation = reader.text(fields["situation"], f"{where}.situation") if "situation" in fields else ""
+        if situation and situation not in SITUATIONS:
+            raise reader.fail(fields["situation"], f"{where}.situation",
+                              f"expected one of {', '.join(SITUATIONS)}, got {situation!r}")
+        scripts.append(EtiquetteScript(
+            name=name,
+            title=reader.text(fields["title"], f"{where}.title") if "title" in fields else name.replace("_", " "),
+            stages=_read_script(reader, fields["stages"], f"{where}.stages"),
+            queues=reader.text_list(fields["queues"], f"{where}.queues") if "queues" in fields else (),
+            situation=situation,
+        ))
+    return tuple(scripts)
+
+
+def _read_phrasebook(reader: _Reader, node: yaml.Node) -> tuple[PhraseRule, ...]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise reader.fail(node, "phrasebook", "expected a list of entries with phrases (or pattern) and suggest")
+    rules = []
+    for i, item in enumerate(node.value):
+        where = f"phrasebook[{i}]"
+        fields = _read_str_map_nodes(reader, item, where, {"phrases", "pattern", "suggest", "language", "bare"})
+        if ("phrases" in fields) == ("pattern" in fields):
+            raise reader.fail(item, where, "give either 'phrases' (a list) or 'pattern' (a regular expression)")
+        if "suggest" not in fields:
+            raise reader.fail(item, f"{where}.suggest", "missing: the positive words to offer instead")
+        pattern = reader.text(fields["pattern"], f"{where}.pattern") if "pattern" in fields else ""
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise reader.fail(fields["pattern"], f"{where}.pattern", f"not a regular expression ({exc})") from None
+        bare = reader.scalar(fields["bare"], f"{where}.bare") if "bare" in fields else False
+        if not isinstance(bare, bool):
+            raise reader.fail(fields["bare"], f"{where}.bare", f"expected true or false, got {bare!r}")
+        rules.append(PhraseRule(
+            suggest=reader.text(fields["suggest"], f"{where}.suggest"),
+            phrases=reader.text_list(fields["phrases"], f"{where}.phrases") if "phrases" in fields else (),
+            pattern=pattern,
+            language=reader.text(fields["language"], f"{where}.language") if "language" in fields else "",
+            bare=bare,
+        ))
+    return tuple(rules)
 
 
 def _read_str_map(reader: _Reader, node: yaml.Node, key: str, allowed: set[str] | None = None) -> dict[str, str]:
@@ -286,6 +515,18 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: region}
         case "ring_cycle_seconds" | "inquiry_sla_hours":
             return {name: float(reader.number(vnode, name))}
+        case "fcr_window_hours":
+            return {name: float(reader.number(vnode, name))}
+        case "short_abandon_seconds":
+            seconds = float(reader.number(vnode, name, minimum=float("-inf")))
+            if seconds < 0:
+                raise reader.fail(vnode, name, f"must not be negative, got {seconds:g}")
+            return {name: seconds}
+        case "service_level_target":
+            share = float(reader.number(vnode, name))
+            if share >= 1:
+                raise reader.fail(vnode, name, f"expected a share below 1 such as 0.8, got {share:g}")
+            return {name: share}
         case "answer_within_rings":
             return {name: int(reader.number(vnode, name, integer=True))}
         case "callback_window":
@@ -304,6 +545,18 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: source}
         case "script":
             return {name: _read_script(reader, vnode)}
+        case "scripts":
+            return {name: _read_scripts(reader, vnode)}
+        case "phrasebook":
+            return {name: _read_phrasebook(reader, vnode)}
+        case "feedback_categories":
+            return {name: reader.text_list(vnode, name)}
+        case "simulator":
+            return {name: _read_simulator(reader, vnode)}
+        case "ami":
+            return {name: _read_ami(reader, vnode)}
+        case "callbacks":
+            return {name: _read_callbacks(reader, vnode)}
         case "greeting_times":
             return {name: _read_str_map(reader, vnode, name, {"morning", "afternoon", "evening"})}
         case "keys":

@@ -62,6 +62,8 @@ def _pg_schema_url(base: str) -> Iterator[str]:
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(base, autocommit=True) as conn:
+        # In public, once: created inside a test schema it would vanish with it, under other tests' indexes.
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         conn.execute(f"CREATE SCHEMA {schema}")
     separator = "&" if "?" in base else "?"
     yield f"{base}{separator}options=-csearch_path%3D{schema},public"

@@ -26,8 +26,9 @@ def run_console(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with desk_errors():
         operator = sign_in(desk, operator_login(args, desk.config))
-    source = _source(desk)
-    return _run_app(desk, operator, source, database_url(args, desk.config))
+    from calldesk.telephony.source import make_source  # noqa: PLC0415
+
+    return _run_app(desk, operator, make_source(desk), database_url(args, desk.config))
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -42,14 +43,6 @@ def run_demo(args: argparse.Namespace) -> int:
         seed_demo(desk, seed=args.seed)
         operator = sign_in(desk, getattr(args, "operator", None) or DEMO_OPERATOR)
     return _run_app(desk, operator, Simulator(desk, seed=args.seed), url)
-
-
-def _source(desk):
-    if desk.config.call_source == "simulator":
-        from calldesk.telephony.simulator import Simulator
-
-        return Simulator(desk)
-    return None
 
 
 def _run_app(desk, operator, source, url: str) -> int:

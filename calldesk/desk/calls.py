@@ -8,7 +8,7 @@ from datetime import datetime
 from calldesk.desk import audit, operators
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
-from calldesk.desk.notes import add_note
+from calldesk.desk.notes import add_note, discard_draft
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Operator, database
 
@@ -126,4 +126,5 @@ def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: 
             changes.update(status="completed", ended_at=now)
         Call.update(**changes).where(Call.id == call_id).execute()
         add_note(desk, operator_id, call.client_id, call_id, note)
+        discard_draft(operator_id, call_id)  # the call is closed: a draft left empty or unsaved has no home now
     operators.set_state(desk, operator_id, "available")

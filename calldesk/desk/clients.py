@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from peewee import Model, fn
 
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
@@ -53,7 +56,7 @@ def search_text_for(name: str, company: str, address_as: str, phones: list[Parse
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for matching; Devanagari and other scripts pass through."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"[\s\x00]+", " ", text).strip()  # PostgreSQL refuses NUL in text
 
 
 def _parse_all(desk: Desk, phones: list[NewPhone]) -> list[tuple[NewPhone, ParsedPhone]]:
@@ -68,6 +71,10 @@ def create_client(desk: Desk, name: str, phones: list[NewPhone], *, company: str
         raise DeskError("a client needs a name")
     if stage not in STAGES:
         raise DeskError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+    _check_lengths(Client, {"name": name, "company": company.strip(), "address_as": address_as.strip(),
+                            "manner": manner.strip()})
+    for phone in phones:
+        _check_lengths(Phone, {"label": phone.label})
     parsed = _parse_all(desk, phones)
     now = desk.clock.now()
     with database.atomic():
@@ -80,6 +87,14 @@ def create_client(desk: Desk, name: str, phones: list[NewPhone], *, company: str
             _insert_phone(client.id, new, phone)
         audit.record(desk, actor, "client", client.id, "create", after={"name": name, "company": company})
     return client.id
+
+
+def _check_lengths(model: type[Model], values: dict[str, str]) -> None:
+    """Refuse text longer than its column: PostgreSQL would reject it with an error no operator should see."""
+    for key, value in values.items():
+        limit = model._meta.fields[key].max_length
+        if len(value) > limit:
+            raise DeskError(f"{key.replace('_', ' ')} is too long: {len(value)} characters (at most {limit})")
 
 
 def _insert_phone(client_id: int, new: NewPhone, phone: ParsedPhone) -> None:
@@ -97,6 +112,7 @@ def update_client(desk: Desk, client_id: int, actor: str, **changes: str) -> Non
         raise DeskError(f"cannot change {', '.join(sorted(unknown))} of a client")
     if "stage" in changes and changes["stage"] not in STAGES:
         raise DeskError(f"stage {changes['stage']!r} is not one of {', '.join(STAGES)}")
+    _check_lengths(Client, {key: value.strip() for key, value in changes.items()})
     with database.atomic():
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
@@ -136,7 +152,10 @@ def match_caller(desk: Desk, number: str) -> int | None:
         row = Phone.select(Phone.client).where(Phone.e164 == phone.e164).order_by(Phone.id).first()
         if row is not None:
             return row.client_id
-    tail = reversed_digits(number).rstrip("0")  # a trunk zero is not part of the tail
+    digits = digits_of(number)
+    if phone.extension and digits.endswith(phone.extension):
+        digits = digits[: -len(phone.extension)]  # the extension is not part of the line's number
+    tail = digits[::-1].rstrip("0")  # a trunk zero is not part of the tail
     if len(tail) < MIN_TAIL_DIGITS:
         return None
     rows = list(
@@ -147,6 +166,27 @@ def match_caller(desk: Desk, number: str) -> int | None:
     )
     distinct = {r.client_id for r in rows}
     return rows[0].client_id if len(distinct) == 1 else None  # two clients share the tail: not a match
+
+
+def sample_client_numbers(limit: int, rng: random.Random) -> list[str]:
+    """E.164 numbers of known clients' valid phones, picked at random (no repeats): what the simulator rings with."""
+    low, high = Phone.select(fn.MIN(Phone.id), fn.MAX(Phone.id)).scalar(as_tuple=True)
+    if low is None:
+        return []
+    numbers: list[str] = []
+    for _ in range(limit * 3):  # a few extra draws make up for repeats and unverified phones
+        if len(numbers) == limit:
+            break
+        start = rng.randint(low, high)
+        row = (
+            Phone.select(Phone.e164)
+            .where((Phone.id >= start) & Phone.valid & Phone.e164.is_null(False))
+            .order_by(Phone.id)
+            .first()
+        )
+        if row is not None and row.e164 not in numbers:
+            numbers.append(row.e164)
+    return numbers
 
 
 def find_clients(desk: Desk, query: str, limit: int = SEARCH_LIMIT) -> list[ClientHit]:

@@ -41,6 +41,11 @@ def add_note(desk: Desk, operator_id: int, client_id: int | None, call_id: int |
     with database.atomic():
         note = Note.create(client=client_id, call=call_id, author=operator_id, body=body[:MAX_NOTE_LENGTH],
                            created_at=desk.clock.now())
-        NoteDraft.delete().where((NoteDraft.operator == operator_id)
-                                 & (NoteDraft.call == call_id if call_id else NoteDraft.call.is_null())).execute()
+        discard_draft(operator_id, call_id)
     return note.id
+
+
+def discard_draft(operator_id: int, call_id: int | None) -> None:
+    """Forget the draft once its text is kept (or the call's paperwork is closed)."""
+    NoteDraft.delete().where((NoteDraft.operator == operator_id)
+                             & (NoteDraft.call == call_id if call_id else NoteDraft.call.is_null())).execute()

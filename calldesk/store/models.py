@@ -12,7 +12,7 @@ from peewee import (
     BooleanField,
     CharField,
     DatabaseProxy,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -22,7 +22,7 @@ from peewee import (
 database = DatabaseProxy()
 
 
-class MomentField(FloatField):
+class MomentField(DoubleField):  # double precision: PostgreSQL REAL would round times to minutes
     """An aware datetime kept as UTC epoch seconds."""
 
     def db_value(self, value: datetime | float | None) -> float | None:
@@ -83,10 +83,10 @@ class Phone(BaseModel):
     client = ForeignKeyField(Client, backref="phones", on_delete="CASCADE", index=True)
     raw = CharField(max_length=64)
     e164 = CharField(max_length=32, null=True, index=True)
-    extension = CharField(max_length=16, default="")
+    extension = CharField(max_length=20, default="")  # phonenumbers reads up to 20 digits after "ext."
     label = CharField(max_length=32, default="")
     valid = BooleanField(default=False)
-    reversed_digits = CharField(max_length=32, index=True)  # for caller IDs that arrive without area code
+    reversed_digits = CharField(max_length=64, index=True)  # for caller IDs that arrive without area code
 
 
 class Call(BaseModel):
@@ -160,10 +160,19 @@ class CallBack(BaseModel):
     version = IntegerField(default=1)  # bumped on every change, for safe concurrent edits
     created_at = MomentField()
     updated_at = MomentField()
+    client_zone = CharField(max_length=64, default="")  # the zone picked for a number spread over several
+    assigned_at = MomentField(null=True)  # when the current owner or pool got it
+    assigned_by = CharField(max_length=64, default="")  # a login, or "system"
+    touched_at = MomentField(null=True)  # the owner's last start, try or reschedule: untouched ones go back
+    released_from = CharField(max_length=64, default="")  # the login it went back to the pool from
+    current_call = ForeignKeyField(Call, null=True, backref="+", on_delete="SET NULL")  # the try on the line
+    changed_by = CharField(max_length=64, default="")  # who made the last change: named on a stale edit
+    closed_at = MomentField(null=True)
 
     class Meta:
         indexes = (
             (("status", "due_at"), False),
+            (("status", "sla_deadline"), False),
             (("assignee", "status"), False),
             (("client", "created_at"), False),
         )
@@ -181,9 +190,11 @@ class Feedback(BaseModel):
     resolution = TextField(default="")
     created_at = MomentField()
     resolved_at = MomentField(null=True)
+    created_by = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
+    updated_at = MomentField(null=True)
 
     class Meta:
-        indexes = ((("client", "status"), False),)
+        indexes = ((("client", "status"), False), (("status", "deadline"), False))
 
 
 class FaqEntry(BaseModel):
@@ -191,6 +202,93 @@ class FaqEntry(BaseModel):
     answer = TextField()
     tags = CharField(max_length=500, default="")
     updated_at = MomentField()
+
+
+class PhraseHit(BaseModel):
+    """A negative phrasing the phrase guard spotted during a call, once per phrase: it feeds the quality score."""
+
+    call = ForeignKeyField(Call, backref="phrase_hit_rows", on_delete="CASCADE")
+    phrase = CharField(max_length=200)  # folded, so "I don't know" and "I DON’T KNOW" count once
+    suggestion = TextField(default="")
+    at = MomentField()
+
+    class Meta:
+        indexes = ((("call", "phrase"), True),)
+
+
+class Escalation(BaseModel):
+    """A live call flagged for a team lead, until a lead acknowledges it."""
+
+    call = ForeignKeyField(Call, backref="escalations", on_delete="CASCADE")
+    client = ForeignKeyField(Client, null=True, on_delete="SET NULL")
+    raised_by = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
+    reason = CharField(max_length=200)
+    raised_at = MomentField()
+    acknowledged_by = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
+    acknowledged_at = MomentField(null=True, index=True)
+
+
+class TrainingScore(BaseModel):
+    """One practice call's result for a trainee, with the reasons behind each point lost or won."""
+
+    trainee = ForeignKeyField(Operator, backref="training_scores", on_delete="CASCADE")
+    scenario = CharField(max_length=64)
+    points = IntegerField()
+    out_of = IntegerField()
+    reasons = TextField(default="")  # JSON list of {"rule", "points", "out_of", "reason"}
+    call = ForeignKeyField(Call, null=True, on_delete="SET NULL")
+    started_at = MomentField()
+    finished_at = MomentField()
+
+    class Meta:
+        indexes = ((("trainee", "finished_at"), False),)
+
+
+class CallReview(BaseModel):
+    """A team lead's score (1 to 5) of how a call was handled, with a comment: part of the quality score."""
+
+    call = ForeignKeyField(Call, backref="reviews", unique=True, on_delete="CASCADE")
+    reviewer = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
+    score = IntegerField()
+    comment = TextField(default="")
+    reviewed_at = MomentField()
+
+
+class StatsHour(BaseModel):
+    """The calls of one local hour, queue and answering operator, summed once their day is closed, so a month's
+    statistics read these instead of every call (calldesk/desk/stats/hours.py)."""
+
+    basis = CharField(max_length=160)  # what the sums depend on: time zone, thresholds, FCR window
+    hour = IntegerField()  # local hours since 1970-01-01 00:00
+    queue = CharField(max_length=64)
+    operator = IntegerField(default=0)  # the answering operator's id; 0 for nobody (kept if they are deleted)
+    offered = IntegerField(default=0)
+    answered = IntegerField(default=0)
+    abandoned = IntegerField(default=0)
+    short_abandoned = IntegerField(default=0)
+    answered_in_time = IntegerField(default=0)
+    wait_seconds = DoubleField(default=0)
+    longest_wait_seconds = DoubleField(default=0)
+    handled = IntegerField(default=0)
+    handle_seconds = DoubleField(default=0)
+    resolved_first_time = IntegerField(default=0)
+    script_steps = IntegerField(default=0)
+    phrase_hits = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("basis", "hour", "queue", "operator"), True),)
+
+
+class StatsDay(BaseModel):
+    """A closed local day whose calls are summed in StatsHour, with the count of calls that decided the sums."""
+
+    basis = CharField(max_length=160)
+    day = IntegerField()  # local days since 1970-01-01
+    calls = IntegerField()  # calls of the day and of the FCR window after it, when summed
+    summed_at = MomentField()
+
+    class Meta:
+        indexes = ((("basis", "day"), True),)
 
 
 class AuditEvent(BaseModel):
@@ -219,4 +317,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Feedback,
     FaqEntry,
     AuditEvent,
+    CallReview,
+    StatsHour,
+    StatsDay,
+    PhraseHit,
+    Escalation,
+    TrainingScore,
 )

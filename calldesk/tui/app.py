@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -83,6 +84,7 @@ class CalldeskApp(App[int]):
         keymap = {binding_id: keys for binding_id, keys in self._keymap.items()}
         self.push_screen(HelpScreen(keymap))
 
+    @work
     async def action_quit(self) -> None:
         desk = self._desk_screen()
         if (desk is not None and desk.live is not None

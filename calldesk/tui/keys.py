@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 DESK_BINDINGS: list[Binding] = [
-    Binding("f1", "help", "Help", id="help", priority=True),
+    Binding("f1", "app.help", "Help", id="help", priority=True),
     Binding("f2", "answer", "Answer", id="answer", priority=True),
     Binding("f3", "new_client", "New client", id="new_client", priority=True, show=False),
     Binding("f4", "transfer", "Transfer", id="transfer", priority=True),

@@ -36,14 +36,15 @@ class StatusBar(Static):
             state += f" ({status.state_reason})"
         if status.state_since is not None:
             state += f" {_duration((now - status.state_since).total_seconds())}"
+        # Most needed first: on a narrow terminal the end of the line is what gets cut.
         parts: list[str | tuple[str, str]] = [
-            (f" {status.operator}", "bold"), f" · {status.department}  ",
+            (f" {status.operator} ", "bold"),
             (f" {state} ", "bold reverse $success" if status.state == "available" else "bold reverse $warning"),
             "  waiting ", (str(status.waiting), "bold"),
         ]
         if status.late:
             parts.append((f"  {status.late} late", "bold $error"))
+        parts.append(f"  {now.astimezone():%H:%M:%S}  {status.department}")
         if status.link:
             parts.append(f"  · {status.link}")
-        parts.append(f"  {now.astimezone():%H:%M:%S}")
         self.update(Content.assemble(*parts))

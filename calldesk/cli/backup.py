@@ -1,0 +1,70 @@
+"""`calldesk backup PATH` and `calldesk restore PATH`: a safe copy of the SQLite database, and bringing one back."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from calldesk.cli.context import CommandError, config_from, database_url, desk_errors
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    backup = subparsers.add_parser(
+        "backup", parents=[common], help="copy the SQLite database safely, even while consoles run",
+        description="Copy the database to PATH (a file, or a folder for a dated copy) as one consistent snapshot, "
+                    "with SQLite's online backup: consoles keep working. On PostgreSQL, use pg_dump.",
+    )
+    backup.add_argument("path", metavar="PATH", type=Path)
+    backup.set_defaults(run=run_backup)
+    restore = subparsers.add_parser(
+        "restore", parents=[common], help="replace the SQLite database with a backup",
+        description="Check that PATH is a calldesk database of a schema version this calldesk knows, then replace "
+                    "the configured database with it (an older version is upgraded). On PostgreSQL, use pg_restore.",
+    )
+    restore.add_argument("path", metavar="PATH", type=Path)
+    restore.add_argument("--yes", action="store_true", help="replace an existing database without asking")
+    restore.set_defaults(run=run_restore)
+
+
+def _sqlite_database(args: argparse.Namespace):
+    """The configured database, unconnected; a PostgreSQL one is told to use its own tools."""
+    from calldesk.store.backup import postgres_backup_hint
+    from calldesk.store.database import describe, is_sqlite, make_database
+
+    url = database_url(args, config_from(args))
+    with desk_errors():
+        db = make_database(url)
+    if not is_sqlite(db):
+        raise CommandError(postgres_backup_hint(describe(url)))
+    return url, db
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from calldesk.store.backup import backup_sqlite
+
+    _, db = _sqlite_database(args)
+    if not Path(db.database).exists():
+        raise CommandError(f"{db.database}: no database there to back up")
+    with desk_errors():
+        target = backup_sqlite(db, args.path)
+    db.close()
+    print(f"backed up {db.database} to {target}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from calldesk.store.backup import backup_version, restore_sqlite
+    from calldesk.store.database import open_database
+
+    url, db = _sqlite_database(args)
+    target = Path(db.database)
+    with desk_errors():
+        version = backup_version(args.path)
+    if target.exists() and not args.yes:
+        raise CommandError(f"restoring replaces every record in {target} with {args.path} (schema version "
+                           f"{version}): add --yes to go ahead")
+    with desk_errors():
+        restore_sqlite(args.path, target)
+        open_database(url).close()  # an older backup is upgraded now rather than by the first console
+    print(f"restored {args.path} (schema version {version}) into {target}")
+    return 0

@@ -1,0 +1,32 @@
+"""`calldesk import faq FILE`: FAQ entries from YAML or Markdown, added, or updated when the question exists."""
+
+from __future__ import annotations
+
+import argparse
+
+from calldesk.cli.context import desk_errors, open_desk, operator_login
+
+
+def register_import(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """The `faq` kind of `calldesk import`."""
+    parser = kinds.add_parser(
+        "faq", parents=[common], help="FAQ entries from a YAML or Markdown file (team leads)",
+        description="Add FAQ entries from FILE: YAML (a list of question, answer, tags) or Markdown (each heading "
+                    "at the deepest level is a question, the text under it the answer; headings above become "
+                    "tags). An entry whose question exists already gets the file's answer.",
+    )
+    parser.add_argument("file", metavar="FILE", help="a .yaml, .yml or .md file")
+    parser.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from calldesk.desk.faq import import_faq, read_faq_file
+    from calldesk.desk.operators import sign_in
+
+    desk = open_desk(args)
+    with desk_errors():
+        drafts = read_faq_file(args.file)
+        lead = sign_in(desk, operator_login(args, desk.config))
+        result = import_faq(desk, lead.id, drafts)
+    print(f"FAQ from {args.file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+    return 0

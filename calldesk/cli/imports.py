@@ -1,0 +1,92 @@
+"""`calldesk import KIND FILE`: bring records in from files.
+
+Each kind is one line in ``KINDS``: its name and the function that adds its sub-command (``register(kinds,
+common)``, which creates the parser named after the kind and sets ``run``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from calldesk.cli import faq, queue_log
+from calldesk.cli.context import desk_errors, open_desk, operator_login
+
+REJECTIONS_SHOWN = 5
+BAR_WIDTH = 30
+
+
+def register_clients(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """The `clients` kind: CSV, vCard or calldesk's JSON lines, normalised and merged."""
+    parser = kinds.add_parser(
+        "clients", parents=[common], help="clients from CSV (Google, Outlook, any header), vCard or JSON lines",
+        description="Import clients from FILE: CSV (any delimiter; UTF-8, UTF-16 or Windows-1252; columns found by "
+                    "name, Google Contacts' and Outlook's exports as they are), vCard 3.0/4.0, or the JSON lines of "
+                    "`calldesk export clients`. Numbers are normalised; clients are matched by number and merged, so "
+                    "importing a file twice changes nothing. See docs/export-format.md.",
+    )
+    parser.add_argument("file", metavar="FILE", type=Path)
+    parser.add_argument("--map", metavar="FIELD=COLUMN", action="append", default=[], dest="column_map",
+                        help="read FIELD from COLUMN (repeatable; phone may be given several times); fields: name, "
+                             "first_name, middle_name, last_name, prefix, company, address_as, manner, stage, tags, "
+                             "time_zone, note, phone")
+    parser.add_argument("--region", metavar="CC", help="region for numbers without a country code (default: config)")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be created, merged and rejected")
+    parser.add_argument("--report", metavar="PATH", type=Path,
+                        help="where to write the rejected rows (default: FILE's name + .rejected.csv beside it)")
+    parser.set_defaults(run=run_clients)
+
+
+KINDS: dict[str, Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = {
+    "clients": register_clients,
+    "faq": faq.register_import,
+    "queue-log": queue_log.register_import,
+}
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("import", parents=[common], help="import records from a file",
+                                   description="Import records from a file; see `calldesk import KIND --help`.")
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for register_kind in KINDS.values():
+        register_kind(kinds, common)
+
+
+def run_clients(args: argparse.Namespace) -> int:
+    from calldesk.desk.client_files import parse_column_map
+    from calldesk.desk.client_import import import_clients, write_rejected_report
+
+    desk = open_desk(args)
+    with desk_errors():
+        mapping = parse_column_map(args.column_map)
+        summary = import_clients(desk, args.file, mapping=mapping, region=args.region, dry_run=args.dry_run,
+                                 progress=_progress_bar() if sys.stderr.isatty() else None,
+                                 actor=operator_login(args, desk.config))
+    columns = "; ".join(f"{name} <- {', '.join(found)}" for name, found in summary.columns.items())
+    print(f"{args.file} ({summary.kind}){': ' + columns if columns else ''}")
+    print(summary.describe())
+    if summary.rejected:
+        for rejected in summary.rejected[:REJECTIONS_SHOWN]:
+            print(f"  row {rejected.row}: {rejected.reason}")
+        report = args.report or (None if args.dry_run else args.file.with_name(args.file.name + ".rejected.csv"))
+        if report is not None:
+            with desk_errors():
+                write_rejected_report(summary.rejected, report)
+            print(f"rejected rows written to {report}")
+        elif len(summary.rejected) > REJECTIONS_SHOWN:
+            print(f"  ... {len(summary.rejected) - REJECTIONS_SHOWN} more: add --report PATH to list them all")
+    if args.dry_run:
+        print("dry run: nothing was changed")
+    return 0
+
+
+def _progress_bar() -> Callable[[int, int], None]:
+    def draw(done: int, total: int) -> None:
+        filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:,}/{total:,} rows{end}")
+        sys.stderr.flush()
+
+    return draw

@@ -1,0 +1,149 @@
+"""`calldesk train`: practice calls from a scenario, scored on the etiquette rules; scores kept per trainee.
+
+Practice runs on a training database of its own (in the user data folder, or --db), so practice calls never mix
+with real ones. Until the console hosts training, the call is played here, line by line, in the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from calldesk.cli.context import desk_errors, open_desk, operator_login
+
+TRAINING_DB = "training.db"
+HELP = (
+    "Type what you say to the caller (Enter alone: the caller's next line). Commands:\n"
+    "  /step N [N...]     tick script steps by number     /faq WORDS         search the FAQ\n"
+    "  /note TEXT         keep a note on the call         /callback WHEN REASON   promise a call-back (\"in 30m\")\n"
+    "  /wrap DISPOSITION  end the call and wrap up        /quit              stop without a score"
+)
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "train", parents=[common], help="practice calls, scored on the etiquette rules",
+        description="Play a practice call from a scenario (a shipped one by name, or a .yaml file) and get a score "
+                    "with reasons. Scores are kept per trainee (--operator) in the training database.",
+    )
+    parser.add_argument("scenario", nargs="?", help="scenario name or file (default: the first shipped one)")
+    parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
+    parser.add_argument("--scores", action="store_true", help="show the trainee's kept scores")
+    parser.set_defaults(run=run)
+
+
+def training_url(args: argparse.Namespace) -> str | None:
+    """--db when given, else the training database in the user data folder."""
+    if getattr(args, "db", None):
+        return None  # open_desk reads --db itself
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path('calldesk') / TRAINING_DB}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from calldesk.desk.faq_seed import seed_faq
+    from calldesk.desk.training import find_scenario, shipped_scenarios, trainee_for, training_results
+
+    desk = open_desk(args, training_url(args))
+    with desk_errors():
+        if args.list:
+            for scenario in shipped_scenarios():
+                print(f"{scenario.name:<16} {scenario.title}")
+            return 0
+        seed_faq(desk)  # scenarios ask what the demo FAQ answers
+        trainee = trainee_for(desk, operator_login(args, desk.config))
+        if args.scores:
+            for result in training_results(desk, trainee.id):
+                print(f"{result.finished_at:%Y-%m-%d %H:%M}  {result.scenario:<16} {result.points:>3}/{result.out_of}")
+            return 0
+        scenario = find_scenario(args.scenario) if args.scenario else shipped_scenarios()[0]
+        return play_in_terminal(desk, trainee, scenario)
+
+
+def play_in_terminal(desk, trainee, scenario, read: Callable[[str], str] = input,
+                     write: Callable[[str], None] = print) -> int:
+    """The practice call as a conversation in the terminal: the caller's lines, the trainee's replies and commands."""
+    from calldesk.desk.training import TrainingSession
+
+    session = TrainingSession(desk, trainee.id, scenario)
+    session.start()
+    session.answer()
+    write(f"== {scenario.title} ==\n{scenario.briefing}\n{HELP}\n"
+          f"Dispositions: {', '.join(desk.config.dispositions)}\n")
+    steps = _script(desk, session.call_id, trainee)
+    for number, step in enumerate(steps, start=1):
+        write(f"  {number:>2}. [{step.stage}] {step.text}")
+    write(f"\nCaller: {session.next_line()}")
+    while True:
+        try:
+            typed = read("You: ").strip()
+        except EOFError:
+            write("\nStopped: no score kept.")
+            return 1
+        if typed in ("/quit", "/q"):
+            write("Stopped: no score kept.")
+            return 1
+        if typed.startswith("/"):
+            if _command(desk, session, trainee, steps, typed, write):
+                break
+            continue
+        for hit in session.say(typed) if typed else []:
+            write(f"  ! “{hit.phrase}”: try “{hit.suggestion}”")
+        line = session.next_line()
+        write(f"Caller: {line}" if line else "(The caller waits for you to wrap up: /wrap DISPOSITION)")
+    score = session.finish()
+    write(f"\nScore: {score.points}/{score.out_of}")
+    for item in score.items:
+        write(f"  {item.rule:<9} {item.points:>3}/{item.out_of}  {item.reason}")
+    return 0
+
+
+def _script(desk, call_id, trainee):
+    from calldesk.desk.script import render_script, script_context_for_call, script_for_call
+
+    department = desk.config.department(trainee.department)
+    context = script_context_for_call(desk, call_id, trainee.name, department.name if department else "")
+    return render_script(desk.config, context, desk.clock.now(), script_for_call(desk, call_id))
+
+
+def _command(desk, session, trainee, steps, typed: str, write: Callable[[str], None]) -> bool:
+    """Run one slash command; True when the call is wrapped up. Refusals are shown and the call goes on."""
+    from calldesk.desk.callback_times import parse_due_text
+    from calldesk.desk.callbacks import CallbackRequest, create_callback
+    from calldesk.desk.calls import get_call, record_script_steps, wrap_up
+    from calldesk.desk.errors import DeskError
+    from calldesk.desk.faq import search_faq
+    from calldesk.desk.notes import add_note
+
+    name, _, rest = typed[1:].partition(" ")
+    rest = rest.strip()
+    try:
+        if name == "step":
+            picked = {steps[int(n) - 1].id for n in rest.replace(",", " ").split() if n.isdigit()
+                      and 0 < int(n) <= len(steps)}
+            record_script_steps(session.call_id, get_call(desk, session.call_id).script_steps | picked)
+            write(f"  ticked {len(picked)} step(s)")
+        elif name == "note":
+            add_note(desk, trainee.id, get_call(desk, session.call_id).client_id, session.call_id, rest)
+            for hit in session.say(rest):
+                write(f"  ! “{hit.phrase}”: try “{hit.suggestion}”")
+        elif name == "faq":
+            for entry in search_faq(desk, rest, limit=3):
+                write(f"  Q: {entry.question}\n  A: {entry.answer}")
+        elif name == "callback":
+            when, _, reason = rest.partition(" ")
+            if rest.startswith("in "):
+                amount, _, reason = rest[3:].partition(" ")
+                when = f"in {amount}"
+            due = parse_due_text(when, desk.clock.now(), None)
+            create_callback(desk, trainee.id, CallbackRequest(reason=reason, due_at=due, call_id=session.call_id))
+            write(f"  call-back promised for {due.astimezone():%a %H:%M}")
+        elif name == "wrap":
+            wrap_up(desk, session.call_id, trainee.id, rest)
+            return True
+        else:
+            write(HELP)
+    except DeskError as exc:
+        write(f"  {exc}")
+    return False

@@ -1,0 +1,174 @@
+"""What a phone system reports about a call's life, as desk rules: answered by an operator, hung up, transferred,
+and the queue made equal to the PBX's after the link to it was away.
+
+The PBX is the authority on what happened on the line, so these rules accept its word where a console's action
+would be refused (an answer reported for a call the desk thought abandoned, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import timedelta
+
+from calldesk.desk import operators
+from calldesk.desk.calls import transfer_call
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError, NotFound, UnknownOperator
+from calldesk.desk.queue import abandon_call, ring_call, rings_heard
+from calldesk.store.models import Call, Operator, database
+
+
+@dataclass(frozen=True)
+class PbxWaitingCall:
+    """A caller the PBX says is waiting in a queue right now."""
+
+    external_id: str
+    number: str
+    queue: str
+    caller_name: str = ""
+    waited_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class QueueResync:
+    added: tuple[int, ...]  # calls the desk had missed
+    dropped: tuple[int, ...]  # calls the desk showed as waiting that the PBX no longer has
+
+
+def call_id_for(external_id: str) -> int | None:
+    """The desk's call for the PBX's id of it (Asterisk's Uniqueid), if any."""
+    row = Call.select(Call.id).where(Call.external_id == external_id).first()
+    return row.id if row else None
+
+
+def operator_id_for(login: str) -> int:
+    operator = Operator.select(Operator.id).where(Operator.login == login).first()
+    if operator is None:
+        raise UnknownOperator(f"operator {login!r} is not known here")
+    return operator.id
+
+
+def login_for_extension(extension: str) -> str:
+    """The operator whose phone is this extension (or PBX interface)."""
+    operator = Operator.select(Operator.login).where(Operator.extension == extension.strip()).first()
+    if operator is None:
+        raise UnknownOperator(f"no operator has extension {extension!r}: set it with `calldesk operator add`")
+    return operator.login
+
+
+def ring_pbx_call(desk: Desk, external_id: str, number: str, queue: str, caller_name: str = "") -> int | None:
+    """A caller joined a PBX queue: ring it in the desk, once. None when the desk already shows them waiting.
+
+    A PBX keeps a caller's id when a transfer puts them in another queue: the finished call then lets go of it.
+    """
+    with database.atomic():
+        earlier = Call.select(Call.id, Call.status).where(Call.external_id == external_id).first()
+        if earlier is not None:
+            if earlier.status == "ringing":
+                return None
+            Call.update(external_id=f"{external_id}#{earlier.id}").where(Call.id == earlier.id).execute()
+        return ring_call(desk, number, queue, caller_name, external_id=external_id)
+
+
+def offer_call(desk: Desk, call_id: int, login: str) -> None:
+    """The PBX is ringing this operator's phone for the call ("" when it stopped ringing there)."""
+    Call.update(offered_to=login).where((Call.id == call_id) & (Call.status == "ringing")).execute()
+
+
+def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
+    """The PBX connected the caller to an operator (None: to a phone no operator is mapped to)."""
+    operator_id = operator_id_for(login) if login else None
+    now = desk.clock.now()
+    with database.atomic():
+        call = Call.select(Call.status, Call.arrived_at).where(Call.id == call_id).first()
+        if call is None:
+            raise NotFound(f"call {call_id} does not exist")
+        if call.status not in ("ringing", "abandoned"):
+            return  # told twice: the first report stands
+        rings = rings_heard((now - call.arrived_at).total_seconds(), desk.config.ring_cycle_seconds)
+        Call.update(status="answered", operator=operator_id, answered_at=now, rings=rings, ended_at=None,
+                    offered_to="").where(Call.id == call_id).execute()
+        if operator_id is not None:
+            operators.set_state(desk, operator_id, "on_call")
+
+
+def hang_up_call(desk: Desk, call_id: int, talk_seconds: float | None = None, transferred: bool = False) -> str:
+    """The line went down: a waiting caller abandoned, a live call ended (its operator goes to wrap-up).
+
+    ``talk_seconds`` is the PBX's own count, which places the end exactly. Returns the call's status after.
+    """
+    call = Call.select(Call.status, Call.answered_at, Call.operator).where(Call.id == call_id).first()
+    if call is None:
+        raise NotFound(f"call {call_id} does not exist")
+    if call.status == "ringing":
+        abandon_call(desk, call_id)
+        return "abandoned"
+    if call.status != "answered":
+        return call.status
+    ended_at = desk.clock.now()
+    if talk_seconds is not None and call.answered_at is not None:
+        ended_at = min(ended_at, call.answered_at + timedelta(seconds=talk_seconds))
+    status = "transferred" if transferred else "completed"
+    with database.atomic():
+        updated = Call.update(status=status, ended_at=ended_at).where(
+            (Call.id == call_id) & (Call.status == "answered")
+        ).execute()
+        if updated and call.operator_id is not None:
+            operators.set_state(desk, call.operator_id, "wrap_up")
+    return status
+
+
+def transfer_pbx_call(desk: Desk, call_id: int, target: str, note: str = "") -> int:
+    """The PBX moved a live call to a department or operator; a new ringing call waits there. Returns its id."""
+    call = Call.get_or_none(Call.id == call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} does not exist")
+    if call.operator_id is None:
+        raise DeskError(f"call {call_id} has no operator yet: report it answered first")
+    with database.atomic():
+        onward = transfer_call(desk, call_id, call.operator_id, target, note)
+        if call.external_id:  # the PBX goes on naming the caller by the same id: later reports are the onward call's
+            Call.update(external_id=f"{call.external_id}#{call_id}").where(Call.id == call_id).execute()
+            Call.update(external_id=call.external_id).where(Call.id == onward).execute()
+    return onward
+
+
+def resync_queue(desk: Desk, waiting: list[PbxWaitingCall], pending: Collection[str] = ()) -> QueueResync:
+    """Make the desk's waiting PBX calls equal the PBX's list, after the link was away.
+
+    A call the PBX no longer holds left the queue unseen: it is marked abandoned, so a call-back is offered rather
+    than a caller lost. Calls named in ``pending`` (reports already received, not yet applied) are left to those.
+    """
+    now = desk.clock.now()
+    present = {w.external_id for w in waiting}
+    added, dropped = [], []
+    for entry in waiting:
+        call_id = ring_pbx_call(desk, entry.external_id, entry.number, entry.queue, entry.caller_name)
+        if call_id is not None:
+            arrived = now - timedelta(seconds=max(entry.waited_seconds, 0))
+            Call.update(arrived_at=arrived).where(Call.id == call_id).execute()
+            added.append(call_id)
+    stale = Call.select(Call.id, Call.external_id).where(
+        (Call.status == "ringing") & Call.external_id.is_null(False)
+    )
+    for row in list(stale):
+        if row.external_id not in present and row.external_id not in pending:
+            abandon_call(desk, row.id)
+            dropped.append(row.id)
+    return QueueResync(tuple(added), tuple(dropped))
+
+
+def end_calls_of_idle_operators(desk: Desk, logins: set[str]) -> list[int]:
+    """The PBX says these operators are on no call: a PBX call still live for them ended while the link was away."""
+    if not logins:
+        return []
+    rows = (
+        Call.select(Call.id)
+        .join(Operator, on=(Call.operator == Operator.id))
+        .where((Call.status == "answered") & Call.external_id.is_null(False) & Operator.login.in_(list(logins)))
+    )
+    ended = [row.id for row in rows]
+    for call_id in ended:
+        hang_up_call(desk, call_id)
+    return ended

@@ -1,0 +1,1 @@
+"""Where calls come from: the simulator, Asterisk AMI and PBX hooks, each turning outside events into desk calls."""

@@ -1,0 +1,58 @@
+"""Where calls come from: the one interface every call source implements, its link state, and the factory.
+
+The console runs a source's ``run`` in a background thread. The source turns outside events (a PBX, the simulator)
+into the desk's own calls (ring, answer, abandon, end, transfer) and reports the state of its link for the status
+bar. It opens nothing itself: the store's database proxy is already initialised, and Peewee gives each thread its
+own connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from calldesk.desk.context import Desk
+
+LinkStatus = Literal["connected", "reconnecting", "down"]
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """How the source's link to the phone system stands, since when, and why (shown in the status bar)."""
+
+    status: LinkStatus
+    since: datetime  # aware UTC
+    detail: str = ""
+
+    def describe(self, local_now: datetime | None = None) -> str:
+        """One short line: "connected", "reconnecting: <why>", "down since 14:05: <why>"."""
+        when = self.since.astimezone(local_now.tzinfo if local_now else None).strftime("%H:%M")
+        text = f"down since {when}" if self.status == "down" else self.status
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+Report = Callable[[LinkState], None]
+
+
+class CallSource(Protocol):
+    name: str
+
+    def run(self, stop: threading.Event, report: Report) -> None:
+        """Feed calls into the desk until ``stop`` is set, reporting every change of the link."""
+
+
+def make_source(desk: Desk) -> CallSource | None:
+    """The source config.yaml's ``call_source`` names; None for ``none`` (the `calldesk ring` hook only)."""
+    match desk.config.call_source:
+        case "simulator":
+            from calldesk.telephony.simulator import Simulator
+
+            return Simulator(desk)
+        case "ami":
+            from calldesk.telephony.ami import AmiSource
+
+            return AmiSource(desk)
+    return None

@@ -1,0 +1,50 @@
+"""ctrl+e: flag the live call for a team lead with a one-line reason. Dismisses with the escalation's id."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError
+from calldesk.desk.escalation import MAX_REASON, escalate_call
+from calldesk.store.errors import StoreError
+
+
+class EscalateModal(ModalScreen[int | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, desk: Desk, operator_id: int, call_id: int, caller: str = "") -> None:
+        super().__init__()
+        self.desk = desk
+        self.operator_id = operator_id
+        self.call_id = call_id
+        self.caller = caller
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="escalate") as dialog:
+            dialog.border_title = "Call a team lead" + (f" · {self.caller}" if self.caller else "")
+            yield Label("Why is a team lead needed? (one line)")
+            yield Input(id="escalate-reason", max_length=MAX_REASON, compact=True,
+                        placeholder="e.g. asks for a refund above my limit")
+            yield Label("", classes="dialog-error", id="escalate-error")
+            yield Label("enter: flag the call   escape: cancel", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#escalate-reason", Input).focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            escalation_id = await self.app.db.run(escalate_call, self.desk, self.operator_id, self.call_id,
+                                                  event.value)
+        except (DeskError, StoreError) as exc:
+            self.query_one("#escalate-error", Label).update(str(exc))
+            return
+        self.dismiss(escalation_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

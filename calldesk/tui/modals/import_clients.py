@@ -1,0 +1,132 @@
+"""Import clients from a file (CSV, vCard or calldesk's JSON lines) with a progress bar, from the command palette.
+
+Enter on the path starts; a dry run shows what would change without writing. The import runs in a thread worker
+with its own database connection (the console's database thread stays free for the queue), in chunks, so escape
+stops it between two chunks: what was imported stays, and importing the file again is safe (it is idempotent).
+Dismisses with the last summary, or None.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import DatabaseError, InterfaceError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from calldesk.desk.client_import import ImportSummary, import_clients, write_rejected_report
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError
+from calldesk.store.errors import StoreError
+from calldesk.store.models import database
+
+HELP = "enter: import   tab: dry run (space ticks it)   escape: close (stops a running import)"
+REJECTIONS_SHOWN = 5
+
+
+class ImportStopped(Exception):
+    """Raised from the progress callback when the worker is cancelled: the import stops between chunks."""
+
+
+class ImportClientsModal(ModalScreen[ImportSummary | None]):
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, desk: Desk, actor: str, path: str = "") -> None:
+        super().__init__()
+        self.desk = desk
+        self.actor = actor
+        self.initial_path = path
+        self.summary: ImportSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="import-dialog") as dialog:
+            dialog.border_title = "Import clients"
+            yield Label("File: CSV (Google, Outlook, any header), vCard, or calldesk's JSON lines")
+            yield Input(self.initial_path, id="import-path", placeholder="e.g. ~/Downloads/contacts.csv")
+            yield Checkbox("Dry run: only show what would be created, merged and rejected", id="import-dry-run")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield Static("", id="import-summary")
+            yield Label(HELP, classes="dialog-help")
+            yield Label("", id="import-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-progress", ProgressBar).display = False
+        self.query_one("#import-path", Input).focus()
+
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if any(w.is_running for w in self.workers if w.node is self and w.group == "import-clients"):
+            return
+        text = event.value.strip()
+        if not text:
+            self._show_error("Type the path of the file to import.")
+            return
+        self._show_error("")
+        self.query_one("#import-summary", Static).update("")
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.run_import(Path(text).expanduser(), self.query_one("#import-dry-run", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="import-clients", exit_on_error=False)
+    def run_import(self, path: Path, dry_run: bool) -> ImportSummary:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise ImportStopped
+            self.app.call_from_thread(self._progress, done, total)
+
+        with database.connection_context():  # this thread's own connection, closed when the import ends
+            summary = import_clients(self.desk, path, dry_run=dry_run, progress=progress, actor=self.actor)
+        if summary.rejected and not dry_run:
+            write_rejected_report(summary.rejected, _report_path(path))
+        return summary
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.is_attached:  # escape may have closed the dialog while the last chunk was written
+            self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+
+    @on(Worker.StateChanged)
+    def _import_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "import-clients":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.summary = event.worker.result
+            self.query_one("#import-summary", Static).update(_describe(self.summary))
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#import-progress", ProgressBar).display = False
+            error = event.worker.error
+            if isinstance(error, DeskError | StoreError):
+                self._show_error(str(error))
+            elif isinstance(error, DatabaseError | InterfaceError):
+                self._show_error(f"database unavailable: {(str(error).strip().splitlines() or ['?'])[0]}")
+            else:
+                self._show_error(f"import failed: {error!r}")
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#import-error", Label).update(message)
+
+    def action_close(self) -> None:
+        self.workers.cancel_group(self, "import-clients")
+        self.dismiss(self.summary)
+
+
+def _report_path(path: Path) -> Path:
+    return path.with_name(path.name + ".rejected.csv")
+
+
+def _describe(summary: ImportSummary) -> str:
+    lines = [f"{summary.kind}: {summary.describe()}"]
+    lines += [f"  row {r.row}: {r.reason}" for r in summary.rejected[:REJECTIONS_SHOWN]]
+    if summary.rejected and not summary.dry_run:
+        lines.append(f"rejected rows written to {_report_path(Path(summary.file))}")
+    if summary.dry_run:
+        lines.append("Dry run: nothing was changed. Untick it and press enter on the path to import.")
+    return "\n".join(lines)

@@ -1,0 +1,280 @@
+"""F9: the call-back board. A team lead sees every open call-back with a live countdown to its deadline, sorts and
+filters it, selects with space and reassigns or distributes in two keystrokes. An operator sees their own only
+(the domain decides that, not this screen). F2 returns the call-back under the cursor for the desk to start."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Select, Static
+
+from calldesk.desk.callback_lines import BoardFilter, BoardPage, CallbackLine, board_page
+from calldesk.desk.callback_times import describe_moment
+from calldesk.desk.callbacks import StaleCallBack, distribute_callbacks, reassign_callbacks
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError
+from calldesk.desk.operators import OperatorView, list_operators
+from calldesk.store.changes import ChangeWatcher
+from calldesk.store.errors import StoreError
+from calldesk.tui.modals.callback_owner import OwnerPickerModal
+from calldesk.tui.widgets.callback_table import STATE_STYLES, STATE_WORDS, CallbackTable, countdown
+
+Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database thread: DatabaseThread.run
+TICK_SECONDS = 1.0
+STATES = (("Every state", ""), ("Overdue", "overdue"), ("Due soon", "due_soon"), ("In a pool", "unassigned"))
+SORTS = (("By deadline", "deadline"), ("By due time", "due"), ("By owner", "owner"), ("By client", "client"),
+         ("Newest first", "created"))
+
+
+class BoardTable(CallbackTable):
+    COLUMNS = (("sel", "", 1), ("id", "#", 5), ("state", "", 4), ("left", "Left", 8), ("due", "Due", 14),
+               ("owner", "Owner", 14), ("client", "Client", 16), ("reason", "Reason", 20), ("tries", "Tries", 5),
+               ("by", "By", 10))
+
+    def __init__(self, due_soon: timedelta, zone: tzinfo | None = None, **kwargs: object) -> None:
+        super().__init__(due_soon, zone, **kwargs)
+        self.selected: set[int] = set()
+
+    def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:
+        state = line.state(now, self.due_soon)
+        style = STATE_STYLES[state]
+        pooled = "italic" if line.assignee_id is None else ""
+        return {
+            "sel": Text("●" if line.id in self.selected else " ", style="bold"),
+            "id": Text(str(line.id), justify="right", style="dim"),
+            "state": Text("call" if line.on_the_line else STATE_WORDS[state], style=style),
+            "left": countdown(line, now),
+            "due": Text(describe_moment(line.due_at, self.zone, now), style=style),
+            "owner": Text(line.owner, style=pooled),
+            "client": line.caller,
+            "reason": line.reason,
+            "tries": Text(str(line.attempts), justify="right"),
+            "by": line.created_by or "desk",
+        }
+
+    def toggle(self, line: CallbackLine, now: datetime) -> None:
+        self.selected ^= {line.id}
+        self._update(line.id, self.cells(line, now))
+
+    def chosen(self) -> list[CallbackLine]:
+        """The selected call-backs, else the one under the cursor."""
+        picked = [line for line in self.lines if line.id in self.selected]
+        if picked:
+            return picked
+        line = self.selected_line()
+        return [line] if line is not None else []
+
+
+class CallbackBoardScreen(Screen[CallbackLine | None]):
+    BINDINGS = [
+        Binding("escape,f9", "close", "Close", id="board_close"),
+        Binding("f2", "start", "Start", id="board_start"),
+        Binding("space", "toggle_select", "Select", id="board_select"),
+        Binding("ctrl+a", "select_all", "All", id="board_select_all"),
+        Binding("ctrl+r", "reassign", "Reassign", id="board_reassign"),
+        Binding("ctrl+d", "distribute", "Distribute", id="board_distribute"),
+        Binding("ctrl+f", "focus_filter", "Filter", id="board_filter"),
+    ]
+
+    def __init__(self, desk: Desk, viewer: OperatorView, run: Runner, operator_zone: tzinfo | None = None) -> None:
+        """``run`` runs a desk function on the database thread (the app's ``db.run``); dismisses with the call-back
+        to start (F2), or None."""
+        super().__init__()
+        self.desk = desk
+        self.viewer = viewer
+        self.run = run
+        self.operator_zone = operator_zone
+        self.due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
+        self.page: BoardPage | None = None
+        self._people: list[OperatorView] = []
+        self._watcher = ChangeWatcher()
+        self._dirty = True  # the filter changed or this console changed something: read again whatever the hint
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-summary")
+        with Horizontal(id="board-filters"):
+            yield Input(id="board-text", placeholder="filter: client, number, reason, owner", compact=True)
+            yield Select(STATES, value="", allow_blank=False, id="board-state", compact=True)
+            if self.viewer.is_lead:
+                yield Select([("Every owner", "")], value="", allow_blank=False, id="board-owner", compact=True)
+                departments = [("Every department", "")] + [(d.name, d.id) for d in self.desk.config.departments]
+                yield Select(departments, value="", allow_blank=False, id="board-department", compact=True)
+            yield Select(SORTS, value="deadline", allow_blank=False, id="board-sort", compact=True)
+        yield BoardTable(self.due_soon, self.operator_zone, id="board-table")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one(BoardTable).focus()
+        self.set_interval(TICK_SECONDS, self._tick)
+        self.refresh_board()
+        self._load_people()
+
+    @work(group="board-people")
+    async def _load_people(self) -> None:
+        try:
+            self._people = await self.run(list_operators)
+        except StoreError:
+            return
+        if self.viewer.is_lead:
+            owners = [("Every owner", "")] + [(p.name, p.login) for p in self._people]
+            owners += [(f"{d.name} pool", d.id) for d in self.desk.config.departments]
+            self.query_one("#board-owner", Select).set_options(owners)
+            self.query_one("#board-owner", Select).value = ""
+
+    # --- reading the board -------------------------------------------------------------------------
+
+    def wanted(self) -> BoardFilter:
+        def choice(selector: str) -> str:
+            found = self.query(selector)
+            value = found.first(Select).value if found else ""
+            return value if isinstance(value, str) else ""
+
+        return BoardFilter(
+            owner=choice("#board-owner"), department=choice("#board-department"), state=choice("#board-state"),
+            text=self.query_one("#board-text", Input).value, sort=choice("#board-sort") or "deadline",
+        )
+
+    @on(Input.Changed, "#board-text")
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        self._dirty = True
+        self.refresh_board()
+
+    def _read_if_changed(self, wanted: BoardFilter, force: bool) -> BoardPage | None:
+        changed = self._watcher.changed()
+        return board_page(self.desk, self.viewer.id, wanted) if changed or force else None
+
+    @work(exclusive=True, group="board")
+    async def refresh_board(self) -> None:
+        """Read the board again if anything changed; a newer refresh supersedes this one."""
+        try:
+            page = await self.run(self._read_if_changed, self.wanted(), self._dirty)
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        except StoreError as exc:
+            self.notify(f"{exc}: the board shows what it last knew.", severity="error", timeout=8)
+            return
+        if page is not None:
+            self._dirty = False
+            self.show_page(page, self.desk.clock.now())
+
+    def show_page(self, page: BoardPage, now: datetime) -> None:
+        """Put a page on screen by keyed diffs; the selection keeps the call-backs still shown."""
+        self.page = page
+        table = self.query_one(BoardTable)
+        table.selected &= {line.id for line in page.lines}
+        table.show_lines(page.lines, now)
+        self._paint_summary()
+
+    def _tick(self) -> None:
+        self.query_one(BoardTable).tick(self.desk.clock.now())
+        self.refresh_board()
+
+    def _paint_summary(self) -> None:
+        if self.page is None:
+            return
+        counts, table = self.page.counts, self.query_one(BoardTable)
+        title = "Call-back board" if self.viewer.is_lead else "My call-backs"
+        parts: list[str | tuple[str, str]] = [
+            (title, "bold"), f"  open {counts.open}  ", (f"overdue {counts.overdue}", "bold $error" if counts.overdue
+                                                        else ""),
+            "  ", (f"due soon {counts.due_soon}", "$warning" if counts.due_soon else ""),
+            f"  in pools {counts.unassigned}  ·  showing {len(self.page.lines)} of {self.page.matching}",
+        ]
+        if table.selected:
+            parts.append((f"  ·  {len(table.selected)} selected", "bold $accent"))
+        self.query_one("#board-summary", Static).update(Content.assemble(*parts))
+
+    # --- choosing and handing out --------------------------------------------------------------------
+
+    def action_toggle_select(self) -> None:
+        table = self.query_one(BoardTable)
+        line = table.selected_line()
+        if line is None:
+            return
+        table.toggle(line, self.desk.clock.now())
+        table.action_cursor_down()
+        self._paint_summary()
+
+    def action_select_all(self) -> None:
+        table = self.query_one(BoardTable)
+        shown = {line.id for line in table.lines}
+        table.selected = set() if shown <= table.selected else shown
+        table.tick(self.desk.clock.now())
+        self._paint_summary()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "distribute":
+            return self.viewer.is_lead  # operators never see it; the domain refuses them anyway
+        return True
+
+    @work(group="board-change")
+    async def action_reassign(self) -> None:
+        lines = self.query_one(BoardTable).chosen()
+        if not lines:
+            self.notify("Nothing to reassign: select call-backs with space.", severity="warning")
+            return
+        owners = [(p.login, f"{p.name} · {p.department} · {p.state}") for p in self._people]
+        owners += [(d.id, f"{d.name} pool") for d in self.desk.config.departments]
+        many = f"{len(lines)} call-backs" if len(lines) > 1 else f"call-back {lines[0].id}"
+        target = await self.app.push_screen_wait(OwnerPickerModal(f"Give {many} to", owners))
+        if target is None:
+            return
+        label = next((label.split(" · ")[0] for key, label in owners if key == target), target)
+        seen = [(line.id, line.version) for line in lines]
+        if await self._change(reassign_callbacks, self.desk, self.viewer.id, seen, target) is not None:
+            self.notify(f"{many.capitalize()} given to {label}.")
+
+    @work(group="board-change")
+    async def action_distribute(self) -> None:
+        lines = self.query_one(BoardTable).chosen()
+        if not lines:
+            self.notify("Nothing to distribute: select call-backs with space.", severity="warning")
+            return
+        given = await self._change(distribute_callbacks, self.desk, self.viewer.id,
+                                   [(line.id, line.version) for line in lines])
+        if given:
+            tally: dict[str, int] = {}
+            for login in given.values():
+                tally[login] = tally.get(login, 0) + 1
+            self.notify("Spread over the free operators: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
+
+    async def _change(self, rule: Callable[..., Any], *args: Any) -> Any:
+        """Run a change; a stale edit or a refusal is told in one line, and the board reads the new state."""
+        try:
+            result = await self.run(rule, *args)
+        except StaleCallBack as exc:
+            self.notify(str(exc), title="Changed meanwhile", severity="warning", timeout=8)
+            return None
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning")
+            return None
+        except StoreError as exc:
+            self.notify(f"{exc}: nothing was changed.", severity="error", timeout=8)
+            return None
+        finally:
+            self._dirty = True
+            self.refresh_board()
+        self.query_one(BoardTable).selected.clear()
+        return result
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#board-text", Input).focus()
+
+    def action_start(self) -> None:
+        line = self.query_one(BoardTable).selected_line()
+        if line is not None:
+            self.dismiss(line)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,119 @@
+"""A table of call-backs kept equal to the latest list by keyed diffs: rows are keyed by call-back id, a refresh
+updates only the cells that changed, and the clock's tick moves the countdowns without asking the database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from calldesk.desk.callback_lines import CallbackLine
+from calldesk.desk.callback_times import describe_left
+
+STATE_WORDS = {"overdue": "late", "due_soon": "soon", "unassigned": "pool", "scheduled": ""}
+STATE_STYLES = {"overdue": "bold red", "due_soon": "bold yellow", "unassigned": "italic", "scheduled": ""}
+
+
+def _signature(value: object) -> object:
+    return (value.plain, str(value.style)) if isinstance(value, Text) else value
+
+
+def countdown(line: CallbackLine, now: datetime) -> Text:
+    """Time left to the SLA deadline; red once it has passed."""
+    left = line.seconds_left(now)
+    return Text(describe_left(left), style="bold red" if left < 0 else "", justify="right")
+
+
+class CallbackTable(DataTable):
+    """Subclasses name their ``COLUMNS`` (key, label, width) and say what each row shows in ``cells``."""
+
+    COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
+    ROW_HEIGHT: ClassVar[int] = 1
+
+    def __init__(self, due_soon: timedelta, zone: tzinfo | None = None, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.due_soon = due_soon
+        self.zone = zone  # whose clock the due times are shown on; None: this machine's
+        self._lines: dict[int, CallbackLine] = {}
+        self._shown: dict[tuple[int, str], object] = {}  # what each cell shows, to skip no-op updates
+
+    def on_mount(self) -> None:
+        for key, label, width in self.COLUMNS:
+            self.add_column(label, width=width, key=key)
+
+    def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:
+        raise NotImplementedError
+
+    @property
+    def lines(self) -> list[CallbackLine]:
+        return list(self._lines.values())
+
+    def selected_line(self) -> CallbackLine | None:
+        """The call-back under the cursor."""
+        if not self._lines or not 0 <= self.cursor_row < self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
+        return self._lines.get(int(key.value)) if key.value is not None else None
+
+    def show_lines(self, lines: Sequence[CallbackLine], now: datetime) -> None:
+        """Make the table equal to ``lines``, in their order, with the fewest changes: the cursor stays on its row."""
+        incoming = {line.id: line for line in lines}
+        with self.app.batch_update():
+            if self._order_changes(list(incoming)):
+                self._rebuild(lines, now)
+                return
+            for gone in [i for i in self._lines if i not in incoming]:
+                self.remove_row(str(gone))
+                del self._lines[gone]
+                for column, _, _ in self.COLUMNS:
+                    self._shown.pop((gone, column), None)
+            for line in lines:
+                cells = self.cells(line, now)
+                if line.id in self._lines:
+                    self._update(line.id, cells)
+                else:
+                    self.add_row(*cells.values(), key=str(line.id), height=self.ROW_HEIGHT)
+                    self._shown.update({(line.id, k): _signature(v) for k, v in cells.items()})
+                self._lines[line.id] = line
+
+    def _order_changes(self, ids: list[int]) -> bool:
+        """Would ``ids`` need rows moved? Removing rows and appending new ones at the end never does."""
+        kept = [i for i in ids if i in self._lines]
+        still_here = set(kept)
+        if kept != [i for i in self._lines if i in still_here]:
+            return True
+        first_new = next((n for n, i in enumerate(ids) if i not in self._lines), len(ids))
+        return any(i in self._lines for i in ids[first_new:])
+
+    def _rebuild(self, lines: Sequence[CallbackLine], now: datetime) -> None:
+        """A new order (another sort, a call-back slotted in between): rows again, the cursor on the same one."""
+        current = self.selected_line()
+        self.clear()
+        self._lines.clear()
+        self._shown.clear()
+        for line in lines:
+            cells = self.cells(line, now)
+            self.add_row(*cells.values(), key=str(line.id), height=self.ROW_HEIGHT)
+            self._shown.update({(line.id, k): _signature(v) for k, v in cells.items()})
+            self._lines[line.id] = line
+        if current is not None and current.id in self._lines:
+            self.move_cursor(row=self.get_row_index(str(current.id)))
+
+    def tick(self, now: datetime) -> None:
+        """Move the countdowns and states on by the clock."""
+        with self.app.batch_update():
+            for line in self._lines.values():
+                self._update(line.id, self.cells(line, now))
+
+    def count(self, state: str, now: datetime) -> int:
+        return sum(1 for line in self._lines.values() if line.state(now, self.due_soon) == state)
+
+    def _update(self, callback_id: int, cells: dict[str, object]) -> None:
+        for column, value in cells.items():
+            signature = _signature(value)
+            if self._shown.get((callback_id, column)) != signature:
+                self.update_cell(str(callback_id), column, value)
+                self._shown[(callback_id, column)] = signature

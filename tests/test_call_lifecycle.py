@@ -1,0 +1,121 @@
+"""A call from ring to wrap-up keeps its whole story: times, rings, operator, disposition, script steps, transfers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from calldesk.desk import calls, clients, operators, queue
+from calldesk.desk.clients import NewPhone
+from calldesk.desk.dossier import build_dossier
+from calldesk.desk.errors import DeskError, NotAllowed
+from calldesk.store.models import AuditEvent, Call, Note, OperatorStateChange
+
+
+@pytest.fixture
+def team(desk):
+    asha = operators.add_operator(desk, "asha", "Asha Verma", "support")
+    john = operators.add_operator(desk, "john", "John Mathew", "billing")
+    rahul = clients.create_client(desk, "Rahul Sharma", [NewPhone("98765 43210")], address_as="Mr Sharma")
+    return asha, john, rahul
+
+
+def test_an_answered_call_keeps_its_times_rings_operator_disposition_and_script_steps(desk, clock, team):
+    asha, _, rahul = team
+    start = clock.now()
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    clock.advance(13)  # the third ring (6 s cycle)
+    queue.claim_call(desk, call_id, asha.id)
+    assert operators.get_operator(asha.id).state == "on_call"
+    calls.record_script_steps(call_id, {"1.1", "1.2", "2.1"})
+    clock.advance(180)
+    calls.end_call(desk, call_id, asha.id)
+    assert operators.get_operator(asha.id).state == "wrap_up"
+    clock.advance(25)
+    calls.wrap_up(desk, call_id, asha.id, "Resolved", note="Explained the AMC renewal.")
+
+    call = Call.get_by_id(call_id)
+    assert (call.status, call.client_id, call.operator_id, call.rings) == ("completed", rahul, asha.id, 3)
+    assert call.arrived_at == start
+    assert call.answered_at == start + timedelta(seconds=13)
+    assert call.ended_at == start + timedelta(seconds=193)
+    assert call.wrapped_at == start + timedelta(seconds=218)
+    assert (call.disposition, call.script_steps) == ("Resolved", "1.1,1.2,2.1")
+    assert [(n.body, n.call_id, n.author_id) for n in Note.select()] == [
+        ("Explained the AMC renewal.", call_id, asha.id)]
+    states = [s.state for s in OperatorStateChange.select().where(OperatorStateChange.operator == asha.id)
+              .order_by(OperatorStateChange.id)]
+    assert states == ["on_call", "wrap_up", "available"]
+    assert operators.get_operator(asha.id).state == "available"
+    assert build_dossier(desk, rahul).history[0].text == "Explained the AMC renewal."
+
+
+def test_wrapping_up_straight_from_the_call_ends_it_too(desk, clock, team):
+    asha, _, _ = team
+    call_id = queue.ring_call(desk, "98765 43210", "support")
+    queue.claim_call(desk, call_id, asha.id)
+    clock.advance(60)
+    calls.wrap_up(desk, call_id, asha.id, "Information given")
+    call = Call.get_by_id(call_id)
+    assert (call.status, call.rings, call.ended_at, call.wrapped_at) == ("completed", 1, clock.now(), clock.now())
+    assert Note.select().count() == 0  # no text, no empty note
+
+
+def test_a_call_transferred_to_billing_rings_there_with_the_note_and_the_first_call_keeps_its_story(
+        desk, clock, team):
+    asha, john, rahul = team
+    start = clock.now()
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    clock.advance(4)
+    queue.claim_call(desk, call_id, asha.id)
+    clock.advance(90)
+    onward_id = calls.transfer_call(desk, call_id, asha.id, "billing", "Double charge on the AMC invoice")
+
+    first = Call.get_by_id(call_id)
+    assert (first.status, first.transferred_to, first.ended_at) == ("transferred", "billing", start + timedelta(
+        seconds=94))
+    assert operators.get_operator(asha.id).state == "wrap_up"
+    [waiting] = queue.waiting_calls(desk)
+    assert (waiting.id, waiting.queue, waiting.client_id, waiting.arrived_at) == (onward_id, "billing", rahul,
+                                                                                   clock.now())
+    history = [(i.kind, i.text) for i in build_dossier(desk, rahul).history]
+    assert ("note", "Transferred to Billing: Double charge on the AMC invoice") in history
+    assert AuditEvent.get(AuditEvent.action == "transfer").actor == "asha"
+
+    clock.advance(20)
+    calls.wrap_up(desk, call_id, asha.id, "Transferred")
+    first = Call.get_by_id(call_id)
+    assert (first.status, first.disposition, first.wrapped_at) == ("transferred", "Transferred", clock.now())
+    assert first.ended_at == start + timedelta(seconds=94)  # wrap-up does not move the end of the call
+
+    clock.advance(7)
+    queue.claim_call(desk, onward_id, john.id)
+    onward = Call.get_by_id(onward_id)
+    assert (onward.operator_id, onward.rings) == (john.id, 5)  # rang 27 s in billing while Asha wrapped up
+
+
+def test_a_call_transferred_to_a_colleague_is_offered_to_them(desk, team):
+    asha, _, _ = team
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    queue.claim_call(desk, call_id, asha.id)
+    onward_id = calls.transfer_call(desk, call_id, asha.id, "john")
+    [waiting] = queue.waiting_calls(desk)
+    assert (waiting.id, waiting.offered_to, waiting.queue) == (onward_id, "john", "support")
+    assert Note.get(Note.call == call_id).body == "Transferred to John Mathew"
+
+
+def test_the_desk_refuses_what_makes_no_sense_and_keeps_the_call_intact(desk, team):
+    asha, john, _ = team
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    queue.claim_call(desk, call_id, asha.id)
+    with pytest.raises(DeskError, match="no department or operator called 'accounts'"):
+        calls.transfer_call(desk, call_id, asha.id, "accounts")
+    with pytest.raises(NotAllowed, match="is not yours"):
+        calls.end_call(desk, call_id, john.id)
+    with pytest.raises(DeskError, match="disposition 'Happy' is not in the config"):
+        calls.wrap_up(desk, call_id, asha.id, "Happy")
+    assert Call.get_by_id(call_id).status == "answered"
+    calls.end_call(desk, call_id, asha.id)
+    with pytest.raises(DeskError, match="is not live any more"):
+        calls.transfer_call(desk, call_id, asha.id, "billing")

@@ -1,0 +1,93 @@
+"""Any PBX that can run a command reports a call's whole life: `calldesk event ring|answered|transfer|hangup|abandon`
+(what docs/pbx-hooks.md's Asterisk and FreeSWITCH dialplans run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calldesk.cli import main
+from calldesk.desk.operators import add_operator, get_operator
+from calldesk.desk.queue import waiting_calls
+from calldesk.store.models import Call
+
+CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+@pytest.fixture
+def hook(desk, db_url, capsys):
+    """Runs `calldesk --config config.yaml --db URL ARGS...`; returns (status, stdout, stderr)."""
+    add_operator(desk, "asha", "Asha Rao", extension="101")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = main(["--config", str(CONFIG), "--db", db_url, *argv])
+        out, err = capsys.readouterr()
+        return status, out.strip(), err.strip()
+
+    return run
+
+
+def test_a_dialplan_reports_ring_answer_and_hangup_by_its_own_call_id(desk, hook) -> None:
+    status, out, _ = hook("event", "ring", "098123 45678", "--queue", "sales", "--name", "RAHUL", "--pbx-id",
+                          "1700000000.42")
+    call_id = int(out)
+    assert status == 0
+    assert [w.id for w in waiting_calls(desk)] == [call_id]
+    assert hook("event", "ring", "098123 45678", "--pbx-id", "1700000000.42")[1] == out  # told twice: one call
+
+    assert hook("event", "answered", "1700000000.42", "--extension", "101")[0] == 0
+    call = Call.get_by_id(call_id)
+    assert (call.status, call.operator.login, call.queue, call.caller_name) == ("answered", "asha", "sales", "RAHUL")
+    assert get_operator(call.operator_id).state == "on_call"
+
+    assert hook("event", "hangup", "1700000000.42") == (0, "completed", "")
+    assert Call.get_by_id(call_id).status == "completed"
+    assert get_operator(call.operator_id).state == "wrap_up"
+
+
+def test_answered_by_operator_login_and_transferred_to_a_department(desk, hook) -> None:
+    _, out, _ = hook("ring", "+919812345678")
+    assert hook("event", "answered", out, "--operator", "asha")[0] == 0
+    status, onward, _ = hook("event", "transfer", out, "--to", "billing", "--note", "wants a refund")
+    assert status == 0
+    assert Call.get_by_id(int(out)).status == "transferred"
+    assert [(w.id, w.queue) for w in waiting_calls(desk)] == [(int(onward), "billing")]
+
+
+def test_after_a_transfer_the_pbx_id_names_the_onward_call(desk, hook) -> None:
+    _, first, _ = hook("event", "ring", "+919812345678", "--pbx-id", "1700.7")
+    hook("event", "answered", "1700.7", "--operator", "asha")
+    _, onward, _ = hook("event", "transfer", "1700.7", "--to", "sales")
+    assert hook("event", "answered", "1700.7", "--extension", "101")[0] == 0
+    assert hook("event", "hangup", "1700.7") == (0, "completed", "")
+    assert [(c.id, c.status) for c in Call.select().order_by(Call.id)] == [
+        (int(first), "transferred"), (int(onward), "completed"),
+    ]
+
+
+def test_a_caller_who_hangs_up_while_waiting_is_abandoned(desk, hook) -> None:
+    _, first, _ = hook("ring", "+919812345678")
+    hook("event", "ring", "+919812345679", "--pbx-id", "fs-3f2a-77")
+    assert hook("abandon", first) == (0, "abandoned", "")
+    assert hook("event", "hangup", "fs-3f2a-77") == (0, "abandoned", "")
+    assert waiting_calls(desk) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("event", "answered", "99999", "--operator", "asha"), "calldesk: call 99999 does not exist"),
+        (("event", "hangup", "no-such-uuid"), "calldesk: no call has the PBX id 'no-such-uuid'"),
+        (("event", "answered", "1", "--operator", "nobody"), "calldesk: operator 'nobody' is not known here"),
+        (("event", "answered", "1", "--extension", "555"), "calldesk: no operator has extension '555'"),
+        (("event", "answered", "1"), "calldesk: say who answered: --operator LOGIN or --extension EXT"),
+        (("event", "transfer", "1", "--to", "nowhere"), "calldesk: call 1 has no operator yet"),
+    ],
+)
+def test_a_wrong_report_is_one_clear_line(desk, hook, argv, message) -> None:
+    hook("ring", "+919812345678")
+    status, _, err = hook(*argv)
+    assert status != 0
+    assert err.startswith(message)
+    assert "Traceback" not in err

@@ -1,0 +1,50 @@
+"""Fixtures for driving the console with Textual's Pilot on a real database."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from calldesk.desk import clients, notes, operators
+from calldesk.desk.context import Desk
+
+
+@pytest.fixture(autouse=True)
+def _utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Screens show local times: pin the zone so snapshots match on any machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def asha(desk: Desk) -> operators.OperatorView:
+    return operators.add_operator(desk, "asha", "Asha Verma", "support", role="lead")
+
+
+@pytest.fixture
+def ravi(desk: Desk) -> operators.OperatorView:
+    return operators.add_operator(desk, "ravi", "Ravi Kumar", "sales")
+
+
+@pytest.fixture
+def sharma(desk: Desk, ravi: operators.OperatorView) -> int:
+    """A known client with a past note, as the desk keeps them."""
+    client_id = clients.create_client(
+        desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210", "mobile")], company="Sharma Traders",
+        address_as="Mr Sharma", manner="formal, prefers English", stage="negotiation",
+    )
+    notes.add_note(desk, ravi.id, client_id, None, "Asked for the premium package brochure")
+    return client_id
+
+
+@pytest.fixture
+def run_app(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Build the console for an operator, as `calldesk` does after signing in."""
+    from calldesk.tui.app import CalldeskApp
+
+    monkeypatch.delenv("CALLDESK_EXIT_WHEN_READY", raising=False)
+    return lambda desk, operator: CalldeskApp(desk, operator)

@@ -1,0 +1,209 @@
+"""Stories of an operator at the desk, driven key by key on a real database."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from rich.console import Console
+from textual.widgets import DataTable, Static, TextArea
+
+from calldesk.config import Config
+from calldesk.desk import calls, clients, notes, queue
+from calldesk.desk.context import Desk
+from calldesk.store.models import Call, Client, Note, Phone
+
+SIZE = (120, 36)
+
+
+def plain(static: Static) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(static.content)
+    return console.export_text()
+
+
+def dossier_text(app) -> str:  # noqa: ANN001
+    return plain(app.screen.query_one("#dossier-body", Static))
+
+
+async def settle(pilot) -> None:  # noqa: ANN001
+    """Let the database thread answer every chained request and the screen repaint."""
+    for _ in range(4):
+        await pilot.pause()
+        await pilot.app.db.run(lambda: None)
+    await pilot.pause()
+
+
+async def test_operator_answers_a_known_client_notes_and_wraps_up(desk, asha, sharma, clock, run_app):
+    call_id = queue.ring_call(desk, "098765 43210", "support")
+    clock.advance(8)  # the caller has heard two rings
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#queue", DataTable).row_count == 1
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = dossier_text(app)
+        assert "Rahul Sharma" in shown and "Mr Sharma" in shown
+        assert "premium package brochure" in shown  # the client's last note, at a glance
+        greeting = app.screen.query_one("#script").get_option_at_index(1).prompt
+        assert "this is Asha Verma" in str(greeting) and "Acme Appliances" in str(greeting)
+        assert app.focused is app.screen.query_one("#notes", TextArea)
+        await pilot.press(*"Wants a bigger fridge")
+        await pilot.press("ctrl+n", "ctrl+n")  # greeting said, help offered
+        await settle(pilot)
+        await pilot.press("f6")  # works while the cursor is in the notes
+        await settle(pilot)
+        await pilot.press("down", "enter")  # "Information given"
+        await settle(pilot)
+        assert app.pop_timings, "the screen pop is timed inside the app"
+    call = Call.get_by_id(call_id)
+    assert call.status == "completed" and call.operator_id == asha.id
+    assert call.disposition == "Information given"
+    assert call.rings == 2
+    assert call.answered_at - call.arrived_at == timedelta(seconds=8)
+    assert call.ended_at is not None and call.wrapped_at is not None
+    assert set(call.script_steps.split(",")) == {"1.1", "1.2"}
+    assert Note.get(Note.call == call_id).body == "Wants a bigger fridge"
+    assert calls.live_call_of(desk, asha.id) is None
+
+
+async def test_a_call_taken_by_another_console_is_reported_and_the_desk_stays_usable(desk, asha, ravi, run_app):
+    call_id = queue.ring_call(desk, "+91 91234 56789", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue.claim_call(desk, call_id, ravi.id)  # Ravi's console was quicker
+        await pilot.press("f2")
+        await settle(pilot)
+        assert any("Taken by Ravi Kumar" in n.message for n in app._notifications)
+        assert app.screen.live is None
+        assert app.screen.query_one("#queue", DataTable).row_count == 0
+
+
+async def test_unknown_caller_becomes_a_client_in_one_form(desk, asha, run_app):
+    call_id = queue.ring_call(desk, "+91 99887 76655", "sales", caller_name="")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NewClientModal"
+        await pilot.press(*"Priya Nair", "tab", "tab", *"Nair Exports", "enter")
+        await settle(pilot)
+        assert "Priya Nair" in dossier_text(app)
+    client = Client.get(Client.name == "Priya Nair")
+    assert client.company == "Nair Exports"
+    assert Phone.get(Phone.client == client.id).e164 == "+919988776655"
+    assert Call.get_by_id(call_id).client_id == client.id
+
+
+async def test_transfer_to_a_department_with_a_note(desk, asha, ravi, sharma, run_app):
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Department · Sales
+        await pilot.press(*"wants a quote for 20 fridges", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "WrapUpModal"
+        await pilot.press("enter")  # "Transferred" is suggested
+        await settle(pilot)
+    assert Call.get_by_id(call_id).status == "transferred"
+    onward = Call.get((Call.status == "ringing") & (Call.queue == "sales"))
+    assert onward.client_id == sharma
+    assert Note.select().where(Note.body.contains("wants a quote for 20 fridges")).exists()
+
+
+async def test_find_a_client_by_digits_and_keep_a_note(desk, asha, sharma, run_app):
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.press(*"43210")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Sharma Traders" in dossier_text(app)
+        app.screen.query_one("#notes", TextArea).focus()
+        await pilot.press(*"Called about the brochure")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Called about the brochure" in dossier_text(app)
+    assert Note.get(Note.body == "Called about the brochure").client_id == sharma
+
+
+async def test_a_killed_console_gets_its_call_and_draft_back(desk, asha, sharma, run_app):
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    queue.claim_call(desk, call_id, asha.id)
+    notes.save_draft(desk, asha.id, call_id, sharma, "half-typed: customer wants")  # what autosave kept
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.live is not None and app.screen.live.id == call_id
+        assert app.screen.query_one("#notes", TextArea).text == "half-typed: customer wants"
+        assert "Rahul Sharma" in dossier_text(app)
+
+
+async def test_notes_are_autosaved_while_typing(desk, asha, sharma, run_app):
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#notes", TextArea).insert("नमस्ते 🙏 'quotes' ; DROP TABLE note;--")  # as pasted
+        await app.screen.autosave_notes()
+    assert notes.load_draft(asha.id, call_id) == "नमस्ते 🙏 'quotes' ; DROP TABLE note;--"
+
+
+async def test_keys_follow_the_config_remap(desk, asha, sharma, run_app):
+    remapped = Desk(Config(**{**desk.config.__dict__, "keys": {"answer": "f12"}}), desk.clock)
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(remapped, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert app.screen.live is not None
+
+
+async def test_help_lists_every_key_and_quit_asks_during_a_call(desk, asha, sharma, run_app):
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        help_text = plain(app.screen.query_one(Static))
+        for words in ("answer", "transfer", "wrap-up", "find a client"):
+            assert words in help_text.lower()
+        await pilot.press("escape", "f2")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmModal"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_hostile_caller_ids_never_break_the_queue(desk, asha, run_app):
+    for number in ("+", "00", "abc", "😀", "1" * 60):
+        queue.ring_call(desk, number, "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#queue", DataTable).row_count == 5
+        await pilot.press("f2")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NewClientModal"  # the odd number is offered as typed
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Unknown caller" in dossier_text(app)
+    assert clients.find_clients(desk, "abc") == []
