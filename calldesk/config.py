@@ -176,6 +176,7 @@ class Config:
     greeting_times: dict[str, str] = field(default_factory=dict)
     unknown_caller: str = "sir or madam"
     keys: dict[str, str] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict, repr=False)  # where each remap stands, for errors
 
     @property
     def answer_threshold_seconds(self) -> float:
@@ -560,7 +561,9 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
         case "greeting_times":
             return {name: _read_str_map(reader, vnode, name, {"morning", "afternoon", "evening"})}
         case "keys":
-            return {name: _read_str_map(reader, vnode, name)}
+            nodes = _read_str_map_nodes(reader, vnode, name, None) if isinstance(vnode, yaml.MappingNode) else {}
+            return {name: _read_str_map(reader, vnode, name),
+                    "key_lines": {k: n.start_mark.line + 1 for k, n in nodes.items()}}
     raise reader.fail(knode, name, "unknown key")
 
 

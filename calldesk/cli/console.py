@@ -6,7 +6,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from calldesk.cli.context import database_url, desk_errors, open_desk, operator_login
+from calldesk.cli.context import CommandError, database_url, desk_errors, open_desk, operator_login
 
 DEMO_OPERATOR = "asha"
 
@@ -45,9 +45,24 @@ def run_demo(args: argparse.Namespace) -> int:
     return _run_app(desk, operator, Simulator(desk, seed=args.seed), url)
 
 
+def check_key_remaps(config) -> None:  # noqa: ANN001 - calldesk.config.Config
+    """An unknown binding id in config.yaml's keys: is a config error, named by file, line and key."""
+    from calldesk.tui.keys import binding_ids
+
+    known = binding_ids()
+    for binding_id in config.keys:
+        if binding_id not in known:
+            line = config.key_lines.get(binding_id, 1)
+            raise CommandError(
+                f"{config.path}:{line}: keys.{binding_id}: unknown binding id (known: {', '.join(sorted(known))})",
+                status=2,
+            )
+
+
 def _run_app(desk, operator, source, url: str) -> int:
     from calldesk.tui.app import CalldeskApp
 
+    check_key_remaps(desk.config)
     app = CalldeskApp(desk, operator, source=source, database_url=url)
     app.run()
     return app.return_code or 0

@@ -1,0 +1,34 @@
+"""Starting the console: a bad key remap or an unknown operator is one line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def calldesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "calldesk", *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+def test_an_unknown_binding_id_in_keys_is_one_line_with_file_and_line(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("company: Acme\nkeys:\n  answer: f12\n  anwser: f11\n", encoding="utf-8")
+    result = calldesk("--config", str(config), "--db", str(tmp_path / "desk.db"), "--operator", "asha")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"calldesk: {config}:4: keys.anwser: unknown binding id (known: answer,")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_operator_is_refused_once_the_desk_has_operators(tmp_path):
+    db = str(tmp_path / "desk.db")
+    assert calldesk("--db", db, "operator", "add", "asha", "--role", "lead").returncode == 0
+    result = calldesk("--db", db, "--operator", "nobody")
+    assert result.returncode == 1
+    assert "operator 'nobody' is not known here" in result.stderr
+    assert "Traceback" not in result.stderr
