@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from calldesk.cli import backup, callbacks, console, event, export, imports, operator, ring, stats, train
+from calldesk.cli import backup, callbacks, console, db, event, export, imports, operator, ring, stats, train
 
-COMMANDS = (console, ring, export, operator, imports, train, callbacks, event, backup, stats)
+COMMANDS = (console, ring, export, operator, imports, train, callbacks, event, backup, stats, db)
 
 
 def _common_options() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from calldesk.cli.context import desk_errors, open_desk, operator_login
 
 TRAINING_DB = "training.db"
+FIRST_SCENARIO = "friendly_faq"  # the gentlest call, for a trainee who names none
 HELP = (
     "Type what you say to the caller (Enter alone: the caller's next line). Commands:\n"
     "  /step N [N...]     tick script steps by number     /faq WORDS         search the FAQ\n"
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Play a practice call from a scenario (a shipped one by name, or a .yaml file) and get a score "
                     "with reasons. Scores are kept per trainee (--operator) in the training database.",
     )
-    parser.add_argument("scenario", nargs="?", help="scenario name or file (default: the first shipped one)")
+    parser.add_argument("scenario", nargs="?", help=f"scenario name or file (default: {FIRST_SCENARIO})")
     parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
     parser.add_argument("--scores", action="store_true", help="show the trainee's kept scores")
     parser.set_defaults(run=run)
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             for result in training_results(desk, trainee.id):
                 print(f"{result.finished_at:%Y-%m-%d %H:%M}  {result.scenario:<16} {result.points:>3}/{result.out_of}")
             return 0
-        scenario = find_scenario(args.scenario) if args.scenario else shipped_scenarios()[0]
+        scenario = find_scenario(args.scenario or FIRST_SCENARIO)
         return play_in_terminal(desk, trainee, scenario)
 
 

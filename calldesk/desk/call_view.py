@@ -12,13 +12,20 @@ from calldesk.desk.context import Desk
 from calldesk.desk.dossier import Dossier, build_dossier
 from calldesk.desk.notes import load_draft
 from calldesk.desk.operators import OperatorView
-from calldesk.desk.script import ScriptContext, ScriptStep, render_script
+from calldesk.desk.script import (
+    ScriptStep,
+    render_script,
+    script_context_for_call,
+    script_for_call,
+    script_named,
+)
 
 
 @dataclass(frozen=True)
 class CallView:
     call: LiveCall
     dossier: Dossier | None  # None for a caller who is not a client yet
+    script_name: str
     script: list[ScriptStep]
     draft: str
 
@@ -29,21 +36,19 @@ def greeting_department(desk: Desk, queue: str, operator: OperatorView) -> str:
     return department.name if department else operator.department
 
 
-def script_for(desk: Desk, operator: OperatorView, queue: str, dossier: Dossier | None) -> list[ScriptStep]:
-    context = ScriptContext(
-        operator=operator.name,
-        department=greeting_department(desk, queue, operator),
-        client=dossier.name if dossier else "",
-        address_as=dossier.address_as if dossier else "",
-    )
-    return render_script(desk.config, context, desk.clock.now())
+def call_script(desk: Desk, call_id: int, operator: OperatorView, script_name: str | None = None
+                ) -> tuple[str, list[ScriptStep]]:
+    """The call's script filled in for it: the one its queue and situation choose, or the one named."""
+    call = get_call(desk, call_id)
+    script = script_named(desk.config, script_name) if script_name else script_for_call(desk, call_id)
+    context = script_context_for_call(desk, call_id, operator.name, greeting_department(desk, call.queue, operator))
+    return script.name, render_script(desk.config, context, desk.clock.now(), script)
 
 
 def open_call(desk: Desk, call_id: int, operator: OperatorView) -> CallView:
     """The screen pop for a call this operator has answered (or is wrapping up)."""
     call = get_call(desk, call_id)
     dossier = build_dossier(desk, call.client_id) if call.client_id else None
-    return CallView(
-        call=call, dossier=dossier, script=script_for(desk, operator, call.queue, dossier),
-        draft=load_draft(operator.id, call_id),
-    )
+    script_name, script = call_script(desk, call_id, operator)
+    return CallView(call=call, dossier=dossier, script_name=script_name, script=script,
+                    draft=load_draft(operator.id, call_id))

@@ -14,6 +14,7 @@ from calldesk.config import Config
 from calldesk.desk.clients import STAGES, NewPhone, create_client
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
+from calldesk.desk.faq_seed import seed_faq
 from calldesk.desk.operators import add_operator
 from calldesk.desk.queue import rings_heard
 from calldesk.phones import parse_phone
@@ -102,6 +103,7 @@ def seed_demo(desk: Desk, seed: int = 7) -> None:
         operators = [_add_demo_operator(desk, o) for o in DEMO_OPERATORS]
         client_ids = [_add_demo_client(desk, rng, i) for i in range(CLIENT_COUNT)]
         _add_call_history(desk, rng, client_ids, operators)
+    seed_faq(desk)
 
 
 def _add_demo_operator(desk: Desk, demo: DemoOperator) -> tuple[int, str]:

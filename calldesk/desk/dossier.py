@@ -38,6 +38,18 @@ class OpenPromise:
 
 
 @dataclass(frozen=True)
+class PastPromise:
+    """A call-back that is over: done (reached, wrong number) or cancelled."""
+
+    closed_at: datetime | None
+    reason: str
+    status: str
+    outcome: str
+    attempts: int
+    owner: str
+
+
+@dataclass(frozen=True)
 class OpenFeedback:
     created_at: datetime
     kind: str
@@ -60,6 +72,7 @@ class Dossier:
     history: tuple[Interaction, ...]
     callbacks: tuple[OpenPromise, ...]
     feedback: tuple[OpenFeedback, ...]
+    callback_history: tuple[PastPromise, ...] = ()
 
 
 def client_local_time(zones: tuple[str, ...], now: datetime) -> str:
@@ -104,6 +117,14 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         .where((CallBack.client == client_id) & (CallBack.status == "open"))
         .order_by(CallBack.due_at)
     )
+    callback_history = tuple(
+        PastPromise(cb.closed_at, cb.reason, cb.status, cb.outcome, cb.attempts,
+                    names.get(cb.assignee_id, "") or cb.pool)
+        for cb in CallBack.select()
+        .where((CallBack.client == client_id) & (CallBack.status != "open"))
+        .order_by(CallBack.closed_at.desc(), CallBack.id.desc())
+        .limit(history_length)
+    )
     feedback = tuple(
         OpenFeedback(f.created_at, f.kind, f.category, f.status, f.body)
         for f in Feedback.select()
@@ -114,7 +135,7 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         client_id=client.id, name=client.name, company=client.company, address_as=client.address_as,
         manner=client.manner, stage=client.stage, stage_name=STAGE_NAMES.get(client.stage, client.stage),
         tags=client.tags, phones=phones, history=tuple(history[:history_length]), callbacks=callbacks,
-        feedback=feedback,
+        feedback=feedback, callback_history=callback_history,
     )
 
 

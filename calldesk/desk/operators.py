@@ -7,11 +7,11 @@ from datetime import datetime
 
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
-from calldesk.desk.errors import DeskError, UnknownOperator
-from calldesk.store.models import Operator, OperatorStateChange, database
+from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
+from calldesk.store.models import CallBack, Operator, OperatorStateChange, database
 
 ROLES = ("operator", "lead")
-STATES = ("available", "on_call", "wrap_up", "paused")
+STATES = ("available", "on_call", "wrap_up", "paused", "offline")  # offline: signed out, not staffing the desk
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class OperatorView:
     state: str
     state_reason: str
     state_since: datetime | None
+    enabled: bool = True
 
     @property
     def is_lead(self) -> bool:
@@ -35,13 +36,15 @@ def view_of(operator: Operator) -> OperatorView:
     return OperatorView(
         id=operator.id, login=operator.login, name=operator.name, department=operator.department,
         role=operator.role, extension=operator.extension, state=operator.state,
-        state_reason=operator.state_reason, state_since=operator.state_since,
+        state_reason=operator.state_reason, state_since=operator.state_since, enabled=operator.enabled,
     )
 
 
 def add_operator(desk: Desk, login: str, name: str = "", department: str = "", role: str = "operator",
-                 extension: str = "", actor: str = "system") -> OperatorView:
-    """Create an operator; the department defaults to the first one in the config."""
+                 extension: str = "", actor: str = "system", by: str | None = None) -> OperatorView:
+    """Create an operator; the department defaults to the first one in the config. ``by``: the person asking,
+    who must be a team lead (``actor`` names a non-person such as the demo or the command line)."""
+    actor = _acting_lead(by) or actor
     login = login.strip()
     if not login:
         raise DeskError("an operator needs a login")
@@ -72,7 +75,7 @@ def sign_in(desk: Desk, login: str) -> OperatorView:
             )
         return add_operator(desk, login, role="lead")
     if not operator.enabled:
-        raise UnknownOperator(f"operator {login!r} is disabled")
+        raise UnknownOperator(f"operator {login!r} is disabled: a team lead can run `calldesk operator enable {login}`")
     return view_of(operator)
 
 
@@ -80,8 +83,86 @@ def get_operator(operator_id: int) -> OperatorView:
     return view_of(Operator.get_by_id(operator_id))
 
 
-def list_operators() -> list[OperatorView]:
-    return [view_of(o) for o in Operator.select().where(Operator.enabled).order_by(Operator.login)]
+def list_operators(*, with_disabled: bool = False) -> list[OperatorView]:
+    query = Operator.select().order_by(Operator.login)
+    return [view_of(o) for o in (query if with_disabled else query.where(Operator.enabled))]
+
+
+def _acting_lead(by: str | None) -> str | None:
+    """People are managed by team leads: when a person asks (``by``), they must be an enabled lead. Without one,
+    the caller is the desk's administrator (the command line of whoever holds the database's keys)."""
+    if by is None:
+        return None
+    actor = Operator.get_or_none(Operator.login == by)
+    if actor is None or not actor.enabled:
+        raise NotAllowed(f"operator {by!r} is not an enabled operator here: only a team lead manages operators")
+    if actor.role != "lead":
+        raise NotAllowed(f"only a team lead manages operators, and {actor.name} is not one")
+    return actor.login
+
+
+def _known(login: str) -> Operator:
+    operator = Operator.get_or_none(Operator.login == login)
+    if operator is None:
+        raise NotFound(f"operator {login!r} is not known here (see `calldesk operator list`)")
+    return operator
+
+
+def _keep_a_lead(operator: Operator, change: str) -> None:
+    """A desk with no enabled lead could not manage anyone any more."""
+    others = Operator.select().where((Operator.role == "lead") & Operator.enabled & (Operator.id != operator.id))
+    if operator.role == "lead" and operator.enabled and not others.exists():
+        raise NotAllowed(f"{operator.login} is the only team lead: make someone else a lead before you {change}")
+
+
+def set_role(desk: Desk, login: str, role: str, *, by: str | None = None) -> OperatorView:
+    """Make an operator a team lead or an operator again; audited."""
+    if role not in ROLES:
+        raise DeskError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    with database.atomic():
+        actor = _acting_lead(by) or "system"
+        operator = _known(login)
+        if operator.role != role:
+            if role != "lead":
+                _keep_a_lead(operator, f"make {operator.login} an operator")
+            Operator.update(role=role).where(Operator.id == operator.id).execute()
+            audit.record(desk, actor, "operator", operator.id, "set_role", before={"role": operator.role},
+                         after={"role": role})
+    return get_operator(operator.id)
+
+
+def disable_operator(desk: Desk, login: str, *, by: str | None = None) -> OperatorView:
+    """Stop an operator from signing in; their record and history stay. Audited."""
+    with database.atomic():
+        actor = _acting_lead(by) or "system"
+        operator = _known(login)
+        if by == operator.login:
+            raise NotAllowed("you cannot disable yourself: ask another team lead")
+        if operator.enabled:
+            _keep_a_lead(operator, f"disable {operator.login}")
+            Operator.update(enabled=False).where(Operator.id == operator.id).execute()
+            if operator.state != "offline":
+                set_state(desk, operator.id, "offline", "disabled")
+            audit.record(desk, actor, "operator", operator.id, "disable", before={"enabled": True},
+                         after={"enabled": False})
+    return get_operator(operator.id)
+
+
+def enable_operator(desk: Desk, login: str, *, by: str | None = None) -> OperatorView:
+    """Let a disabled operator sign in again; audited."""
+    with database.atomic():
+        actor = _acting_lead(by) or "system"
+        operator = _known(login)
+        if not operator.enabled:
+            Operator.update(enabled=True).where(Operator.id == operator.id).execute()
+            audit.record(desk, actor, "operator", operator.id, "enable", before={"enabled": False},
+                         after={"enabled": True})
+    return get_operator(operator.id)
+
+
+def open_callbacks_owned(operator_id: int) -> int:
+    """Open call-backs still in an operator's name: what a lead hands on when they disable someone."""
+    return CallBack.select().where((CallBack.assignee == operator_id) & (CallBack.status == "open")).count()
 
 
 def set_state(desk: Desk, operator_id: int, state: str, reason: str = "") -> OperatorView:

@@ -8,6 +8,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from calldesk.desk import operators
+from calldesk.desk.callbacks import callback_for_abandoned_call
 from calldesk.desk.clients import match_caller
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError, NotFound
@@ -62,15 +63,14 @@ def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
         .where(Call.status == "ringing")
         .order_by(Call.arrived_at, Call.id)
         .limit(limit)
-        .objects()
+        .tuples()  # no model instance per row: consoles read 500 waiting calls every second
     )
     return [
         WaitingCall(
-            id=row.id, queue=row.queue, number=format_phone(row.number_e164 or row.number_raw, desk.region),
-            client_id=row.client_id, client_name=row.name or "", caller_name=row.caller_name,
-            arrived_at=row.arrived_at, offered_to=row.offered_to,
+            id=call_id, queue=queue_name, number=format_phone(e164 or raw, desk.region), client_id=client_id,
+            client_name=name or "", caller_name=caller_name, arrived_at=arrived_at, offered_to=offered_to,
         )
-        for row in rows
+        for call_id, queue_name, raw, e164, client_id, caller_name, arrived_at, offered_to, name in rows
     ]
 
 
@@ -108,11 +108,14 @@ def answer_next(desk: Desk, operator_id: int) -> int | None:
 
 
 def abandon_call(desk: Desk, call_id: int) -> None:
-    """The caller hung up before anyone answered."""
-    updated = (
-        Call.update(status="abandoned", ended_at=desk.clock.now())
-        .where((Call.id == call_id) & (Call.status == "ringing"))
-        .execute()
-    )
+    """The caller hung up before anyone answered; they become a call-back in the queue's pool, in one transaction."""
+    with database.atomic():
+        updated = (
+            Call.update(status="abandoned", ended_at=desk.clock.now())
+            .where((Call.id == call_id) & (Call.status == "ringing"))
+            .execute()
+        )
+        if updated:
+            callback_for_abandoned_call(desk, call_id)
     if not updated and Call.get_or_none(Call.id == call_id) is None:
         raise NotFound(f"call {call_id} does not exist")

@@ -49,7 +49,9 @@ def make_database(url: str) -> Database:
             path = url[len("sqlite:///"):]
         if path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+        # IMMEDIATE: a transaction takes the write lock up front, so it waits its turn (busy_timeout) instead of
+        # failing with "database is locked" when it reads first and another console wrote meanwhile.
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
     if parsed.scheme in ("postgres", "postgresql"):
         return PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")) or "postgres",

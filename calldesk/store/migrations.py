@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from peewee import Database, SqliteDatabase
 
+from calldesk.store.changes import install_change_notices
 from calldesk.store.errors import StoreError
 from calldesk.store.models import ALL_MODELS, SchemaVersion
 
@@ -50,9 +51,53 @@ def _create_search_index(db: Database) -> None:
         )
 
 
+# The FAQ's weighted document on PostgreSQL, kept in a generated column so ranking need not rebuild it per row.
+FAQ_TSVECTOR = (
+    "(setweight(to_tsvector('simple'::regconfig, question), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, tags), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, answer), 'C'))"
+)
+
+
+def _create_faq_index(db: Database) -> None:
+    """Word-prefix search over the FAQ: FTS5 (external content) on SQLite, full text with a GIN index on PostgreSQL."""
+    if isinstance(db, SqliteDatabase):
+        db.execute_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS faq_search USING fts5("
+            "question, answer, tags, content='faq_entry', content_rowid='id', "
+            "tokenize='unicode61 remove_diacritics 2', prefix='1 2')"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER IF NOT EXISTS faq_search_ai AFTER INSERT ON faq_entry BEGIN "
+            "INSERT INTO faq_search(rowid, question, answer, tags) "
+            "VALUES (new.id, new.question, new.answer, new.tags); END"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER IF NOT EXISTS faq_search_ad AFTER DELETE ON faq_entry BEGIN "
+            "INSERT INTO faq_search(faq_search, rowid, question, answer, tags) "
+            "VALUES ('delete', old.id, old.question, old.answer, old.tags); END"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER IF NOT EXISTS faq_search_au AFTER UPDATE OF question, answer, tags ON faq_entry BEGIN "
+            "INSERT INTO faq_search(faq_search, rowid, question, answer, tags) "
+            "VALUES ('delete', old.id, old.question, old.answer, old.tags); "
+            "INSERT INTO faq_search(rowid, question, answer, tags) "
+            "VALUES (new.id, new.question, new.answer, new.tags); END"
+        )
+    else:
+        db.execute_sql(
+            "ALTER TABLE faq_entry ADD COLUMN IF NOT EXISTS search_vector tsvector "
+            f"GENERATED ALWAYS AS {FAQ_TSVECTOR} STORED"
+        )
+        db.execute_sql("CREATE INDEX IF NOT EXISTS faq_entry_search ON faq_entry USING gin (search_vector)")
+
+
 def _v1(db: Database) -> None:
+    """The first release: every table, the search indexes and the change notices."""
     _create_tables(db)
     _create_search_index(db)
+    _create_faq_index(db)
+    install_change_notices(db)
 
 
 MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1),)
@@ -68,11 +113,7 @@ def current_version(db: Database) -> int:
 
 def migrate(db: Database) -> int:
     """Apply every missing step; returns the version the schema is at."""
-    if isinstance(db, SqliteDatabase):
-        ctx = db.atomic("IMMEDIATE")
-    else:
-        ctx = db.atomic()
-    with ctx:
+    with db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic():
         if not isinstance(db, SqliteDatabase):
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_ID,))
         version = current_version(db)

@@ -284,7 +284,7 @@ class StatsDay(BaseModel):
 
     basis = CharField(max_length=160)
     day = IntegerField()  # local days since 1970-01-01
-    calls = IntegerField()  # calls of the day and of the FCR window after it, when summed
+    calls = IntegerField()  # calls of the day and of the days its FCR window reaches into, when summed
     summed_at = MomentField()
 
     class Meta:
@@ -302,6 +302,16 @@ class AuditEvent(BaseModel):
 
     class Meta:
         indexes = ((("entity", "entity_id"), False),)
+
+
+class JournalApplied(BaseModel):
+    """A console's offline journal entry that reached the database, written in the same transaction as the change
+    it made, so a replay interrupted anywhere never applies it twice (calldesk/desk/journal.py)."""
+
+    entry_id = CharField(max_length=36, unique=True)  # the entry's UUID
+    operator = CharField(max_length=64)  # the login whose journal it came from
+    kind = CharField(max_length=16)
+    applied_at = MomentField()
 
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
@@ -323,4 +333,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     PhraseHit,
     Escalation,
     TrainingScore,
+    JournalApplied,
 )

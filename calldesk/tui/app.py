@@ -12,11 +12,14 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from calldesk.desk.client_import import ImportSummary
 from calldesk.desk.context import Desk
 from calldesk.desk.operators import OperatorView
+from calldesk.desk.script import list_scripts
 from calldesk.tui.db_thread import DatabaseThread
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 from calldesk.tui.modals.confirm import ConfirmModal
+from calldesk.tui.modals.import_clients import ImportClientsModal
 from calldesk.tui.screens.desk import DeskScreen
 from calldesk.tui.screens.help import HelpScreen
 
@@ -92,6 +95,13 @@ class CalldeskApp(App[int]):
             return
         self.exit(0)
 
+    def action_import_clients(self) -> None:
+        def done(summary: ImportSummary | None) -> None:
+            if summary is not None:
+                self.notify(summary.describe(), title="Import")
+
+        self.push_screen(ImportClientsModal(self.desk, self.operator.login), done)
+
     def _desk_screen(self) -> DeskScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, DeskScreen)), None)
 
@@ -103,4 +113,10 @@ class CalldeskApp(App[int]):
                     binding.description, KEY_HELP.get(binding.id or "", ""),
                     lambda action=binding.action: desk.run_action(action),
                 )
+            yield SystemCommand("Import clients", "bring clients in from a CSV or vCard file, with a progress bar",
+                                self.action_import_clients)
+            if desk.live is not None:
+                for script in list_scripts(self.desk.config):
+                    yield SystemCommand(f"Script: {script.name}", "use this script for the live call",
+                                        lambda name=script.name: desk.switch_script(name))
         yield from super().get_system_commands(screen)

@@ -64,7 +64,7 @@ async def test_operator_answers_a_known_client_notes_and_wraps_up(desk, asha, sh
     assert call.rings == 2
     assert call.answered_at - call.arrived_at == timedelta(seconds=8)
     assert call.ended_at is not None and call.wrapped_at is not None
-    assert set(call.script_steps.split(",")) == {"1.1", "1.2"}
+    assert set(call.script_steps.split(",")) == {"support:1.1", "support:1.2"}  # the support queue's script
     assert Note.get(Note.call == call_id).body == "Wants a bigger fridge"
     assert calls.live_call_of(desk, asha.id) is None
 
@@ -207,3 +207,75 @@ async def test_hostile_caller_ids_never_break_the_queue(desk, asha, run_app):
         await settle(pilot)
         assert "Unknown caller" in dossier_text(app)
     assert clients.find_clients(desk, "abc") == []
+
+
+async def test_the_command_palette_offers_desk_actions(desk, asha, sharma, run_app):
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Answer")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.live is not None
+        assert "Rahul Sharma" in dossier_text(app)
+
+
+async def test_faq_answer_goes_into_the_notes_and_a_complaint_is_logged(desk, asha, sharma, run_app):
+    from calldesk.desk.faq_seed import seed_faq
+    from calldesk.store.models import Feedback
+
+    seed_faq(desk)
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f7", *"premium")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "premium" in app.screen.query_one("#notes", TextArea).text.lower()
+        await pilot.press("f8")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FeedbackFormModal"
+        await pilot.press("escape")
+    assert Feedback.select().count() == 0
+
+
+async def test_negative_phrasing_is_flagged_and_counted_on_the_call(desk, asha, sharma, run_app):
+    from calldesk.tui.widgets.phrase_hints import PhraseHints
+
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"Told him I don't know when it ships")
+        await settle(pilot)
+        hints = app.screen.query_one(PhraseHints)
+        assert hints.display and "find out" in plain(hints).lower()
+    assert Call.get_by_id(call_id).phrase_hits == 1
+
+
+async def test_escalation_reaches_a_lead_console(desk, asha, ravi, sharma, run_app):
+    from calldesk.desk import escalation
+
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    queue.claim_call(desk, call_id, ravi.id)
+    escalation.escalate_call(desk, ravi.id, call_id, "asks for a refund beyond policy")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.status.alerts == 1
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert escalation.open_escalations(desk) == []

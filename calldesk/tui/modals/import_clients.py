@@ -25,7 +25,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 
-HELP = "enter: import   tab: dry run (space ticks it)   escape: close (stops a running import)"
+HELP = "enter: import   tab, space: dry run   escape: close"
 REJECTIONS_SHOWN = 5
 
 
@@ -46,9 +46,9 @@ class ImportClientsModal(ModalScreen[ImportSummary | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-dialog") as dialog:
             dialog.border_title = "Import clients"
-            yield Label("File: CSV (Google, Outlook, any header), vCard, or calldesk's JSON lines")
+            yield Label("File: CSV, vCard, or calldesk's JSON lines")
             yield Input(self.initial_path, id="import-path", placeholder="e.g. ~/Downloads/contacts.csv")
-            yield Checkbox("Dry run: only show what would be created, merged and rejected", id="import-dry-run")
+            yield Checkbox("Dry run: only show what would change", id="import-dry-run")
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static("", id="import-summary")
             yield Label(HELP, classes="dialog-help")

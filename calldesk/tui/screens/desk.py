@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -12,19 +13,25 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, TextArea
 
-from calldesk.desk import calls, clients, notes, operators, queue
-from calldesk.desk.call_view import CallView, open_call
+from calldesk.desk import calls, clients, escalation, notes, operators, queue
+from calldesk.desk.call_view import CallView, call_script, open_call
 from calldesk.desk.calls import LiveCall
 from calldesk.desk.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError
+from calldesk.desk.phrase_guard import guard_for, record_phrase_hits
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
+from calldesk.tui.modals.alerts import AlertsModal
+from calldesk.tui.modals.escalate import EscalateModal
+from calldesk.tui.modals.faq_search import FaqSearchModal
+from calldesk.tui.modals.feedback_form import FeedbackFormModal
 from calldesk.tui.modals.find_client import FindClientModal
 from calldesk.tui.modals.new_client import NewClientForm, NewClientModal
 from calldesk.tui.modals.transfer import TransferChoice, TransferModal
 from calldesk.tui.modals.wrap_up import WrapUpModal
 from calldesk.tui.widgets.dossier_view import DossierView
+from calldesk.tui.widgets.phrase_hints import PhraseHints
 from calldesk.tui.widgets.queue_table import QueueTable
 from calldesk.tui.widgets.script_pane import ScriptPane
 from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
@@ -47,10 +54,13 @@ class DeskScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.live: LiveCall | None = None
+        self.script_name = ""
         self.client_id: int | None = None  # whose dossier is shown (and gets the notes)
         self._saved_notes = ""
         self._polling = False
         self._watcher = ChangeWatcher()
+        self._phrases: frozenset[str] = frozenset()  # the negative phrasings already stored for the live call
+        self._escalations: list[escalation.EscalationView] = []
 
     @property
     def desk(self):
@@ -71,9 +81,11 @@ class DeskScreen(Screen):
             with Vertical(id="script-pane", classes="pane") as pane:
                 pane.border_title = "Script"
                 yield ScriptPane(id="script")
+                yield PhraseHints(id="phrase-hints")
         yield Footer()
 
     async def on_mount(self) -> None:
+        self._guard = guard_for(self.desk.config)  # compiled once per console: checks run on every keystroke
         self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
         self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
         self._paint_status()
@@ -128,6 +140,8 @@ class DeskScreen(Screen):
             self._polling = False
         if waiting is None:
             return
+        waiting, raised = waiting
+        self._show_escalations(raised)
         now = self.desk.clock.now()
         table = self.query_one(QueueTable)
         table.show_calls(waiting, now)
@@ -136,9 +150,22 @@ class DeskScreen(Screen):
         self._paint_status()
         self.app.desk_ready()
 
-    def _read_queue_if_changed(self, force: bool) -> list[queue.WaitingCall] | None:
-        changed = self._watcher.changed()
-        return queue.waiting_calls(self.desk) if changed or force else None
+    def _read_queue_if_changed(self, force: bool
+                               ) -> tuple[list[queue.WaitingCall], list[escalation.EscalationView]] | None:
+        if not (self._watcher.changed() or force):
+            return None
+        raised = escalation.open_escalations(self.desk) if self.app.operator.is_lead else []
+        return queue.waiting_calls(self.desk), raised
+
+    def _show_escalations(self, raised: list[escalation.EscalationView]) -> None:
+        """Leads hear of every new escalation at once; the status bar counts those still waiting."""
+        known = {e.id for e in self._escalations}
+        for item in raised:
+            if item.id not in known:
+                self.notify(f"{item.operator} escalates {item.client_name or item.number}: {item.reason} "
+                            "(ctrl+a to step in)", title="Escalation", severity="warning", timeout=10)
+        self._escalations = raised
+        self.status.alerts = len(raised)
 
     # --- answering and the screen pop -------------------------------------------------------------
 
@@ -184,7 +211,10 @@ class DeskScreen(Screen):
         else:
             self.client_id = None
             dossier.show_unknown(view.call.number, view.call.caller_name)
+        self.script_name = view.script_name
         self.query_one(ScriptPane).load(view.script, view.call.script_steps)
+        self._phrases = frozenset()
+        self.query_one(PhraseHints).show_hits([])
         notes_area = self.query_one("#notes", TextArea)
         notes_area.load_text(view.draft)
         self._saved_notes = view.draft
@@ -234,8 +264,7 @@ class DeskScreen(Screen):
 
         view = await self.run(create)
         if view is not None:
-            view = CallView(view.call, view.dossier, view.script, self.query_one("#notes", TextArea).text)
-            self._show_call(view)
+            self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
             self.notify(f"{form.name} is now a client.")
 
     def action_next_step(self) -> None:
@@ -299,7 +328,20 @@ class DeskScreen(Screen):
         await self._reload_dossier()
         self.notify(f"Call wrapped up: {disposition}.")
 
-    # --- notes -------------------------------------------------------------------------------------
+    # --- notes and the positive-language guard ------------------------------------------------------
+
+    @on(TextArea.Changed, "#notes")
+    def _check_phrasing(self, event: TextArea.Changed) -> None:
+        hits = self._guard.check(event.text_area.text)
+        self.query_one(PhraseHints).show_hits(hits)
+        phrases = frozenset(h.phrase.casefold() for h in hits)
+        if self.live is not None and not phrases <= self._phrases:
+            self._phrases |= phrases
+            self.store_phrase_hits(self.live.id, hits)
+
+    @work(group="phrases")
+    async def store_phrase_hits(self, call_id: int, hits: list) -> None:
+        await self.run(record_phrase_hits, self.desk, call_id, hits)
 
     async def autosave_notes(self) -> None:
         text = self.query_one("#notes", TextArea).text
@@ -346,8 +388,7 @@ class DeskScreen(Screen):
             await self.run(calls.attach_client, self.desk, self.live.id, client_id)
             view = await self.run(open_call, self.desk, self.live.id, self.app.operator)
             if view is not None:
-                self._show_call(CallView(view.call, view.dossier, view.script,
-                                         self.query_one("#notes", TextArea).text))
+                self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
                 self.notify("The call is now linked to this client.")
             return
         if self.live is None:
@@ -362,6 +403,59 @@ class DeskScreen(Screen):
         dossier = await self.run(build_dossier, self.desk, client_id)
         if dossier is not None:
             self.query_one(DossierView).show_dossier(dossier, self.desk.clock.now())
+
+    # --- FAQ, complaints and suggestions, escalation -------------------------------------------------
+
+    @work
+    async def action_faq(self) -> None:
+        answer = await self.app.push_screen_wait(FaqSearchModal(self.desk, self.app.operator))
+        if answer:
+            notes_area = self.query_one("#notes", TextArea)
+            notes_area.insert(("\n" if notes_area.text and not notes_area.text.endswith("\n") else "") + answer)
+            notes_area.focus()
+
+    @work
+    async def action_feedback(self) -> None:
+        name = self.query_one(DossierView).border_title or ""
+        feedback_id = await self.app.push_screen_wait(FeedbackFormModal(
+            self.desk, self.app.operator, client_id=self.client_id, call_id=self.live.id if self.live else None,
+            client_name=name.removeprefix("Dossier · ").removeprefix("Dossier"),
+        ))
+        if feedback_id is not None:
+            self.notify("Logged. It has an owner and a deadline.")
+            await self._reload_dossier()
+
+    @work
+    async def action_escalate(self) -> None:
+        if self.live is None or self.live.in_wrap_up:
+            self.notify("Escalate flags the live call: there is none.", severity="warning")
+            return
+        caller = self.query_one(DossierView).border_title or self.live.number
+        raised = await self.app.push_screen_wait(EscalateModal(self.desk, self.app.operator.id, self.live.id, caller))
+        if raised is not None:
+            self.notify("A team lead has been alerted.")
+
+    @work
+    async def action_alerts(self) -> None:
+        if not self.app.operator.is_lead:
+            self.notify("Alerts are for team leads.", severity="warning")
+            return
+        self._escalations = await self.run(escalation.open_escalations, self.desk) or []
+        chosen = await self.app.push_screen_wait(AlertsModal(self._escalations))
+        if chosen is not None and await self.ok(escalation.acknowledge_escalation, self.desk,
+                                                 self.app.operator.id, chosen):
+            self.notify("Acknowledged: the operator sees you are stepping in.")
+            self.poll_queue(force=True)
+
+    async def switch_script(self, name: str) -> None:
+        """Change the live call's script (angry caller, refund...) from the command palette."""
+        if self.live is None:
+            self.notify("Scripts switch during a call.", severity="warning")
+            return
+        chosen = await self.run(call_script, self.desk, self.live.id, self.app.operator, name)
+        if chosen is not None:
+            self.script_name, steps = chosen
+            self.query_one(ScriptPane).load(steps, self.query_one(ScriptPane).done)
 
     # --- panes and status --------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ class DeskStatus:
     state_since: datetime | None = None
     waiting: int = 0
     late: int = 0
+    alerts: int = 0  # escalations waiting for a lead
     link: str = ""  # the call source's link state, "" when there is none
 
 
@@ -44,6 +45,8 @@ class StatusBar(Static):
         ]
         if status.late:
             parts.append((f"  {status.late} late", "bold $error"))
+        if status.alerts:
+            parts.append((f"  {status.alerts} alert{'s' if status.alerts > 1 else ''} (ctrl+a)", "bold $warning"))
         parts.append(f"  {now.astimezone():%H:%M:%S}  {status.department}")
         if status.link:
             parts.append(f"  · {status.link}")

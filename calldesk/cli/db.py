@@ -1,0 +1,89 @@
+"""`calldesk db status|upgrade`: which database the desk uses, its schema version, and bringing it up to date."""
+
+from __future__ import annotations
+
+import argparse
+
+from calldesk.cli.context import CommandError, config_from, database_url, desk_errors
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("db", parents=[common], help="database status and upgrades")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    status = actions.add_parser(
+        "status", parents=[common], help="backend, URL (without password), schema version and pending steps",
+    )
+    status.set_defaults(run=run_status)
+    upgrade = actions.add_parser(
+        "upgrade", parents=[common], help="apply the pending schema steps (safe while consoles run)",
+    )
+    upgrade.set_defaults(run=run_upgrade)
+
+
+def _open(args: argparse.Namespace):
+    """The database, connected but not upgraded, and its URL."""
+    from pathlib import Path
+
+    from calldesk.store.database import is_sqlite, make_database, open_database
+
+    url = database_url(args, config_from(args))
+    with desk_errors():
+        db = make_database(url)
+        if is_sqlite(db) and db.database != ":memory:" and not Path(db.database).exists():
+            raise CommandError(f"no database at {db.database} yet: `calldesk db upgrade` or the first console "
+                               "creates it")
+        return open_database(url, upgrade=False), url
+
+
+def _backend(db) -> str:
+    import sqlite3
+
+    from calldesk.store.database import is_sqlite
+
+    if is_sqlite(db):
+        return f"SQLite {sqlite3.sqlite_version}"
+    version = db.server_version
+    return f"PostgreSQL {version // 10000}.{version % 10000}"
+
+
+def _pending(version: int) -> list[str]:
+    from calldesk.store.migrations import MIGRATIONS
+
+    return [f"{step}: {(apply.__doc__ or apply.__name__).strip().splitlines()[0].rstrip('.')}"
+            for step, apply in MIGRATIONS if step > version]
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from calldesk.store.database import describe
+    from calldesk.store.migrations import LATEST_VERSION, current_version
+
+    db, url = _open(args)
+    with desk_errors():
+        version = current_version(db)
+    print(f"backend:  {_backend(db)}")
+    print(f"database: {describe(url)}")
+    if version > LATEST_VERSION:
+        print(f"schema:   version {version}, newer than this calldesk ({LATEST_VERSION}): upgrade calldesk")
+        return 0
+    pending = _pending(version)
+    state = "up to date" if not pending else f"{len(pending)} step(s) pending: run `calldesk db upgrade`"
+    print(f"schema:   version {version} of {LATEST_VERSION}, {state}")
+    for step in pending:
+        print(f"  pending {step}")
+    return 0
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    from calldesk.store.database import open_database
+    from calldesk.store.migrations import current_version
+
+    url = database_url(args, config_from(args))
+    with desk_errors():
+        before = current_version(open_database(url, upgrade=False))
+        db = open_database(url)  # migrates under the lock: consoles starting meanwhile wait, then find it done
+        after = current_version(db)
+    if after == before:
+        print(f"schema already at version {after}: nothing to do")
+    else:
+        print(f"schema upgraded from version {before} to {after}")
+    return 0

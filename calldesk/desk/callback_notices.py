@@ -1,0 +1,79 @@
+"""Notices about call-backs: what a console should tell its operator now. A pure function of a snapshot and the
+clock, cheap enough to run every second; each notice has a key that stays the same while its cause lasts, so the
+console toasts a key once and counts the keys still standing until they are dealt with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from calldesk.desk.callback_lines import CallbackLine
+from calldesk.desk.callback_times import describe_moment
+
+NOTICE_KINDS = ("assigned", "due_soon", "overdue", "returned")
+SEVERITY = {"assigned": "information", "due_soon": "warning", "overdue": "error", "returned": "warning"}
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # one of NOTICE_KINDS
+    line: CallbackLine
+
+    @property
+    def key(self) -> tuple[str, int, datetime | None]:
+        """Equal across ticks while the cause is the same; a new assignment or due time makes a new notice."""
+        marker = self.line.assigned_at if self.kind in ("assigned", "returned") else self.line.due_at
+        return self.kind, self.line.id, marker
+
+    @property
+    def severity(self) -> str:
+        """Textual's notify severity: information, warning or error."""
+        return SEVERITY[self.kind]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    id: int
+    login: str
+    is_lead: bool
+
+
+def notices_for(lines: Iterable[CallbackLine], viewer: Viewer, now: datetime, due_soon: timedelta) -> list[Notice]:
+    """The notices standing now for one console.
+
+    Mine: assigned to me by someone else and not yet touched; due within ``due_soon``; overdue.
+    A lead also sees every overdue call-back and every one that went back to the pool.
+    """
+    soon = now + due_soon
+    notices = []
+    append = notices.append
+    for line in lines:
+        if line.assignee_id == viewer.id:
+            if line.assigned_by not in (viewer.login, "") and line.untouched:
+                append(Notice("assigned", line))
+            if line.due_at <= now:
+                append(Notice("overdue", line))
+            elif line.due_at <= soon:
+                append(Notice("due_soon", line))
+        elif viewer.is_lead:
+            if line.due_at <= now:
+                append(Notice("overdue", line))
+            if line.assignee_id is None and line.released_from:
+                append(Notice("returned", line))
+    return notices
+
+
+def describe_notice(notice: Notice, now: datetime, zone: tzinfo | None = None) -> str:
+    """The notice in a line, times on the clock of ``zone`` (None: this machine's)."""
+    line = notice.line
+    about = f"{line.caller}: {line.reason}"
+    due = describe_moment(line.due_at, zone, now)
+    match notice.kind:
+        case "assigned":
+            return f"Call-back assigned to you by {line.assigned_by}, due {due}. {about}"
+        case "due_soon":
+            return f"Call-back due {due}. {about}"
+        case "overdue":
+            return f"Overdue call-back ({line.owner}), was due {due}. {about}"
+    return f"Back in the {line.pool} pool from {line.released_from}, due {due}. {about}"

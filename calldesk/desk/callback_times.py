@@ -1,0 +1,198 @@
+"""When to call back: the quick choices, typed times ("14:30", "tue 10:00", "in 45m") and the client-local window.
+
+Pure functions over aware datetimes. A zone of ``None`` means this machine's own zone (the operator's console).
+Wall-clock times are built with the zone's rules on that very day, so a daylight-saving change between now and the
+call-back moves nothing: "tomorrow 09:00" stays 09:00 on the client's clock. A time that does not exist (the hour
+skipped when clocks go forward) lands just after the jump, as Python's zoneinfo places it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from calldesk.config import CallbackWindow
+from calldesk.desk.errors import DeskError
+
+QUICK_CHOICES: tuple[tuple[str, str], ...] = (
+    ("in_30_minutes", "in 30 minutes"),
+    ("in_2_hours", "in 2 hours"),
+    ("later_today", "later today"),
+    ("tomorrow_morning", "tomorrow morning"),
+)
+LATER_TODAY = timedelta(hours=3)  # "later today" means about this far ahead
+LATEST_NOTICE = timedelta(minutes=30)  # "later today" keeps this much of the window in hand
+TYPED_EXAMPLES = "14:30, 2:30pm, tue 10:00, tomorrow 9:30, 2026-12-01 10:00 or in 45m"
+WEEKDAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2, "thu": 3, "thur": 3,
+    "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b")
+_DURATION = re.compile(r"(?:in\s+)?((?:\d+(?:\.\d+)?\s*(?:hours?|hrs?|h|minutes?|mins?|m)\b\s*)+)")
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?")
+_DAY_AND_CLOCK = re.compile(r"(?:(?P<day>(?!at\b)[a-z]+)\s+)?(?:at\s+)?(?P<clock>\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ t](\d{1,2})[:.](\d{2})")
+
+
+class DueTimeNotUnderstood(DeskError):
+    def __init__(self, text: str, why: str = "not a time I know") -> None:
+        super().__init__(f"{text.strip()!r}: {why} (try {TYPED_EXAMPLES})")
+
+
+def zone_named(name: str) -> tzinfo | None:
+    """The IANA zone of that name; None for "" or a name this machine does not know."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def seen_in(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment`` on the wall clock of ``zone`` (None: this machine's zone)."""
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
+def wall_time(day: date, clock: time, zone: tzinfo | None) -> datetime:
+    """The UTC moment when the clocks of ``zone`` show ``day`` at ``clock``, by that day's rules."""
+    naive = datetime.combine(day, clock)
+    local = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
+    return local.astimezone(UTC)
+
+
+def inside_window(moment: datetime, zone: tzinfo | None, window: CallbackWindow) -> bool:
+    """Does ``moment`` fall within the call-back window on the clock of ``zone``? Both ends count as inside."""
+    local = seen_in(moment, zone).time().replace(tzinfo=None)
+    return window.start <= local <= window.end
+
+
+def next_inside_window(moment: datetime, zone: tzinfo | None, window: CallbackWindow) -> datetime:
+    """``moment`` itself when it falls inside the window, else the window's next opening on the clock of ``zone``."""
+    if inside_window(moment, zone, window):
+        return moment
+    local = seen_in(moment, zone)
+    day = local.date() if local.time().replace(tzinfo=None) < window.start else local.date() + timedelta(days=1)
+    return wall_time(day, window.start, zone)
+
+
+def quick_choice_time(choice: str, now: datetime, client_zone: tzinfo | None,
+                      window: CallbackWindow) -> datetime | None:
+    """The due time a quick choice stands for; None when it makes no sense now ("later today" late at night).
+
+    "later today" is about three hours ahead, kept inside today's window on the client's clock;
+    "tomorrow morning" is the opening of the window on the client's tomorrow.
+    """
+    match choice:
+        case "in_30_minutes":
+            return now + timedelta(minutes=30)
+        case "in_2_hours":
+            return now + timedelta(hours=2)
+        case "later_today":
+            today = seen_in(now, client_zone).date()
+            opening, closing = wall_time(today, window.start, client_zone), wall_time(today, window.end, client_zone)
+            due = min(max(now + LATER_TODAY, opening), closing - LATEST_NOTICE)
+            return due if due >= now + timedelta(hours=1) else None
+        case "tomorrow_morning":
+            tomorrow = seen_in(now, client_zone).date() + timedelta(days=1)
+            return wall_time(tomorrow, window.start, client_zone)
+    raise DeskError(f"{choice!r} is not a quick choice ({', '.join(key for key, _ in QUICK_CHOICES)})")
+
+
+@dataclass(frozen=True)
+class _Clock:
+    hour: int
+    minute: int
+
+
+def _clock(text: str, original: str) -> _Clock:
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None:
+        raise DueTimeNotUnderstood(original)
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise DueTimeNotUnderstood(original, f"{hour} is not an hour on a 12-hour clock")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match.group(2) is None:
+        raise DueTimeNotUnderstood(original, "a bare number is ambiguous: add minutes (10:00) or am/pm")
+    if hour > 23 or minute > 59:
+        raise DueTimeNotUnderstood(original, "not a time of day")
+    return _Clock(hour, minute)
+
+
+def parse_due_text(text: str, now: datetime, zone: tzinfo | None) -> datetime:
+    """A typed due time, read on the clock of ``zone``; raises ``DueTimeNotUnderstood`` with examples.
+
+    "14:30" is the next 14:30 (tomorrow if it has passed); "tue 10:00" the next Tuesday at 10:00 (today if it is
+    Tuesday and still ahead); "tomorrow 9:30", "today 16:00"; "2026-12-01 10:00"; "in 45m", "2h", "in 1h 30m".
+    """
+    cleaned = re.sub(r"\s+", " ", text.strip().lower())
+    if not cleaned:
+        raise DueTimeNotUnderstood(text, "empty")
+    if (duration := _DURATION.fullmatch(cleaned)) is not None:
+        minutes = sum(float(amount) * (60 if unit.startswith("h") else 1)
+                      for amount, unit in _DURATION_PART.findall(duration.group(1)))
+        return now + timedelta(minutes=minutes)
+    local_today = seen_in(now, zone).date()
+    if (iso := _ISO.fullmatch(cleaned)) is not None:
+        year, month, day, hour, minute = map(int, iso.groups())
+        try:
+            return _future(wall_time(date(year, month, day), time(hour, minute), zone), now, text)
+        except ValueError:
+            raise DueTimeNotUnderstood(text, "no such date or time") from None
+    match = _DAY_AND_CLOCK.fullmatch(cleaned)
+    if match is None:
+        raise DueTimeNotUnderstood(text)
+    clock = _clock(match.group("clock"), text)
+    at = time(clock.hour, clock.minute)
+    day_word = match.group("day")
+    if day_word is None:
+        due = wall_time(local_today, at, zone)
+        return due if due > now else wall_time(local_today + timedelta(days=1), at, zone)
+    if day_word == "today":
+        return _future(wall_time(local_today, at, zone), now, text)
+    if day_word in ("tomorrow", "tmrw", "tmr"):
+        return wall_time(local_today + timedelta(days=1), at, zone)
+    if day_word not in WEEKDAYS:
+        raise DueTimeNotUnderstood(text, f"{day_word!r} is not a day")
+    ahead = (WEEKDAYS[day_word] - local_today.weekday()) % 7
+    due = wall_time(local_today + timedelta(days=ahead), at, zone)
+    return due if due > now else wall_time(local_today + timedelta(days=ahead + 7), at, zone)
+
+
+def _future(due: datetime, now: datetime, text: str) -> datetime:
+    if due <= now:
+        raise DueTimeNotUnderstood(text, "that time has passed")
+    return due
+
+
+def describe_moment(moment: datetime, zone: tzinfo | None, now: datetime, *, weekday: bool = False) -> str:
+    """A due time as a person reads it on the clock of ``zone``: "14:30", "tomorrow 09:00", "Tue 10:00".
+
+    ``weekday`` names the day even for today and tomorrow ("tomorrow Sat 09:00"): two clocks either side of the
+    date line both say "tomorrow" for different days."""
+    local, today = seen_in(moment, zone), seen_in(now, zone).date()
+    days = (local.date() - today).days
+    day = f"{local:%a} " if weekday else ""
+    if days == 0:
+        return f"today {day}{local:%H:%M}" if weekday else f"{local:%H:%M}"
+    if days == 1:
+        return f"tomorrow {day}{local:%H:%M}"
+    if days == -1:
+        return f"yesterday {day}{local:%H:%M}"
+    if 1 < days < 7:
+        return f"{local:%a %H:%M}"
+    return f"{local:%d %b %H:%M}"
+
+
+def describe_left(seconds: float) -> str:
+    """Time left to a deadline, as a countdown: "9:05:00", "0:42:10", "-1:10:00" once passed, "2d 02h" far off."""
+    sign = "-" if seconds < 0 else ""
+    whole = int(abs(seconds))
+    hours, rest = divmod(whole, 3600)
+    if hours >= 24:
+        return f"{sign}{hours // 24}d {hours % 24:02d}h"
+    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"

@@ -1,0 +1,645 @@
+"""Call-backs: the promise made instead of leaving a caller on hold. Who calls, when (inside the client's call-back
+window), and by which deadline (``inquiry_sla_hours`` from the call's arrival).
+
+Every change checks the version the person saw: a stale edit raises ``StaleCallBack`` naming who changed it, and
+nothing is overwritten silently. Every change is audited with its from and to. A call-back never disappears: it is
+open, done or cancelled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from peewee import fn
+
+from calldesk.config import ScriptStage
+from calldesk.desk import audit, operators
+from calldesk.desk.call_view import CallView, greeting_department, open_call
+from calldesk.desk.callback_lines import CallbackLine, callback_of_call, line_of
+from calldesk.desk.callback_times import (
+    describe_moment,
+    inside_window,
+    next_inside_window,
+    seen_in,
+    zone_named,
+)
+from calldesk.desk.calls import end_call
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.notes import add_note
+from calldesk.desk.script import ScriptContext, ScriptStep, render_script
+from calldesk.phones import digits_of, format_phone, parse_phone, time_zones_for
+from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
+
+OUTCOMES = ("reached", "no_answer", "wrong_number", "rescheduled")
+PAST_SLACK = timedelta(minutes=1)  # a due time this little in the past is "now", not a mistake
+SYSTEM = "system"
+
+
+class ZoneChoiceNeeded(DeskError):
+    """The number is spread over several time zones: the caller must say which is theirs."""
+
+    def __init__(self, zones: tuple[str, ...]) -> None:
+        super().__init__(f"the number may be in any of {len(zones)} time zones: ask the caller which "
+                         f"({', '.join(zones)})")
+        self.zones = zones
+
+
+class DueOutsideWindow(DeskError):
+    pass
+
+
+class PastInquiryDeadline(DeskError):
+    """Due after the inquiry deadline: allowed only with an explicit confirmation."""
+
+    def __init__(self, due_at: datetime, deadline: datetime, message: str) -> None:
+        super().__init__(message)
+        self.due_at = due_at
+        self.deadline = deadline
+
+
+class StaleCallBack(DeskError):
+    """Someone changed the call-back after this person looked at it; ``current`` is its state now."""
+
+    def __init__(self, current: CallbackLine, changed_by: str) -> None:
+        super().__init__(
+            f"call-back {current.id} was just changed by {changed_by} (now: {current.owner}, "
+            f"{'open' if current.status == 'open' else current.status}); your change was not saved"
+        )
+        self.current = current
+        self.changed_by = changed_by
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    key: str  # an operator's login or a department id
+    label: str
+    kind: str  # me | operator | pool
+
+
+@dataclass(frozen=True)
+class OfferContext:
+    """What the F5 dialog needs to offer a call-back without asking the database again."""
+
+    call_id: int | None
+    client_id: int | None
+    caller: str  # the client's name, or the number
+    number: str
+    client_zones: tuple[str, ...]  # several: the caller must pick one; empty: this machine's zone is assumed
+    deadline: datetime  # the inquiry deadline: later due times need a confirmation
+    owners: tuple[OwnerChoice, ...]  # me first, then the other operators, then the departments' pools
+
+    @property
+    def needs_zone_choice(self) -> bool:
+        return len(self.client_zones) > 1
+
+
+@dataclass(frozen=True)
+class DuePreview:
+    due_at: datetime
+    operator_time: str  # on the operator's clock
+    client_time: str  # on the client's clock, with the zone
+    problem: str  # why it cannot be offered (outside the client's window); "" when it can
+    past_deadline: bool  # later than the inquiry deadline: needs a confirmation
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    """A call-back as the operator offers it (the F5 dialog's result)."""
+
+    reason: str
+    due_at: datetime
+    owner: str = ""  # "" for me, another operator's login, or a department id for its pool
+    call_id: int | None = None
+    client_id: int | None = None
+    number: str = ""  # when there is neither a call nor a client with a phone
+    client_zone: str = ""  # required when the number is spread over several zones
+    confirm_past_deadline: bool = False
+
+
+@dataclass(frozen=True)
+class CallbackStart:
+    """What the desk shows when an operator starts a call-back: the call-back, and the live outbound call as any
+    answered call is shown (dossier, the script with the call-back greeting, draft notes)."""
+
+    callback: CallbackLine
+    view: CallView
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    callback: CallbackLine
+    escalated_to: str  # the lead's name when the tries ran out, else ""
+
+
+# --- time zones, window and deadline ---------------------------------------------------------------------------
+
+
+def region_zones(region: str) -> tuple[str, ...]:
+    """The zones of the desk's own region: the guess for a number that tells nothing."""
+    import phonenumbers
+
+    example = phonenumbers.example_number(region)
+    if example is None:
+        return ()
+    return time_zones_for(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
+
+
+def client_zones(desk: Desk, client_id: int | None, number_e164: str | None) -> tuple[str, ...]:
+    """Where the client's clock is: their own setting, else their number's zones, else the desk region's one zone."""
+    if client_id is not None:
+        client = Client.get_or_none(Client.id == client_id)
+        if client is not None and client.time_zone:
+            return (client.time_zone,)
+    zones = time_zones_for(number_e164) if number_e164 else ()
+    if zones:
+        return zones
+    own = region_zones(desk.region)
+    return own if len(own) == 1 else ()
+
+
+def _pick_zone(zones: tuple[str, ...], chosen: str) -> tuple[str, tzinfo | None]:
+    if chosen:
+        if zones and chosen not in zones:
+            raise DeskError(f"{chosen} is not one of the number's time zones ({', '.join(zones)})")
+        zone = zone_named(chosen)
+        if zone is None:
+            raise DeskError(f"{chosen!r} is not a time zone this machine knows")
+        return chosen, zone
+    if len(zones) > 1:
+        raise ZoneChoiceNeeded(zones)
+    return (zones[0], zone_named(zones[0])) if zones else ("", None)
+
+
+def inquiry_deadline(desk: Desk, call_id: int | None) -> datetime:
+    """The handbook's deadline: ``inquiry_sla_hours`` from the call's arrival (from now without a call)."""
+    call = Call.get_or_none(Call.id == call_id) if call_id is not None else None
+    start = call.arrived_at if call is not None else desk.clock.now()
+    return start + timedelta(hours=desk.config.inquiry_sla_hours)
+
+
+def preview_due(desk: Desk, offer: OfferContext, due_at: datetime, client_zone: str = "",
+                operator_zone: tzinfo | None = None) -> DuePreview:
+    """How a due time reads for both people and whether it can be offered; pure, for the dialog's every keystroke."""
+    now = desk.clock.now()
+    zone_name = client_zone or (offer.client_zones[0] if len(offer.client_zones) == 1 else "")
+    zone = zone_named(zone_name)
+    window = desk.config.callback_window
+    problem = ""
+    if due_at < now - PAST_SLACK:
+        problem = "that time has passed"
+    elif not inside_window(due_at, zone, window):
+        problem = _outside_window(due_at, zone, zone_name, desk)
+    label = zone_name or ("pick the client's zone" if offer.client_zones else "client zone unknown: your clock")
+    return DuePreview(
+        due_at=due_at,
+        operator_time=describe_moment(due_at, operator_zone, now, weekday=True),
+        client_time=f"{describe_moment(due_at, zone, now, weekday=True)} {label}",
+        problem=problem,
+        past_deadline=due_at > offer.deadline,
+    )
+
+
+def _outside_window(due_at: datetime, zone: tzinfo | None, zone_name: str, desk: Desk) -> str:
+    window = desk.config.callback_window
+    return (f"{seen_in(due_at, zone):%a %H:%M} is outside the client's call-back hours "
+            f"({window.start:%H:%M}–{window.end:%H:%M} {zone_name or 'local time'})")
+
+
+def _check_due(desk: Desk, due_at: datetime, zone: tzinfo | None, zone_name: str, deadline: datetime,
+               confirmed: bool) -> None:
+    now = desk.clock.now()
+    if due_at.tzinfo is None:
+        raise DeskError("a due time needs a time zone")
+    if due_at < now - PAST_SLACK:
+        raise DeskError("the due time has passed: pick a time ahead")
+    if not inside_window(due_at, zone, desk.config.callback_window):
+        raise DueOutsideWindow(_outside_window(due_at, zone, zone_name, desk))
+    if due_at > deadline and not confirmed:
+        raise PastInquiryDeadline(
+            due_at, deadline,
+            f"due after the {desk.config.inquiry_sla_hours:g}-hour inquiry deadline "
+            f"({describe_moment(deadline, zone, now)} client time): confirm to promise it anyway",
+        )
+
+
+# --- offering ----------------------------------------------------------------------------------------------------
+
+
+def offer_context(desk: Desk, operator_id: int, call_id: int | None = None,
+                  client_id: int | None = None) -> OfferContext:
+    """Everything the F5 dialog shows: the caller, their time zones, the deadline and who may own the call-back."""
+    me = _operator(operator_id)
+    call = Call.get_or_none(Call.id == call_id) if call_id is not None else None
+    if call_id is not None and call is None:
+        raise NotFound(f"call {call_id} does not exist")
+    client_id = client_id if client_id is not None else (call.client_id if call else None)
+    e164, raw = _number_of(call, client_id, "")
+    client = Client.get_or_none(Client.id == client_id) if client_id is not None else None
+    number = format_phone(e164 or raw, desk.region) if raw else ""
+    others = Operator.select().where(Operator.enabled & (Operator.id != me.id)).order_by(Operator.name)
+    owners = (
+        OwnerChoice(me.login, f"me ({me.name})", "me"),
+        *(OwnerChoice(o.login, f"{o.name} ({o.department})", "operator") for o in others),
+        *(OwnerChoice(d.id, f"{d.name} pool", "pool") for d in desk.config.departments),
+    )
+    return OfferContext(
+        call_id=call.id if call else None, client_id=client_id, caller=client.name if client else number,
+        number=number, client_zones=client_zones(desk, client_id, e164),
+        deadline=inquiry_deadline(desk, call.id if call else None), owners=owners,
+    )
+
+
+def _number_of(call: Call | None, client_id: int | None, typed: str) -> tuple[str | None, str]:
+    if call is not None:
+        return call.number_e164, call.number_raw
+    if client_id is not None:
+        phone = Phone.select().where(Phone.client == client_id).order_by(Phone.id).first()
+        if phone is not None:
+            return phone.e164, phone.raw
+    return None, typed
+
+
+def create_callback(desk: Desk, operator_id: int, request: CallbackRequest) -> int:
+    """Promise a call-back; returns its id. The reason is required; the due time must fall inside the client's
+    window; past the inquiry deadline it needs ``confirm_past_deadline``."""
+    me = _operator(operator_id)
+    reason = request.reason.strip()
+    if not reason:
+        raise DeskError("a call-back needs a reason: what will you call back about?")
+    call = Call.get_or_none(Call.id == request.call_id) if request.call_id is not None else None
+    if request.call_id is not None and call is None:
+        raise NotFound(f"call {request.call_id} does not exist")
+    client_id = request.client_id if request.client_id is not None else (call.client_id if call else None)
+    if client_id is not None and Client.get_or_none(Client.id == client_id) is None:
+        raise NotFound(f"client {client_id} does not exist")
+    e164, raw = _number_of(call, client_id, request.number)
+    if request.number and call is None:
+        parsed = parse_phone(request.number, desk.region)
+        e164, raw = parsed.e164, parsed.raw
+    if not digits_of(raw):
+        raise DeskError("a call-back needs a number to call")
+    zone_name, zone = _pick_zone(client_zones(desk, client_id, e164), request.client_zone)
+    deadline = inquiry_deadline(desk, call.id if call else None)
+    _check_due(desk, request.due_at, zone, zone_name, deadline, request.confirm_past_deadline)
+    assignee, pool = _owner(desk, me, request.owner)
+    now = desk.clock.now()
+    with database.atomic():
+        callback = CallBack.create(
+            client=client_id, call=call.id if call else None, number_e164=e164, number_raw=raw, reason=reason,
+            due_at=request.due_at, sla_deadline=deadline, assignee=assignee.id if assignee else None, pool=pool,
+            created_by=me.id, created_at=now, updated_at=now, client_zone=zone_name, assigned_at=now,
+            assigned_by=me.login, changed_by=me.login,
+        )
+        audit.record(desk, me.login, "callback", callback.id, "create", after={
+            "owner": assignee.login if assignee else f"pool:{pool}", "due_at": request.due_at,
+            "sla_deadline": deadline, "reason": reason, "past_deadline_confirmed": request.due_at > deadline,
+        })
+    return callback.id
+
+
+def _owner(desk: Desk, me: Operator, owner: str) -> tuple[Operator | None, str]:
+    """(operator, "") for a person, (None, department id) for a pool."""
+    if not owner or owner == me.login:
+        return me, ""
+    operator = Operator.get_or_none(Operator.login == owner)
+    if operator is not None:
+        if not operator.enabled:
+            raise DeskError(f"operator {owner!r} is disabled")
+        return operator, ""
+    if desk.config.department(owner) is not None:
+        return None, owner
+    raise DeskError(f"no operator or department called {owner!r}")
+
+
+def callback_for_abandoned_call(desk: Desk, call_id: int) -> int | None:
+    """A caller who hung up while waiting becomes a call-back in the queue's pool, its deadline counted from the
+    call's arrival. A number already waiting for a call-back gets no second one. None when there is no number."""
+    call = Call.get_by_id(call_id)
+    if not digits_of(call.number_raw):
+        return None
+    same_number = (CallBack.number_e164 == call.number_e164) if call.number_e164 else (
+        CallBack.number_raw == call.number_raw)
+    existing = CallBack.select().where((CallBack.status == "open") & same_number).order_by(CallBack.id).first()
+    if existing is not None:
+        audit.record(desk, SYSTEM, "callback", existing.id, "abandoned_again", after={"call": call_id})
+        return existing.id
+    department = desk.config.department_of_queue(call.queue) or desk.config.departments[0]
+    now = desk.clock.now()
+    zones = client_zones(desk, call.client_id, call.number_e164)
+    zone = zone_named(zones[0]) if len(zones) == 1 else None
+    due = now + timedelta(minutes=desk.config.callbacks.abandoned_within_minutes)
+    if len(zones) == 1:
+        due = next_inside_window(due, zone, desk.config.callback_window)
+    waited = int(((call.ended_at or now) - call.arrived_at).total_seconds())
+    callback = CallBack.create(
+        client=call.client_id, call=call.id, number_e164=call.number_e164, number_raw=call.number_raw,
+        reason=f"Missed call: hung up after waiting {waited // 60}:{waited % 60:02d} in {call.queue}",
+        due_at=due, sla_deadline=call.arrived_at + timedelta(hours=desk.config.inquiry_sla_hours),
+        pool=department.id, created_at=now, updated_at=now, client_zone=zones[0] if len(zones) == 1 else "",
+        assigned_at=now, assigned_by=SYSTEM, changed_by=SYSTEM,
+    )
+    audit.record(desk, SYSTEM, "callback", callback.id, "create", after={"owner": f"pool:{department.id}",
+                                                                        "due_at": due, "abandoned_call": call_id})
+    return callback.id
+
+
+# --- changing one: the version check, permissions and the audit ----------------------------------------------------
+
+
+def _operator(operator_id: int) -> Operator:
+    operator = Operator.get_or_none(Operator.id == operator_id)
+    if operator is None:
+        raise NotFound(f"operator {operator_id} does not exist")
+    if not operator.enabled:
+        raise NotAllowed(f"operator {operator.login} is disabled")
+    return operator
+
+
+def _load(callback_id: int) -> CallBack:
+    callback = CallBack.get_or_none(CallBack.id == callback_id)
+    if callback is None:
+        raise NotFound(f"call-back {callback_id} does not exist")
+    return callback
+
+
+def _stale(desk: Desk, callback_id: int) -> StaleCallBack:
+    current = line_of(desk, callback_id)
+    changed_by = CallBack.get_by_id(callback_id).changed_by
+    who = Operator.get_or_none(Operator.login == changed_by)
+    return StaleCallBack(current, who.name if who else changed_by or "someone")
+
+
+def _seen(desk: Desk, callback_id: int, version: int) -> CallBack:
+    """The call-back, provided nobody changed it since the person saw ``version``; open ones only."""
+    callback = _load(callback_id)
+    if callback.version != version:
+        raise _stale(desk, callback_id)
+    if callback.status != "open":
+        raise DeskError(f"call-back {callback_id} is {callback.status} already")
+    return callback
+
+
+def _owner_label(callback: CallBack) -> str:
+    if callback.assignee_id is None:
+        return f"pool:{callback.pool}"
+    owner = Operator.get_or_none(Operator.id == callback.assignee_id)
+    return owner.login if owner else "?"
+
+
+def _save(desk: Desk, callback: CallBack, actor: str, action: str, before: dict[str, Any],
+          after: dict[str, Any], **changes: Any) -> None:
+    """Write the change if the row still has the version read, and audit it; else raise ``StaleCallBack``."""
+    changes.update(version=callback.version + 1, updated_at=desk.clock.now(), changed_by=actor)
+    won = CallBack.update(**changes).where(
+        (CallBack.id == callback.id) & (CallBack.version == callback.version)).execute()
+    if not won:
+        raise _stale(desk, callback.id)
+    audit.record(desk, actor, "callback", callback.id, action, before=before, after=after)
+
+
+def _may_change(actor: Operator, callback: CallBack) -> None:
+    if actor.role == "lead" or callback.assignee_id == actor.id:
+        return
+    owner = "the pool" if callback.assignee_id is None else Operator.get_by_id(callback.assignee_id).name
+    raise NotAllowed(f"call-back {callback.id} belongs to {owner}: only a team lead may change it")
+
+
+# --- working one: start, outcomes, cancel --------------------------------------------------------------------------
+
+
+def callback_script(desk: Desk, context: ScriptContext, reason: str, now: datetime) -> list[ScriptStep]:
+    """The configured script with its first stage (the greeting) replaced by the call-back greeting."""
+    literal_reason = reason.replace("{", "{{").replace("}", "}}")
+    greeting = ScriptStage("Call-back", tuple(step.replace("{reason}", literal_reason)
+                                              for step in desk.config.callbacks.greeting))
+    config = dataclasses.replace(desk.config, script=(greeting, *desk.config.script[1:]))
+    return render_script(config, context, now)
+
+
+def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int) -> CallbackStart:
+    """Dial a call-back: it becomes mine (one of two consoles wins a pool one), an outbound call goes live, and the
+    desk gets the dossier and the call-back script."""
+    me = _operator(operator_id)
+    now = desk.clock.now()
+    with database.atomic():
+        callback = _seen(desk, callback_id, version)
+        if callback.assignee_id not in (None, me.id):
+            _may_change(me, callback)
+        department = desk.config.department(callback.pool or me.department)
+        queue = department.queues[0] if department else desk.config.queues[0]
+        call = Call.create(
+            direction="outbound", number_raw=callback.number_raw, number_e164=callback.number_e164,
+            client=callback.client_id, queue=queue, status="answered", arrived_at=now, answered_at=now,
+            operator=me.id,
+        )
+        before = {"owner": _owner_label(callback)}
+        _save(desk, callback, me.login, "start", before, {"owner": me.login, "call": call.id},
+              assignee=me.id, pool="", touched_at=now, current_call=call.id, released_from="",
+              **({} if callback.assignee_id == me.id else {"assigned_at": now, "assigned_by": me.login}))
+    operator = operators.set_state(desk, me.id, "on_call")
+    view = callback_call_view(desk, call.id, operator)
+    if view is None:  # an outcome was recorded from elsewhere in the blink between the two steps
+        raise _stale(desk, callback_id)
+    return CallbackStart(callback=line_of(desk, callback_id), view=view)
+
+
+def callback_call_view(desk: Desk, call_id: int, operator: operators.OperatorView) -> CallView | None:
+    """The screen pop for a call-back on the line (the call-back greeting in place of the usual one); None when the
+    call is not a call-back try. A restarted console uses it to put a call-back back on screen."""
+    line = callback_of_call(desk, call_id)
+    if line is None:
+        return None
+    view = open_call(desk, call_id, operator)
+    context = ScriptContext(
+        operator=operator.name, department=greeting_department(desk, view.call.queue, operator),
+        client=view.dossier.name if view.dossier else "", address_as=view.dossier.address_as if view.dossier else "",
+    )
+    return dataclasses.replace(view, script=callback_script(desk, context, line.reason, desk.clock.now()))
+
+
+def suggested_next_try(desk: Desk, client_zone: str) -> datetime:
+    """The next try offered after no answer: ``retry_after_minutes`` on, moved into the client's window."""
+    due = desk.clock.now() + timedelta(minutes=desk.config.callbacks.retry_after_minutes)
+    return next_inside_window(due, zone_named(client_zone), desk.config.callback_window)
+
+
+def record_outcome(desk: Desk, callback_id: int, version: int, operator_id: int, outcome: str, *,
+                   next_due: datetime | None = None, confirm_past_deadline: bool = False,
+                   note: str = "") -> OutcomeResult:
+    """What came of a try: reached (done), no_answer (one more attempt; the next try at ``next_due`` or the one
+    suggested; after ``max_attempts`` a team lead gets it), wrong_number (done), rescheduled (to ``next_due``).
+    A try on the line is ended, and its operator goes to wrap-up."""
+    if outcome not in OUTCOMES:
+        raise DeskError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    me = _operator(operator_id)
+    now = desk.clock.now()
+    escalated_to = ""
+    with database.atomic():
+        callback = _seen(desk, callback_id, version)
+        _may_change(me, callback)
+        before = {"status": "open", "due_at": callback.due_at, "attempts": callback.attempts,
+                  "owner": _owner_label(callback)}
+        changes: dict[str, Any] = {"touched_at": now, "current_call": None}
+        match outcome:
+            case "reached" | "wrong_number":
+                changes.update(status="done", outcome=outcome, closed_at=now)
+            case "rescheduled":
+                if next_due is None:
+                    raise DeskError("rescheduling needs the new time")
+                _check_due(desk, next_due, zone_named(callback.client_zone), callback.client_zone,
+                           callback.sla_deadline, confirm_past_deadline)
+                changes.update(due_at=next_due, outcome="rescheduled")
+            case "no_answer":
+                attempts = callback.attempts + 1
+                changes.update(attempts=attempts, outcome=f"no answer ({attempts})")
+                if attempts >= desk.config.callbacks.max_attempts:
+                    lead = _lead_for(callback, me)
+                    if lead is not None and lead.id != callback.assignee_id:
+                        changes.update(assignee=lead.id, pool="", assigned_at=now, assigned_by=me.login)
+                        escalated_to = lead.name
+                due = next_due or suggested_next_try(desk, callback.client_zone)
+                if next_due is not None:
+                    _check_due(desk, next_due, zone_named(callback.client_zone), callback.client_zone,
+                               callback.sla_deadline, confirm_past_deadline)
+                changes["due_at"] = due
+        after = {key: changes[key] for key in ("status", "due_at", "attempts") if key in changes}
+        after["outcome"] = outcome
+        if "assignee" in changes:
+            after["owner"] = Operator.get_by_id(changes["assignee"]).login
+        _save(desk, callback, me.login, "escalate" if escalated_to else "outcome", before, after, **changes)
+        add_note(desk, me.id, callback.client_id, callback.current_call_id, note)
+    if callback.current_call_id is not None:
+        call = Call.get_or_none(Call.id == callback.current_call_id)
+        if call is not None and call.operator_id == me.id:
+            end_call(desk, call.id, me.id)
+    return OutcomeResult(callback=line_of(desk, callback_id), escalated_to=escalated_to)
+
+
+def _lead_for(callback: CallBack, me: Operator) -> Operator | None:
+    """The team lead who takes a call-back whose tries ran out: one of the owner's department, fewest open first."""
+    department = me.department
+    if callback.assignee_id is not None:
+        department = Operator.get_by_id(callback.assignee_id).department
+    leads = list(Operator.select().where((Operator.role == "lead") & Operator.enabled))
+    if not leads:
+        return None
+    load = _open_counts([lead.id for lead in leads])
+    return min(leads, key=lambda lead: (lead.department != department, load.get(lead.id, 0), lead.login))
+
+
+def cancel_callback(desk: Desk, callback_id: int, version: int, operator_id: int, reason: str) -> None:
+    """Cancel with a reason: the owner or a team lead. The call-back stays on record as cancelled."""
+    reason = reason.strip()
+    if not reason:
+        raise DeskError("cancelling a call-back needs a reason")
+    me = _operator(operator_id)
+    with database.atomic():
+        callback = _seen(desk, callback_id, version)
+        _may_change(me, callback)
+        _save(desk, callback, me.login, "cancel", {"status": "open"}, {"status": "cancelled", "reason": reason},
+              status="cancelled", outcome=f"cancelled: {reason}"[:200], closed_at=desk.clock.now())
+
+
+# --- handing out: reassign, distribute, release ----------------------------------------------------------------------
+
+
+def reassign_callbacks(desk: Desk, operator_id: int, seen: Sequence[tuple[int, int]], target: str) -> int:
+    """Give call-backs (id, version seen) to an operator (login) or a department's pool, all or none.
+
+    A lead may move any; an operator only their own, or take one from a pool for themselves."""
+    me = _operator(operator_id)
+    assignee, pool = _owner(desk, me, target)
+    now = desk.clock.now()
+    with database.atomic():
+        for callback_id, version in seen:
+            callback = _seen(desk, callback_id, version)
+            taking_from_pool = callback.assignee_id is None and assignee is not None and assignee.id == me.id
+            if not taking_from_pool:
+                _may_change(me, callback)
+            _move(desk, callback, me, assignee, pool, now)
+    return len(seen)
+
+
+def _move(desk: Desk, callback: CallBack, actor: Operator, assignee: Operator | None, pool: str,
+          now: datetime) -> None:
+    before = _owner_label(callback)
+    after = assignee.login if assignee else f"pool:{pool}"
+    if before == after:
+        return
+    _save(desk, callback, actor.login, "reassign", {"owner": before}, {"owner": after},
+          assignee=assignee.id if assignee else None, pool=pool, assigned_at=now, assigned_by=actor.login,
+          released_from="")
+
+
+def _open_counts(operator_ids: list[int]) -> dict[int, int]:
+    rows = (CallBack.select(CallBack.assignee, fn.COUNT(CallBack.id).alias("n"))
+            .where((CallBack.status == "open") & CallBack.assignee.in_(operator_ids))
+            .group_by(CallBack.assignee).tuples())
+    return dict(rows)
+
+
+def distribute_callbacks(desk: Desk, operator_id: int, seen: Sequence[tuple[int, int]],
+                         department: str = "") -> dict[int, str]:
+    """Spread call-backs over the available operators (of ``department`` if given), fewest open first; leads only.
+    Returns each call-back's new owner login."""
+    me = _operator(operator_id)
+    if me.role != "lead":
+        raise NotAllowed("only a team lead may distribute call-backs")
+    candidates = Operator.select().where(Operator.enabled & (Operator.state == "available")
+                                         & (Operator.role == "operator"))
+    if department:
+        candidates = candidates.where(Operator.department == department)
+    people = {o.id: o for o in candidates}
+    if not people:
+        raise DeskError("nobody is available to take call-backs right now")
+    now = desk.clock.now()
+    given: dict[int, str] = {}
+    with database.atomic():
+        rows = [_seen(desk, callback_id, version) for callback_id, version in seen]
+        counts = _open_counts(list(people))
+        for callback in rows:  # what is being handed out counts for nobody yet
+            if callback.assignee_id in counts:
+                counts[callback.assignee_id] -= 1
+        heap = [(counts.get(o.id, 0), o.login, o.id) for o in people.values()]
+        heapq.heapify(heap)
+        for callback in sorted(rows, key=lambda c: (c.due_at, c.id)):
+            load, login, person_id = heapq.heappop(heap)
+            _move(desk, callback, me, people[person_id], "", now)
+            given[callback.id] = login
+            heapq.heappush(heap, (load + 1, login, person_id))
+    return given
+
+
+def release_overdue_callbacks(desk: Desk) -> list[int]:
+    """Send back to their department's pool the call-backs nobody touched ``release_after_minutes`` after they fell
+    due (or after they were handed over, if later), so nobody's absence strands a client. Safe to run from every
+    console: the version check makes each release happen once."""
+    now = desk.clock.now()
+    grace = timedelta(minutes=desk.config.callbacks.release_after_minutes)
+    late = now - grace
+    candidates = CallBack.select().where(
+        (CallBack.status == "open") & CallBack.assignee.is_null(False) & CallBack.current_call.is_null()
+        & (CallBack.due_at <= late) & (CallBack.assigned_at.is_null() | (CallBack.assigned_at <= late))
+    )
+    released = []
+    with database.atomic():
+        for callback in candidates:
+            since = max(callback.due_at, callback.assigned_at or callback.due_at)
+            if callback.touched_at is not None and callback.touched_at >= since:
+                continue
+            owner = Operator.get_by_id(callback.assignee_id)
+            try:
+                _save(desk, callback, SYSTEM, "release", {"owner": owner.login}, {"owner": f"pool:{owner.department}"},
+                      assignee=None, pool=owner.department, assigned_at=now, assigned_by=SYSTEM,
+                      released_from=owner.login)
+            except StaleCallBack:
+                continue  # another console released or changed it a moment ago
+            released.append(callback.id)
+    return released
+

@@ -1,0 +1,427 @@
+"""Reading a phone book or a spreadsheet into contacts: CSV (Google Contacts, Outlook, any header), vCard, and
+calldesk's own JSON lines export.
+
+The file is read whole and split into entries first (so the importer knows the total for its progress bar); each
+entry becomes a ``Contact`` only when the importer asks, and a bad entry raises ``RowProblem`` without stopping the
+others. A file that is not what it claims raises ``ImportFileError``, one line naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from calldesk.desk.clients import NewPhone
+from calldesk.desk.errors import DeskError
+from calldesk.store.models import Phone
+
+MAPPABLE_FIELDS = ("name", "first_name", "middle_name", "last_name", "prefix", "company", "address_as", "manner",
+                   "stage", "tags", "time_zone", "note", "phone")
+DELIMITERS = (",", ";", "\t", "|")
+MAX_LABEL_LENGTH = Phone.label.max_length
+VCARD_SUFFIXES = (".vcf", ".vcard")
+
+# Header names (folded, see _header_key) that feed each field; the first one present wins.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "display name", "client", "client name", "contact", "contact name", "customer",
+             "customer name", "नाम"),
+    "first_name": ("first name", "given name", "firstname", "first"),
+    "middle_name": ("middle name", "additional name", "middlename"),
+    "last_name": ("last name", "family name", "surname", "lastname", "last"),
+    "prefix": ("title", "name prefix", "prefix", "honorific"),
+    "company": ("company", "organization 1 - name", "organization name", "organization", "organisation",
+                "company name", "org", "firm", "business name", "कंपनी"),
+    "address_as": ("address as", "salutation", "how to address"),
+    "manner": ("manner", "manner note"),
+    "stage": ("stage", "relationship stage"),
+    "tags": ("tags", "labels", "group membership", "categories", "groups"),
+    "time_zone": ("time zone", "timezone", "tz"),
+    "note": ("notes", "note", "comments", "comment", "remarks"),
+}
+PHONE_WORDS = re.compile(r"\b(phone|phones|telephone|mobile|cell|tel|telefon|teléfono|téléphone|handy|mobil|फ़ोन|फोन|"
+                         r"मोबाइल)\b")
+GOOGLE_PHONE = re.compile(r"^phone (\d+) - value$")
+LABEL_NOISE = re.compile(r"\b(phone|phones|telephone|tel|telefon|teléfono|téléphone|number|numbers|no)\b|[\d#:.\-]")
+NUMBER_SEPARATORS = re.compile(r":::|[;,|\n]")
+TAG_SEPARATORS = re.compile(r":::|[;,]")
+
+
+class ImportFileError(DeskError):
+    """The file as a whole cannot be imported; ``str(error)`` names the file and says why."""
+
+
+class RowProblem(Exception):
+    """One row or card cannot be imported; ``str(problem)`` is the reason written to the report."""
+
+
+@dataclass
+class Contact:
+    """One person as the file describes them, before matching."""
+
+    name: str = ""
+    company: str = ""
+    address_as: str = ""
+    manner: str = ""
+    stage: str = ""
+    tags: str = ""
+    time_zone: str = ""
+    note: str = ""  # kept as a note on the dossier of a client the import creates
+    phones: list[NewPhone] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClientFile:
+    kind: str  # "CSV", "vCard" or "JSON lines"
+    entries: list[tuple[int, Any]]  # (row number for the report, the entry as read)
+    decode: Callable[[Any], Contact]  # raises RowProblem
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # CSV: which columns feed each field
+
+
+def parse_column_map(specs: list[str]) -> dict[str, list[str]]:
+    """``["name=Full Name", "phone=Mobile", "phone=Work"]`` as a field -> columns map; phone may repeat."""
+    mapping: dict[str, list[str]] = {}
+    for spec in specs:
+        key, sep, column = spec.partition("=")
+        key, column = key.strip().lower().replace("-", "_"), column.strip()
+        if not sep or not column:
+            raise DeskError(f"--map {spec!r}: write it as FIELD=COLUMN, e.g. name=\"Full Name\"")
+        if key not in MAPPABLE_FIELDS:
+            raise DeskError(f"--map {spec!r}: {key!r} is not a field (fields: {', '.join(MAPPABLE_FIELDS)})")
+        mapping.setdefault(key, []).append(column)
+    return mapping
+
+
+def read_client_file(path: Path, mapping: dict[str, list[str]] | None = None) -> ClientFile:
+    """Read and split the file; the format is told by its content (a .vcf must hold vCards)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot read ({exc.strerror})") from None
+    text = _decode(data, path)
+    head = text.lstrip()
+    is_vcard = head[:11].casefold() == "begin:vcard"
+    if path.suffix.lower() in VCARD_SUFFIXES and not is_vcard:
+        raise ImportFileError(f"{path}: not a vCard file (it does not start with BEGIN:VCARD)")
+    if (is_vcard or head.startswith("{")) and mapping:
+        raise ImportFileError(f"{path}: --map applies to CSV files only")
+    if is_vcard:
+        return ClientFile("vCard", _vcard_entries(text), _vcard_contact)
+    if head.startswith("{"):
+        return ClientFile("JSON lines", _json_entries(text), _json_contact)
+    return _csv_file(text, mapping or {}, path)
+
+
+# --- bytes to text ------------------------------------------------------------------------------------------------
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (BOM), else Windows-1252, as spreadsheets and phones write them."""
+    if not data.strip():
+        raise ImportFileError(f"{path}: the file is empty")
+    if data.startswith(codecs.BOM_UTF8):
+        text = _strict(data, "utf-8-sig", path)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _strict(data, "utf-16", path)
+    else:
+        _refuse_known_binaries(data, path)
+        if b"\x00" in data[:8192]:
+            raise ImportFileError(f"{path}: binary data, not a CSV, vCard or JSON lines file")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _strict(data, "cp1252", path)
+    if not text.strip():
+        raise ImportFileError(f"{path}: the file is empty")
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    if controls > len(sample) // 100:
+        raise ImportFileError(f"{path}: binary data, not a CSV, vCard or JSON lines file")
+    return text
+
+
+def _strict(data: bytes, encoding: str, path: Path) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path}: not readable text (byte {exc.start} is not {encoding})") from None
+
+
+def _refuse_known_binaries(data: bytes, path: Path) -> None:
+    if data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(f"{path}: a ZIP archive (an .xlsx workbook?), not CSV: save it as CSV first")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(f"{path}: an old Excel (.xls) workbook, not CSV: save it as CSV first")
+    if data.startswith(b"%PDF"):
+        raise ImportFileError(f"{path}: a PDF document, not a CSV, vCard or JSON lines file")
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _PhoneColumn:
+    value: int  # position in the kept cells
+    kind: int | None  # position of Google's "Phone N - Type" cell, if any
+    label: str
+
+
+@dataclass(frozen=True)
+class _CsvLayout:
+    kept: tuple[int, ...]  # header positions kept from each row (an Outlook row has 90 cells, most unused)
+    single: dict[str, int]  # field -> position in the kept cells
+    phones: tuple[_PhoneColumn, ...]
+    columns: dict[str, tuple[str, ...]]
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"\s+", " ", header.replace("_", " ")).strip().strip('"').casefold()
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    """The candidate that splits the header into the most cells (quotes respected); a comma on a tie."""
+    best, best_count = ",", 1
+    for delimiter in DELIMITERS:
+        count = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def _csv_file(text: str, mapping: dict[str, list[str]], path: Path) -> ClientFile:
+    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    hint = first_line.casefold().startswith("sep=") and len(first_line) == 5  # Excel's first line: "sep=;"
+    delimiter = first_line[4] if hint else _sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    layout: _CsvLayout | None = None
+    entries: list[tuple[int, Any]] = []
+    row_number = 0  # spreadsheet numbering: the header is row 1 (or 2 under a sep= line)
+    try:
+        for row in reader:
+            row_number += 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if hint:
+                hint = False
+            elif layout is None:
+                layout = _csv_layout(row, mapping, path)
+            else:
+                entries.append((row_number, tuple(row[i] if i < len(row) else "" for i in layout.kept)))
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: row {row_number + 1}: {exc}") from None
+    if layout is None:
+        raise ImportFileError(f"{path}: no header row")
+    found = layout
+
+    def decode(cells: tuple[str, ...]) -> Contact:
+        return _csv_contact(found, cells)
+
+    return ClientFile("CSV", entries, decode, layout.columns)
+
+
+def _csv_layout(header: list[str], mapping: dict[str, list[str]], path: Path) -> _CsvLayout:
+    keys = [_header_key(h) for h in header]
+    chosen: dict[str, int] = {}
+    for name, synonyms in SYNONYMS.items():
+        found = next((keys.index(s) for s in synonyms if s in keys), None)
+        if found is not None:
+            chosen[name] = found
+    phones = _phone_columns(keys)
+    for name, columns in mapping.items():
+        positions = [_find_column(header, keys, column, path) for column in columns]
+        if name == "phone":
+            phones = [(p, None, _label_from_header(keys[p])) for p in positions]
+        else:
+            chosen[name] = positions[-1]
+    if not chosen.keys() & {"name", "first_name", "last_name", "company"}:
+        shown = ", ".join(h for h in header[:8] if h.strip()) or "nothing"
+        raise ImportFileError(
+            f"{path}: no column holds a name (looked for Name, First Name, Last Name or Company; "
+            f"the first row has {shown}); name one with --map name=COLUMN"
+        )
+    kept = sorted({*chosen.values(), *(p for p, _, _ in phones), *(k for _, k, _ in phones if k is not None)})
+    at = {index: position for position, index in enumerate(kept)}
+    columns = {name: (header[index],) for name, index in chosen.items()}
+    if phones:
+        columns["phone"] = tuple(header[p] for p, _, _ in phones)
+    return _CsvLayout(
+        kept=tuple(kept),
+        single={name: at[index] for name, index in chosen.items()},
+        phones=tuple(_PhoneColumn(at[p], at[k] if k is not None else None, label) for p, k, label in phones),
+        columns=columns,
+    )
+
+
+def _find_column(header: list[str], keys: list[str], column: str, path: Path) -> int:
+    if column in header:
+        return header.index(column)
+    if _header_key(column) in keys:
+        return keys.index(_header_key(column))
+    raise ImportFileError(f"{path}: --map names column {column!r}, which is not in the header "
+                          f"({', '.join(h for h in header if h.strip())})")
+
+
+def _phone_columns(keys: list[str]) -> list[tuple[int, int | None, str]]:
+    """Google's "Phone N - Value" (type in "Phone N - Type"/"Label"), then any header that names a phone."""
+    phones: list[tuple[int, int | None, str]] = []
+    for index, key in enumerate(keys):
+        if google := GOOGLE_PHONE.match(key):
+            n = google.group(1)
+            kind = next((keys.index(k) for k in (f"phone {n} - type", f"phone {n} - label") if k in keys), None)
+            phones.append((index, kind, ""))
+        elif PHONE_WORDS.search(key) and not key.endswith(("type", "label")):
+            phones.append((index, None, _label_from_header(key)))
+    return phones
+
+
+def _label_from_header(key: str) -> str:
+    """ "Business Phone 2" -> "business", "Mobile Phone" -> "mobile", "Phone" -> ""."""
+    label = re.sub(r"\s+", " ", LABEL_NOISE.sub(" ", key)).strip()
+    return _clean_label("mobile" if label == "cell" else label)
+
+
+def _clean_label(label: str) -> str:
+    return label.strip().lstrip("*").strip().casefold()[:MAX_LABEL_LENGTH]
+
+
+def _csv_contact(layout: _CsvLayout, cells: tuple[str, ...]) -> Contact:
+    def cell(name: str) -> str:
+        return cells[layout.single[name]].strip() if name in layout.single else ""
+
+    parts = (cell("first_name"), cell("middle_name"), cell("last_name"))
+    name = cell("name") or " ".join(p for p in parts if p)
+    prefix = cell("prefix")
+    address_as = cell("address_as") or (f"{prefix} {cell('last_name') or name}" if prefix else "")
+    phones = []
+    for column in layout.phones:
+        label = _clean_label(cells[column.kind]) if column.kind is not None else column.label
+        phones.extend(NewPhone(number, label) for number in split_numbers(cells[column.value]))
+    return Contact(name=name, company=cell("company"), address_as=address_as, manner=cell("manner"),
+                   stage=cell("stage"), tags=clean_tags(cell("tags")), time_zone=cell("time_zone"), note=cell("note"),
+                   phones=phones)
+
+
+def split_numbers(cell: str) -> list[str]:
+    """Several numbers in one cell (Google's " ::: ", or ; , | and line breaks); text with no digit is no number."""
+    return [n.strip() for n in NUMBER_SEPARATORS.split(cell) if any(ch.isdigit() for ch in n)]
+
+
+def clean_tags(text: str) -> str:
+    """Tags as "a, b": Google's system groups ("* myContacts") dropped, Outlook's ";" and Google's ":::" split."""
+    tags: list[str] = []
+    for tag in TAG_SEPARATORS.split(text):
+        tag = tag.strip()
+        if tag and not tag.startswith("*") and tag not in tags:
+            tags.append(tag)
+    return ", ".join(tags)
+
+
+# --- vCard --------------------------------------------------------------------------------------------------------
+
+def _vcard_entries(text: str) -> list[tuple[int, Any]]:
+    """One entry per card, numbered by the line of its BEGIN:VCARD; lines between cards are ignored."""
+    entries: list[tuple[int, Any]] = []
+    card: list[str] = []
+    start, depth = 0, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.strip().upper()
+        if word == "BEGIN:VCARD":
+            if depth == 0:
+                card, start = [], number
+            depth += 1
+        if depth:
+            card.append(line)
+        if word == "END:VCARD" and depth:
+            depth -= 1
+            if depth == 0:
+                entries.append((start, "\r\n".join(card) + "\r\n"))
+    if depth:
+        entries.append((start, "\r\n".join(card) + "\r\n"))  # no END:VCARD: the parser rejects it
+    return entries
+
+
+def _vcard_contact(text: str) -> Contact:
+    import vobject  # lazy: only imports need it
+
+    try:
+        card = vobject.readOne(text, allowQP=True)  # quoted-printable: the vCard 2.1 that Android writes
+    except Exception as exc:  # vobject raises ParseError, ValueError and more on malformed cards
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise RowProblem(f"not a readable vCard ({first_line})") from None
+    contents = card.contents
+    n = contents["n"][0].value if "n" in contents else None
+    name = _text(contents["fn"][0].value) if "fn" in contents else ""
+    if not name and n is not None:
+        name = " ".join(p for p in (_text(n.given), _text(n.additional), _text(n.family)) if p)
+    company = _text(contents["org"][0].value) if "org" in contents else ""
+    prefix = _text(n.prefix) if n is not None else ""
+    address_as = f"{prefix} {_text(n.family) or name}" if prefix else ""
+    categories = [c.value if isinstance(c.value, list) else [c.value] for c in contents.get("categories", [])]
+    tags = clean_tags(", ".join(str(tag) for values in categories for tag in values))
+    note = _text(contents["note"][0].value) if "note" in contents else ""
+    zone = contents["tz"][0].value if "tz" in contents else ""
+    labels = {line.group: _text(line.value) for line in contents.get("x-ablabel", []) if line.group}
+    phones = []
+    for tel in contents.get("tel", []):
+        raw = _text(tel.value)
+        raw = raw[4:] if raw.lower().startswith("tel:") else raw  # vCard 4.0 writes numbers as tel: URIs
+        if any(ch.isdigit() for ch in raw):
+            phones.append(NewPhone(raw, _vcard_label(tel, labels)))
+    return Contact(name=name, company=company, address_as=address_as, tags=tags, note=note,
+                   time_zone=zone if isinstance(zone, str) and "/" in zone else "", phones=phones)
+
+
+def _text(value: Any) -> str:
+    """vobject gives ORG and CATEGORIES as lists, N parts as lists or strings."""
+    if isinstance(value, list | tuple):
+        value = next((v for v in value if str(v).strip()), "")
+    return str(value or "").strip()
+
+
+VCARD_TYPES = {"cell": "mobile", "mobile": "mobile", "iphone": "iphone", "work": "work", "home": "home",
+               "main": "main", "fax": "fax", "pager": "pager", "other": "other"}
+
+
+def _vcard_label(tel: Any, labels: dict[str, str]) -> str:
+    """The phone's own label (iPhone's X-ABLabel, e.g. "_$!<Mobile>!$_"), else its first telling TYPE."""
+    if tel.group and tel.group in labels:
+        return _clean_label(labels[tel.group].removeprefix("_$!<").removesuffix(">!$_"))
+    types = [t.strip().casefold() for value in tel.params.get("TYPE", []) for t in value.split(",")]
+    types += [t.casefold() for t in tel.singletonparams]  # vCard 2.1: TEL;CELL;PREF
+    if "fax" in types:
+        return "fax"
+    return next((VCARD_TYPES[t] for t in types if t in VCARD_TYPES), "")
+
+
+# --- calldesk's own JSON lines --------------------------------------------------------------------------------------
+
+def _json_entries(text: str) -> list[tuple[int, Any]]:
+    return [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _json_contact(line: str) -> Contact:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RowProblem(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise RowProblem("not a JSON object")
+
+    def text(key: str) -> str:
+        value = record.get(key)
+        return "" if value is None else str(value).strip()
+
+    phones: list[NewPhone] = []
+    listed = record.get("phones") or []
+    for phone in [listed] if isinstance(listed, str) else listed:
+        if isinstance(phone, dict):
+            raw = str(phone.get("raw") or phone.get("e164") or "")
+            phones.extend(NewPhone(n, _clean_label(str(phone.get("label") or ""))) for n in split_numbers(raw))
+        else:
+            phones.extend(NewPhone(n) for n in split_numbers(str(phone)))
+    return Contact(name=text("name"), company=text("company"), address_as=text("address_as"), manner=text("manner"),
+                   stage=text("stage"), tags=text("tags"), time_zone=text("time_zone"), phones=phones)

@@ -1,0 +1,328 @@
+"""Importing clients from a phone book or a spreadsheet, merged into the clients the desk already knows.
+
+A contact is matched to a client by the E.164 of any of its valid numbers (a contact with none: by name and
+company) and merged: new phones are added and empty fields filled, so importing the same file twice changes nothing
+and a phone book holding the same person twice yields one client. An unverified number ("12345") matches nobody:
+junk shared by many rows must not fuse strangers. The work goes in chunks of rows: one bulk lookup, one transaction
+and one progress report each; a progress callback that raises stops the import between chunks.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from peewee import DatabaseError, chunked
+
+from calldesk.desk.client_files import ClientFile, Contact, RowProblem, read_client_file
+from calldesk.desk.clients import STAGE_NAMES, STAGES, fold, search_text_for
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError
+from calldesk.desk.notes import MAX_NOTE_LENGTH
+from calldesk.phones import ParsedPhone, parse_phone, reversed_digits
+from calldesk.store.bulk import insert_rows
+from calldesk.store.errors import StoreError
+from calldesk.store.models import AuditEvent, Client, Note, Phone, database
+
+CHUNK = 2000  # rows per lookup, transaction and progress report
+LOOKUP_BATCH = 500  # values per IN (...) list: well inside both backends' limits
+FILLABLE = ("company", "address_as", "manner", "tags", "time_zone")  # filled on a merge when empty
+LIMITS = {key: Client._meta.fields[key].max_length for key in ("name", *FILLABLE)}  # PostgreSQL enforces them
+MAX_EXTENSION = Phone.extension.max_length
+CLIENT_VALUES = ("name", "stage", *FILLABLE)
+CLIENT_COLUMNS = (*(getattr(Client, k) for k in CLIENT_VALUES), Client.search_text, Client.created_at,
+                  Client.updated_at)
+PHONE_COLUMNS = (Phone.client, Phone.raw, Phone.e164, Phone.extension, Phone.label, Phone.valid,
+                 Phone.reversed_digits)
+TEXT_FIELDS = ("name", "stage", "note", *FILLABLE)
+STAGE_KEYS = {**{s: s for s in STAGES}, **{fold(label).replace(" ", "_"): s for s, label in STAGE_NAMES.items()}}
+AUDIT_COLUMNS = (AuditEvent.actor, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action, AuditEvent.before,
+                 AuditEvent.after, AuditEvent.at)
+
+Progress = Callable[[int, int], None]  # (entries done, entries in the file)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    row: int  # CSV: spreadsheet row (header = 1); vCard: line of BEGIN:VCARD; JSON lines: line
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    file: str
+    kind: str
+    columns: dict[str, tuple[str, ...]]
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    phones_added: int = 0
+    unverified: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line: what was (or, on a dry run, would be) done."""
+        would = "would be " if self.dry_run else ""
+        return (f"{self.rows} rows: {self.created} clients {would}created, {self.merged} {would}merged, "
+                f"{self.unchanged} unchanged, {len(self.rejected)} rejected; {self.phones_added} phones "
+                f"{would}added ({self.unverified} unverified)")
+
+
+@dataclass(eq=False)
+class _Client:
+    """A client as the import sees it: read from the store once, then kept up to date in memory."""
+
+    id: int | None  # None until written (and for ever on a dry run)
+    values: dict[str, str]
+    phones: list[ParsedPhone]
+    unverified_keys: set[str]  # E.164 or raw of the phones that are not valid: they match no other client
+    note: str = ""  # the file's note on a client it creates, kept on the dossier
+    filled: dict[str, str] = field(default_factory=dict)  # fields filled since the last write
+    new_phones: list[tuple[str, ParsedPhone]] = field(default_factory=list)  # (label, phone) not yet written
+
+
+def import_clients(desk: Desk, path: Path, *, mapping: dict[str, list[str]] | None = None, region: str | None = None,
+                   dry_run: bool = False, progress: Progress | None = None, actor: str = "system") -> ImportSummary:
+    """Import a CSV, vCard or JSON lines file of clients; on a dry run nothing is written but the counts are real."""
+    region = (region or desk.region).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise DeskError(f"region {region!r} is not a known region code (e.g. IN, GB, US)")
+    source = read_client_file(path, mapping)
+    summary = ImportSummary(str(path), source.kind, source.columns, dry_run, rows=len(source.entries))
+    merger = _Merger(desk, region, dry_run, actor, path.name)
+    total = len(source.entries)
+    if progress:
+        progress(0, total)
+    for start in range(0, total, CHUNK):
+        try:
+            merger.import_chunk(source, source.entries[start:start + CHUNK], summary)
+        except DatabaseError as exc:
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreError(f"database: {first_line}; the rows before row {source.entries[start][0]} are in, and "
+                             "importing the file again finishes the job") from exc
+        if progress:
+            progress(min(start + CHUNK, total), total)
+    return summary
+
+
+def write_rejected_report(rejected: list[RejectedRow], path: Path) -> None:
+    """The rejected rows as CSV (row, reason), for the person who fixes the file."""
+    try:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(("row", "reason"))
+            writer.writerows((r.row, r.reason) for r in rejected)
+    except OSError as exc:
+        raise DeskError(f"{path}: cannot write the report ({exc.strerror})") from None
+
+
+def _stage(value: str) -> str:
+    """A stage by id or by its display name ("Negotiation"); first contact when empty."""
+    if not value:
+        return "first_contact"
+    stage = STAGE_KEYS.get(fold(value).replace(" ", "_"))
+    if stage is None:
+        raise RowProblem(f"stage {value!r} is not one of {', '.join(STAGES)}")
+    return stage
+
+
+def _checked(contact: Contact) -> Contact:
+    """The contact ready to store, or RowProblem: a company stands in for a missing name."""
+    for key in TEXT_FIELDS:
+        if "\x00" in getattr(contact, key):  # PostgreSQL refuses NUL in text; it is never meant
+            setattr(contact, key, getattr(contact, key).replace("\x00", ""))
+    contact.name = contact.name or contact.company
+    if not contact.name:
+        raise RowProblem("no name (nor a company to use instead)")
+    for key, limit in LIMITS.items():
+        if len(getattr(contact, key)) > limit:
+            raise RowProblem(f"{key.replace('_', ' ')} is longer than {limit} characters")
+    contact.stage = _stage(contact.stage)
+    if contact.time_zone:
+        try:
+            ZoneInfo(contact.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise RowProblem(f"time zone {contact.time_zone!r} is not a known zone (e.g. Asia/Kolkata)") from None
+    return contact
+
+
+class _Merger:
+    """Matches contacts to clients across the whole run, so duplicates in one file are found too."""
+
+    def __init__(self, desk: Desk, region: str, dry_run: bool, actor: str, file_name: str) -> None:
+        self.desk, self.region, self.dry_run, self.actor, self.file_name = desk, region, dry_run, actor, file_name
+        self.by_phone: dict[str, _Client] = {}  # E.164 -> the client holding it
+        self.by_name: dict[tuple[str, str], _Client] = {}  # (folded name, folded company) -> client
+        self.loaded: dict[int, _Client] = {}
+        self.phones_looked_up: set[str] = set()
+        self.names_looked_up: set[str] = set()
+
+    def import_chunk(self, source: ClientFile, entries: list[tuple[int, Any]], summary: ImportSummary) -> None:
+        contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]] = []
+        for row, entry in entries:
+            try:
+                contact = _checked(source.decode(entry))
+                contacts.append((contact, self._parsed_phones(contact)))
+            except RowProblem as problem:
+                summary.rejected.append(RejectedRow(row, str(problem)))
+        self._look_up(contacts)
+        created: list[_Client] = []
+        changed: dict[int, _Client] = {}
+        for contact, phones in contacts:
+            target = self._match(contact, phones)
+            is_new = target is None
+            if target is None:
+                target = self._new_client(contact)
+                created.append(target)
+            filled = not is_new and self._fill(target, contact)
+            added = self._add_phones(target, phones)
+            summary.phones_added += len(added)
+            summary.unverified += sum(1 for p in added if not p.valid)
+            if is_new:
+                summary.created += 1
+            elif filled or added:
+                summary.merged += 1
+            else:
+                summary.unchanged += 1
+            if target.id is not None and (target.filled or target.new_phones):
+                changed[target.id] = target
+        if not self.dry_run:
+            self._write(created, list(changed.values()))
+        for client in (*created, *changed.values()):
+            client.filled, client.new_phones = {}, []
+
+    def _parsed_phones(self, contact: Contact) -> list[tuple[str, ParsedPhone]]:
+        phones: list[tuple[str, ParsedPhone]] = []
+        seen: set[str] = set()
+        for new in contact.phones:
+            phone = parse_phone(new.raw.replace("\x00", ""), self.region)
+            if len(phone.extension) > MAX_EXTENSION:
+                raise RowProblem(f"phone {new.raw!r}: extension longer than {MAX_EXTENSION} digits")
+            key = phone.e164 or phone.raw
+            if key not in seen:
+                seen.add(key)
+                phones.append((new.label.replace("\x00", ""), phone))
+        return phones
+
+    def _look_up(self, contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]]) -> None:
+        """Find the stored clients this chunk may merge into, in a few bulk queries."""
+        numbers = {p.e164 for _, phones in contacts for _, p in phones if p.valid} - self.phones_looked_up
+        names = {c.name for c, phones in contacts if not any(p.valid for _, p in phones)} - self.names_looked_up
+        self.phones_looked_up |= numbers
+        self.names_looked_up |= names
+        owners: list[tuple[str, int]] = []
+        for batch in chunked(sorted(numbers), LOOKUP_BATCH):
+            owners.extend(Phone.select(Phone.e164, Phone.client).where(Phone.e164.in_(batch) & Phone.valid).tuples())
+        named: list[tuple[int, str, str]] = []
+        for batch in chunked(sorted(names), LOOKUP_BATCH):
+            named.extend(Client.select(Client.id, Client.name, Client.company).where(Client.name.in_(batch)).tuples())
+        self._load({client_id for _, client_id in owners} | {client_id for client_id, _, _ in named})
+        for e164, client_id in sorted(owners, key=lambda owner: owner[1]):  # the oldest client wins a shared number
+            self.by_phone.setdefault(e164, self.loaded[client_id])
+        for client_id, name, company in sorted(named):
+            self.by_name.setdefault((fold(name), fold(company)), self.loaded[client_id])
+
+    def _load(self, ids: set[int]) -> None:
+        ids -= self.loaded.keys()
+        for batch in chunked(sorted(ids), LOOKUP_BATCH):
+            for client_id, *values in Client.select(Client.id, *CLIENT_COLUMNS[:len(CLIENT_VALUES)]).where(
+                Client.id.in_(batch)
+            ).tuples():
+                self.loaded[client_id] = _Client(client_id, dict(zip(CLIENT_VALUES, values, strict=True)), [], set())
+            phones = Phone.select(Phone.client, Phone.raw, Phone.e164, Phone.extension, Phone.valid).where(
+                Phone.client.in_(batch)
+            ).order_by(Phone.id).tuples()
+            for client_id, raw, e164, extension, valid in phones:
+                client = self.loaded[client_id]
+                client.phones.append(ParsedPhone(raw, e164, extension, bool(valid)))
+                if valid:
+                    self.by_phone.setdefault(e164, client)
+                else:
+                    client.unverified_keys.add(e164 or raw)
+
+    def _match(self, contact: Contact, phones: list[tuple[str, ParsedPhone]]) -> _Client | None:
+        numbers = [p.e164 for _, p in phones if p.valid]
+        for e164 in numbers:
+            if e164 in self.by_phone:
+                return self.by_phone[e164]
+        if numbers:
+            return None
+        return self.by_name.get((fold(contact.name), fold(contact.company)))
+
+    def _new_client(self, contact: Contact) -> _Client:
+        values = {k: getattr(contact, k) for k in ("name", "stage", *FILLABLE)}
+        client = _Client(None, values, [], set(), note=contact.note[:MAX_NOTE_LENGTH])
+        self.by_name.setdefault((fold(contact.name), fold(contact.company)), client)
+        return client
+
+    def _fill(self, target: _Client, contact: Contact) -> bool:
+        """Fill the target's empty fields from the contact; True when something changed."""
+        changed = False
+        for key in FILLABLE:
+            value = getattr(contact, key)
+            if value and not target.values[key]:
+                target.values[key] = target.filled[key] = value
+                changed = True
+        return changed
+
+    def _add_phones(self, target: _Client, phones: list[tuple[str, ParsedPhone]]) -> list[ParsedPhone]:
+        """Give the target the contact's valid numbers no client holds yet, and unverified ones it lacks."""
+        added: list[ParsedPhone] = []
+        for label, phone in phones:
+            if phone.valid:
+                if phone.e164 in self.by_phone:
+                    continue
+                self.by_phone[phone.e164] = target
+            elif (phone.e164 or phone.raw) in target.unverified_keys:
+                continue
+            else:
+                target.unverified_keys.add(phone.e164 or phone.raw)
+            target.phones.append(phone)
+            target.new_phones.append((label, phone))
+            added.append(phone)
+        return added
+
+    def _write(self, created: list[_Client], changed: list[_Client]) -> None:
+        now = self.desk.clock.now()
+        at = Client.created_at.db_value(now)
+        with database.atomic():
+            ids = insert_rows(Client, CLIENT_COLUMNS, [
+                (*(c.values[k] for k in CLIENT_VALUES), self._search_text(c), at, at) for c in created
+            ], return_ids=True)
+            for client, client_id in zip(created, ids, strict=True):
+                client.id = client_id
+            for client in changed:
+                Client.update(**client.filled, search_text=self._search_text(client), updated_at=now).where(
+                    Client.id == client.id
+                ).execute()
+            insert_rows(Phone, PHONE_COLUMNS, [
+                (c.id, p.raw, p.e164, p.extension, label, p.valid, reversed_digits(p.e164 or p.raw))
+                for c in (*created, *changed) for label, p in c.new_phones
+            ])
+            insert_rows(Note, (Note.client, Note.body, Note.created_at),
+                        [(c.id, c.note, at) for c in created if c.note])
+            insert_rows(AuditEvent, AUDIT_COLUMNS, [
+                *(self._audit(c, "import", {}, at) for c in created),
+                *(self._audit(c, "import_merge", dict.fromkeys(c.filled, ""), at) for c in changed),
+            ])
+
+    def _search_text(self, client: _Client) -> str:
+        v = client.values
+        return search_text_for(v["name"], v["company"], v["address_as"], client.phones)
+
+    def _audit(self, client: _Client, action: str, before: dict[str, str], at: float) -> tuple[Any, ...]:
+        """One audit event per client, as audit.record writes them: who, what, from what to what."""
+        after: dict[str, Any] = dict(client.values) if action == "import" else dict(client.filled)
+        after["phones"] = [p.e164 or p.raw for _, p in client.new_phones]
+        after["file"] = self.file_name
+        return (self.actor, "client", client.id, action,
+                json.dumps(before, ensure_ascii=False, sort_keys=True) if before else "",
+                json.dumps(after, ensure_ascii=False, sort_keys=True), at)

@@ -1,0 +1,212 @@
+"""Complaints and suggestions: logged for the client on the line, owned, answered within `inquiry_sla_hours`.
+
+Each moves open -> in progress -> resolved (resolving needs a note saying what was done). The owner or a team lead
+moves it; leads see and filter every one, operators their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from peewee import JOIN
+
+from calldesk.desk import audit
+from calldesk.desk.clients import fold
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.store.models import Call, Client, Feedback, Operator, database
+
+KINDS = ("complaint", "suggestion")
+STATUSES = ("open", "in_progress", "resolved")
+STATUS_NAMES = {"open": "open", "in_progress": "in progress", "resolved": "resolved"}
+NEXT_STATUSES = {"open": ("in_progress", "resolved"), "in_progress": ("resolved",), "resolved": ()}
+MAX_TEXT = 5_000
+LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    id: int
+    kind: str
+    category: str
+    text: str
+    status: str
+    client_id: int | None
+    client_name: str
+    call_id: int | None
+    owner: str  # login; "" when nobody owns it
+    owner_name: str
+    created_by: str
+    created_at: datetime
+    deadline: datetime
+    resolution: str
+    resolved_at: datetime | None
+    overdue: bool  # past its deadline and not resolved, at the time it was read
+
+
+def _view(desk: Desk, row: Feedback, logins: dict[int, tuple[str, str]]) -> FeedbackView:
+    owner = logins.get(row.owner_id, ("", ""))
+    return FeedbackView(
+        id=row.id, kind=row.kind, category=row.category, text=row.body, status=row.status,
+        client_id=row.client_id, client_name=row.client.name if row.client_id and row.client else "",
+        call_id=row.call_id, owner=owner[0], owner_name=owner[1],
+        created_by=logins.get(row.created_by_id, ("", ""))[0], created_at=row.created_at, deadline=row.deadline,
+        resolution=row.resolution, resolved_at=row.resolved_at,
+        overdue=row.status != "resolved" and row.deadline < desk.clock.now(),
+    )
+
+
+def _operators() -> dict[int, tuple[str, str]]:
+    return {o.id: (o.login, o.name) for o in Operator.select(Operator.id, Operator.login, Operator.name)}
+
+
+def _actor(operator_id: int) -> Operator:
+    actor = Operator.get_or_none(Operator.id == operator_id)
+    if actor is None:
+        raise NotFound(f"operator {operator_id} does not exist")
+    return actor
+
+
+def _category(desk: Desk, category: str) -> str:
+    wanted = fold(category)
+    for known in desk.config.feedback_categories:
+        if fold(known) == wanted:
+            return known
+    raise DeskError(f"category {category!r} is not one of {', '.join(desk.config.feedback_categories)}")
+
+
+def log_feedback(desk: Desk, operator_id: int, kind: str, category: str, text: str, *,
+                 client_id: int | None = None, call_id: int | None = None, owner_id: int | None = None) -> int:
+    """Log a complaint or suggestion; it is owned by whoever logged it unless another owner is named."""
+    if kind not in KINDS:
+        raise DeskError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    text = text.strip()
+    if not text:
+        raise DeskError(f"a {kind} needs a text: what the client said")
+    if len(text) > MAX_TEXT:
+        raise DeskError(f"the text is longer than {MAX_TEXT} characters")
+    category = _category(desk, category)
+    now = desk.clock.now()
+    with database.atomic():
+        actor = _actor(operator_id)
+        if call_id is not None:
+            call = Call.get_or_none(Call.id == call_id)
+            if call is None:
+                raise NotFound(f"call {call_id} does not exist")
+            client_id = client_id or call.client_id
+        if client_id is not None and Client.get_or_none(Client.id == client_id) is None:
+            raise NotFound(f"client {client_id} does not exist")
+        owner = _actor(owner_id) if owner_id is not None else actor
+        row = Feedback.create(
+            kind=kind, category=category, body=text, client=client_id, call=call_id, owner=owner.id,
+            status="open", deadline=now + timedelta(hours=desk.config.inquiry_sla_hours), created_at=now,
+            created_by=actor.id, updated_at=now,
+        )
+        audit.record(desk, actor.login, "feedback", row.id, "create",
+                     after={"kind": kind, "category": category, "owner": owner.login, "client_id": client_id})
+    return row.id
+
+
+def get_feedback(desk: Desk, feedback_id: int) -> FeedbackView:
+    row = Feedback.get_or_none(Feedback.id == feedback_id)
+    if row is None:
+        raise NotFound(f"feedback {feedback_id} does not exist")
+    return _view(desk, row, _operators())
+
+
+def _move(desk: Desk, actor_id: int, feedback_id: int, status: str, resolution: str = "") -> None:
+    now = desk.clock.now()
+    with database.atomic():
+        actor = _actor(actor_id)
+        row = Feedback.get_or_none(Feedback.id == feedback_id)
+        if row is None:
+            raise NotFound(f"feedback {feedback_id} does not exist")
+        if actor.role != "lead" and actor.id != row.owner_id:
+            raise NotAllowed(f"feedback {feedback_id} belongs to someone else: its owner or a team lead moves it")
+        if status not in NEXT_STATUSES[row.status]:
+            raise DeskError(f"feedback {feedback_id} is {STATUS_NAMES[row.status]}: "
+                            f"it cannot become {STATUS_NAMES[status]}")
+        changes = {"status": status, "updated_at": now}
+        if status == "resolved":
+            changes.update(resolution=resolution, resolved_at=now)
+        # The status in the WHERE makes a second console's move fail instead of overwriting this one.
+        moved = Feedback.update(**changes).where((Feedback.id == feedback_id) & (Feedback.status == row.status))
+        if not moved.execute():
+            raise DeskError(f"feedback {feedback_id} was changed meanwhile: look again")
+        audit.record(desk, actor.login, "feedback", feedback_id, status, before={"status": row.status},
+                     after={"status": status, **({"resolution": resolution} if resolution else {})})
+
+
+def start_feedback(desk: Desk, actor_id: int, feedback_id: int) -> None:
+    """The owner (or a lead) starts working on it: open -> in progress."""
+    _move(desk, actor_id, feedback_id, "in_progress")
+
+
+def resolve_feedback(desk: Desk, actor_id: int, feedback_id: int, resolution: str) -> None:
+    """Close it with a note of what was done for the client."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise DeskError("resolving needs a note: what was done for the client")
+    if len(resolution) > MAX_TEXT:
+        raise DeskError(f"the resolution is longer than {MAX_TEXT} characters")
+    _move(desk, actor_id, feedback_id, "resolved", resolution)
+
+
+def assign_feedback(desk: Desk, actor_id: int, feedback_id: int, owner_login: str) -> None:
+    """A team lead hands it to another owner."""
+    with database.atomic():
+        actor = _actor(actor_id)
+        if actor.role != "lead":
+            raise NotAllowed("only a team lead can hand a complaint or suggestion to someone else")
+        owner = Operator.get_or_none(Operator.login == owner_login)
+        if owner is None:
+            raise NotFound(f"operator {owner_login!r} is not known")
+        row = Feedback.get_or_none(Feedback.id == feedback_id)
+        if row is None:
+            raise NotFound(f"feedback {feedback_id} does not exist")
+        if row.owner_id == owner.id:
+            return
+        before = Operator.get_or_none(Operator.id == row.owner_id) if row.owner_id else None
+        Feedback.update(owner=owner.id, updated_at=desk.clock.now()).where(Feedback.id == feedback_id).execute()
+        audit.record(desk, actor.login, "feedback", feedback_id, "assign",
+                     before={"owner": before.login if before else ""}, after={"owner": owner.login})
+
+
+def list_feedback(desk: Desk, viewer_id: int, *, kind: str | None = None, status: str | None = None,
+                  category: str | None = None, owner: str | None = None, client_id: int | None = None,
+                  overdue: bool = False, text: str = "", limit: int = LIST_LIMIT) -> list[FeedbackView]:
+    """The register, filtered; unresolved ones by deadline first. Leads see all, operators what they own or logged.
+
+    ``status`` is one of STATUSES or "unresolved"; ``owner`` a login; ``text`` words to find in text or resolution.
+    """
+    viewer = _actor(viewer_id)
+    query = Feedback.select(Feedback, Client).join(Client, JOIN.LEFT_OUTER, on=(Feedback.client == Client.id))
+    if viewer.role != "lead":
+        query = query.where((Feedback.owner == viewer.id) | (Feedback.created_by == viewer.id))
+    if kind:
+        query = query.where(Feedback.kind == kind)
+    if status == "unresolved":
+        query = query.where(Feedback.status != "resolved")
+    elif status:
+        query = query.where(Feedback.status == status)
+    if category:
+        query = query.where(Feedback.category == _category(desk, category))
+    if owner:
+        owner_row = Operator.get_or_none(Operator.login == owner)
+        query = query.where(Feedback.owner == (owner_row.id if owner_row else -1))
+    if client_id is not None:
+        query = query.where(Feedback.client == client_id)
+    if overdue:
+        query = query.where((Feedback.status != "resolved") & (Feedback.deadline < desk.clock.now()))
+    rows = query.order_by(Feedback.status == "resolved", Feedback.deadline, Feedback.id)
+    logins = _operators()
+    words = fold(text).split()
+    views = []
+    for row in rows.limit(limit if not words else LIST_LIMIT * 20):
+        if words and not all(w in fold(f"{row.body} {row.resolution} {row.category}") for w in words):
+            continue  # text filtering in Python: the register is small next to calls and clients
+        views.append(_view(desk, row, logins))
+        if len(views) >= limit:
+            break
+    return views

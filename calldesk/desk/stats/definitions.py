@@ -1,0 +1,135 @@
+"""Every figure the desk reports: its name in exports, its label on screen, how it is shown, and its definition in
+words (printed by `calldesk stats --help`, shown in the console and written in docs/statistics.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from calldesk.config import Config
+from calldesk.desk.stats.tally import Tally
+
+Kind = Literal["count", "share", "seconds", "number"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # the key in JSON and the column in CSV: a public interface
+    label: str
+    kind: Kind
+    definition: str  # may name config values: {threshold}, {short}, {fcr_window}, {steps}
+    value: Callable[[Tally, Config], float | int | None]
+
+
+def script_length(config: Config) -> int:
+    return sum(len(stage.steps) for stage in config.script)
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("offered", "Offered", "count",
+           "inbound calls that arrived in a queue in the period (each queue a transfer puts a caller in counts)",
+           lambda t, c: t.offered),
+    Figure("answered", "Answered", "count", "offered calls an operator answered", lambda t, c: t.answered),
+    Figure("abandoned", "Abandoned", "count",
+           "offered calls that left the queue unanswered (the caller hung up, or the PBX let them go), "
+           "short abandons included", lambda t, c: t.abandoned),
+    Figure("short_abandoned", "Short abandons", "count",
+           "abandoned calls whose caller hung up in under {short}: counted apart, left out of service level "
+           "and abandonment rate", lambda t, c: t.short_abandoned),
+    Figure("service_level", "Service level", "share",
+           "calls answered within {threshold} divided by answered plus abandoned "
+           "calls, short abandons left out", lambda t, c: t.service_level),
+    Figure("average_speed_of_answer", "Average speed of answer", "seconds",
+           "the mean wait of answered calls, from arrival in the queue to the answer",
+           lambda t, c: t.average_speed_of_answer),
+    Figure("longest_wait", "Longest wait", "seconds",
+           "the longest any answered or abandoned caller waited", lambda t, c: t.longest_wait),
+    Figure("abandonment_rate", "Abandonment rate", "share",
+           "abandoned calls (short abandons left out) divided by answered plus those abandoned calls",
+           lambda t, c: t.abandonment_rate),
+    Figure("average_handle_time", "Average handle time", "seconds",
+           "talk plus wrap-up (answer to wrap-up done, or to hang-up when no wrap-up was recorded), per answered "
+           "call that has ended", lambda t, c: t.average_handle_time),
+    Figure("first_call_resolution", "First-call resolution", "share",
+           "answered calls after which the same client (or, for a caller not linked to a client, the same number) "
+           "had no further call, in or out, within {fcr_window}, divided by answered calls",
+           lambda t, c: t.first_call_resolution),
+    Figure("callbacks_due", "Call-backs due", "count",
+           "call-backs whose deadline fell in the period: done ones, and open ones past their deadline "
+           "(cancelled ones left out)", lambda t, c: t.callbacks_due),
+    Figure("callbacks_kept", "Call-backs kept", "count", "call-backs due that were done by their deadline",
+           lambda t, c: t.callbacks_kept),
+    Figure("callbacks_on_time", "Call-backs kept on time", "share",
+           "call-backs done by their deadline divided by call-backs due", lambda t, c: t.callbacks_on_time),
+    Figure("callbacks_overdue", "Call-backs overdue", "count",
+           "call-backs due in the period that are still open now, past their deadline",
+           lambda t, c: t.callbacks_overdue),
+    Figure("complaints_opened", "Complaints opened", "count", "complaints logged in the period",
+           lambda t, c: t.complaints_opened),
+    Figure("complaints_resolved", "Complaints resolved", "count", "complaints resolved in the period",
+           lambda t, c: t.complaints_resolved),
+    Figure("mean_time_to_resolve", "Mean time to resolve", "seconds",
+           "for complaints resolved in the period, the mean time from logging to resolving",
+           lambda t, c: t.mean_time_to_resolve),
+    Figure("script_steps_per_call", "Script steps per call", "number",
+           "etiquette script steps ticked, per answered call ({steps})",
+           lambda t, c: t.script_steps_per_call),
+    Figure("phrase_hits_per_call", "Phrase-guard hits per call", "number",
+           "negative phrasings the phrase guard caught, per answered call", lambda t, c: t.phrase_hits_per_call),
+    Figure("reviews", "Reviewed calls", "count", "answered calls a team lead gave a review score",
+           lambda t, c: t.reviews),
+    Figure("review_score", "Review score", "number",
+           "the mean of the leads' review scores (1 to 5) of calls in the period", lambda t, c: t.review_score),
+    Figure("quality_score", "Quality score", "number",
+           "0 to 100: the mean of script steps done (share of the script, at most 1), calls free of negative "
+           "phrases (1 minus hits per call, at least 0) and the review score read as 0 (1) to 1 (5), of the parts "
+           "there are figures for", lambda t, c: t.quality_score(script_length(c))),
+)
+FIGURES_BY_NAME = {f.name: f for f in FIGURES}
+
+
+def definition_of(figure: Figure, config: Config | None = None) -> str:
+    """The definition with this config's values, or with the config keys' names when there is no config."""
+    if config is None:
+        return figure.definition.format(
+            threshold="answer_within_rings x ring_cycle_seconds", short="short_abandon_seconds",
+            fcr_window="fcr_window_hours", steps="out of the steps of the config's script",
+        )
+    return figure.definition.format(
+        threshold=f"{config.answer_threshold_seconds:g} s ({config.answer_within_rings} rings of "
+                  f"{config.ring_cycle_seconds:g} s)",
+        short=f"{config.short_abandon_seconds:g} s", fcr_window=f"{config.fcr_window_hours:g} h",
+        steps=f"out of the script's {script_length(config)}",
+    )
+
+
+def format_value(figure: Figure, value: float | None) -> str:
+    """How a figure reads on screen: 1,234 / 82.5 % / 1:05 / 2.4; a dash when there is nothing to measure."""
+    if value is None:
+        return "–"
+    match figure.kind:
+        case "count":
+            return f"{int(value):,}"
+        case "share":
+            return f"{100 * value:.1f} %"
+        case "seconds":
+            return format_duration(value)
+    return f"{value:.1f}"
+
+
+def format_duration(seconds: float) -> str:
+    """m:ss under an hour, h:mm:ss above, d h beyond a day."""
+    whole = round(seconds)
+    if whole >= 86_400:
+        return f"{whole // 86_400}d {whole % 86_400 // 3600}h"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def raw_value(figure: Figure, value: float | None) -> float | int | None:
+    """The machine-readable value (JSON, CSV): shares from 0 to 1, times in seconds, rounded sensibly."""
+    if value is None or figure.kind == "count":
+        return value
+    return round(value, 4 if figure.kind == "share" else 2)

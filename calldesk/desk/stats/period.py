@@ -1,0 +1,198 @@
+"""The stretch of time a statistic covers, in the desk's local time, and the SQL that reads stored epoch seconds as
+local days and hours (daylight-saving changes included).
+
+The desk's time zone is its phone region's main one, as for the simulator's peak hours.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from peewee import Case, Cast, Node, fn
+
+from calldesk.desk.callbacks import region_zones
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError
+from calldesk.store.database import is_sqlite
+from calldesk.store.models import database
+
+DAY_SECONDS = 86_400
+HOUR_SECONDS = 3_600
+EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday is 0)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@lru_cache(maxsize=16)
+def region_zone(region: str) -> ZoneInfo:
+    zones = region_zones(region)
+    return ZoneInfo(zones[0] if zones else "UTC")
+
+
+def desk_zone(desk: Desk) -> ZoneInfo:
+    """The zone the desk's days and hours are counted in."""
+    return region_zone(desk.region)
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` (included) to ``end`` (excluded), aware UTC; days and hours are read in ``zone``."""
+
+    start: datetime
+    end: datetime
+    zone: tzinfo = field(default=UTC)
+
+    @property
+    def start_epoch(self) -> float:
+        return self.start.timestamp()
+
+    @property
+    def end_epoch(self) -> float:
+        return self.end.timestamp()
+
+    @property
+    def first_day(self) -> date:
+        return self.start.astimezone(self.zone).date()
+
+    @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(microseconds=1)).astimezone(self.zone).date()
+
+    @property
+    def label(self) -> str:
+        if self.first_day == self.last_day:
+            return self.first_day.isoformat()
+        return f"{self.first_day.isoformat()} to {self.last_day.isoformat()}"
+
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def days_period(desk: Desk, first: date, last: date) -> Period:
+    """Whole local days, ``first`` to ``last`` included."""
+    if last < first:
+        raise DeskError(f"the period ends ({last}) before it starts ({first})")
+    zone = desk_zone(desk)
+    start = datetime.combine(first, time(), zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
+    return Period(start, end, zone)
+
+
+def today(desk: Desk) -> date:
+    return desk.clock.now().astimezone(desk_zone(desk)).date()
+
+
+PRESETS = (("today", "Today"), ("yesterday", "Yesterday"), ("7days", "Last 7 days"),
+           ("30days", "Last 30 days"), ("month", "This month"), ("last_month", "Last month"))
+
+
+def preset_days(desk: Desk, preset: str) -> tuple[date, date]:
+    """The first and last day of a named period, counted from today."""
+    day = today(desk)
+    match preset:
+        case "today":
+            return day, day
+        case "yesterday":
+            return day - timedelta(days=1), day - timedelta(days=1)
+        case "7days":
+            return day - timedelta(days=6), day
+        case "30days":
+            return day - timedelta(days=29), day
+        case "month":
+            return day.replace(day=1), day
+        case "last_month":
+            last = day.replace(day=1) - timedelta(days=1)
+            return last.replace(day=1), last
+    raise DeskError(f"no period called {preset!r} (known: {', '.join(p for p, _ in PRESETS)})")
+
+
+def parse_day(desk: Desk, text: str, what: str) -> date:
+    """A day typed by a person: 2026-11-27, today, yesterday, or -N (N days ago)."""
+    value = text.strip().lower()
+    if value == "today":
+        return today(desk)
+    if value == "yesterday":
+        return today(desk) - timedelta(days=1)
+    if value.startswith("-") and value[1:].isdigit():
+        return today(desk) - timedelta(days=int(value[1:]))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DeskError(f"{what}: expected a date like 2026-11-27, today, yesterday or -7, got {text!r}") from None
+
+
+def utc_offsets(zone: tzinfo, start: datetime, end: datetime) -> list[tuple[float, int]]:
+    """The zone's UTC offset in seconds over [start, end]: (from epoch, offset) pairs, the first from -infinity."""
+    def offset_at(epoch: float) -> int:
+        return int(datetime.fromtimestamp(epoch, UTC).astimezone(zone).utcoffset().total_seconds())
+
+    first = start.timestamp() - DAY_SECONDS
+    steps = [(float("-inf"), offset_at(first))]
+    moment = first
+    while moment < end.timestamp() + DAY_SECONDS:
+        following = moment + DAY_SECONDS
+        if offset_at(following) != steps[-1][1]:
+            low, high = moment, following  # the change lies in (low, high]: narrow it to the second
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset_at(middle) == steps[-1][1] else (low, middle)
+            steps.append((high, offset_at(high)))
+        moment = following
+    return steps
+
+
+def offset_finder(period: Period) -> Callable[[float], int]:
+    """A function from epoch seconds to the zone's UTC offset then, for moments in (or near) the period."""
+    steps = utc_offsets(period.zone, period.start, period.end)
+    starts = [since for since, _ in steps]
+    return lambda epoch: steps[bisect_right(starts, epoch) - 1][1]
+
+
+def local_seconds(column: Node, period: Period, margin: timedelta = timedelta()) -> Node:
+    """SQL: the epoch column moved to local wall-clock seconds (one CASE branch per daylight-saving change)."""
+    steps = utc_offsets(period.zone, period.start, period.end + margin)
+    if len(steps) == 1:
+        return column + steps[0][1]
+    branches = [(column < since, offset) for (_, offset), (since, _) in pairwise(steps)]
+    return column + Case(None, branches, steps[-1][1])
+
+
+def floor_int(expression: Node) -> Node:
+    """SQL: the whole number at or below a positive value, on either backend."""
+    if is_sqlite(database.obj):
+        return Cast(expression, "INTEGER")  # truncation is the floor for the positive times stored here
+    return Cast(fn.FLOOR(expression), "BIGINT")
+
+
+def modulo(expression: Node, divisor: int) -> Node:
+    """SQL: the remainder of a whole positive number (no "%", which Peewee reads as LIKE and psycopg as a
+    placeholder)."""
+    return expression - (expression / divisor) * divisor
+
+
+def local_day_index(column: Node, period: Period, margin: timedelta = timedelta()) -> Node:
+    """SQL: local days since 1970-01-01."""
+    return floor_int(local_seconds(column, period, margin) / DAY_SECONDS)
+
+
+def local_hour_index(column: Node, period: Period, margin: timedelta = timedelta()) -> Node:
+    """SQL: local hours since 1970-01-01 00:00 (hour of day is this modulo 24)."""
+    return floor_int(local_seconds(column, period, margin) / HOUR_SECONDS)
+
+
+def day_of_index(index: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=index)
+
+
+def weekday_of_index(index: int) -> int:
+    """Monday 0 to Sunday 6 for a local day index."""
+    return (index + EPOCH_WEEKDAY) % 7
+
+
+def hour_label(hour: int) -> str:
+    return f"{hour:02d}:00"

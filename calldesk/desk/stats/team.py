@@ -1,0 +1,137 @@
+"""The team right now, for the lead's live view: every operator's state and live call, the callers waiting
+longest, and today's service level, abandoned calls and open call-backs. Cheap enough to take every second."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from peewee import JOIN, SQL, Node, fn
+
+from calldesk.desk.context import Desk
+from calldesk.desk.queue import is_late, rings_heard
+from calldesk.desk.stats.kpis import count_if
+from calldesk.desk.stats.period import days_period, today
+from calldesk.desk.stats.tally import Tally
+from calldesk.phones import format_phone
+from calldesk.store.models import Call, CallBack, Client, Operator, database
+
+WAITING_LIMIT = 1000
+WRAP_UP_LOOKBACK = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OperatorNow:
+    id: int
+    login: str
+    name: str
+    department: str
+    role: str
+    state: str
+    reason: str  # the pause reason
+    in_state_seconds: float | None
+    call_id: int | None  # the call on the line, or being wrapped up
+    caller: str  # that call's client name, else the name the PBX gave, else the number
+    call_seconds: float | None  # talk so far (or the talk it had, in wrap-up)
+
+
+@dataclass(frozen=True)
+class WaitingNow:
+    id: int
+    queue: str
+    caller: str
+    waited_seconds: float
+    rings: int
+    late: bool  # past answer_within_rings
+
+
+@dataclass(frozen=True)
+class TeamSnapshot:
+    taken_at: datetime
+    operators: tuple[OperatorNow, ...]  # by login
+    waiting: tuple[WaitingNow, ...]  # longest wait first
+    today: Tally  # today's calls: offered, answered, abandoned, in time
+    open_callbacks: int
+    late_callbacks: int  # open and past their due time
+
+    @property
+    def longest_wait(self) -> float | None:
+        return self.waiting[0].waited_seconds if self.waiting else None
+
+
+def _caller(desk: Desk, client_name: str | None, caller_name: str, number_e164: str | None, raw: str) -> str:
+    return client_name or caller_name or format_phone(number_e164 or raw, desk.region)
+
+
+LIVE_COLUMNS = (Call.id, Call.operator, Call.answered_at, Call.ended_at, Call.caller_name, Call.number_e164,
+                Call.number_raw, Client.name)
+
+
+def _live_calls(desk: Desk, operators: list[Operator]) -> dict[int, tuple[int, str, datetime, datetime | None]]:
+    """operator id -> (call id, caller, answered at, ended at) for calls on the line or being wrapped up."""
+    def select(condition: Node) -> list[tuple]:
+        return list(Call.select(*LIVE_COLUMNS).join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
+                    .where(condition).order_by(Call.answered_at).tuples())
+
+    rows = select((Call.status == "answered") & Call.operator.is_null(False))
+    wrapping = [o for o in operators if o.state == "wrap_up" and o.state_since is not None]
+    if wrapping:  # the call being wrapped up ended when the wrap-up began: look no further back than a day
+        since = min(o.state_since for o in wrapping) - WRAP_UP_LOOKBACK
+        rows += select(Call.operator.in_([o.id for o in wrapping]) & (Call.answered_at >= since)
+                       & Call.wrapped_at.is_null() & Call.ended_at.is_null(False))
+    return {operator: (call_id, _caller(desk, name, caller, e164, raw), answered, ended)
+            for call_id, operator, answered, ended, caller, e164, raw, name in rows}
+
+
+def _waiting(desk: Desk, now: datetime, limit: int) -> list[WaitingNow]:
+    query = (Call.select(Call.id, Call.queue, Call.arrived_at, Call.caller_name, Call.number_e164, Call.number_raw,
+                         Client.name)
+             .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
+             .where(Call.status == "ringing").order_by(Call.arrived_at, Call.id).limit(limit))
+    cycle, moment = desk.config.ring_cycle_seconds, now.timestamp()
+    waiting = []
+    for call_id, queue, arrived, caller, e164, raw, name in database.execute(query):  # raw rows: epoch seconds
+        waited = max(0.0, moment - arrived)
+        waiting.append(WaitingNow(call_id, queue, _caller(desk, name, caller, e164, raw), waited,
+                                  rings_heard(waited, cycle), is_late(waited, desk)))
+    return waiting
+
+
+def _today(desk: Desk) -> Tally:
+    """Today's calls so far: what service level and the abandoned count need, nothing more."""
+    config = desk.config
+    day = today(desk)
+    period = days_period(desk, day, day)
+    wait = Call.answered_at - Call.arrived_at
+    abandoned = Call.status == "abandoned"
+    offered, answered, abandoned_n, short, in_time = (
+        Call.select(fn.COUNT(SQL("*")), fn.COUNT(Call.answered_at).coerce(False), count_if(abandoned),
+                    count_if(abandoned & (Call.ended_at - Call.arrived_at < config.short_abandon_seconds)),
+                    count_if(wait <= config.answer_threshold_seconds))
+        .where((Call.direction == "inbound") & (Call.arrived_at >= period.start_epoch)
+               & (Call.arrived_at < period.end_epoch)).tuples().first()
+    )
+    return Tally(offered=offered, answered=answered, abandoned=abandoned_n or 0, short_abandoned=short or 0,
+                 answered_in_time=in_time or 0)
+
+
+def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT) -> TeamSnapshot:
+    """The whole team at this moment."""
+    now = desk.clock.now()
+    operators = list(Operator.select().where(Operator.enabled).order_by(Operator.login))
+    live = _live_calls(desk, operators)
+    people = []
+    for o in operators:
+        call = live.get(o.id) if o.state in ("on_call", "wrap_up") else None
+        people.append(OperatorNow(
+            id=o.id, login=o.login, name=o.name, department=o.department, role=o.role, state=o.state,
+            reason=o.state_reason, in_state_seconds=(now - o.state_since).total_seconds() if o.state_since else None,
+            call_id=call[0] if call else None, caller=call[1] if call else "",
+            call_seconds=((call[3] or now) - call[2]).total_seconds() if call else None,
+        ))
+    open_count, late_count = (
+        CallBack.select(fn.COUNT(SQL("*")), count_if(CallBack.due_at < now.timestamp()))
+        .where(CallBack.status == "open").tuples().first()
+    )
+    return TeamSnapshot(now, tuple(people), tuple(_waiting(desk, now, waiting_limit)), _today(desk),
+                        open_count or 0, int(late_count or 0))

@@ -1,0 +1,371 @@
+"""Training: scripted practice calls played on the desk, scored on the handbook's etiquette rules.
+
+A scenario (YAML; a few ship in calldesk/scenarios) names a caller, the caller's lines and what a good call needs.
+A `TrainingSession` rings the call; the trainee works it on the desk as a real one (answer, script steps, notes,
+call-back, wrap-up) while a UI shows the caller's lines in turn; `finish` scores what the database recorded:
+greeting steps done, negative phrases used, call-back offered instead of a long hold, wrap-up complete.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from calldesk.config import EtiquetteScript
+from calldesk.desk import operators, queue
+from calldesk.desk.clients import NewPhone, create_client, match_caller
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError, NotFound
+from calldesk.desk.phrase_guard import Hit, guard_for, record_phrase_hits
+from calldesk.desk.script import (
+    greeting_step_ids,
+    list_scripts,
+    render_script,
+    script_context_for_call,
+    script_for_call,
+)
+from calldesk.store.models import Call, CallBack, Note, Operator, PhraseHit, TrainingScore
+
+GREETING_POINTS = 30
+PHRASE_POINTS = 25
+PHRASE_PENALTY = 10  # per distinct negative phrasing
+CALLBACK_POINTS = 20
+WRAP_UP_POINTS = 25
+DISPOSITION_POINTS = 15
+NOTE_POINTS = WRAP_UP_POINTS - DISPOSITION_POINTS
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"  # shipped as package data
+DEFAULT_HOLD_LIMIT = 60.0  # seconds a caller may wait for an answer before a call-back should be offered
+
+
+@dataclass(frozen=True)
+class ScenarioCaller:
+    number: str
+    name: str = ""  # empty: an unknown caller
+    company: str = ""
+    address_as: str = ""
+    manner: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    caller: ScenarioCaller
+    lines: tuple[str, ...]
+    queue: str = ""
+    briefing: str = ""
+    callback_after_line: int = 0  # 1-based: after this line the caller needs a call-back; 0 when none is needed
+    hold_limit_seconds: float = DEFAULT_HOLD_LIMIT
+    dispositions: tuple[str, ...] = ()  # the fitting ones; empty means any
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    rule: str  # greeting | phrases | callback | wrap_up
+    points: int
+    out_of: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Score:
+    scenario: str
+    items: tuple[ScoreItem, ...]
+
+    @property
+    def points(self) -> int:
+        return sum(i.points for i in self.items)
+
+    @property
+    def out_of(self) -> int:
+        return sum(i.out_of for i in self.items)
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    id: int
+    trainee: str  # login
+    scenario: str
+    points: int
+    out_of: int
+    finished_at: datetime
+    items: tuple[ScoreItem, ...]
+
+
+# --- scenarios -------------------------------------------------------------------------------------------------
+
+
+def _fail(name: str, node: yaml.Node | None, problem: str) -> DeskError:
+    return DeskError(f"{name}:{node.start_mark.line + 1 if node is not None else 1}: {problem}")
+
+
+def _value(node: yaml.Node):
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def parse_scenario(text: str, name: str, source: str = "<scenario>") -> Scenario:
+    """A scenario from YAML text; problems raise DeskError naming the file and line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DeskError(f"{source}:{mark.line + 1 if mark else 1}: YAML syntax error: "
+                        f"{getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(root, yaml.MappingNode):
+        raise _fail(source, root, "a scenario is a mapping with title, caller and lines")
+    fields = {k.value: (k, v) for k, v in root.value}
+    allowed = {"title", "briefing", "queue", "caller", "lines", "callback_after_line", "hold_limit_seconds",
+               "dispositions"}
+    for key, (knode, _) in fields.items():
+        if key not in allowed:
+            raise _fail(source, knode, f"unknown key {key!r} (expected {', '.join(sorted(allowed))})")
+    for key in ("title", "caller", "lines"):
+        if key not in fields:
+            raise _fail(source, root, f"missing {key!r}")
+    caller_node = fields["caller"][1]
+    caller = _value(caller_node)
+    if not isinstance(caller, dict) or not str(caller.get("number") or "").strip():
+        raise _fail(source, caller_node, "caller needs at least a number (and name, address_as, company, manner)")
+    unknown = sorted(set(caller) - {"number", "name", "company", "address_as", "manner"})
+    if unknown:
+        raise _fail(source, caller_node, f"unknown caller key {unknown[0]!r}")
+    lines_node = fields["lines"][1]
+    lines = _value(lines_node)
+    if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
+        raise _fail(source, lines_node, "lines are a list of what the caller says, in order")
+    after = _value(fields["callback_after_line"][1]) if "callback_after_line" in fields else 0
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= len(lines):
+        raise _fail(source, fields["callback_after_line"][1], f"expected a line number from 1 to {len(lines)}")
+    hold = _value(fields["hold_limit_seconds"][1]) if "hold_limit_seconds" in fields else DEFAULT_HOLD_LIMIT
+    if isinstance(hold, bool) or not isinstance(hold, int | float) or hold <= 0:
+        raise _fail(source, fields["hold_limit_seconds"][1], "expected a number of seconds")
+    dispositions = _value(fields["dispositions"][1]) if "dispositions" in fields else []
+    if not isinstance(dispositions, list):
+        raise _fail(source, fields["dispositions"][1], "expected a list of dispositions")
+    text_of = {k: str(_value(v)).strip() for k, (_, v) in fields.items() if k in ("title", "briefing", "queue")}
+    return Scenario(
+        name=name, title=text_of["title"], briefing=text_of.get("briefing", ""), queue=text_of.get("queue", ""),
+        caller=ScenarioCaller(**{k: str(v).strip() for k, v in caller.items() if v is not None}),
+        lines=tuple(x.strip() for x in lines), callback_after_line=after, hold_limit_seconds=float(hold),
+        dispositions=tuple(str(d) for d in dispositions),
+    )
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """A scenario file; its name is the file's name without the extension."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DeskError(f"{path}: no such scenario file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeskError(f"{path}: cannot read ({exc})") from None
+    return parse_scenario(text, path.stem, str(path))
+
+
+def shipped_scenarios() -> list[Scenario]:
+    """The scenarios that ship with calldesk, by name."""
+    return [load_scenario(path) for path in sorted(SCENARIOS.glob("*.yaml"))]
+
+
+def find_scenario(name_or_path: str) -> Scenario:
+    """A shipped scenario by name, or a scenario file by path."""
+    for scenario in shipped_scenarios():
+        if scenario.name == name_or_path:
+            return scenario
+    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
+        return load_scenario(name_or_path)
+    known = ", ".join(s.name for s in shipped_scenarios())
+    raise NotFound(f"no scenario called {name_or_path!r} (shipped: {known}; or give a .yaml file)")
+
+
+# --- trainees and sessions -------------------------------------------------------------------------------------
+
+
+def trainee_for(desk: Desk, login: str) -> operators.OperatorView:
+    """The trainee's operator record on the training database, created on first use."""
+    row = Operator.get_or_none(Operator.login == login)
+    if row is not None:
+        return operators.view_of(row)
+    return operators.add_operator(desk, login, actor="training")
+
+
+@dataclass
+class TrainingSession:
+    """One practice call. A UI calls ``start``, shows ``next_line`` when the trainee is ready for the caller's next
+    words, passes typed replies to ``say``, and calls ``finish`` after the wrap-up to get the score."""
+
+    desk: Desk
+    trainee_id: int
+    scenario: Scenario
+    call_id: int | None = None
+    started_at: datetime | None = None
+    shown: dict[int, datetime] = field(default_factory=dict)  # line index -> when the caller said it
+    replies: list[str] = field(default_factory=list)
+    score: Score | None = None
+
+    def start(self) -> int:
+        """Ring the scenario's call in the queue (the caller a known client when the scenario names them)."""
+        if self.call_id is not None:
+            return self.call_id
+        desk, caller = self.desk, self.scenario.caller
+        trainee = Operator.get_by_id(self.trainee_id)
+        if caller.name and match_caller(desk, caller.number) is None:
+            create_client(desk, caller.name, [NewPhone(caller.number)], company=caller.company,
+                          address_as=caller.address_as, manner=caller.manner, actor=trainee.login)
+        queue_name = self.scenario.queue if self.scenario.queue in desk.config.queues else None
+        self.call_id = queue.ring_call(desk, caller.number, queue_name, caller_name=caller.name)
+        self.started_at = desk.clock.now()
+        return self.call_id
+
+    def answer(self) -> None:
+        """Take the ringing practice call (the desk's own answer key does the same)."""
+        queue.claim_call(self.desk, self._call(), self.trainee_id)
+
+    @property
+    def lines_said(self) -> int:
+        return len(self.shown)
+
+    @property
+    def lines_left(self) -> int:
+        return len(self.scenario.lines) - len(self.shown)
+
+    def next_line(self) -> str | None:
+        """The caller's next words, or None when the caller has said everything."""
+        index = len(self.shown)
+        if index >= len(self.scenario.lines):
+            return None
+        self.shown[index] = self.desk.clock.now()
+        return self.scenario.lines[index]
+
+    def say(self, text: str) -> list[Hit]:
+        """The trainee's reply: checked by the phrase guard, whose hits count against the score."""
+        hits = guard_for(self.desk.config).check(text)
+        self.replies.append(text)
+        if hits:
+            record_phrase_hits(self.desk, self._call(), hits)
+        return hits
+
+    def finish(self) -> Score:
+        """Score the call as the database recorded it and keep the score for the trainee."""
+        if self.score is not None:
+            return self.score
+        call_id = self._call()
+        score = score_call(self.desk, self.scenario, call_id, self.trainee_id, self.shown)
+        now = self.desk.clock.now()
+        TrainingScore.create(
+            trainee=self.trainee_id, scenario=self.scenario.name, points=score.points, out_of=score.out_of,
+            reasons=json.dumps([vars(i) for i in score.items], ensure_ascii=False), call=call_id,
+            started_at=self.started_at or now, finished_at=now,
+        )
+        self.score = score
+        return score
+
+    def _call(self) -> int:
+        if self.call_id is None:
+            raise DeskError("the practice call has not started")
+        return self.call_id
+
+
+# --- scoring ---------------------------------------------------------------------------------------------------
+
+
+def _minutes(seconds: float) -> str:
+    seconds = max(int(seconds), 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _greeting(desk: Desk, call: Call, trainee: Operator) -> ScoreItem:
+    done = {s for s in call.script_steps.split(",") if s}
+    candidates: list[EtiquetteScript] = [script_for_call(desk, call.id)]
+    candidates += [s for s in list_scripts(desk.config) if greeting_step_ids(s) & done and s not in candidates]
+    best = max(candidates, key=lambda s: len(greeting_step_ids(s) & done) / max(len(greeting_step_ids(s)), 1))
+    wanted = greeting_step_ids(best)
+    got = wanted & done
+    points = round(GREETING_POINTS * len(got) / len(wanted)) if wanted else GREETING_POINTS
+    if got == wanted:
+        return ScoreItem("greeting", points, GREETING_POINTS, f"greeting complete: {len(got)} of {len(wanted)} steps")
+    department = desk.config.department(trainee.department)
+    context = script_context_for_call(desk, call.id, trainee.name, department.name if department else "")
+    missed = [s.text for s in render_script(desk.config, context, desk.clock.now(), best) if s.id in wanted - got]
+    return ScoreItem("greeting", points, GREETING_POINTS,
+                     f"greeting: {len(got)} of {len(wanted)} steps; missed: " + " / ".join(f"“{m}”" for m in missed))
+
+
+def _phrases(call: Call) -> ScoreItem:
+    rows = list(PhraseHit.select().where(PhraseHit.call == call.id).order_by(PhraseHit.at, PhraseHit.id))
+    points = max(PHRASE_POINTS - PHRASE_PENALTY * len(rows), 0)
+    if not rows:
+        return ScoreItem("phrases", points, PHRASE_POINTS, "no negative phrases")
+    said = "; ".join(f"“{r.phrase}” (instead: {r.suggestion})" for r in rows)
+    return ScoreItem("phrases", points, PHRASE_POINTS, f"{len(rows)} negative phrase(s): {said}")
+
+
+def _callback(desk: Desk, scenario: Scenario, call: Call, shown: dict[int, datetime]) -> ScoreItem:
+    if not scenario.callback_after_line:
+        return ScoreItem("callback", CALLBACK_POINTS, CALLBACK_POINTS, "no call-back needed")
+    asked_at = shown.get(scenario.callback_after_line - 1) or call.answered_at or call.arrived_at
+    promise = CallBack.select().where(CallBack.call == call.id).order_by(CallBack.created_at).first()
+    if promise is None:
+        waited = ((call.ended_at or desk.clock.now()) - asked_at).total_seconds()
+        return ScoreItem("callback", 0, CALLBACK_POINTS,
+                         f"the caller needed a call-back and none was offered (F5); they waited {_minutes(waited)}")
+    waited = (promise.created_at - asked_at).total_seconds()
+    if waited > scenario.hold_limit_seconds:
+        return ScoreItem("callback", CALLBACK_POINTS // 2, CALLBACK_POINTS,
+                         f"call-back offered, but only after {_minutes(waited)} on hold: offer it at once")
+    return ScoreItem("callback", CALLBACK_POINTS, CALLBACK_POINTS,
+                     f"call-back offered after {_minutes(waited)} instead of a hold")
+
+
+def _wrap_up(scenario: Scenario, call: Call) -> ScoreItem:
+    reasons = []
+    points = 0
+    if call.wrapped_at is None or not call.disposition:
+        reasons.append("no wrap-up: end the call (F6) and pick a disposition")
+    elif scenario.dispositions and call.disposition not in scenario.dispositions:
+        points += DISPOSITION_POINTS // 2
+        reasons.append(f"disposition “{call.disposition}”; this call was “{' or '.join(scenario.dispositions)}”")
+    else:
+        points += DISPOSITION_POINTS
+        reasons.append(f"wrapped up as “{call.disposition}”")
+    if Note.select().where((Note.call == call.id) & (Note.body != "")).exists():
+        points += NOTE_POINTS
+        reasons.append("notes kept")
+    else:
+        reasons.append("no notes on the call: write what the client asked and what was done")
+    return ScoreItem("wrap_up", points, WRAP_UP_POINTS, "; ".join(reasons))
+
+
+def score_call(desk: Desk, scenario: Scenario, call_id: int, trainee_id: int,
+               shown: dict[int, datetime] | None = None) -> Score:
+    """The score of a practice call, rule by rule with reasons, from what the desk recorded."""
+    call = Call.get_or_none(Call.id == call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} does not exist")
+    trainee = Operator.get_by_id(trainee_id)
+    return Score(scenario.name, (
+        _greeting(desk, call, trainee),
+        _phrases(call),
+        _callback(desk, scenario, call, shown or {}),
+        _wrap_up(scenario, call),
+    ))
+
+
+def training_results(desk: Desk, trainee_id: int | None = None, limit: int = 100) -> list[TrainingResult]:
+    """Kept scores, newest first: one trainee's, or everyone's."""
+    query = TrainingScore.select(TrainingScore, Operator).join(Operator)
+    if trainee_id is not None:
+        query = query.where(TrainingScore.trainee == trainee_id)
+    rows = query.order_by(TrainingScore.finished_at.desc(), TrainingScore.id.desc()).limit(limit)
+    return [
+        TrainingResult(
+            id=r.id, trainee=r.trainee.login, scenario=r.scenario, points=r.points, out_of=r.out_of,
+            finished_at=r.finished_at, items=tuple(ScoreItem(**i) for i in json.loads(r.reasons or "[]")),
+        )
+        for r in rows
+    ]

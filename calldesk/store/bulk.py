@@ -1,0 +1,37 @@
+"""Multi-row inserts for imports: one statement per few hundred rows, built once, without Peewee's per-value work.
+
+Peewee spends about 7 microseconds on every value it renders; an import of 100,000 clients writes millions.
+Values must already be what the database stores (use ``field.db_value`` for times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from peewee import Field, Model, chunked
+
+from calldesk.store.models import database
+
+ROWS_PER_STATEMENT = 500  # x columns stays well under SQLite's 32,766 and PostgreSQL's 65,535 parameters
+
+
+def insert_rows(model: type[Model], fields: Sequence[Field], rows: Sequence[Sequence[Any]],
+                return_ids: bool = False) -> list[int]:
+    """Insert the rows (values in the order of ``fields``); with ``return_ids``, their ids in the same order."""
+    db = database.obj
+    columns = ", ".join(_quoted(f.column_name) for f in fields)
+    one_row = "(" + ", ".join([db.param] * len(fields)) + ")"
+    returning = f" RETURNING {_quoted(model._meta.primary_key.column_name)}" if return_ids else ""
+    ids: list[int] = []
+    for batch in chunked(rows, ROWS_PER_STATEMENT):
+        sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({columns}) VALUES {', '.join([one_row] * len(batch))}"
+        cursor = db.execute_sql(sql + returning, [value for row in batch for value in row])
+        if return_ids:
+            # Rows come back in insert order on both backends (Django's bulk_create relies on the same).
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'  # the SQL standard's quotes: SQLite and PostgreSQL both take them

@@ -1,0 +1,40 @@
+"""A lead's alerts: escalated calls waiting for someone to step in; enter acknowledges the highlighted one."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from calldesk.desk.escalation import EscalationView
+
+
+def _line(item: EscalationView) -> str:
+    return f"{item.raised_at.astimezone():%H:%M} · {item.operator} · {item.client_name or item.number}: {item.reason}"
+
+
+class AlertsModal(ModalScreen[int | None]):
+    """Dismisses with the id of the escalation to acknowledge, or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, escalations: list[EscalationView]) -> None:
+        super().__init__()
+        self.escalations = escalations
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as dialog:
+            dialog.border_title = "Escalated calls"
+            if self.escalations:
+                yield OptionList(*[Option(_line(e), id=str(e.id)) for e in self.escalations])
+                yield Label("enter: acknowledge (you step in)   escape: close", classes="dialog-help")
+            else:
+                yield Label("No escalated call is waiting.")
+                yield Label("escape: close", classes="dialog-help")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id))

@@ -1,0 +1,61 @@
+"""A bare Textual app with the desk's widgets and stylesheet but no calldesk code: the cold-start baseline.
+
+    .venv/bin/python scripts/bare_app.py     # exits right after its first full paint
+
+scripts/cold_start.py runs it side by side with the real console; what calldesk adds on top of Textual
+(its imports, the config, the database, the first queue read) is the difference between the two.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Static, TextArea
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "calldesk" / "tui" / "calldesk.tcss"
+
+
+class DeskScreen(Screen):
+    """Named like the console's screen so the same stylesheet lays it out the same way."""
+
+    BINDINGS = [
+        Binding("f1", "noop", "Help"), Binding("f2", "noop", "Answer"), Binding("f4", "noop", "Transfer"),
+        Binding("f6", "noop", "End call"), Binding("ctrl+f", "noop", "Find"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("operator · department · available · 00:00 · 0 waiting", id="status")
+        with Horizontal(id="panes"):
+            with Vertical(id="queue-pane", classes="pane"):
+                yield DataTable(id="queue", cursor_type="row")
+            with Vertical(id="centre", classes="pane"):
+                with VerticalScroll(id="dossier"):
+                    yield Static("No call. F2 answers the longest-waiting call; ctrl+f finds a client.")
+                yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
+            with Vertical(id="script-pane", classes="pane"):
+                yield OptionList("Greeting", "Listen", "Help", "Next steps", "Close", id="script")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("Wait", 5), ("Rings", 5), ("Caller", 18), ("Number", 16), ("Queue", 9)):
+            table.add_column(label, width=width)
+        self.app.call_after_refresh(self.app.exit, 0)
+
+    def action_noop(self) -> None:
+        """The keys are there for the footer to show, as on the real desk."""
+
+
+class BareApp(App[int]):
+    CSS_PATH = str(STYLESHEET)
+
+    def on_mount(self) -> None:
+        self.push_screen(DeskScreen())
+
+
+if __name__ == "__main__":
+    raise SystemExit(BareApp().run() or 0)

@@ -1,0 +1,137 @@
+"""F10 at the console: a team lead watches the team live (a call rings in, is answered, the tables follow without
+rebuilding), then reads the day's statistics, sorts the leaderboard and exports it. Kept as snapshots too."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+import pytest
+from stats_data import build_day
+from textual.widgets import DataTable, Static, TabbedContent
+
+from calldesk.desk import operators, queue
+from calldesk.desk.context import Desk
+from calldesk.desk.stats.period import days_period
+from calldesk.store.database import open_database
+from calldesk.tui.app import CalldeskApp
+from calldesk.tui.screens.team import OperatorsTable, TeamScreen, WaitingTable
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def desk(tmp_path, config, clock):
+    """SQLite only: what the screen shows does not depend on the backend, and one snapshot each is enough."""
+    db = open_database(f"sqlite:///{tmp_path / 'desk.db'}")
+    yield Desk(config, clock)
+    db.close()
+
+
+@pytest.fixture
+def day(desk, clock):
+    """The day of tests/stats_data.py, with Asha on a call since 14:30 and Ravi at lunch."""
+    built = build_day(desk)
+    rahul = queue.ring_call(desk, "+91 98765 43210", "support", caller_name="Rahul Sharma")
+    clock.advance(3)
+    queue.claim_call(desk, rahul, built.asha)
+    operators.set_state(desk, built.ravi, "paused", "Lunch")
+    clock.advance(42)
+    return built
+
+
+async def settle(pilot) -> None:
+    """Let the database thread and the statistics worker answer, and the screen repaint."""
+    await pilot.pause(0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+def open_team(desk, day, tmp_path):
+    app = CalldeskApp(desk, operators.get_operator(day.meena))
+    screen = TeamScreen(desk, app.db.run, export_folder=tmp_path)
+
+    async def push(pilot) -> None:
+        await settle(pilot)
+        app.push_screen(screen)
+        await settle(pilot)
+
+    return app, screen, push
+
+
+def cells(table: DataTable, key: str) -> list[str]:
+    return [str(value) for value in table.get_row(key)]
+
+
+async def test_the_team_tab_follows_the_desk_every_second(desk, day, clock, tmp_path):
+    app, screen, push = open_team(desk, day, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await push(pilot)
+        people, waiting = screen.query_one(OperatorsTable), screen.query_one(WaitingTable)
+        assert cells(people, str(day.asha)) == ["Asha Verma", "On call", "0:42", "Rahul Sharma", "0:42"]
+        assert cells(people, str(day.ravi))[1] == "Lunch"
+        ringing = str(day.calls["8"])
+        assert cells(waiting, ringing) == ["1:05", "11", "support", "098000 00008"]  # 20 s + 45 s, late
+        summary = str(screen.query_one("#team-summary", Static).render())
+        assert "service level 62.5 %" in summary and "waiting 1, longest 1:05" in summary
+
+        newcomer = queue.ring_call(desk, "+91 98765 43210", "sales")
+        queue.claim_call(desk, day.calls["8"], day.ravi)
+        clock.advance(5)
+        await pilot.pause(1.2)  # the next poll, a second after the last
+        await settle(pilot)
+        assert waiting.row_count == 1 and cells(waiting, str(newcomer))[:3] == ["0:05", "1", "sales"]
+        assert cells(people, str(day.ravi))[1:] == ["On call", "0:05", "098000 00008", "0:05"]
+        assert people.get_row_index(str(day.asha)) == 0  # rows kept in place: updated, not rebuilt
+
+
+async def test_the_statistics_tab_and_the_leaderboard(desk, day, tmp_path):
+    app, screen, push = open_team(desk, day, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await push(pilot)
+        await pilot.press("alt+2")
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "stats-tab"
+        figures = screen.query_one("#stats-figures", DataTable)
+        assert cells(figures, "service_level") == ["Service level", "62.5 %"]  # the day, and Asha's answer in 3 s
+        assert cells(figures, "first_call_resolution") == ["First-call resolution", "50.0 %"]
+        board = screen.query_one("#stats-leaderboard", DataTable)
+        assert [board.get_row_at(i)[0] for i in range(board.row_count)] == ["Asha Verma", "Ravi Kumar", "Meena Iyer"]
+        await pilot.press("ctrl+o", "ctrl+o")  # from calls handled to handle time, then first-call resolution
+        assert [board.get_row_at(i)[0] for i in range(board.row_count)][:2] == ["Asha Verma", "Ravi Kumar"]
+        await pilot.press("ctrl+x")
+        [exported] = tmp_path.glob("leaderboard-2026-11-27-to-2026-11-27.csv")
+        assert [row["login"] for row in csv.DictReader(exported.open(encoding="utf-8"))] == ["asha", "ravi", "meena"]
+
+        screen.query_one("#stats-from").value = "2026-11-26"
+        await pilot.click("#stats-from")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.report.scope.period == days_period(desk, day_before(), day_of())
+        assert cells(figures, "offered") == ["Offered", "11"]
+
+
+def day_of():
+    from datetime import date
+
+    return date(2026, 11, 27)
+
+
+def day_before():
+    return day_of() - timedelta(days=1)
+
+
+def test_the_team_tab_snapshot(desk, day, tmp_path, snap_compare):
+    app, _, push = open_team(desk, day, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=push)
+
+
+def test_the_statistics_tab_snapshot(desk, day, tmp_path, snap_compare):
+    app, _, push = open_team(desk, day, tmp_path)
+
+    async def statistics(pilot) -> None:
+        await push(pilot)
+        await pilot.press("alt+2")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 60), run_before=statistics)
