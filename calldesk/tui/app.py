@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from calldesk.desk.client_import import ImportSummary
 from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import OperatorView
 from calldesk.desk.script import list_scripts
 from calldesk.tui.db_thread import DatabaseThread
@@ -69,6 +70,17 @@ class CalldeskApp(App[int]):
     def _report_link(self, state: object) -> None:
         text = state.describe() if hasattr(state, "describe") else str(state)
         self.call_from_thread(setattr, self, "link_text", text)
+
+    @work(thread=True, group="source")
+    def tell_source_paused(self, paused: bool, reason: str) -> None:
+        """A PBX that queues calls (Asterisk) must stop offering them to a paused operator too."""
+        set_paused = getattr(self.source, "set_paused", None)
+        if set_paused is None:
+            return
+        try:
+            set_paused(self.operator.login, paused, reason)
+        except DeskError as exc:
+            self.call_from_thread(self.notify, f"The PBX was not told: {exc}", severity="warning")
 
     # --- hooks for measurements ----------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ def sharma(desk: Desk, ravi: operators.OperatorView) -> int:
 
 
 @pytest.fixture
-def run_app(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run_app(monkeypatch: pytest.MonkeyPatch):
     """Build the console for an operator, as `calldesk` does after signing in."""
     from calldesk.tui.app import CalldeskApp
 

@@ -23,11 +23,11 @@ def plain(static: Static) -> str:
     return console.export_text()
 
 
-def dossier_text(app) -> str:  # noqa: ANN001
+def dossier_text(app) -> str:
     return plain(app.screen.query_one("#dossier-body", Static))
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     """Let the database thread answer every chained request and the screen repaint."""
     for _ in range(4):
         await pilot.pause()
@@ -279,3 +279,25 @@ async def test_escalation_reaches_a_lead_console(desk, asha, ravi, sharma, run_a
         await pilot.press("enter")
         await settle(pilot)
     assert escalation.open_escalations(desk) == []
+
+
+async def test_an_operator_pauses_for_lunch_and_comes_back(desk, asha, sharma, run_app):
+    from calldesk.store.models import OperatorStateChange
+
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o", "enter")  # Pause: Lunch
+        await settle(pilot)
+        assert (app.screen.status.state, app.screen.status.state_reason) == ("paused", "Lunch")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.live is None  # a paused operator is not handed calls
+        await pilot.press("ctrl+o", "enter")  # Available
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.live is not None
+    history = [(c.state, c.reason) for c in OperatorStateChange.select().order_by(OperatorStateChange.id)]
+    assert history[-3:] == [("paused", "Lunch"), ("available", ""), ("on_call", "")]

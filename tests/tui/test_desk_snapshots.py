@@ -11,7 +11,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36"
 
 
 @pytest.fixture
-def ringing(desk, clock, sharma):  # noqa: ANN001, ANN201
+def ringing(desk, clock, sharma):
     """Three callers waiting: a known client, a stranger, and one past the third ring."""
     queue.ring_call(desk, "+91 91234 56789", "sales")
     clock.advance(25)
@@ -21,7 +21,7 @@ def ringing(desk, clock, sharma):  # noqa: ANN001, ANN201
     clock.advance(2)
 
 
-async def _steady(pilot) -> None:  # noqa: ANN001
+async def _steady(pilot) -> None:
     pilot.app.screen.query_one("#notes", TextArea).cursor_blink = False
     for _ in range(4):
         await pilot.pause()
@@ -41,7 +41,7 @@ def test_desk_during_a_call_with_a_known_client(snap_compare, desk, asha, ringin
     if not db_url.startswith("sqlite"):
         pytest.skip("one backend is enough for pictures")
 
-    async def answer_sharma(pilot) -> None:  # noqa: ANN001
+    async def answer_sharma(pilot) -> None:
         await _steady(pilot)
         await pilot.press("down", "f2")  # the second in line is Mr Sharma
         await _steady(pilot)

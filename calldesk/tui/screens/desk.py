@@ -28,6 +28,7 @@ from calldesk.tui.modals.faq_search import FaqSearchModal
 from calldesk.tui.modals.feedback_form import FeedbackFormModal
 from calldesk.tui.modals.find_client import FindClientModal
 from calldesk.tui.modals.new_client import NewClientForm, NewClientModal
+from calldesk.tui.modals.pause import AVAILABLE, PauseModal
 from calldesk.tui.modals.transfer import TransferChoice, TransferModal
 from calldesk.tui.modals.wrap_up import WrapUpModal
 from calldesk.tui.widgets.dossier_view import DossierView
@@ -173,6 +174,10 @@ class DeskScreen(Screen):
         started = time.perf_counter()
         if self.live is not None:
             self.notify("Finish this call first: F6 ends it and opens wrap-up.", severity="warning")
+            return
+        if self.status.state == "paused":
+            self.notify(f"You are paused ({self.status.state_reason}): ctrl+o makes you available.",
+                        severity="warning")
             return
         selected = self.query_one(QueueTable).selected_call_id()
         operator_id = self.app.operator.id
@@ -446,6 +451,20 @@ class DeskScreen(Screen):
                                                  self.app.operator.id, chosen):
             self.notify("Acknowledged: the operator sees you are stepping in.")
             self.poll_queue(force=True)
+
+    @work
+    async def action_pause(self) -> None:
+        if self.live is not None:
+            self.notify("Finish the call first; then pause.", severity="warning")
+            return
+        paused = self.status.state == "paused"
+        choice = await self.app.push_screen_wait(PauseModal(self.desk.config.pause_reasons, paused))
+        if choice is None:
+            return
+        state, reason = ("available", "") if choice == AVAILABLE else ("paused", choice)
+        if await self.ok(operators.set_state, self.desk, self.app.operator.id, state, reason):
+            self.app.tell_source_paused(state == "paused", reason)
+            await self._refresh_operator()
 
     async def switch_script(self, name: str) -> None:
         """Change the live call's script (angry caller, refund...) from the command palette."""

@@ -44,9 +44,9 @@ class StatusBar(Static):
             "  waiting ", (str(status.waiting), "bold"),
         ]
         if status.late:
-            parts.append((f"  {status.late} late", "bold $error"))
+            parts += ["  ", (f"{status.late} late", "bold $error")]
         if status.alerts:
-            parts.append((f"  {status.alerts} alert{'s' if status.alerts > 1 else ''} (ctrl+a)", "bold $warning"))
+            parts += ["  ", (f"{status.alerts} alert{'s' if status.alerts > 1 else ''} (ctrl+a)", "bold $warning")]
         parts.append(f"  {now.astimezone():%H:%M:%S}  {status.department}")
         if status.link:
             parts.append(f"  · {status.link}")
