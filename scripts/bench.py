@@ -26,6 +26,7 @@ import importlib
 import inspect
 import json
 import math
+import os
 import random
 import resource
 import shutil
@@ -42,7 +43,6 @@ from cold_start import measure_cold_start, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_OPERATOR = "bench"
-QUEUE_LENGTH = 500
 CORE_SECTIONS = ("search", "caller", "queue", "dossier", "pop", "cold")
 PLUGIN_SECTIONS = ("callbacks", "coach", "stats", "ami", "import")
 
@@ -84,6 +84,8 @@ def timed_ms(fn: Callable[[], object]) -> float:
 
 def spread(name: str, samples: list[float], target: float | None = None, note: str = "") -> list[Figure]:
     """The p50 and p95 of a series of timings; the target applies to the p95."""
+    if not samples:
+        return [Figure(name, None, note="nothing to measure in this data")]
     return [Figure(f"{name} p50", percentile(samples, 0.5), note=note),
             Figure(f"{name} p95", percentile(samples, 0.95), target=target)]
 
@@ -109,7 +111,11 @@ def prepare_postgres(args: argparse.Namespace) -> tuple[str, Callable[[], None] 
     schema = f"calldesk_bench_{args.clients}_{args.calls}"
     separator = "&" if "?" in args.pg_url else "?"
     url = f"{args.pg_url}{separator}options=-csearch_path%3D{schema},public"  # public holds pg_trgm
-    with psycopg.connect(args.pg_url, autocommit=True) as conn:
+    try:
+        conn = psycopg.connect(args.pg_url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        raise SystemExit(f"bench: --pg-url: {(str(exc).strip().splitlines() or ['cannot connect'])[0]}") from None
+    with conn:
         found = conn.execute("SELECT to_regclass(%s)", (f"{schema}.bench_dataset",)).fetchone()[0]
         made = json.loads(conn.execute(f"SELECT made FROM {schema}.bench_dataset").fetchone()[0]) if found else {}
         wanted = describe_size(args.clients, args.calls, args.seed)
@@ -149,7 +155,9 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, Callable[[], None] 
     if not is_bench_database(path):
         raise SystemExit(f"bench: {path} exists and was not made by bench.py: pick another --db")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}", cleanup, generate_in_child(args, ["--db", str(path)], str(path))
+    figures = generate_in_child(args, ["--db", str(path)], str(path))
+    figures[0].note += f" {json.loads(sidecar_of(path).read_text(encoding='utf-8'))['rows']}"
+    return f"sqlite:///{path}", cleanup, figures
 
 
 def open_bench_desk(url: str):
@@ -232,6 +240,9 @@ def bench_search(desk, args, rng) -> list[Figure]:
 
     figures = []
     for kind, queries in search_queries(rng, args.samples).items():
+        if not queries:
+            figures.append(Figure(f"search {kind}", None, note="nothing to search for in this data"))
+            continue
         for query in queries[:10]:  # warm the page cache the same way a console in use has it
             find_clients(desk, query)
         hits, samples = [], []
@@ -301,7 +312,7 @@ async def _settle(pilot, condition: Callable[[], bool], timeout: float = 5.0) ->
 
 
 async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) -> list[Figure]:
-    """One headless console: the queue table's diff with 500 waiting calls, then answer / pop / wrap-up cycles."""
+    """One headless console: the queue table's diff with many waiting calls, then answer / pop / wrap-up cycles."""
     from textual.widgets import OptionList
 
     from calldesk.desk.queue import abandon_call, ring_call, waiting_calls
@@ -318,10 +329,10 @@ async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) ->
         screen: DeskScreen = app.screen
         table = screen.query_one(QueueTable)
         if "queue" in sections:
-            ringing = ring_many(desk, rng, QUEUE_LENGTH)
+            ringing = ring_many(desk, rng, args.queue_length)
             query_ms, diff_ms, tick_ms = [], [], []
             now = desk.clock.now()
-            table.show_calls(waiting_calls(desk), now)  # the first fill adds 500 rows at once: not a refresh
+            table.show_calls(waiting_calls(desk), now)  # the first fill adds every row at once: not a refresh
             await pilot.pause()
             for second in range(args.samples):
                 # each second, as on the desk: the clock ticks every row on, then the queue is re-read because
@@ -337,9 +348,9 @@ async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) ->
                 if second % 20 == 0:
                     await pilot.pause()  # let it paint now and then, as the live desk does
             total = [q + d for q, d in zip(query_ms, diff_ms, strict=True)]
-            figures += spread("queue refresh, 500 waiting (query + table diff)", total, target=10)
+            figures += spread(f"queue refresh, {args.queue_length} waiting (query + table diff)", total, target=10)
             figures += spread("  of which waiting_calls query", query_ms)
-            figures += spread("queue tick, 500 rows (wait and rings move on)", tick_ms, target=10)
+            figures += spread(f"queue tick, {args.queue_length} rows (wait and rings move on)", tick_ms, target=10)
             for call_id in ringing:
                 abandon_call(desk, call_id)
             forget_calls(ringing)
@@ -447,18 +458,25 @@ def print_table(figures: list[Figure]) -> None:
         print(f"{f.name:<{width}}{value:>16}  {target:<14}{verdict:6}{f.note}")
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--calls", type=int, default=500_000)
+    parser.add_argument("--clients", type=positive, default=100_000)
+    parser.add_argument("--calls", type=positive, default=500_000)
     parser.add_argument("--db", help="SQLite file for the data (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the data, and reuse data of the same size made by an earlier run")
     parser.add_argument("--json", type=Path, default=Path("bench-results.json"), help="where to write the figures")
     parser.add_argument("--only", help=f"comma-separated sections: {', '.join(CORE_SECTIONS + PLUGIN_SECTIONS)}")
-    parser.add_argument("--samples", type=int, default=200, help="samples per timed figure")
-    parser.add_argument("--pop-samples", type=int, default=100, help="answered calls for the screen pop")
-    parser.add_argument("--cold-runs", type=int, default=5, help="cold starts of each app (best is kept)")
+    parser.add_argument("--samples", type=positive, default=200, help="samples per timed figure")
+    parser.add_argument("--queue-length", type=positive, default=500, help="waiting calls for the queue refresh")
+    parser.add_argument("--pop-samples", type=positive, default=100, help="answered calls for the screen pop")
+    parser.add_argument("--cold-runs", type=positive, default=5, help="cold starts of each app (best is kept)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", help="PostgreSQL database for --backend postgresql; the data goes in a schema of "
@@ -472,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--only: unknown section {', '.join(sorted(unknown))}")
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     url, cleanup, figures = prepare_database(args)
     try:
         desk, operator = open_bench_desk(url)
@@ -497,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
                 figures += step()
         figures.append(Figure("peak memory: bench process, all", peak_rss_mib(), "MiB",
                               note="data generation runs in a child of its own"))
+        figures.append(Figure("machine load average (1 min), end", os.getloadavg()[0], "",
+                              note=f"{load_before:.2f} at the start, on {os.cpu_count()} cores: others' work skews"))
     finally:
         if cleanup is not None:
             cleanup()

@@ -92,10 +92,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def schema_fingerprint() -> str:
-    """Changes whenever a model gains or loses a column: a database made before that cannot be reused."""
+    """Changes whenever a model gains or loses a column or an index: a database made before cannot be reused."""
     from calldesk.store.models import ALL_MODELS
 
-    shape = [(m._meta.table_name, [f.column_name for f in m._meta.sorted_fields]) for m in ALL_MODELS]
+    shape = [(m._meta.table_name, [(f.column_name, f.index, f.unique) for f in m._meta.sorted_fields],
+              [(list(columns), unique) for columns, unique in m._meta.indexes]) for m in ALL_MODELS]
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
 
 

@@ -226,12 +226,22 @@ def bench_month(url: str, samples: int = 3) -> dict:
     started = time.perf_counter()
     [whole] = figure_rows(desk, scope)
     first = (time.perf_counter() - started) * 1000
+    summed, reads = StatsDay.select().count(), 1
+    while True:  # later reads sum the closed days left, a week at a time, until all are summed
+        figure_rows(desk, scope)
+        reads += 1
+        if StatsDay.select().count() == summed:
+            break
+        summed = StatsDay.select().count()
+    warmed = (time.perf_counter() - started) * 1000
     out: dict = {
         "month: calls offered": {"value": whole.tally.offered, "unit": "calls"},
-        "month: figures, first time": {"value": first, "unit": "ms",
-                                       "note": "sums up to 7 closed days by hour, reads the rest from the calls"},
+        "month: figures, first read": {"value": first, "unit": "ms",
+                                       "note": "sums the last 7 closed days by hour, reads the rest from the calls"},
+        "month: reads until every closed day is summed": {"value": warmed, "unit": "ms",
+                                                          "note": f"{reads} reads, {summed} days summed"},
         "month: figures": {"value": _best(samples, lambda: figure_rows(desk, scope)), "unit": "ms",
-                           "target": 1000},
+                           "target": 1000, "note": "closed days from their sums, the last two from the calls"},
     }
     for by in ("queue", "operator", "day", "hour"):
         out[f"month: figures by {by}"] = {"value": _best(samples, lambda by=by: figure_rows(desk, scope, by)),
@@ -304,17 +314,19 @@ def bench_team_tick(url: str, now: datetime, samples: int = 50) -> dict:
     return {
         "team tick p50": {"value": statistics.median(times), "unit": "ms", "target": 10, "note": note},
         "team tick p95": {"value": times[int(0.95 * (len(times) - 1))], "unit": "ms", "target": 10},
+        "team tick best": {"value": times[0], "unit": "ms", "note": "the work itself, least disturbed by others"},
     }
 
 
-def run(samples: int = 3, seed: int = 7, calls: int = MONTH_CALLS, db: str | None = None, keep: bool = False,
-        **_: object) -> dict:
-    """Both benchmarks on data of their own (bench.py's shared database is not a month of calls)."""
+def run(samples: int = 3, seed: int = 7, month_calls: int = MONTH_CALLS, month_db: str | None = None,
+        keep: bool = False) -> dict:
+    """Both benchmarks on data of their own (bench.py's shared database is not a month of calls); bench.py passes
+    only ``samples`` and ``seed``."""
     folder = Path(tempfile.mkdtemp(prefix="calldesk-bench-stats-"))
-    month = Path(db) if db else folder / "month.sqlite3"
+    month = Path(month_db) if month_db else folder / "month.sqlite3"
     try:
         reuse = keep and month.exists()
-        made = {"rows": "reused", "seconds": 0} if reuse else generate_month(month, calls, seed)
+        made = {"rows": "reused", "seconds": 0} if reuse else generate_month(month, month_calls, seed)
         out = {"month: generated in": {"value": made["seconds"], "unit": "s", "note": str(made["rows"])}}
         out |= bench_month(f"sqlite:///{month}", max(1, min(samples, 5)))
         now = generate_team_day(folder / "team.sqlite3", seed)
@@ -332,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=3, help="runs of each figure (the best is kept)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
-    result = run(samples=args.samples, seed=args.seed, calls=args.calls, db=args.db, keep=args.keep)
+    result = run(samples=args.samples, seed=args.seed, month_calls=args.calls, month_db=args.db, keep=args.keep)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -97,10 +97,13 @@ def test_a_number_spread_over_several_zones_asks_which_one(desk):
     asha, _, call_id = _on_a_call(desk, number="+61 491 570 156", name="Olivia Brown")
     offer = offer_context(desk, asha.id, call_id=call_id)
     assert offer.needs_zone_choice and "Australia/Perth" in offer.client_zones
-    due = desk.clock.now() + timedelta(minutes=30)  # 17:00 in Perth, 20:00 in Sydney: inside either window
+    due = desk.clock.now() + timedelta(minutes=30)  # 17:30 in Perth, 20:30 in Sydney: it depends on the zone
     with pytest.raises(ZoneChoiceNeeded) as asked:
         create_callback(desk, asha.id, CallbackRequest(reason="Delivery date", due_at=due, call_id=call_id))
     assert asked.value.zones == offer.client_zones
+    undecided = preview_due(desk, offer, due)
+    assert (undecided.client_time, undecided.problem) == ("16:00–20:30 (8 zones): ask which zone", "")
+    assert preview_due(desk, offer, due, "Australia/Perth").client_time == "today Fri 17:30 Australia/Perth"
     late_in_sydney = desk.clock.now() + timedelta(hours=1)  # 21:00 in Sydney, 18:00 in Perth
     with pytest.raises(DueOutsideWindow):
         create_callback(desk, asha.id, CallbackRequest(reason="Delivery date", due_at=late_in_sydney,

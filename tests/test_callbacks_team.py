@@ -54,7 +54,7 @@ def test_the_lead_board_shows_everything_and_filters_by_owner_department_state_a
     people, ids = floor
     lina = people["lina"].id
     page = board_page(desk, lina)
-    assert page.matching == 6 and [line.id for line in page.lines] == ids  # same deadline: oldest first
+    assert not page.more and [line.id for line in page.lines] == ids  # same deadline: oldest first
     assert (page.counts.open, page.counts.due_soon, page.counts.unassigned, page.counts.overdue) == (6, 1, 2, 0)
 
     def reasons(**wanted):
@@ -69,10 +69,16 @@ def test_the_lead_board_shows_everything_and_filters_by_owner_department_state_a
     assert reasons(text="ravi") == ["Warranty"]
     assert reasons(text="100%_") == []  # LIKE wildcards are taken literally
     assert reasons(sort="due")[:2] == ["Refund 4411", "Missed call"]
-    assert reasons(sort="owner")[0] == "Refund 4411"  # Asha Rao
+    assert reasons(sort="owner") == ["Refund 4411", "Invoice copy", "Warranty", "Quote", "Price list", "Missed call"]
+    assert reasons(sort="department")[:2] == ["Price list", "Quote"]  # sales before support
+    assert reasons(sort="newest")[0] == "Quote"
+    assert reasons(text="4411") == ["Refund 4411"]  # digits find an order number in the reason
+    assert reasons(text="98765 43210") == ["Refund 4411", "Warranty", "Missed call"]  # and the phone number
     desk.clock.advance(minutes=45)
     assert reasons(state="overdue") == ["Refund 4411", "Missed call"]
-    assert board_page(desk, lina, BoardFilter(limit=2)).matching == 6
+    assert reasons(sort="state") == ["Refund 4411", "Missed call", "Quote", "Invoice copy", "Warranty", "Price list"]
+    two = board_page(desk, lina, BoardFilter(limit=2))
+    assert two.more and len(two.lines) == 2 and two.counts.open == 6
 
 
 def test_an_operator_sees_only_their_own_on_the_board_and_their_pool_in_their_list(desk, floor):

@@ -12,10 +12,20 @@ from textual.widgets import Static
 
 from calldesk.desk import clients, operators, queue
 from calldesk.desk.callback_lines import line_of
-from calldesk.desk.callbacks import CallbackRequest, create_callback, offer_context, reassign_callbacks
+from calldesk.desk.callbacks import (
+    CallbackRequest,
+    create_callback,
+    offer_context,
+    reassign_callbacks,
+    record_outcome,
+    start_callback,
+)
 from calldesk.store.models import Call, CallBack, Operator
 from calldesk.tui.app import CalldeskApp
-from calldesk.tui.modals.callback_offer import CallbackOfferModal, CallbackOffered
+from calldesk.tui.modals.callback_offer import CallbackOffered, CallbackOfferModal
+from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
+from calldesk.tui.modals.callback_owner import OwnerPickerModal
+from calldesk.tui.modals.wrap_up import WrapUpModal
 from calldesk.tui.screens.callback_board import BoardTable, CallbackBoardScreen
 from calldesk.tui.widgets.my_callbacks import MyCallbacks
 
@@ -58,11 +68,20 @@ def board_data(desk, lead):
     return ids
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     """Let the database thread answer and the screen repaint."""
     await pilot.pause(0.05)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.05)
+
+
+async def dialog_open(pilot, kind: type) -> None:
+    """Wait for a dialog whose worker waits on it (so waiting for every worker would never end)."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, kind):
+            return
+    raise AssertionError(f"{kind.__name__} did not open")
 
 
 def _text(static: Static) -> str:
@@ -86,7 +105,8 @@ async def test_an_operator_offers_a_call_back_during_the_call_and_ends_it(desk, 
         app.push_screen(CallbackOfferModal(desk, offer, submit), promised.append)
         await settle(pilot)
         modal = app.screen
-        assert _text(modal.query_one("#cb-preview", Static)) == "You: today Fri 09:30   Client: today Fri 15:00 Asia/Calcutta"
+        preview = _text(modal.query_one("#cb-preview", Static))
+        assert preview == "You: today Fri 09:30   Client: today Fri 15:00 Asia/Calcutta"  # this console runs on UTC
         await pilot.press("enter")  # no reason yet
         await settle(pilot)
         assert "A reason is needed" in _text(modal.query_one("#cb-error"))
@@ -98,7 +118,7 @@ async def test_an_operator_offers_a_call_back_during_the_call_and_ends_it(desk, 
         await settle(pilot)
         assert promised and promised[0].operator_time == "today Fri 11:00"
         await pilot.press("f6")  # the second keystroke: the call ends and wrap-up opens
-        await settle(pilot)
+        await dialog_open(pilot, WrapUpModal)
         await pilot.press("enter")
         await settle(pilot)
     callback = CallBack.get()
@@ -149,7 +169,7 @@ async def test_a_lead_selects_three_on_the_board_and_reassigns_them_in_two_keyst
         await pilot.press("space", "space", "space")
         assert table.selected == set(ids[:3])
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await dialog_open(pilot, OwnerPickerModal)
         await pilot.press(*"ravi", "enter")
         await settle(pilot)
         assert {line_of(desk, i).owner_login for i in ids[:3]} == {"ravi"}
@@ -159,7 +179,6 @@ async def test_a_lead_selects_three_on_the_board_and_reassigns_them_in_two_keyst
 
 
 async def test_the_board_filters_and_a_second_lead_is_told_who_changed_it(desk, lead, board_data):
-    ids = board_data
     omar = operators.get_operator(Operator.get(Operator.login == "omar").id)
     app = CalldeskApp(desk, lead)
     async with app.run_test(size=SIZE) as pilot:
@@ -173,9 +192,9 @@ async def test_the_board_filters_and_a_second_lead_is_told_who_changed_it(desk, 
         await pilot.press(*["backspace"] * 5, *"warranty")
         await settle(pilot)
         [warranty] = board.query_one(BoardTable).lines
-        reassign_callbacks(desk, omar.id, [(warranty.id, warranty.version)], "sales")  # Omar, on his console
         await pilot.press("tab", "tab", "tab", "tab", "tab", "ctrl+r")  # back to the table: ctrl+r on that row
-        await settle(pilot)
+        await dialog_open(pilot, OwnerPickerModal)
+        reassign_callbacks(desk, omar.id, [(warranty.id, warranty.version)], "sales")  # Omar, on his console
         await pilot.press(*"asha", "enter")
         await settle(pilot)
         assert any("just changed by Omar Khan" in n.message for n in app._notifications)
@@ -189,15 +208,51 @@ async def test_an_operator_sees_only_their_own_and_cannot_distribute(desk, lead,
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         board = CallbackBoardScreen(desk, asha, app.db.run)
-        app.push_screen(board)
+        chosen: list = []
+        app.push_screen(board, chosen.append)
         await settle(pilot)
         assert [line.reason for line in board.query_one(BoardTable).lines] == [
             "Refund for order 4411", "Invoice copy for March"]
         assert not board.query("#board-owner")
         assert board.check_action("distribute", ()) is False
-        await pilot.press("f2")
+        await pilot.press("down", "f2")  # F2 hands the call-back under the cursor to the desk to start
         await settle(pilot)
-    assert app.return_code is None
+    assert [line.reason for line in chosen] == ["Invoice copy for March"]
+
+
+async def test_a_call_back_that_rings_out_offers_the_next_try_and_a_rescheduled_one_asks_when(desk, lead, board_data):
+    ids = board_data
+    asha = operators.get_operator(Operator.get(Operator.login == "asha").id)
+    line = line_of(desk, ids[1])
+    started = start_callback(desk, line.id, line.version, asha.id)
+    app = CalldeskApp(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results: list = []
+
+        def outcome_dialog(seen):  # as the desk opens it: the version seen is the one the change is checked against
+            async def submit(outcome, next_due, confirm):
+                return await app.db.run(record_outcome, desk, seen.id, seen.version, asha.id, outcome,
+                                        next_due=next_due, confirm_past_deadline=confirm)
+
+            return CallbackOutcomeModal(desk, seen, submit)
+
+        app.push_screen(outcome_dialog(started.callback), results.append)
+        await settle(pilot)
+        assert "offered: 10:12" in app.screen.query_one("#next-try").placeholder
+        await pilot.press("down", "enter")  # no answer: the next try offered
+        await settle(pilot)
+        app.push_screen(outcome_dialog(results[0].callback), results.append)
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # rescheduled: it asks when
+        await settle(pilot)
+        assert "When does the client want the call?" in _text(app.screen.query_one("#outcome-error"))
+        await pilot.press(*"in 3h", "enter")
+        await settle(pilot)
+    no_answer, rescheduled = results
+    assert no_answer.callback.attempts == 1 and no_answer.callback.due_at == desk.clock.now() + timedelta(hours=1)
+    assert rescheduled.callback.due_at == desk.clock.now() + timedelta(hours=3)
+    assert rescheduled.callback.status == "open" and rescheduled.callback.outcome == "rescheduled"
 
 
 async def test_my_call_backs_list_counts_down_and_marks_late_ones(desk, lead, board_data):
@@ -214,9 +269,9 @@ async def test_my_call_backs_list_counts_down_and_marks_late_ones(desk, lead, bo
         assert [line.reason for line in widget.lines] == [
             "Refund for order 4411", "Invoice copy for March", "Missed call: hung up after 1:23"]
         first = widget.get_row(str(lines[0].id))
-        assert first[0].plain == "09:05\nlate" and first[1].plain == "9:53:00"
+        assert first[0].plain == "09:05\nlate" and first[1].plain == "9:48:00"
         widget.tick(desk.clock.now() + timedelta(seconds=61))
-        assert widget.get_row(str(lines[0].id))[1].plain == "9:51:59"
+        assert widget.get_row(str(lines[0].id))[1].plain == "9:46:59"
         assert widget.count("overdue", desk.clock.now()) == 1 and widget.count("due_soon", desk.clock.now()) == 1
         assert widget.get_row(str(lines[2].id))[2].plain.startswith("Rahul Sharma (pool)")
 
@@ -224,7 +279,7 @@ async def test_my_call_backs_list_counts_down_and_marks_late_ones(desk, lead, bo
 def test_the_board_snapshot(desk, lead, board_data, snap_compare):
     app = CalldeskApp(desk, lead)
 
-    async def open_board(pilot) -> None:  # noqa: ANN001
+    async def open_board(pilot) -> None:
         await settle(pilot)
         app.push_screen(CallbackBoardScreen(desk, lead, app.db.run))
         await settle(pilot)

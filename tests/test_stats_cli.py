@@ -12,6 +12,7 @@ import pytest
 from stats_data import build_day
 
 from calldesk.cli import main
+from calldesk.config import ConfigError, load_config
 from calldesk.desk.stats.definitions import FIGURES
 from calldesk.store.models import database
 
@@ -108,3 +109,18 @@ def test_the_help_and_the_docs_define_every_figure(capsys):
         assert f"{figure.label}: " in help_text
         assert f"**{figure.label}**" in docs and f"`{figure.name}`" in docs
     assert "First-call resolution: answered calls after which the same client" in help_text
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("service_level_target: 1.5", "service_level_target: expected a share below 1 such as 0.8, got 1.5"),
+    ("short_abandon_seconds: -2", "short_abandon_seconds: must not be negative, got -2"),
+    ("fcr_window_hours: 0", "fcr_window_hours: must be greater than 0, got 0"),
+])
+def test_statistics_settings_are_checked_at_start(tmp_path, line, problem):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"company: Acme\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(config)
+    assert str(error.value) == f"{config}:2: {problem}"
+    config.write_text("short_abandon_seconds: 0\n", encoding="utf-8")
+    assert load_config(config).short_abandon_seconds == 0  # every abandon counts

@@ -7,14 +7,17 @@ import csv
 from datetime import timedelta
 
 import pytest
+from modal_host import ModalHost
 from stats_data import build_day
 from textual.widgets import DataTable, Static, TabbedContent
 
 from calldesk.desk import operators, queue
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.period import days_period
+from calldesk.desk.stats.reviews import review_of
 from calldesk.store.database import open_database
 from calldesk.tui.app import CalldeskApp
+from calldesk.tui.modals.call_review import CallReviewModal
 from calldesk.tui.screens.team import OperatorsTable, TeamScreen, WaitingTable
 
 SIZE = (120, 36)
@@ -135,3 +138,21 @@ def test_the_statistics_tab_snapshot(desk, day, tmp_path, snap_compare):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 60), run_before=statistics)
+
+
+async def test_a_lead_scores_a_call_in_the_review_dialog_and_an_operator_is_told_no(desk, day):
+    app = ModalHost(CallReviewModal(desk, day.meena, day.calls["2"], "Rahul Sharma"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "tab")  # "5 excellent", then the comment
+        await pilot.press(*"Warm and quick", "enter")
+        await settle(pilot)
+    assert (app.result.score, app.result.comment, review_of(day.calls["2"]).reviewer) == (5, "Warm and quick",
+                                                                                           "meena")
+    app = ModalHost(CallReviewModal(desk, day.asha, day.calls["2"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", *"Great", "enter")
+        await settle(pilot)
+        assert "only a team lead" in str(app.screen.query_one("#review-error").render())
+    assert review_of(day.calls["2"]).score == 5

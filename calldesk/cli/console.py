@@ -26,7 +26,7 @@ def run_console(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with desk_errors():
         operator = sign_in(desk, operator_login(args, desk.config))
-    from calldesk.telephony.source import make_source  # noqa: PLC0415
+    from calldesk.telephony.source import make_source
 
     return _run_app(desk, operator, make_source(desk), database_url(args, desk.config))
 
@@ -45,7 +45,7 @@ def run_demo(args: argparse.Namespace) -> int:
     return _run_app(desk, operator, Simulator(desk, seed=args.seed), url)
 
 
-def check_key_remaps(config) -> None:  # noqa: ANN001 - calldesk.config.Config
+def check_key_remaps(config) -> None:
     """An unknown binding id in config.yaml's keys: is a config error, named by file, line and key."""
     from calldesk.tui.keys import binding_ids
 

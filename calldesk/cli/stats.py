@@ -181,7 +181,8 @@ def _write(args: argparse.Namespace, scope: Any, header: list[str], rows: list[l
         _figures_table(args, scope, header, rows, out)
     else:
         out.write(f"{args.report} for {scope.period.label}\n")
-        _table(header, [[_shown(v, k) for v, k in zip(row, kinds, strict=True)] for row in rows], out)
+        _table(header, [[_shown(v, k) for v, k in zip(row, kinds, strict=True)] for row in rows], out,
+               left={n for n, kind in enumerate(kinds) if kind == "text"})
 
 
 def _shown(value: Any, kind: str) -> str:
@@ -219,11 +220,13 @@ def _figures_table(args: argparse.Namespace, scope: Any, header: list[str], rows
     out.write("(every figure: --format json or csv)\n")
 
 
-def _table(header: list[str], rows: list[list[str]], out: TextIO) -> None:
+def _table(header: list[str], rows: list[list[str]], out: TextIO, left: set[int] | None = None) -> None:
+    """Columns as wide as their widest cell: text to the left (the first column always), numbers to the right."""
+    left = (left or set()) | {0}
     widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
     for i, row in enumerate([header, *rows]):
-        cells = [str(c).ljust(w) if j == 0 else str(c).rjust(w) for j, (c, w) in enumerate(zip(row, widths,
-                                                                                              strict=True))]
+        cells = [str(c).ljust(w) if j in left else str(c).rjust(w)
+                 for j, (c, w) in enumerate(zip(row, widths, strict=True))]
         out.write("  ".join(cells).rstrip() + "\n")
         if i == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")

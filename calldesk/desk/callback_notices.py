@@ -5,8 +5,8 @@ console toasts a key once and counts the keys still standing until they are deal
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from calldesk.desk.callback_lines import CallbackLine
 from calldesk.desk.callback_times import describe_moment
@@ -15,8 +15,7 @@ NOTICE_KINDS = ("assigned", "due_soon", "overdue", "returned")
 SEVERITY = {"assigned": "information", "due_soon": "warning", "overdue": "error", "returned": "warning"}
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):  # a tuple: thousands are made every second on a lead's console
     kind: str  # one of NOTICE_KINDS
     line: CallbackLine
 
@@ -32,8 +31,7 @@ class Notice:
         return SEVERITY[self.kind]
 
 
-@dataclass(frozen=True)
-class Viewer:
+class Viewer(NamedTuple):
     id: int
     login: str
     is_lead: bool
@@ -46,20 +44,22 @@ def notices_for(lines: Iterable[CallbackLine], viewer: Viewer, now: datetime, du
     A lead also sees every overdue call-back and every one that went back to the pool.
     """
     soon = now + due_soon
-    notices = []
+    me, my_login, is_lead = viewer  # locals: this loop runs over every call-back a lead can see, every second
+    notices: list[Notice] = []
     append = notices.append
     for line in lines:
-        if line.assignee_id == viewer.id:
-            if line.assigned_by not in (viewer.login, "") and line.untouched:
+        owner, due = line.assignee_id, line.due_at
+        if owner == me:
+            if line.assigned_by not in (my_login, "") and line.untouched:
                 append(Notice("assigned", line))
-            if line.due_at <= now:
+            if due <= now:
                 append(Notice("overdue", line))
-            elif line.due_at <= soon:
+            elif due <= soon:
                 append(Notice("due_soon", line))
-        elif viewer.is_lead:
-            if line.due_at <= now:
+        elif is_lead:
+            if due <= now:
                 append(Notice("overdue", line))
-            if line.assignee_id is None and line.released_from:
+            if owner is None and line.released_from:
                 append(Notice("returned", line))
     return notices
 

@@ -30,6 +30,7 @@ from calldesk.desk.callback_times import (
 )
 from calldesk.desk.calls import end_call
 from calldesk.desk.context import Desk
+from calldesk.desk.dossier import client_local_time
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note
 from calldesk.desk.script import ScriptContext, ScriptStep, render_script
@@ -187,19 +188,21 @@ def preview_due(desk: Desk, offer: OfferContext, due_at: datetime, client_zone: 
                 operator_zone: tzinfo | None = None) -> DuePreview:
     """How a due time reads for both people and whether it can be offered; pure, for the dialog's every keystroke."""
     now = desk.clock.now()
-    zone_name = client_zone or (offer.client_zones[0] if len(offer.client_zones) == 1 else "")
+    operator_time = describe_moment(due_at, operator_zone, now, weekday=True)
+    if offer.needs_zone_choice and not client_zone:  # no one clock to check yet: show the spread, ask
+        spread = client_local_time(offer.client_zones, due_at)
+        return DuePreview(due_at, operator_time, f"{spread}: ask which zone", "", due_at > offer.deadline)
+    zone_name = client_zone or (offer.client_zones[0] if offer.client_zones else "")
     zone = zone_named(zone_name)
-    window = desk.config.callback_window
     problem = ""
     if due_at < now - PAST_SLACK:
         problem = "that time has passed"
-    elif not inside_window(due_at, zone, window):
+    elif not inside_window(due_at, zone, desk.config.callback_window):
         problem = _outside_window(due_at, zone, zone_name, desk)
-    label = zone_name or ("pick the client's zone" if offer.client_zones else "client zone unknown: your clock")
     return DuePreview(
         due_at=due_at,
-        operator_time=describe_moment(due_at, operator_zone, now, weekday=True),
-        client_time=f"{describe_moment(due_at, zone, now, weekday=True)} {label}",
+        operator_time=operator_time,
+        client_time=f"{describe_moment(due_at, zone, now, weekday=True)} {zone_name or '(zone unknown: your clock)'}",
         problem=problem,
         past_deadline=due_at > offer.deadline,
     )

@@ -65,6 +65,9 @@ class OperatorStateChange(BaseModel):
     reason = CharField(max_length=64, default="")
     started_at = MomentField(index=True)
 
+    class Meta:
+        indexes = ((("operator", "started_at"), False),)  # an operator's state at a moment: time-in-state reports
+
 
 class Client(BaseModel):
     name = CharField(max_length=200)
@@ -116,6 +119,7 @@ class Call(BaseModel):
             (("client", "arrived_at"), False),
             (("operator", "answered_at"), False),
             (("arrived_at",), False),
+            (("ended_at",), False),  # the leg a transfer ended, for the onward call's script (situation_of_call)
         )
 
 

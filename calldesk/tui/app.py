@@ -10,6 +10,7 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from calldesk.desk.client_import import ImportSummary
@@ -96,8 +97,16 @@ class CalldeskApp(App[int]):
     # --- keys, help and the command palette ----------------------------------------------------------
 
     def action_help(self) -> None:
+        """Every key; the keys of the screen in front (the board, the team view...) come first."""
+        if isinstance(self.screen, HelpScreen):
+            return
         keymap = {binding_id: keys for binding_id, keys in self._keymap.items()}
-        self.push_screen(HelpScreen(keymap))
+        extra = []
+        if not isinstance(self.screen, DeskScreen):
+            where = type(self.screen).__name__.removesuffix("Screen").removesuffix("Modal")
+            extra = [(where, keymap.get(b.id or "", b.key), b.description)
+                     for b in getattr(self.screen, "BINDINGS", []) if isinstance(b, Binding)]
+        self.push_screen(HelpScreen(keymap, extra))
 
     @work
     async def action_quit(self) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from textual.binding import Binding
 
 DESK_BINDINGS: list[Binding] = [
-    Binding("f1", "app.help", "Help", id="help", priority=True),
     Binding("f2", "answer", "Answer", id="answer", priority=True),
     Binding("f3", "new_client", "New client", id="new_client", priority=True, show=False),
     Binding("f4", "transfer", "Transfer", id="transfer", priority=True),
@@ -18,6 +17,7 @@ DESK_BINDINGS: list[Binding] = [
     Binding("ctrl+e", "escalate", "Escalate", id="escalate", priority=True, show=False),
     Binding("ctrl+a", "alerts", "Alerts", id="alerts", priority=True, show=False),
     Binding("ctrl+o", "pause", "Pause", id="pause", priority=True, show=False),
+    Binding("f10", "team", "Team", id="team", priority=True),
     Binding("ctrl+f", "find_client", "Find", id="find_client", priority=True),
     Binding("ctrl+s", "save_note", "Save note", id="save_note", priority=True, show=False),
     Binding("ctrl+n", "next_step", "Next step", id="next_step", priority=True, show=False),
@@ -28,6 +28,7 @@ DESK_BINDINGS: list[Binding] = [
 ]
 
 APP_BINDINGS: list[Binding] = [
+    Binding("f1", "help", "Help", id="help", priority=True),
     Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
 ]
 
@@ -38,6 +39,7 @@ KEY_HELP: dict[str, str] = {
     "transfer": "transfer the live call to a department or operator, with a note",
     "end_call": "end the call and open wrap-up (disposition, notes)",
     "find_client": "find a client by name, company or any digits of a number",
+    "team": "team and statistics: who is on what, service level, KPIs, peak hours, leaderboard",
     "faq": "search the FAQ as you type; enter shows the answer, enter again puts it in the notes",
     "feedback": "log a complaint or suggestion for this client and call",
     "escalate": "flag the live call for a team lead, with a one-line reason",

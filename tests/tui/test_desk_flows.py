@@ -301,3 +301,19 @@ async def test_an_operator_pauses_for_lunch_and_comes_back(desk, asha, sharma, r
         assert app.screen.live is not None
     history = [(c.state, c.reason) for c in OperatorStateChange.select().order_by(OperatorStateChange.id)]
     assert history[-3:] == [("paused", "Lunch"), ("available", ""), ("on_call", "")]
+
+
+async def test_f10_opens_the_team_view_and_f1_shows_its_keys(desk, asha, sharma, run_app):
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TeamScreen"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert "Team" in plain(app.screen.query_one(Static))
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DeskScreen"

@@ -3,7 +3,8 @@
 A day is closed once its end, the first-call-resolution window after it and an hour's grace have passed: the desk
 no longer changes its calls, nor the further contacts that decide their first-call resolution. Each summed day
 keeps the number of calls it and the days its window reaches into held; when an import (of a queue_log, say)
-adds calls there, the number differs and the day is summed again. Days not yet closed are read from the calls.
+adds calls there, the number differs and the day is summed again. Days not yet closed, and closed days a read
+had no time to sum (it sums a week at most, the latest first), are read from the calls.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ FORMAT = 1  # bump when what is summed changes: older sums are then left aside
 SUMMED = ("offered", "answered", "abandoned", "short_abandoned", "answered_in_time", "wait_seconds", "handled",
           "handle_seconds", "resolved_first_time", "script_steps", "phrase_hits")  # plus the longest wait
 BATCH = 500
-SUM_DAYS_PER_READ = 7
+SUM_DAYS_PER_READ = 7  # a first look at a year costs little more than reading its calls
 EPOCH_DAY = date(1970, 1, 1)
 
 

@@ -1,8 +1,9 @@
 """The service figures for a period, added up in SQL, whole or by queue, operator, day or hour.
 
 Each source is read once per grouping: calls (one pass for the counts and sums, one for first-call resolution,
-which needs each client's next contact), reviews, call-backs and complaints. Calls count by their arrival,
-call-backs by their deadline, complaints by when they were logged or resolved.
+which needs each caller's next contact), reviews, call-backs and complaints. Calls count by their arrival,
+call-backs by their deadline, complaints by when they were logged or resolved. Closed days' calls are read from
+their sums by hour (hours.py), the other days' from the calls.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from calldesk.store.models import Call, CallBack, CallReview, Feedback, Operator
 
 Grouping = Literal["total", "queue", "operator", "day", "hour", "weekday_hour", "day_hour", "cells"]
 GROUPINGS: tuple[str, ...] = ("queue", "operator", "day", "hour")  # what a person may ask for
-ANSWERED_STATUSES = ("answered", "completed", "transferred")
 Key = str | int | None
 UNPARSED_CALLER_BASE = 10**16  # above any E.164 number (15 digits at most)
 

@@ -7,8 +7,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from peewee import SQL, Select, fn
-
 from calldesk.desk.context import Desk
 from calldesk.desk.operators import STATES
 from calldesk.desk.stats.period import HOUR_SECONDS, Period
@@ -40,25 +38,32 @@ class StateTime:
 
 
 def state_spans(desk: Desk, period: Period, operator_id: int | None = None) -> list[StateSpan]:
-    """Every stretch of a state that overlaps the period, cut to the period and to now."""
+    """Every stretch of a state that overlaps the period, cut to the period and to now: the changes in the period,
+    and before them each operator's last change from earlier (a state that began before the period)."""
     until = min(period.end_epoch, desk.clock.now().timestamp())
-    changes = OperatorStateChange
-    ended = fn.LEAD(changes.started_at).over(partition_by=[changes.operator],
-                                             order_by=[changes.started_at, changes.id])
-    history = changes.select(changes.operator, changes.state, changes.reason,
-                             changes.started_at.alias("started"), ended.coerce(False).alias("ended"))
+    c = OperatorStateChange
+    changes: dict[int, list[tuple[str, str, float]]] = {}
+    operators = [operator_id] if operator_id is not None else [o.id for o in Operator.select(Operator.id)]
+    for operator in operators:
+        earlier = (c.select(c.state, c.reason, c.started_at)
+                   .where((c.operator == operator) & (c.started_at < period.start_epoch))
+                   .order_by(c.started_at.desc(), c.id.desc()).limit(1))
+        changes[operator] = list(database.execute(earlier))  # raw rows: epoch seconds
+    during = c.select(c.operator, c.state, c.reason, c.started_at).where(
+        (c.started_at >= period.start_epoch) & (c.started_at < until))
     if operator_id is not None:
-        history = history.where(changes.operator == operator_id)
-    history = history.where(changes.started_at < until).alias("history")
-    h = history.c
-    query = Select(from_list=[history], columns=[h.operator_id, h.state, h.reason, h.started, h.ended]).bind(
-        database).where(h.ended.is_null() | (h.ended > period.start_epoch)).order_by(SQL("1"), SQL("4"))
+        during = during.where(c.operator == operator_id)
+    for operator, state, reason, started in database.execute(during.order_by(c.operator, c.started_at, c.id)):
+        changes.setdefault(operator, []).append((state, reason, started))
     spans = []
-    for operator, state, reason, started, ended_at in query.tuples():
-        start = max(float(started), period.start_epoch)
-        end = min(float(ended_at) if ended_at is not None else until, until)
-        if end > start:
-            spans.append(StateSpan(operator, state, reason, start, end))
+    for operator, history in changes.items():
+        if not history:
+            continue
+        for (state, reason, started), following in zip(history, [*history[1:], None], strict=True):
+            start = max(float(started), period.start_epoch)
+            end = min(float(following[2]) if following else until, until)
+            if end > start:
+                spans.append(StateSpan(operator, state, reason, start, end))
     return spans
 
 

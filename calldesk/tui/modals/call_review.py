@@ -19,7 +19,8 @@ SCORE_WORDS = {1: "1 poor", 2: "2 weak", 3: "3 fair", 4: "4 good", 5: "5 excelle
 class CallReviewModal(ModalScreen[CallReviewView | None]):
     """Opened by a lead on a call of the dossier's history; an operator who opens it is told no by the desk."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"),
+                *(Binding(str(n), f"score({n})", SCORE_WORDS[n], show=False) for n in SCORE_WORDS)]
 
     def __init__(self, desk: Desk, reviewer_id: int, call_id: int, about: str = "") -> None:
         super().__init__()
@@ -39,8 +40,7 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
             yield Input(id="review-comment", max_length=MAX_COMMENT, compact=True,
                         placeholder="what went well, what to do next time")
             yield Label("", classes="dialog-error", id="review-error")
-            yield Label("tab: score or comment   arrows and space: pick a score   enter: save   escape: cancel",
-                        classes="dialog-help")
+            yield Label("1 to 5: score   tab: the comment   enter: save   escape: cancel", classes="dialog-help")
 
     async def on_mount(self) -> None:
         self.query_one("#review-score", RadioSet).focus()
@@ -48,6 +48,10 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
         if earlier is not None:  # a new review replaces the earlier one: start from it
             self._pick(earlier.score)
             self.query_one("#review-comment", Input).value = earlier.comment
+
+    def action_score(self, score: int) -> None:
+        """A digit picks the score while the scores have the focus (in the comment it types)."""
+        self._pick(score)
 
     def _pick(self, score: int) -> None:
         for button in self.query(RadioButton):

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
@@ -66,7 +67,7 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
     def compose(self) -> ComposeResult:
         offer = self.offer
         with Vertical(classes="dialog", id="callback-offer") as dialog:
-            dialog.border_title = f"Call-back · {offer.caller}" if offer.caller else "Call-back"
+            dialog.border_title = f"Call-back · {escape(offer.caller)}" if offer.caller else "Call-back"
             with Grid(classes="form"):
                 yield Label("Reason")
                 yield Input(id="cb-reason", placeholder="what you will call back about (required)", compact=True)

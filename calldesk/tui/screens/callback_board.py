@@ -31,8 +31,8 @@ from calldesk.tui.widgets.callback_table import STATE_STYLES, STATE_WORDS, Callb
 Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database thread: DatabaseThread.run
 TICK_SECONDS = 1.0
 STATES = (("Every state", ""), ("Overdue", "overdue"), ("Due soon", "due_soon"), ("In a pool", "unassigned"))
-SORTS = (("By deadline", "deadline"), ("By due time", "due"), ("By owner", "owner"), ("By client", "client"),
-         ("Newest first", "created"))
+SORTS = (("By deadline", "deadline"), ("By due time", "due"), ("Most urgent", "state"), ("By owner", "owner"),
+         ("By department", "department"), ("Newest first", "newest"))
 
 
 class BoardTable(CallbackTable):
@@ -189,8 +189,10 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
             (title, "bold"), f"  open {counts.open}  ", (f"overdue {counts.overdue}", "bold $error" if counts.overdue
                                                         else ""),
             "  ", (f"due soon {counts.due_soon}", "$warning" if counts.due_soon else ""),
-            f"  in pools {counts.unassigned}  ·  showing {len(self.page.lines)} of {self.page.matching}",
+            f"  in pools {counts.unassigned}  ·  showing {len(self.page.lines)}",
         ]
+        if self.page.more:
+            parts.append(("  · more match: filter to narrow", "$warning"))
         if table.selected:
             parts.append((f"  ·  {len(table.selected)} selected", "bold $accent"))
         self.query_one("#board-summary", Static).update(Content.assemble(*parts))

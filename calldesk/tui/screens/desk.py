@@ -31,6 +31,7 @@ from calldesk.tui.modals.new_client import NewClientForm, NewClientModal
 from calldesk.tui.modals.pause import AVAILABLE, PauseModal
 from calldesk.tui.modals.transfer import TransferChoice, TransferModal
 from calldesk.tui.modals.wrap_up import WrapUpModal
+from calldesk.tui.screens.team import TeamScreen
 from calldesk.tui.widgets.dossier_view import DossierView
 from calldesk.tui.widgets.phrase_hints import PhraseHints
 from calldesk.tui.widgets.queue_table import QueueTable
@@ -465,6 +466,9 @@ class DeskScreen(Screen):
         if await self.ok(operators.set_state, self.desk, self.app.operator.id, state, reason):
             self.app.tell_source_paused(state == "paused", reason)
             await self._refresh_operator()
+
+    def action_team(self) -> None:
+        self.app.push_screen(TeamScreen(self.desk, self.app.db.run))
 
     async def switch_script(self, name: str) -> None:
         """Change the live call's script (angry caller, refund...) from the command palette."""

@@ -38,10 +38,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("What it does")
         table.add_column("Binding id (for config.yaml keys:)", style="dim")
+        for where, key, what in self.extra:
+            table.add_row(where, key, what, "")
         for binding in DESK_BINDINGS + APP_BINDINGS:
             key = self.keymap.get(binding.id or "", binding.key)
             table.add_row("Desk", key, KEY_HELP.get(binding.id or "", binding.description), binding.id)
-        for where, key, what in [*self.extra, *MODAL_KEYS]:
+        for where, key, what in MODAL_KEYS:
             table.add_row(where, key, what, "")
         with VerticalScroll(classes="dialog wide") as dialog:
             dialog.border_title = "Keys (escape closes)"

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from calldesk.desk.callback_lines import CallbackLine
 from calldesk.desk.callback_times import describe_left
 
+REBUILD_AFTER = 12  # rows coming or going: past this, filling the table again is cheaper than a row at a time
 STATE_WORDS = {"overdue": "late", "due_soon": "soon", "unassigned": "pool", "scheduled": ""}
 STATE_STYLES = {"overdue": "bold red", "due_soon": "bold yellow", "unassigned": "italic", "scheduled": ""}
 
@@ -62,7 +63,8 @@ class CallbackTable(DataTable):
         """Make the table equal to ``lines``, in their order, with the fewest changes: the cursor stays on its row."""
         incoming = {line.id: line for line in lines}
         with self.app.batch_update():
-            if self._order_changes(list(incoming)):
+            changing = len(self._lines.keys() ^ incoming.keys())
+            if changing > REBUILD_AFTER or self._order_changes(list(incoming)):
                 self._rebuild(lines, now)
                 return
             for gone in [i for i in self._lines if i not in incoming]:

@@ -1,0 +1,46 @@
+"""A developer runs scripts/bench.py on a tiny database and gets the table and the JSON file of figures.
+
+No timing is asserted here (figures are benchmarks, not tests): this only keeps the benchmark runnable as the desk
+and the console change under it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_benchmark_measures_a_tiny_desk_and_writes_its_figures(tmp_path: Path) -> None:
+    results = tmp_path / "bench.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--clients", "300", "--calls", "2000",
+         "--db", str(tmp_path / "bench.sqlite3"), "--only", "search,caller,dossier,queue,pop",
+         "--samples", "3", "--queue-length", "20", "--pop-samples", "2", "--json", str(results)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert run.returncode in (0, 1), run.stderr[-2000:]  # 1 means a target was missed, which is no failure here
+    assert "search names p95" in run.stdout
+    figures = {f["name"]: f for f in json.loads(results.read_text(encoding="utf-8"))["figures"]}
+    for name in ("search phone digits p95", "caller match last 8 digits p95", "dossier build (domain part of the "
+                 "screen pop) p95", "queue refresh, 20 waiting (query + table diff) p95",
+                 "screen pop in the app (F2 to dossier painted) p95"):
+        assert figures[name]["value"] is not None, name
+        assert figures[name]["target"] is not None, name
+    assert "screen pop cycles that stalled" not in figures
+
+
+def test_the_benchmark_refuses_to_overwrite_a_database_it_did_not_make(tmp_path: Path) -> None:
+    precious = tmp_path / "calldesk.db"
+    precious.write_bytes(b"the team's real data")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--db", str(precious), "--only", "search"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert run.returncode != 0
+    assert "was not made by bench.py" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert precious.read_bytes() == b"the team's real data"
