@@ -23,7 +23,6 @@ SCRIPT_PLACEHOLDERS = frozenset(
 )
 SITUATIONS = ("angry_caller", "refund_request", "call_back", "transfer")  # what a named script may be chosen for
 CALL_SOURCES = ("simulator", "ami", "none")
-CALLBACK_PLACEHOLDERS = SCRIPT_PLACEHOLDERS | {"reason"}  # the call-back greeting also names what it is about
 
 
 class ConfigError(Exception):
@@ -102,21 +101,15 @@ class CallbackWindow:
     end: time
 
 
-DEFAULT_CALLBACK_GREETING = (
-    "{greeting_time}, {address_as}. This is {operator} from {company} {department}, calling back about {reason}.",
-)
-
-
 @dataclass(frozen=True)
 class CallbackRules:
-    """How call-backs are kept: tries before a lead takes over, release to the pool, notices, the greeting."""
+    """How call-backs are kept: tries before a lead takes over, release to the pool, notices."""
 
     max_attempts: int = 3  # unanswered tries before the call-back goes to a team lead
     release_after_minutes: float = 30.0  # an untouched overdue call-back goes back to its pool after this
     due_soon_minutes: float = 10.0  # the owner is told this long before the due time
     retry_after_minutes: float = 60.0  # the next try offered after no answer
     abandoned_within_minutes: float = 15.0  # a caller who hung up in the queue is called back within this
-    greeting: tuple[str, ...] = DEFAULT_CALLBACK_GREETING  # replaces the script's first stage on a call-back
 
 
 @dataclass(frozen=True)
@@ -279,15 +272,14 @@ class _Reader:
         return time(hours, minutes)
 
 
-def _check_placeholders(reader: _Reader, node: yaml.Node, key: str, text: str,
-                        known_names: frozenset[str] = SCRIPT_PLACEHOLDERS) -> None:
+def _check_placeholders(reader: _Reader, node: yaml.Node, key: str, text: str) -> None:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
         raise reader.fail(node, key, f"bad braces in script text ({exc})") from None
-    unknown = sorted(names - known_names)
+    unknown = sorted(names - SCRIPT_PLACEHOLDERS)
     if unknown:
-        known = ", ".join("{" + n + "}" for n in sorted(known_names))
+        known = ", ".join("{" + n + "}" for n in sorted(SCRIPT_PLACEHOLDERS))
         raise reader.fail(node, key, f"unknown placeholder {{{unknown[0]}}} (known: {known})")
 
 
@@ -393,11 +385,6 @@ def _read_callbacks(reader: _Reader, node: yaml.Node) -> CallbackRules:
         match name:
             case "max_attempts":
                 values[name] = int(reader.number(vnode, key, integer=True))
-            case "greeting":
-                steps = reader.text_list(vnode, key)
-                for i, (step, step_node) in enumerate(zip(steps, vnode.value, strict=True)):
-                    _check_placeholders(reader, step_node, f"{key}[{i}]", step, CALLBACK_PLACEHOLDERS)
-                values[name] = steps
             case _:
                 values[name] = float(reader.number(vnode, key))
     return CallbackRules(**values)

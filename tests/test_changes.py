@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
 
 import psycopg
 import pytest
+from outage import PG_URL_ENV, Outage, own_database_url
 
 from calldesk.desk import notes, operators, queue
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.database import is_sqlite
 from calldesk.store.models import database
+
+db_url = own_database_url  # some stories take the database away
 
 
 def _from_another_console(action: Callable[[], object]) -> None:
@@ -72,10 +76,9 @@ def test_draft_autosaves_do_not_wake_every_console(desk, watcher):
     assert not watcher.wait_for_change(0.3)
 
 
-def test_another_desk_sharing_the_server_does_not_wake_mine(desk, watcher, db_url):
+def test_another_desk_sharing_the_server_does_not_wake_mine(desk, watcher):
     _pg_only(desk)
-    base = db_url.split("?")[0]
-    with psycopg.connect(base, autocommit=True) as admin:
+    with psycopg.connect(os.environ[PG_URL_ENV], autocommit=True) as admin:
         admin.execute("CREATE SCHEMA t_other_desk_" + str(id(watcher)))
         try:
             admin.execute(f"CREATE TABLE t_other_desk_{id(watcher)}.call (id int)")
@@ -87,15 +90,25 @@ def test_another_desk_sharing_the_server_does_not_wake_mine(desk, watcher, db_ur
 
 def test_a_dropped_listening_connection_means_a_full_refresh_then_live_again(desk, watcher, db_url):
     _pg_only(desk)
-    schema = database.execute_sql("SELECT current_schema()").fetchone()[0]
-    with psycopg.connect(db_url.split("?")[0], autocommit=True) as admin:
-        [(terminated,)] = admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s",
-            (f"calldesk listener {schema}",),  # this test's own listener only: others share the server
-        ).fetchall()
-    assert terminated == 1
+    assert Outage(db_url).terminate_listeners() == 1  # this test's own listener only: others share the server
     assert watcher.wait_for_change(1.0)  # the hang-up is noticed, and reported as "re-read everything"
     assert watcher.changed()  # reconnected: whatever was missed meanwhile is re-read
     assert not watcher.changed()
+    _from_another_console(lambda: queue.ring_call(desk, "+91 98765 43210", "support"))
+    assert watcher.wait_for_change(1.0)
+
+
+def test_the_database_going_away_reads_as_one_change_then_quiet_until_it_is_back(desk, watcher, db_url):
+    outage = Outage(db_url)
+    outage.begin()
+    if not is_sqlite(database.obj):
+        outage.terminate_listeners()  # a server restart cuts every connection
+    assert watcher.wait_for_change(1.0)  # re-read: the console finds the database away and says so
+    started = time.monotonic()
+    assert not watcher.wait_for_change(0.3)  # no refresh storm while it is away
+    assert not watcher.changed()
+    assert time.monotonic() - started >= 0.25
+    outage.end()
+    assert watcher.wait_for_change(3.0)  # back: re-read everything once
     _from_another_console(lambda: queue.ring_call(desk, "+91 98765 43210", "support"))
     assert watcher.wait_for_change(1.0)

@@ -4,17 +4,14 @@ reach the database once it is back, once each, whatever dies on the way."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
+from outage import Outage, own_database_url
 
 from calldesk.desk import clients, journal, operators, queue
 from calldesk.desk.errors import DeskError
@@ -22,62 +19,8 @@ from calldesk.desk.journal import Journal, is_outage
 from calldesk.store.errors import StoreError
 from calldesk.store.models import Call, CallBack, JournalApplied, Note, NoteDraft, Operator, database
 
-PG_URL_ENV = "CALLDESK_TEST_PG_URL"
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database only this test can take away: a SQLite file in a folder of its own, or a PostgreSQL schema
-    owned by a login role of its own (so refusing that role's logins is an outage for this test alone)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'desk' / 'calldesk.db'}"
-        return
-    base = os.environ.get(PG_URL_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (e.g. postgresql://postgres@127.0.0.1/test)")
-    name = f"t_journal_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        admin.execute(f"CREATE ROLE {name} LOGIN")
-        admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION {name}")
-    yield base.replace("://postgres@", f"://{name}@") + f"?options=-csearch_path%3D{name},public"
-    if not database.is_closed():
-        database.close()
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"ALTER ROLE {name} LOGIN")
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,))
-        admin.execute(f"DROP SCHEMA {name} CASCADE")
-        admin.execute(f"DROP ROLE {name}")
-
-
-class Outage:
-    """Takes this test's database away and brings it back, never touching anyone else's."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.sqlite_folder = Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite") else None
-
-    def begin(self, *, drop_my_connection: bool = True) -> None:
-        if self.sqlite_folder is not None:
-            if drop_my_connection:
-                database.close()  # an open SQLite file stays usable: a console finds it gone when it next opens it
-            self.sqlite_folder.rename(self.sqlite_folder.with_name("desk-unreachable"))
-            return
-        role = self.url.split("://")[1].split("@")[0]
-        mine = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0] if drop_my_connection else None
-        with psycopg.connect(os.environ[PG_URL_ENV], autocommit=True) as admin:
-            admin.execute(f"ALTER ROLE {role} NOLOGIN")
-            if mine is not None:  # this console's connection only: other engineers share the server
-                admin.execute("SELECT pg_terminate_backend(%s)", (mine,))
-
-    def end(self) -> None:
-        if self.sqlite_folder is not None:
-            self.sqlite_folder.with_name("desk-unreachable").rename(self.sqlite_folder)
-            return
-        role = self.url.split("://")[1].split("@")[0]
-        with psycopg.connect(os.environ[PG_URL_ENV], autocommit=True) as admin:
-            admin.execute(f"ALTER ROLE {role} LOGIN")
+db_url = own_database_url  # the desk fixture runs on a database this test alone can take away
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ open, done or cancelled.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,10 +16,9 @@ from typing import Any
 
 from peewee import fn
 
-from calldesk.config import ScriptStage
 from calldesk.desk import audit, operators
-from calldesk.desk.call_view import CallView, greeting_department, open_call
-from calldesk.desk.callback_lines import CallbackLine, callback_of_call, line_of
+from calldesk.desk.call_view import CallView, open_call
+from calldesk.desk.callback_lines import CallbackLine, line_of
 from calldesk.desk.callback_times import (
     describe_moment,
     inside_window,
@@ -33,7 +31,6 @@ from calldesk.desk.context import Desk
 from calldesk.desk.dossier import client_local_time
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note
-from calldesk.desk.script import ScriptContext, ScriptStep, render_script
 from calldesk.phones import digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
 
@@ -126,7 +123,8 @@ class CallbackRequest:
 @dataclass(frozen=True)
 class CallbackStart:
     """What the desk shows when an operator starts a call-back: the call-back, and the live outbound call as any
-    answered call is shown (dossier, the script with the call-back greeting, draft notes)."""
+    answered call is shown (dossier, draft notes, and the script of the call_back situation, which names the
+    reason: calldesk.desk.script picks it for a call we make)."""
 
     callback: CallbackLine
     view: CallView
@@ -416,18 +414,9 @@ def _may_change(actor: Operator, callback: CallBack) -> None:
 # --- working one: start, outcomes, cancel --------------------------------------------------------------------------
 
 
-def callback_script(desk: Desk, context: ScriptContext, reason: str, now: datetime) -> list[ScriptStep]:
-    """The configured script with its first stage (the greeting) replaced by the call-back greeting."""
-    literal_reason = reason.replace("{", "{{").replace("}", "}}")
-    greeting = ScriptStage("Call-back", tuple(step.replace("{reason}", literal_reason)
-                                              for step in desk.config.callbacks.greeting))
-    config = dataclasses.replace(desk.config, script=(greeting, *desk.config.script[1:]))
-    return render_script(config, context, now)
-
-
 def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int) -> CallbackStart:
     """Dial a call-back: it becomes mine (one of two consoles wins a pool one), an outbound call goes live, and the
-    desk gets the dossier and the call-back script."""
+    desk gets it on screen as any answered call. A restarted console finds it again with ``live_call_of``."""
     me = _operator(operator_id)
     now = desk.clock.now()
     with database.atomic():
@@ -446,24 +435,7 @@ def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int)
               assignee=me.id, pool="", touched_at=now, current_call=call.id, released_from="",
               **({} if callback.assignee_id == me.id else {"assigned_at": now, "assigned_by": me.login}))
     operator = operators.set_state(desk, me.id, "on_call")
-    view = callback_call_view(desk, call.id, operator)
-    if view is None:  # an outcome was recorded from elsewhere in the blink between the two steps
-        raise _stale(desk, callback_id)
-    return CallbackStart(callback=line_of(desk, callback_id), view=view)
-
-
-def callback_call_view(desk: Desk, call_id: int, operator: operators.OperatorView) -> CallView | None:
-    """The screen pop for a call-back on the line (the call-back greeting in place of the usual one); None when the
-    call is not a call-back try. A restarted console uses it to put a call-back back on screen."""
-    line = callback_of_call(desk, call_id)
-    if line is None:
-        return None
-    view = open_call(desk, call_id, operator)
-    context = ScriptContext(
-        operator=operator.name, department=greeting_department(desk, view.call.queue, operator),
-        client=view.dossier.name if view.dossier else "", address_as=view.dossier.address_as if view.dossier else "",
-    )
-    return dataclasses.replace(view, script=callback_script(desk, context, line.reason, desk.clock.now()))
+    return CallbackStart(callback=line_of(desk, callback_id), view=open_call(desk, call.id, operator))
 
 
 def suggested_next_try(desk: Desk, client_zone: str) -> datetime:

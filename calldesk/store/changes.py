@@ -11,7 +11,7 @@ from __future__ import annotations
 import select
 import time
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, DatabaseError, SqliteDatabase
 
 from calldesk.store.models import (
     Call,
@@ -31,7 +31,7 @@ CHANNEL = "calldesk_changes"
 # What another console shows; drafts, the audit trail and statistics change too often or are nobody's live view.
 LIVE_MODELS = (Operator, Client, Phone, Call, Note, CallBack, Escalation, Feedback, FaqEntry, CallReview)
 SQLITE_POLL_SECONDS = 0.05
-RETRY_CONNECT_SECONDS = 1.0
+RETRY_CONNECT_SECONDS = 2.0
 # The kernel notices a vanished server within ~15 s, so a dead listener is never mistaken for a quiet desk.
 LISTENER_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
                        "tcp_user_timeout": 10_000}
@@ -57,8 +57,10 @@ def install_change_notices(db: Database) -> None:
 class ChangeWatcher:
     """Ask ``changed()`` (or wait with ``wait_for_change``) from one thread; ``close()`` when done.
 
-    On SQLite it reads that thread's connection; on PostgreSQL it keeps a listening connection of its own, so it
-    may also live on a thread of its own and never hold up the console's queries."""
+    It never raises: losing the database reads as one "changed" (re-read, and find it away), then quiet until it
+    is back, which reads as "changed" again. On SQLite it uses the calling thread's connection; on PostgreSQL a
+    listening connection of its own, so it may live on a thread of its own and never hold up the console's queries.
+    """
 
     def __init__(self) -> None:
         self._seen: int | None = None
@@ -68,7 +70,7 @@ class ChangeWatcher:
         self._retry_at = 0.0
 
     def changed(self) -> bool:
-        """True when something may have changed since the last call (always True the first time)."""
+        """True when something may have changed since the last call (always True the first time it connects)."""
         if isinstance(database.obj, SqliteDatabase):
             return self._sqlite_changed()
         return self._postgres_changed(timeout=0)
@@ -76,14 +78,14 @@ class ChangeWatcher:
     def wait_for_change(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds for a change; True as soon as one is seen, False if none came."""
         deadline = time.monotonic() + timeout
-        if isinstance(database.obj, SqliteDatabase):
-            while not self._sqlite_changed():
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                time.sleep(min(SQLITE_POLL_SECONDS, left))
-            return True
-        return self._postgres_changed(timeout)
+        if not isinstance(database.obj, SqliteDatabase):
+            return self._postgres_changed(timeout)
+        while not self._sqlite_changed():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(SQLITE_POLL_SECONDS, left))
+        return True
 
     def close(self) -> None:
         if self._listener is not None:
@@ -93,8 +95,13 @@ class ChangeWatcher:
     # --- SQLite -----------------------------------------------------------------------------------------------
 
     def _sqlite_changed(self) -> bool:
-        connection = database.connection()
-        version = database.execute_sql("PRAGMA data_version").fetchone()[0]
+        try:
+            connection = database.connection()
+            version = database.execute_sql("PRAGMA data_version").fetchone()[0]
+        except DatabaseError:
+            database.close()  # unreachable: dial again next time
+            lost, self._sqlite_connection = self._sqlite_connection is not None, None
+            return lost
         # data_version is per connection: after a reconnect its value means nothing, so say "changed" once.
         changed = version != self._seen or connection is not self._sqlite_connection
         self._seen, self._sqlite_connection = version, connection
@@ -105,19 +112,22 @@ class ChangeWatcher:
     def _postgres_changed(self, timeout: float) -> bool:
         import psycopg
 
+        deadline = time.monotonic() + timeout
         if self._listener is None:
+            time.sleep(max(0.0, min(self._retry_at, deadline) - time.monotonic()))
             if time.monotonic() < self._retry_at:
-                return True  # still unreachable a moment ago: let the console's own query say so
+                return False  # still away: the console's own queries say so
             try:
                 self._listen()
             except psycopg.Error:
                 self._retry_at = time.monotonic() + RETRY_CONNECT_SECONDS
-                return True
+                time.sleep(max(0.0, deadline - time.monotonic()))  # a waiting caller must not spin
+                return False
             return True  # (re)connected: whatever happened meanwhile was not heard
         try:
-            return self._drain(timeout)
+            return self._drain(max(0.0, deadline - time.monotonic()))
         except psycopg.Error:
-            self.close()
+            self.close()  # the server hung up: say so once, then dial again
             return True
 
     def _listen(self) -> None:
@@ -133,8 +143,9 @@ class ChangeWatcher:
         try:
             # The schema the console's tables resolve to: other desks may share the database under other schemas.
             self._schema = listener.execute(
-                "SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = to_regclass('\"call\"')"
-            ).fetchone()[0] or ""
+                "SELECT coalesce((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.oid = to_regclass('\"call\"')), current_schema())"
+            ).fetchone()[0]
             # Named, so pg_stat_activity tells a desk's listeners apart (and an admin can find them).
             listener.execute("SELECT set_config('application_name', %s, false)", (f"calldesk listener {self._schema}",))
             listener.execute(f"LISTEN {CHANNEL}")

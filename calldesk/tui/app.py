@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -73,6 +74,17 @@ class CalldeskApp(App[int]):
         self.call_from_thread(setattr, self, "link_text", text)
 
     @work(thread=True, group="source")
+    def dial(self, number: str) -> None:
+        """Click-to-call: a PBX that can dial (Asterisk) rings the operator's phone, then the client."""
+        call_out = getattr(self.source, "call_out", None)
+        if call_out is None or not number:
+            return
+        try:
+            call_out(self.operator.login, number)
+        except DeskError as exc:
+            self.call_from_thread(self.notify, f"The PBX could not dial: {exc}", severity="warning")
+
+    @work(thread=True, group="source")
     def tell_source_paused(self, paused: bool, reason: str) -> None:
         """A PBX that queues calls (Asterisk) must stop offering them to a paused operator too."""
         set_paused = getattr(self.source, "set_paused", None)
@@ -91,6 +103,9 @@ class CalldeskApp(App[int]):
     def desk_ready(self) -> None:
         if not self._desk_painted:
             self._desk_painted = True
+            # What start-up built lives all session: keep the collector from walking it again and again.
+            gc.collect()
+            gc.freeze()
             if os.environ.get(EXIT_WHEN_READY_ENV):
                 self.call_after_refresh(self.exit, 0)
 

@@ -317,3 +317,47 @@ async def test_f10_opens_the_team_view_and_f1_shows_its_keys(desk, asha, sharma,
         await pilot.press("escape", "escape")
         await settle(pilot)
         assert type(app.screen).__name__ == "DeskScreen"
+
+
+async def test_f5_promises_a_call_back_and_f6_enter_ends_the_call(desk, asha, sharma, run_app):
+    from calldesk.store.models import CallBack
+
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CallbackOfferModal"
+        await pilot.press(*"Check the fridge delivery date", "enter")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("enter")  # "Call-back promised" is already chosen
+        await settle(pilot)
+        assert app.screen.query_one("#my-callbacks").row_count == 1
+    callback = CallBack.get()
+    assert (callback.reason, callback.client_id, callback.assignee_id) == (
+        "Check the fridge delivery date", sharma, asha.id)
+    assert callback.sla_deadline is not None
+    assert Call.get_by_id(call_id).disposition == "Call-back promised"
+
+
+async def test_f2_on_my_call_back_dials_it_with_the_call_back_greeting(desk, asha, sharma, run_app):
+    from calldesk.desk.callbacks import CallbackRequest, create_callback
+
+    create_callback(desk, asha.id, CallbackRequest(reason="the refund for order 4411", owner="asha",
+                                                   client_id=sharma, due_at=desk.clock.now() + timedelta(minutes=5)))
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#my-callbacks").focus()
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.live is not None and "Rahul Sharma" in dossier_text(app)
+        script = app.screen.query_one("#script")
+        lines = " ".join(str(script.get_option_at_index(i).prompt) for i in range(script.option_count))
+        assert "the refund for order 4411" in lines
+    assert Call.get(Call.direction == "outbound").operator_id == asha.id

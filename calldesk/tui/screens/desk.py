@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from textual import on, work
@@ -15,7 +16,18 @@ from textual.widgets import DataTable, Footer, TextArea
 
 from calldesk.desk import calls, clients, escalation, notes, operators, queue
 from calldesk.desk.call_view import CallView, call_script, open_call
+from calldesk.desk.callback_lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
+from calldesk.desk.callback_notices import Viewer, describe_notice, notices_for
+from calldesk.desk.callbacks import (
+    OutcomeResult,
+    create_callback,
+    offer_context,
+    record_outcome,
+    release_overdue_callbacks,
+    start_callback,
+)
 from calldesk.desk.calls import LiveCall
+from calldesk.desk.context import Desk
 from calldesk.desk.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError
 from calldesk.desk.phrase_guard import guard_for, record_phrase_hits
@@ -23,6 +35,8 @@ from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
 from calldesk.tui.modals.alerts import AlertsModal
+from calldesk.tui.modals.callback_offer import CallbackOfferModal
+from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
 from calldesk.tui.modals.escalate import EscalateModal
 from calldesk.tui.modals.faq_search import FaqSearchModal
 from calldesk.tui.modals.feedback_form import FeedbackFormModal
@@ -31,8 +45,10 @@ from calldesk.tui.modals.new_client import NewClientForm, NewClientModal
 from calldesk.tui.modals.pause import AVAILABLE, PauseModal
 from calldesk.tui.modals.transfer import TransferChoice, TransferModal
 from calldesk.tui.modals.wrap_up import WrapUpModal
+from calldesk.tui.screens.callback_board import CallbackBoardScreen
 from calldesk.tui.screens.team import TeamScreen
 from calldesk.tui.widgets.dossier_view import DossierView
+from calldesk.tui.widgets.my_callbacks import MyCallbacks
 from calldesk.tui.widgets.phrase_hints import PhraseHints
 from calldesk.tui.widgets.queue_table import QueueTable
 from calldesk.tui.widgets.script_pane import ScriptPane
@@ -45,6 +61,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 AUTOSAVE_SECONDS = 3.0
 TICK_SECONDS = 1.0
+RELEASE_SECONDS = 30.0  # how often a console hands untouched overdue call-backs back to their pool
 
 
 class DeskScreen(Screen):
@@ -63,18 +80,29 @@ class DeskScreen(Screen):
         self._watcher = ChangeWatcher()
         self._phrases: frozenset[str] = frozenset()  # the negative phrasings already stored for the live call
         self._escalations: list[escalation.EscalationView] = []
+        self._notice_lines: list[CallbackLine] = []  # what the call-back notices are computed from each second
+        self._noticed: set[tuple] = set()  # notices already toasted
+        self._suggested_disposition = ""
 
     @property
-    def desk(self):
+    def desk(self) -> Desk:
         return self.app.desk
+
+    @property
+    def _due_soon(self) -> timedelta:
+        return timedelta(minutes=self.app.desk.config.callbacks.due_soon_minutes)
 
     def compose(self) -> ComposeResult:
         config = self.desk.config
         yield StatusBar(id="status")
         with Horizontal(id="panes"):
-            with Vertical(id="queue-pane", classes="pane") as pane:
-                pane.border_title = "Queue"
-                yield QueueTable(config.ring_cycle_seconds, config.answer_within_rings, id="queue")
+            with Vertical(id="left"):
+                with Vertical(id="queue-pane", classes="pane") as pane:
+                    pane.border_title = "Queue"
+                    yield QueueTable(config.ring_cycle_seconds, config.answer_within_rings, id="queue")
+                with Vertical(id="callbacks-pane", classes="pane") as pane:
+                    pane.border_title = "My call-backs"
+                    yield MyCallbacks(self._due_soon, id="my-callbacks")
             with Vertical(id="centre", classes="pane"):
                 yield DossierView(id="dossier")
                 notes_area = TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
@@ -95,6 +123,7 @@ class DeskScreen(Screen):
         self.poll_queue(force=True)
         self.set_interval(TICK_SECONDS, self._tick)
         self.set_interval(AUTOSAVE_SECONDS, self.autosave_notes)
+        self.set_interval(RELEASE_SECONDS, self.release_overdue)
 
     # --- running desk rules on the database thread -------------------------------------------------
 
@@ -127,6 +156,8 @@ class DeskScreen(Screen):
         table = self.query_one(QueueTable)
         table.tick(now)
         self.status.late = table.late_count(now)
+        self.query_one(MyCallbacks).tick(now)
+        self._show_notices(now)
         self._paint_status()
         self.poll_queue()
 
@@ -142,9 +173,11 @@ class DeskScreen(Screen):
             self._polling = False
         if waiting is None:
             return
-        waiting, raised = waiting
+        waiting, raised, mine, self._notice_lines = waiting
         self._show_escalations(raised)
         now = self.desk.clock.now()
+        self.query_one(MyCallbacks).show_lines(mine, now)
+        self._show_notices(now)
         table = self.query_one(QueueTable)
         table.show_calls(waiting, now)
         self.status.waiting = len(waiting)
@@ -152,12 +185,32 @@ class DeskScreen(Screen):
         self._paint_status()
         self.app.desk_ready()
 
-    def _read_queue_if_changed(self, force: bool
-                               ) -> tuple[list[queue.WaitingCall], list[escalation.EscalationView]] | None:
+    def _read_queue_if_changed(self, force: bool) -> tuple | None:
+        """Everything the desk shows that others change: the queue, escalations, my call-backs and notices."""
         if not (self._watcher.changed() or force):
             return None
-        raised = escalation.open_escalations(self.desk) if self.app.operator.is_lead else []
-        return queue.waiting_calls(self.desk), raised
+        me = self.app.operator
+        raised = escalation.open_escalations(self.desk) if me.is_lead else []
+        return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id),
+                notice_snapshot(self.desk, me.id))
+
+    def _show_notices(self, now: datetime) -> None:
+        """Call-back notices: a toast the first time each appears, a counter while it stands."""
+        me = self.app.operator
+        notices = notices_for(self._notice_lines, Viewer(me.id, me.login, me.is_lead), now, self._due_soon)
+        for notice in notices:
+            if notice.key not in self._noticed:
+                self._noticed.add(notice.key)
+                self.notify(describe_notice(notice, now), title="Call-back", severity=notice.severity)
+        self.status.notices = len(notices)
+        self.status.callbacks_due = self.query_one(MyCallbacks).count("overdue", now) + self.query_one(
+            MyCallbacks).count("due_soon", now)
+
+    async def release_overdue(self) -> None:
+        """Nobody's absence strands a client: untouched overdue call-backs go back to their pool."""
+        released = await self.run(release_overdue_callbacks, self.desk)
+        if released:
+            self.poll_queue(force=True)
 
     def _show_escalations(self, raised: list[escalation.EscalationView]) -> None:
         """Leads hear of every new escalation at once; the status bar counts those still waiting."""
@@ -179,6 +232,10 @@ class DeskScreen(Screen):
         if self.status.state == "paused":
             self.notify(f"You are paused ({self.status.state_reason}): ctrl+o makes you available.",
                         severity="warning")
+            return
+        mine = self.query_one(MyCallbacks)
+        if self.focused is mine and mine.selected_line() is not None:
+            await self.start_callback(mine.selected_line(), started)
             return
         selected = self.query_one(QueueTable).selected_call_id()
         operator_id = self.app.operator.id
@@ -246,6 +303,68 @@ class DeskScreen(Screen):
                 self.notify("Your unsaved notes were recovered.")
         await self._refresh_operator()
 
+    async def start_callback(self, line: CallbackLine, started: float | None = None) -> None:
+        """Dial a promised call-back: the dossier and the call-back script appear as for an incoming call."""
+        started = started or time.perf_counter()
+        begun = await self.run(start_callback, self.desk, line.id, line.version, self.app.operator.id)
+        if begun is None:
+            self.poll_queue(force=True)
+            return
+        self._show_call(begun.view)
+        self.call_after_refresh(self.app.record_screen_pop, started)
+        self.app.dial(line.number_e164 or line.number)
+        self.poll_queue(force=True)
+        await self._refresh_operator()
+
+    # --- call-backs instead of hold ------------------------------------------------------------------
+
+    @work
+    async def action_callback(self) -> None:
+        if self.live is None or self.live.in_wrap_up:
+            self.notify("F5 promises a call-back during a call.", severity="warning")
+            return
+        me = self.app.operator
+        offer = await self.run(offer_context, self.desk, me.id, call_id=self.live.id)
+        if offer is None:
+            return
+        submit = lambda request: self.app.db.run(create_callback, self.desk, me.id, request)  # noqa: E731
+        offered = await self.app.push_screen_wait(CallbackOfferModal(self.desk, offer, submit))
+        if offered is not None:
+            self._suggested_disposition = "Call-back promised"
+            self.notify(f"Promised: {offered.owner} calls back {offered.operator_time} "
+                        f"({offered.client_time} for the client). F6 then enter ends the call.")
+            self.poll_queue(force=True)
+            await self._reload_dossier()
+
+    @work
+    async def action_board(self) -> None:
+        me = self.app.operator
+        line = await self.app.push_screen_wait(CallbackBoardScreen(self.desk, me, run=self.app.db.run))
+        self.poll_queue(force=True)
+        if line is not None:
+            if self.live is not None:
+                self.notify("Finish this call first, then start the call-back.", severity="warning")
+                return
+            await self.start_callback(line)
+
+    async def _record_callback_outcome(self) -> bool:
+        """On a call-back try, F6 first asks how it went; False when the operator backs out."""
+        line = await self.run(callback_of_call, self.desk, self.live.id)
+        if line is None:
+            return True
+        me = self.app.operator
+
+        def submit(outcome: str, next_due: datetime | None, confirm: bool) -> Awaitable[OutcomeResult]:
+            return self.app.db.run(record_outcome, self.desk, line.id, line.version, me.id, outcome,
+                                   next_due=next_due, confirm_past_deadline=confirm)
+
+        result = await self.app.push_screen_wait(CallbackOutcomeModal(self.desk, line, submit))
+        if result is None:
+            return False
+        if result.escalated_to:
+            self.notify(f"No answer too often: {result.escalated_to} takes it over.", severity="warning")
+        return True
+
     # --- during the call ---------------------------------------------------------------------------
 
     def action_new_client(self) -> None:
@@ -307,16 +426,21 @@ class DeskScreen(Screen):
             self.poll_queue(force=True)
             self.open_wrap_up(suggested="Transferred")
 
+    @work
     async def action_end_call(self) -> None:
         if self.live is None:
             self.notify("No call to end.", severity="warning")
             return
         if not self.live.in_wrap_up:
+            if not await self._record_callback_outcome():
+                return
+            self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
+        if not self.live.in_wrap_up:
             if not await self.ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
                 return
             self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
             await self._refresh_operator()
-        self.open_wrap_up()
+        self.open_wrap_up(self._suggested_disposition)
 
     @work
     async def open_wrap_up(self, suggested: str = "") -> None:
@@ -328,6 +452,7 @@ class DeskScreen(Screen):
         if not await self.ok(calls.wrap_up, self.desk, self.live.id, self.app.operator.id, disposition, text):
             return  # refused or offline: nothing typed is lost, F6 tries again
         self.live = None
+        self._suggested_disposition = ""
         self._clear_notes()
         self.query_one(ScriptPane).load([])
         await self._refresh_operator()

@@ -21,6 +21,8 @@ class DeskStatus:
     waiting: int = 0
     late: int = 0
     alerts: int = 0  # escalations waiting for a lead
+    notices: int = 0  # call-back notices standing: assigned to me, due soon, overdue, back in the pool
+    callbacks_due: int = 0  # my call-backs due soon or overdue
     link: str = ""  # the call source's link state, "" when there is none
 
 
@@ -45,6 +47,11 @@ class StatusBar(Static):
         ]
         if status.late:
             parts += ["  ", (f"{status.late} late", "bold $error")]
+        if status.callbacks_due:
+            parts += ["  ", (f"{status.callbacks_due} call-back{'s' if status.callbacks_due > 1 else ''} due",
+                             "bold $warning")]
+        if status.notices:
+            parts += ["  ", (f"{status.notices} notice{'s' if status.notices > 1 else ''}", "$warning")]
         if status.alerts:
             parts += ["  ", (f"{status.alerts} alert{'s' if status.alerts > 1 else ''} (ctrl+a)", "bold $warning")]
         parts.append(f"  {now.astimezone():%H:%M:%S}  {status.department}")
