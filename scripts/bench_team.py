@@ -223,6 +223,19 @@ def run_delay(url: str, watchers: int, rounds: int, gap: float, poll: float | No
 @contextmanager
 def fresh_database(backend: str, pg_url: str | None) -> Iterator[str]:
     """An empty, migrated database: a SQLite file in a temporary folder, or a PostgreSQL schema dropped after."""
+    from calldesk.store.models import database
+
+    bound = database.obj  # bench.py's own database: bound again afterwards
+    try:
+        yield from _fresh_database(backend, pg_url)
+    finally:
+        if not database.is_closed():
+            database.close()
+        if bound is not None:
+            database.initialize(bound)
+
+
+def _fresh_database(backend: str, pg_url: str | None) -> Iterator[str]:
     from calldesk.store.database import open_database
     from calldesk.store.models import database
 

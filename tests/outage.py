@@ -32,7 +32,7 @@ def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         admin.execute(f"CREATE ROLE {name} LOGIN")
         admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION {name}")
     yield base.replace("://postgres@", f"://{name}@") + f"?options=-csearch_path%3D{name},public"
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():
         database.close()
     with psycopg.connect(base, autocommit=True) as admin:
         admin.execute(f"ALTER ROLE {name} LOGIN")

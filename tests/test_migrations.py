@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.store.database import open_database
+from calldesk.store.database import make_database, open_database
 from calldesk.store.errors import StoreError
 from calldesk.store.migrations import LATEST_VERSION, current_version
 from calldesk.store.models import Call, SchemaVersion, database
@@ -55,7 +55,7 @@ def command(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_
         return status, captured.out, captured.err
 
     yield run
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():
         database.close()
 
 
@@ -84,6 +84,25 @@ def test_status_never_prints_the_password(command, db_url, monkeypatch):
     assert status == 0
     assert "s3cret-pw" not in out
     assert "postgres:***@" in out
+
+
+def test_the_password_comes_from_the_environment_or_a_file_never_from_the_config(monkeypatch, tmp_path):
+    url = "postgresql://desk@db.example.com/desk?sslmode=require"
+    monkeypatch.delenv("CALLDESK_DATABASE_PASSWORD_FILE", raising=False)
+    monkeypatch.setenv("CALLDESK_DATABASE_PASSWORD", "from-env")
+    assert make_database(url).connect_params["password"] == "from-env"
+    secret = tmp_path / "db-password"
+    secret.write_text("from-file\n", encoding="utf-8")
+    monkeypatch.setenv("CALLDESK_DATABASE_PASSWORD_FILE", str(secret))
+    params = make_database(url).connect_params
+    assert (params["password"], params["sslmode"], params["user"]) == ("from-file", "require", "desk")
+
+
+def test_the_database_url_may_come_from_the_environment(command, db_url, monkeypatch):
+    monkeypatch.setenv("CALLDESK_DATABASE_URL", db_url)
+    status, out, _ = command("db", "upgrade")
+    assert status == 0 and "to 1" in out
+    assert f"database: {db_url}" in command("db", "status")[1]
 
 
 def test_an_unreadable_password_file_is_one_line_naming_it(command, monkeypatch, tmp_path):

@@ -107,7 +107,7 @@ def command(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_
         return status, captured.out, captured.err
 
     yield run
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():
         database.close()
 
 

@@ -70,9 +70,12 @@ def _check_payload(kind: str, payload: dict[str, Any]) -> None:
     """A wrong entry fails when it is recorded, in front of the programmer, not at replay."""
     if kind not in KINDS:
         raise ValueError(f"journal: unknown kind {kind!r} (known: {', '.join(KINDS)})")
-    signature = inspect.signature(CallbackRequest if kind == "callback" else KINDS[kind])
+    if kind == "callback":
+        signature, leading = inspect.signature(CallbackRequest), ()
+    else:
+        signature, leading = inspect.signature(KINDS[kind]), (None, None)  # the desk and the operator
     try:
-        signature.bind(**payload) if kind == "callback" else signature.bind(None, None, **payload)
+        signature.bind(*leading, **payload)
     except TypeError as exc:
         raise ValueError(f"journal: {kind}: {exc}") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
@@ -17,8 +18,9 @@ from textual.screen import Screen
 from calldesk.desk.client_import import ImportSummary
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.operators import OperatorView
+from calldesk.desk.operators import OperatorView, set_state
 from calldesk.desk.script import list_scripts
+from calldesk.store.errors import StoreError
 from calldesk.tui.db_thread import DatabaseThread
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 from calldesk.tui.modals.confirm import ConfirmModal
@@ -54,7 +56,11 @@ class CalldeskApp(App[int]):
             self._source_thread = threading.Thread(target=self._run_source, name="calldesk-source", daemon=True)
             self._source_thread.start()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        desk = self._desk_screen()
+        if desk is None or desk.live is None:  # staffing reports count a closed console as gone home
+            with contextlib.suppress(StoreError, DeskError):  # closing anyway: nobody is left to tell
+                await self.db.run(set_state, self.desk, self.operator.id, "offline")
         self._stop_source.set()
         if self._source_thread is not None:
             self._source_thread.join(timeout=2)

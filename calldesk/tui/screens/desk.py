@@ -296,6 +296,9 @@ class DeskScreen(Screen):
                 if live.in_wrap_up:
                     self.open_wrap_up()
         else:
+            me = await self.run(operators.get_operator, self.app.operator.id)
+            if me is not None and me.state in ("offline", "on_call", "wrap_up"):  # a new shift, or a call now gone
+                await self.run(operators.set_state, self.desk, me.id, "available")
             draft = await self.run(notes.load_draft, self.app.operator.id, None)
             if draft:
                 self.query_one("#notes", TextArea).load_text(draft)

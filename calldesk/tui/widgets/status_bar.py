@@ -8,7 +8,8 @@ from datetime import datetime
 from textual.content import Content
 from textual.widgets import Static
 
-STATE_LABELS = {"available": "Available", "on_call": "On call", "wrap_up": "Wrap-up", "paused": "Paused"}
+STATE_LABELS = {"available": "Available", "on_call": "On call", "wrap_up": "Wrap-up", "paused": "Paused",
+                "offline": "Offline"}
 
 
 @dataclass
