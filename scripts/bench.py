@@ -3,11 +3,13 @@
     .venv/bin/python scripts/bench.py                                   # 100,000 clients, 500,000 calls
     .venv/bin/python scripts/bench.py --clients 1000000 --calls 5000000 --keep
     .venv/bin/python scripts/bench.py --only search,dossier --keep
+    .venv/bin/python scripts/bench.py --backend postgresql --pg-url postgresql://postgres@127.0.0.1/test
 
 Figures (p50/p95 over --samples runs each): client search by name, company fragment and phone digits; caller-ID
 matching; one queue refresh with 500 waiting calls (the desk query plus the queue table's diff); the dossier
-build; the screen pop timed inside the app (answer pressed to dossier painted); cold start against a bare Textual
-app; peak memory. Targets are DESIGN.md section 10's.
+build and open_call (the domain side of the screen pop); the screen pop timed inside the app (answer pressed to
+dossier painted); cold start against a bare Textual app (scripts/cold_start.py); peak memory. Targets are
+DESIGN.md section 10's. The data comes from scripts/bench_dataset.py, in a child process.
 
 Other benchmarks plug in as scripts/bench_NAME.py (callbacks, coach, stats, ami, import): bench.py imports the
 module when its section runs and calls its ``run`` function, passing whichever of these keyword arguments it
@@ -401,14 +403,6 @@ async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) ->
     return figures
 
 
-def bench_app(desk, operator, url, args, rng, sections: set[str]) -> list[Figure]:
-    try:
-        import calldesk.tui.app  # noqa: F401 - the console may be half-written while others work on it
-    except ImportError as exc:
-        return [Figure("screen pop / queue table", None, note=f"the app is not importable: {exc}")]
-    return asyncio.run(_drive_app(desk, operator, url, args, rng, sections))
-
-
 def bench_cold(url: str, args) -> list[Figure]:
     result = measure_cold_start(url, BENCH_OPERATOR, args.cold_runs)
     return [
@@ -515,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if sections & {"queue", "pop"}:
             steps.append(("queue" if "queue" in sections else "pop",
-                          lambda: bench_app(desk, operator, url, args, rng, sections)))
+                          lambda: asyncio.run(_drive_app(desk, operator, url, args, rng, sections))))
         steps.append(("cold", lambda: bench_cold(url, args)))
         pool = {"desk": desk, "db_url": url, "db_path": url.removeprefix("sqlite:///") if "sqlite" in url else None,
                 "config": desk.config, "dataset_clients": args.clients, "dataset_calls": args.calls,

@@ -48,17 +48,19 @@ class CalldeskApp(App[int]):
         self._stop_source = threading.Event()
         self._source_thread: threading.Thread | None = None
         self._desk_painted = False
+        self.desk_screen: DeskScreen | None = None
 
     def on_mount(self) -> None:
         self.set_keymap(self.desk.config.keys)
-        self.push_screen(DeskScreen())
+        self.desk_screen = DeskScreen()
+        self.push_screen(self.desk_screen)
         if self.source is not None:
             self._source_thread = threading.Thread(target=self._run_source, name="calldesk-source", daemon=True)
             self._source_thread.start()
 
     async def on_unmount(self) -> None:
-        desk = self._desk_screen()
-        if desk is None or desk.live is None:  # staffing reports count a closed console as gone home
+        # Staffing reports count a closed console as gone home, unless a call is still on it.
+        if self.desk_screen is None or self.desk_screen.live is None:
             with contextlib.suppress(StoreError, DeskError):  # closing anyway: nobody is left to tell
                 await self.db.run(set_state, self.desk, self.operator.id, "offline")
         self._stop_source.set()
@@ -131,7 +133,7 @@ class CalldeskApp(App[int]):
 
     @work
     async def action_quit(self) -> None:
-        desk = self._desk_screen()
+        desk = self.desk_screen
         if (desk is not None and desk.live is not None
                 and not await self.push_screen_wait(ConfirmModal("A call is live. Quit anyway? (it stays yours)"))):
             return
@@ -144,11 +146,8 @@ class CalldeskApp(App[int]):
 
         self.push_screen(ImportClientsModal(self.desk, self.operator.login), done)
 
-    def _desk_screen(self) -> DeskScreen | None:
-        return next((s for s in self.screen_stack if isinstance(s, DeskScreen)), None)
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        desk = self._desk_screen()
+        desk = self.desk_screen
         if desk is not None:
             for binding in DESK_BINDINGS:
                 yield SystemCommand(

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from calldesk.desk.queue import WaitingCall, rings_heard
 
@@ -58,19 +59,24 @@ class QueueTable(DataTable):
                 for column, _, _ in COLUMNS:
                     self._shown.pop((call_id, column), None)
             for call in waiting:  # arrival order, so new rows append at the end
+                known = self._calls.get(call.id)
+                if known == call:
+                    continue  # unchanged: the clock moves its wait and rings in tick()
                 cells = self._cells(call, now)
-                if call.id not in self._calls:
+                if known is None:
                     self.add_row(*cells.values(), key=str(call.id))
                     self._shown.update({(call.id, k): _signature(v) for k, v in cells.items()})
                 else:
                     self._update(call.id, cells)
                 self._calls[call.id] = call
+            self.refresh()
 
     def tick(self, now: datetime) -> None:
-        """Move every wait and ring count on by the clock, without asking the database."""
+        """Move every wait and ring count on by the clock, without asking the database: only those two cells."""
         with self.app.batch_update():
             for call in self._calls.values():
-                self._update(call.id, self._cells(call, now))
+                self._update(call.id, self._clock_cells(call, now))
+            self.refresh()
 
     def late_count(self, now: datetime) -> int:
         return sum(1 for c in self._calls.values() if self._rings(c, now) > self._within)
@@ -78,22 +84,32 @@ class QueueTable(DataTable):
     def _rings(self, call: WaitingCall, now: datetime) -> int:
         return rings_heard((now - call.arrived_at).total_seconds(), self._cycle)
 
-    def _cells(self, call: WaitingCall, now: datetime) -> dict[str, object]:
+    def _clock_cells(self, call: WaitingCall, now: datetime) -> dict[str, object]:
         rings = self._rings(call, now)
         late = "bold red" if rings > self._within else ""
+        return {
+            "wait": Text(_wait((now - call.arrived_at).total_seconds()), style=late),
+            "rings": Text(str(rings), style=late, justify="right"),
+        }
+
+    def _cells(self, call: WaitingCall, now: datetime) -> dict[str, object]:
         caller = call.client_name or call.number  # an unknown caller is shown by number, in italics
         if call.offered_to:
             caller = f"→{call.offered_to} {caller}"
         return {
-            "wait": Text(_wait((now - call.arrived_at).total_seconds()), style=late),
-            "rings": Text(str(rings), style=late, justify="right"),
+            **self._clock_cells(call, now),
             "caller": Text(caller, style="" if call.client_name else "italic"),
             "queue": call.queue,
         }
 
     def _update(self, call_id: int, cells: dict[str, object]) -> None:
+        changed = False
         for column, value in cells.items():
             signature = _signature(value)
             if self._shown.get((call_id, column)) != signature:
-                self.update_cell(str(call_id), column, value)
+                # update_cell() repaints per cell (~20 µs, 500 a second here): write the cell, repaint once below
+                self._data[RowKey(str(call_id))][ColumnKey(column)] = value
                 self._shown[(call_id, column)] = signature
+                changed = True
+        if changed:
+            self._update_count += 1  # what DataTable's row cache keys on; the caller repaints once
