@@ -25,6 +25,10 @@ SITUATIONS = ("angry_caller", "refund_request", "call_back", "transfer")  # what
 CALL_SOURCES = ("simulator", "ami", "none")
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: start-up reads this file
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # YAML's own typing of a scalar (numbers, booleans, null)
+
+
 class ConfigError(Exception):
     """A config.yaml problem, already worded for the user: ``file:line: key: what is wrong``."""
 
@@ -231,7 +235,7 @@ class _Reader:
     def scalar(self, node: yaml.Node, key: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, key, "expected a single value")
-        return yaml.safe_load(yaml.serialize(node))
+        return _CONSTRUCTOR.construct_object(node)
 
     def text(self, node: yaml.Node, key: str, *, allow_empty: bool = False) -> str:
         value = self.scalar(node, key)
@@ -469,7 +473,7 @@ def load_config(path: Path | str | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read the config file ({exc})") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

@@ -14,7 +14,7 @@ from calldesk.store.errors import StoreError
 from calldesk.store.migrations import LATEST_VERSION, current_version
 from calldesk.store.models import Call, SchemaVersion, database
 
-CONSOLES = 6
+CONSOLES = 8
 
 
 def _console_starting(url: str, start: object, results: object) -> None:

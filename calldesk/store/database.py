@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -70,7 +71,7 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     db = make_database(url)
     database.initialize(db)
     try:
-        db.connect(reuse_if_open=True)
+        _connect(db)
         if upgrade:
             migrate(db)
     except OperationalError as exc:
@@ -80,6 +81,20 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
             raise StoreError(f"database {describe(url)}: {str(exc).strip().splitlines()[0]}") from None
         raise
     return db
+
+
+def _connect(db: Database) -> None:
+    """Connect; consoles starting together on a new SQLite file race to switch it to WAL, and SQLite answers the
+    losers "database is locked" at once, busy timeout or not: they try again until the switch is made."""
+    deadline = time.monotonic() + SQLITE_PRAGMAS["busy_timeout"] / 1000
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            return
+        except OperationalError as exc:
+            if not is_sqlite(db) or "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def is_sqlite(db: Database) -> bool:

@@ -8,14 +8,13 @@ import os
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from calldesk.desk.client_import import ImportSummary
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import OperatorView, set_state
@@ -24,9 +23,11 @@ from calldesk.store.errors import StoreError
 from calldesk.tui.db_thread import DatabaseThread
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 from calldesk.tui.modals.confirm import ConfirmModal
-from calldesk.tui.modals.import_clients import ImportClientsModal
 from calldesk.tui.screens.desk import DeskScreen
 from calldesk.tui.screens.help import HelpScreen
+
+if TYPE_CHECKING:
+    from calldesk.desk.client_import import ImportSummary
 
 EXIT_WHEN_READY_ENV = "CALLDESK_EXIT_WHEN_READY"  # for cold-start benchmarks: quit after the first full paint
 
@@ -140,6 +141,8 @@ class CalldeskApp(App[int]):
         self.exit(0)
 
     def action_import_clients(self) -> None:
+        from calldesk.tui.modals.import_clients import ImportClientsModal  # lazy: its file readers are heavy
+
         def done(summary: ImportSummary | None) -> None:
             if summary is not None:
                 self.notify(summary.describe(), title="Import")

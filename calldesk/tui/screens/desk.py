@@ -34,19 +34,11 @@ from calldesk.desk.phrase_guard import guard_for, record_phrase_hits
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
-from calldesk.tui.modals.alerts import AlertsModal
-from calldesk.tui.modals.callback_offer import CallbackOfferModal
-from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
-from calldesk.tui.modals.escalate import EscalateModal
-from calldesk.tui.modals.faq_search import FaqSearchModal
-from calldesk.tui.modals.feedback_form import FeedbackFormModal
 from calldesk.tui.modals.find_client import FindClientModal
 from calldesk.tui.modals.new_client import NewClientForm, NewClientModal
 from calldesk.tui.modals.pause import AVAILABLE, PauseModal
 from calldesk.tui.modals.transfer import TransferChoice, TransferModal
 from calldesk.tui.modals.wrap_up import WrapUpModal
-from calldesk.tui.screens.callback_board import CallbackBoardScreen
-from calldesk.tui.screens.team import TeamScreen
 from calldesk.tui.widgets.dossier_view import DossierView
 from calldesk.tui.widgets.my_callbacks import MyCallbacks
 from calldesk.tui.widgets.phrase_hints import PhraseHints
@@ -57,6 +49,7 @@ from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
 if TYPE_CHECKING:
     from calldesk.tui.app import CalldeskApp
 
+# Dialogs and the other screens are imported where they open: the desk paints before any is needed.
 P = ParamSpec("P")
 T = TypeVar("T")
 AUTOSAVE_SECONDS = 3.0
@@ -323,6 +316,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_callback(self) -> None:
+        from calldesk.tui.modals.callback_offer import CallbackOfferModal
+
         if self.live is None or self.live.in_wrap_up:
             self.notify("F5 promises a call-back during a call.", severity="warning")
             return
@@ -341,6 +336,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_board(self) -> None:
+        from calldesk.tui.screens.callback_board import CallbackBoardScreen
+
         me = self.app.operator
         line = await self.app.push_screen_wait(CallbackBoardScreen(self.desk, me, run=self.app.db.run))
         self.poll_queue(force=True)
@@ -352,6 +349,8 @@ class DeskScreen(Screen):
 
     async def _record_callback_outcome(self) -> bool:
         """On a call-back try, F6 first asks how it went; False when the operator backs out."""
+        from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
+
         line = await self.run(callback_of_call, self.desk, self.live.id)
         if line is None:
             return True
@@ -542,6 +541,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_faq(self) -> None:
+        from calldesk.tui.modals.faq_search import FaqSearchModal
+
         answer = await self.app.push_screen_wait(FaqSearchModal(self.desk, self.app.operator))
         if answer:
             notes_area = self.query_one("#notes", TextArea)
@@ -550,6 +551,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_feedback(self) -> None:
+        from calldesk.tui.modals.feedback_form import FeedbackFormModal
+
         name = self.query_one(DossierView).border_title or ""
         feedback_id = await self.app.push_screen_wait(FeedbackFormModal(
             self.desk, self.app.operator, client_id=self.client_id, call_id=self.live.id if self.live else None,
@@ -561,6 +564,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_escalate(self) -> None:
+        from calldesk.tui.modals.escalate import EscalateModal
+
         if self.live is None or self.live.in_wrap_up:
             self.notify("Escalate flags the live call: there is none.", severity="warning")
             return
@@ -571,6 +576,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_alerts(self) -> None:
+        from calldesk.tui.modals.alerts import AlertsModal
+
         if not self.app.operator.is_lead:
             self.notify("Alerts are for team leads.", severity="warning")
             return
@@ -596,6 +603,8 @@ class DeskScreen(Screen):
             await self._refresh_operator()
 
     def action_team(self) -> None:
+        from calldesk.tui.screens.team import TeamScreen
+
         self.app.push_screen(TeamScreen(self.desk, self.app.db.run))
 
     async def switch_script(self, name: str) -> None:
