@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from textual import work
@@ -15,6 +16,8 @@ from textual.widgets.option_list import Option
 from calldesk.desk.clients import ClientHit
 
 Search = Callable[[str], Awaitable[list[ClientHit]]]
+MIN_QUERY = 3  # one or two letters match half a large desk: not worth holding the database thread for
+TYPING_PAUSE = 0.12  # seconds
 
 
 class FindClientModal(ModalScreen[int | None]):
@@ -40,7 +43,12 @@ class FindClientModal(ModalScreen[int | None]):
 
     @work(exclusive=True, group="find")
     async def run_search(self, query: str) -> None:
-        hits = await self.search(query) if query.strip() else []
+        if len(query.strip()) < MIN_QUERY:
+            self.query_one("#results", OptionList).clear_options()
+            self.query_one("#find-status", Label).update(f"type at least {MIN_QUERY} characters   escape: cancel")
+            return
+        await asyncio.sleep(TYPING_PAUSE)  # a newer keystroke cancels this search before it reaches the database
+        hits = await self.search(query)
         results = self.query_one("#results", OptionList)
         results.clear_options()
         results.add_options(
@@ -49,8 +57,7 @@ class FindClientModal(ModalScreen[int | None]):
         if hits:
             results.highlighted = 0
         self.query_one("#find-status", Label).update(
-            f"{len(hits)} found   down: results   enter: open   escape: cancel" if query.strip()
-            else "type to search   escape: cancel"
+            f"{len(hits)} found   down: results   enter: open   escape: cancel"
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -30,7 +30,7 @@ from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError
-from calldesk.desk.phrase_guard import guard_for, record_phrase_hits
+from calldesk.desk.phrase_guard import PhraseGuard, guard_for, record_phrase_hits
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
@@ -108,7 +108,8 @@ class DeskScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self._guard = guard_for(self.desk.config)  # compiled once per console: checks run on every keystroke
+        self._guard: PhraseGuard | None = None
+        self.compile_phrasebook()
         self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
         self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
         self._paint_status()
@@ -463,8 +464,16 @@ class DeskScreen(Screen):
 
     # --- notes and the positive-language guard ------------------------------------------------------
 
+    @work(thread=True, group="phrasebook")
+    def compile_phrasebook(self) -> None:
+        """Compiled once per console, off the start-up path: it checks every keystroke after that."""
+        guard = guard_for(self.desk.config)
+        self.app.call_from_thread(setattr, self, "_guard", guard)
+
     @on(TextArea.Changed, "#notes")
     def _check_phrasing(self, event: TextArea.Changed) -> None:
+        if self._guard is None:
+            return  # still compiling, a moment after start: the next keystroke is checked
         hits = self._guard.check(event.text_area.text)
         self.query_one(PhraseHints).show_hits(hits)
         phrases = frozenset(h.phrase.casefold() for h in hits)
