@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.desk.journal import Journal
 from calldesk.desk.operators import OperatorView, set_state
 from calldesk.desk.script import list_scripts
 from calldesk.store.errors import StoreError
@@ -44,6 +45,7 @@ class CalldeskApp(App[int]):
         self.source = source
         self.database_url = database_url
         self.db = DatabaseThread()
+        self.journal = Journal.for_operator(operator.login, clock=desk.clock)  # what an outage must not lose
         self.pop_timings: list[float] = []  # ms from "answer" to the dossier painted, for scripts/bench.py
         self.link_text = ""
         self._stop_source = threading.Event()

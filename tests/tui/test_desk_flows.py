@@ -361,3 +361,43 @@ async def test_f2_on_my_call_back_dials_it_with_the_call_back_greeting(desk, ash
         lines = " ".join(str(script.get_option_at_index(i).prompt) for i in range(script.option_count))
         assert "the refund for order 4411" in lines
     assert Call.get(Call.direction == "outbound").operator_id == asha.id
+
+
+async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_path, config, clock, run_app):
+    """The file's folder disappears (a lost network share, an unmounted disk), then comes back."""
+    from calldesk.desk import operators as ops
+    from calldesk.desk.context import Desk
+    from calldesk.store.database import open_database
+    from calldesk.store.models import database
+
+    folder = tmp_path / "desk"
+    open_database(f"sqlite:///{folder / 'calldesk.db'}")
+    desk = Desk(config, clock)
+    asha = ops.add_operator(desk, "asha", "Asha Verma", "support")
+    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        database.close()  # this thread's connection, before its folder goes
+        await app.db.run(database.close)
+        folder.rename(tmp_path / "away")
+        await pilot.press(*"Customer wants a refund")
+        await app.screen.autosave_notes()
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.status.offline
+        assert app.screen.live is None  # the operator went on; the wrap-up waits in the journal
+        assert app.journal.pending()
+        (tmp_path / "away").rename(folder)
+        app.screen.poll_queue(force=True)
+        await settle(pilot)
+        assert not app.screen.status.offline
+    call = Call.get_by_id(call_id)
+    assert call.wrapped_at is not None and call.disposition == "Resolved"
+    assert [n.body for n in Note.select().where(Note.call == call_id)] == ["Customer wants a refund"]
+    assert Note.select().where(Note.client == client_id).count() == 1

@@ -30,6 +30,7 @@ from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError
+from calldesk.desk.journal import Submitted
 from calldesk.desk.phrase_guard import PhraseGuard, guard_for, record_phrase_hits
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
@@ -76,6 +77,7 @@ class DeskScreen(Screen):
         self._notice_lines: list[CallbackLine] = []  # what the call-back notices are computed from each second
         self._noticed: set[tuple] = set()  # notices already toasted
         self._suggested_disposition = ""
+        self._replaying = False
 
     @property
     def desk(self) -> Desk:
@@ -114,6 +116,7 @@ class DeskScreen(Screen):
         self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
         self._paint_status()
         await self._recover()
+        self.status.offline = bool(await self.run(self.app.journal.pending))  # left from a console that died
         self.poll_queue(force=True)
         self.set_interval(TICK_SECONDS, self._tick)
         self.set_interval(AUTOSAVE_SECONDS, self.autosave_notes)
@@ -124,11 +127,14 @@ class DeskScreen(Screen):
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
         """Run a desk rule on the database thread; a refusal or an outage becomes a one-line notice."""
         try:
-            return await self.app.db.run(fn, *args, **kwargs)
+            result = await self.app.db.run(fn, *args, **kwargs)
         except DeskError as exc:
             self.notify(str(exc), severity="warning")
         except StoreError as exc:
-            self.notify(f"{exc}. Your notes stay on screen.", severity="error", timeout=8)
+            self._went_offline(exc)
+        else:
+            await self._back_online()
+            return result
         return None
 
     async def ok(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> bool:
@@ -139,9 +145,43 @@ class DeskScreen(Screen):
             self.notify(str(exc), severity="warning")
             return False
         except StoreError as exc:
-            self.notify(f"{exc}. Your notes stay on screen.", severity="error", timeout=8)
+            self._went_offline(exc)
             return False
+        await self._back_online()
         return True
+
+    async def keep(self, kind: str, **payload: object) -> Submitted | None:
+        """Save through the local journal: written to disk first, then to the database if it answers; during an
+        outage it waits on this machine and is replayed when the database is back. None when a rule refused."""
+        submitted = await self.run(self.app.journal.submit, self.desk, kind, **payload)
+        if submitted is not None and not submitted.applied:
+            self._went_offline(StoreError("database unavailable"))
+        return submitted
+
+    def _went_offline(self, exc: StoreError) -> None:
+        if not self.status.offline:
+            self.status.offline = True
+            self._paint_status()
+            self.notify(f"Database offline, reconnecting ({exc}). Keep working: notes, wrap-ups and drafts are "
+                        "kept on this machine until it is back.", severity="error", timeout=10)
+
+    async def _back_online(self) -> None:
+        """After an outage: replay what was kept locally, once, and say so."""
+        if not self.status.offline or self._replaying:
+            return
+        self._replaying = True
+        try:
+            report = await self.app.db.run(self.app.journal.replay, self.desk)
+        except StoreError:
+            return  # not back after all: the next poll tries again
+        finally:
+            self._replaying = False
+        self.status.offline = False
+        self._paint_status()
+        self.notify(f"Database back: {len(report.applied)} change(s) made offline are saved.")
+        for entry, reason in report.refused:
+            self.notify(f"Not saved ({entry.kind}): {reason}", severity="error", timeout=15)
+        self.poll_queue(force=True)
 
     # --- the queue ---------------------------------------------------------------------------------
 
@@ -439,10 +479,11 @@ class DeskScreen(Screen):
                 return
             self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
         if not self.live.in_wrap_up:
-            if not await self.ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
-                return
-            self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
-            await self._refresh_operator()
+            if await self.ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
+                self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
+                await self._refresh_operator()
+            elif not self.status.offline:
+                return  # refused; offline, the journaled wrap-up ends the call when the database is back
         self.open_wrap_up(self._suggested_disposition)
 
     @work
@@ -452,8 +493,8 @@ class DeskScreen(Screen):
         if disposition is None or self.live is None:
             return
         text = self.query_one("#notes", TextArea).text  # typing may have gone on behind the dialog
-        if not await self.ok(calls.wrap_up, self.desk, self.live.id, self.app.operator.id, disposition, text):
-            return  # refused or offline: nothing typed is lost, F6 tries again
+        if await self.keep("wrap_up", call_id=self.live.id, disposition=disposition, note=text) is None:
+            return  # refused: nothing typed is lost, F6 tries again
         self.live = None
         self._suggested_disposition = ""
         self._clear_notes()
@@ -490,7 +531,7 @@ class DeskScreen(Screen):
         if text == self._saved_notes:
             return
         call_id = self.live.id if self.live else None
-        if await self.ok(notes.save_draft, self.desk, self.app.operator.id, call_id, self.client_id, text):
+        if await self.keep("draft", body=text, call_id=call_id, client_id=self.client_id) is not None:
             self._saved_notes = text
 
     async def action_save_note(self) -> None:
@@ -502,13 +543,12 @@ class DeskScreen(Screen):
             self.notify("Open a client (ctrl+f) or answer a call first.", severity="warning")
             return
         call_id = self.live.id if self.live else None
-        if await self.ok(notes.add_note, self.desk, self.app.operator.id, self.client_id, call_id, text):
+        kept = await self.keep("note", body=text, client_id=self.client_id, call_id=call_id)
+        if kept is not None:
             self._clear_notes()
             await self._reload_dossier()
-            self.notify("Note kept on the dossier.")
-        else:
-            self.notify("The database is unavailable: the note stays here and is kept as a draft.",
-                        severity="error")
+            self.notify("Note kept on the dossier." if kept.applied else "Note kept on this machine until the "
+                        "database is back.")
 
     def _clear_notes(self) -> None:
         notes_area = self.query_one("#notes", TextArea)

@@ -25,6 +25,7 @@ class DeskStatus:
     notices: int = 0  # call-back notices standing: assigned to me, due soon, overdue, back in the pool
     callbacks_due: int = 0  # my call-backs due soon or overdue
     link: str = ""  # the call source's link state, "" when there is none
+    offline: bool = False  # the database is away: work is kept in the local journal
 
 
 def _duration(seconds: float) -> str:
@@ -42,6 +43,7 @@ class StatusBar(Static):
             state += f" {_duration((now - status.state_since).total_seconds())}"
         # Most needed first: on a narrow terminal the end of the line is what gets cut.
         parts: list[str | tuple[str, str]] = [
+            (" DATABASE OFFLINE, reconnecting ", "bold reverse $error") if status.offline else "",
             (f" {status.operator} ", "bold"),
             (f" {state} ", "bold reverse $success" if status.state == "available" else "bold reverse $warning"),
             "  waiting ", (str(status.waiting), "bold"),
