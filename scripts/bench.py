@@ -47,7 +47,7 @@ from cold_start import measure_cold_start, run_child
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_OPERATOR = "bench"
 CORE_SECTIONS = ("search", "caller", "queue", "dossier", "pop", "cold")
-PLUGIN_SECTIONS = ("callbacks", "coach", "stats", "ami", "import")
+PLUGIN_SECTIONS = ("callbacks", "coach", "stats", "ami", "import", "team")
 
 
 @dataclass

@@ -7,6 +7,7 @@ long-lived thread keeps one connection (and SQLite's data_version meaningful) fo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,12 +36,19 @@ class DatabaseThread:
         self._executor.shutdown(wait=True)
 
 
+def _is_database_failure(exc: Exception) -> bool:
+    """Peewee's errors, and psycopg's own when one gets past Peewee's translation (a deadlock, a lost server)."""
+    return isinstance(exc, DatabaseError | InterfaceError) or type(exc).__module__.startswith("psycopg")
+
+
 def _guarded(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Database failures reach the UI as one-line StoreErrors; the connection is reopened on the next call."""
     try:
         return fn(*args, **kwargs)
-    except (DatabaseError, InterfaceError) as exc:
-        if not database.is_closed():
+    except Exception as exc:
+        if not _is_database_failure(exc):
+            raise
+        with contextlib.suppress(DatabaseError, InterfaceError):  # the server may have dropped it already
             database.close()
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise StoreError(f"database unavailable: {first_line}") from exc

@@ -55,6 +55,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 AUTOSAVE_SECONDS = 3.0
 TICK_SECONDS = 1.0
+POLL_SECONDS = 0.25  # a cheap "did anything change?" (SQLite data_version, PostgreSQL NOTIFY): others' work shows fast
 RELEASE_SECONDS = 30.0  # how often a console hands untouched overdue call-backs back to their pool
 
 
@@ -119,6 +120,7 @@ class DeskScreen(Screen):
         self.status.offline = bool(await self.run(self.app.journal.pending))  # left from a console that died
         self.poll_queue(force=True)
         self.set_interval(TICK_SECONDS, self._tick)
+        self.set_interval(POLL_SECONDS, self.poll_queue)
         self.set_interval(AUTOSAVE_SECONDS, self.autosave_notes)
         self.set_interval(RELEASE_SECONDS, self.release_overdue)
 
@@ -193,7 +195,6 @@ class DeskScreen(Screen):
         self.query_one(MyCallbacks).tick(now)
         self._show_notices(now)
         self._paint_status()
-        self.poll_queue()
 
     @work(group="queue")
     async def poll_queue(self, force: bool = False) -> None:
