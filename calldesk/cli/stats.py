@@ -186,20 +186,9 @@ def _write(args: argparse.Namespace, scope: Any, header: list[str], rows: list[l
 
 
 def _shown(value: Any, kind: str) -> str:
-    from calldesk.desk.stats.definitions import format_duration
+    from calldesk.desk.stats.definitions import format_as
 
-    if value is None:
-        return "–"
-    match kind:
-        case "count":
-            return f"{int(value):,}"
-        case "share":
-            return f"{100 * value:.1f} %"
-        case "seconds":
-            return format_duration(value)
-        case "number":
-            return f"{value:.1f}"
-    return str(value)
+    return format_as(value, kind)
 
 
 def _figures_table(args: argparse.Namespace, scope: Any, header: list[str], rows: list[list[Any]],

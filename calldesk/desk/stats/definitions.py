@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from calldesk.config import Config
 from calldesk.desk.stats.tally import Tally
@@ -106,16 +106,23 @@ def definition_of(figure: Figure, config: Config | None = None) -> str:
 
 def format_value(figure: Figure, value: float | None) -> str:
     """How a figure reads on screen: 1,234 / 82.5 % / 1:05 / 2.4; a dash when there is nothing to measure."""
+    return format_as(value, figure.kind)
+
+
+def format_as(value: Any, kind: str) -> str:
+    """A value of a kind (count, share, seconds, number) as the screen and the table show it; text as it is."""
     if value is None:
         return "–"
-    match figure.kind:
+    match kind:
         case "count":
             return f"{int(value):,}"
         case "share":
             return f"{100 * value:.1f} %"
         case "seconds":
             return format_duration(value)
-    return f"{value:.1f}"
+        case "number":
+            return f"{value:.1f}"
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def format_duration(seconds: float) -> str:
