@@ -1,7 +1,7 @@
 """`calldesk train`: practice calls from a scenario, scored on the etiquette rules; scores kept per trainee.
 
 Practice runs on a training database of its own (in the user data folder, or --db), so practice calls never mix
-with real ones. Until the console hosts training, the call is played here, line by line, in the terminal.
+with real ones. The practice call plays on the real desk; `--terminal` plays it line by line in the terminal instead.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("scenario", nargs="?", help=f"scenario name or file (default: {FIRST_SCENARIO})")
     parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
     parser.add_argument("--scores", action="store_true", help="show the trainee's kept scores")
+    parser.add_argument("--terminal", action="store_true", help="play the call as text in this terminal")
     parser.set_defaults(run=run)
 
 
@@ -59,7 +60,19 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{result.finished_at:%Y-%m-%d %H:%M}  {result.scenario:<16} {result.points:>3}/{result.out_of}")
             return 0
         scenario = find_scenario(args.scenario or FIRST_SCENARIO)
-        return play_in_terminal(desk, trainee, scenario)
+        if args.terminal:
+            return play_in_terminal(desk, trainee, scenario)
+    return play_on_the_desk(desk, trainee, scenario, training_url(args) or "")
+
+
+def play_on_the_desk(desk, trainee, scenario, url: str) -> int:
+    """The practice call on the console itself: the caller's words arrive with ctrl+l; wrap-up shows the score."""
+    from calldesk.desk.training import TrainingSession
+    from calldesk.tui.app import CalldeskApp
+
+    app = CalldeskApp(desk, trainee, database_url=url, training=TrainingSession(desk, trainee.id, scenario))
+    app.run()
+    return app.return_code or 0
 
 
 def play_in_terminal(desk, trainee, scenario, read: Callable[[str], str] = input,

@@ -29,6 +29,7 @@ from calldesk.tui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
     from calldesk.desk.client_import import ImportSummary
+    from calldesk.desk.training import TrainingSession
 
 EXIT_WHEN_READY_ENV = "CALLDESK_EXIT_WHEN_READY"  # for cold-start benchmarks: quit after the first full paint
 
@@ -38,8 +39,10 @@ class CalldeskApp(App[int]):
     BINDINGS = APP_BINDINGS
     TITLE = "calldesk"
 
-    def __init__(self, desk: Desk, operator: OperatorView, source: Any = None, database_url: str = "") -> None:
+    def __init__(self, desk: Desk, operator: OperatorView, source: Any = None, database_url: str = "",
+                 training: TrainingSession | None = None) -> None:
         super().__init__()
+        self.training = training  # a practice call: the desk plays its caller and scores the trainee
         self.desk = desk
         self.operator = operator
         self.source = source

@@ -401,3 +401,32 @@ async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_pat
     assert call.wrapped_at is not None and call.disposition == "Resolved"
     assert [n.body for n in Note.select().where(Note.call == call_id)] == ["Customer wants a refund"]
     assert Note.select().where(Note.client == client_id).count() == 1
+
+
+async def test_a_trainee_plays_a_whole_practice_call_on_the_desk_and_is_scored(desk):
+    from calldesk.desk.faq_seed import seed_faq
+    from calldesk.desk.training import TrainingSession, find_scenario, trainee_for
+    from calldesk.store.models import TrainingScore
+    from calldesk.tui.app import CalldeskApp
+
+    seed_faq(desk)
+    trainee = trainee_for(desk, "neha")
+    session = TrainingSession(desk, trainee.id, find_scenario("friendly_faq"))
+    app = CalldeskApp(desk, trainee, training=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert session.lines_said == 1  # the caller speaks as the call is answered
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+l")
+        await settle(pilot)
+        await pilot.press(*"Explained the documents needed")
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TrainingScoreModal"
+        await pilot.press("enter")
+        await settle(pilot)
+    kept = TrainingScore.get(TrainingScore.trainee == trainee.id)
+    assert kept.scenario == "friendly_faq" and 0 < kept.points <= kept.out_of

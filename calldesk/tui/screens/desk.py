@@ -118,6 +118,8 @@ class DeskScreen(Screen):
         self._paint_status()
         await self._recover()
         self.status.offline = bool(await self.run(self.app.journal.pending))  # left from a console that died
+        if self.app.training is not None:
+            await self._start_training()
         self.poll_queue(force=True)
         self.set_interval(TICK_SECONDS, self._tick)
         self.set_interval(POLL_SECONDS, self.poll_queue)
@@ -297,6 +299,8 @@ class DeskScreen(Screen):
         self.call_after_refresh(self.app.record_screen_pop, started)
         self.poll_queue(force=True)
         await self._refresh_operator()
+        if self.app.training is not None and self.app.training.lines_said == 0:
+            await self.action_caller_line()
         if view.dossier is None:
             self.action_new_client()
 
@@ -353,6 +357,30 @@ class DeskScreen(Screen):
         self.app.dial(line.number_e164 or line.number)
         self.poll_queue(force=True)
         await self._refresh_operator()
+
+    # --- training: a practice call on the real desk -----------------------------------------------------
+
+    async def _start_training(self) -> None:
+        scenario = self.app.training.scenario
+        if await self.run(self.app.training.start) is not None:
+            self.notify(f"{scenario.briefing}\nF2 answers; ctrl+l: the caller's next words.", title=scenario.title,
+                        timeout=20)
+
+    async def action_caller_line(self) -> None:
+        if self.app.training is None:
+            self.notify("ctrl+l plays the caller's words in training (calldesk train).", severity="warning")
+            return
+        line = await self.run(self.app.training.next_line)
+        self.notify(line or "(The caller has said all they wanted: help, promise, wrap up with F6.)",
+                    title="Caller", timeout=30)
+
+    async def _finish_training(self) -> None:
+        from calldesk.tui.modals.training_score import TrainingScoreModal
+
+        score = await self.run(self.app.training.finish)
+        if score is not None:
+            await self.app.push_screen_wait(TrainingScoreModal(score))
+            self.app.exit(0)
 
     # --- call-backs instead of hold ------------------------------------------------------------------
 
@@ -503,6 +531,8 @@ class DeskScreen(Screen):
         await self._refresh_operator()
         await self._reload_dossier()
         self.notify(f"Call wrapped up: {disposition}.")
+        if self.app.training is not None:
+            await self._finish_training()
 
     # --- notes and the positive-language guard ------------------------------------------------------
 
