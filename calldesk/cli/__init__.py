@@ -7,6 +7,7 @@ inside the command, so `calldesk --help` and the console start fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -51,7 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc), exc.status)
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    except BrokenPipeError:  # `calldesk ... | head` closed the pipe: stop quietly, as other commands do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -117,11 +117,16 @@ class CalldeskApp(App[int]):
     def desk_ready(self) -> None:
         if not self._desk_painted:
             self._desk_painted = True
-            # What start-up built lives all session: keep the collector from walking it again and again.
-            gc.collect()
-            gc.freeze()
             if os.environ.get(EXIT_WHEN_READY_ENV):
                 self.call_after_refresh(self.exit, 0)
+            else:
+                self.set_timer(1.0, self._freeze_start_up_objects)
+
+    def _freeze_start_up_objects(self) -> None:
+        """What start-up built lives all session: keep the collector from walking it on every screen pop."""
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)  # fewer, later young collections: pauses land between keystrokes
 
     # --- keys, help and the command palette ----------------------------------------------------------
 
