@@ -386,6 +386,11 @@ async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_pat
         folder.rename(tmp_path / "away")
         await pilot.press(*"Customer wants a refund")
         await app.screen.autosave_notes()
+        await pilot.press("f5")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OfflineCallbackModal"
+        await pilot.press(*"refund status", "enter")
+        await settle(pilot)
         await pilot.press("f6")
         await settle(pilot)
         await pilot.press("enter")
@@ -398,9 +403,13 @@ async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_pat
         await settle(pilot)
         assert not app.screen.status.offline
     call = Call.get_by_id(call_id)
-    assert call.wrapped_at is not None and call.disposition == "Resolved"
+    assert call.wrapped_at is not None and call.disposition == "Call-back promised"  # F5 chose it for F6
     assert [n.body for n in Note.select().where(Note.call == call_id)] == ["Customer wants a refund"]
     assert Note.select().where(Note.client == client_id).count() == 1
+    from calldesk.store.models import CallBack
+
+    promise = CallBack.get()
+    assert (promise.reason, promise.client_id, promise.assignee_id) == ("refund status", client_id, asha.id)
 
 
 async def test_a_trainee_plays_a_whole_practice_call_on_the_desk_and_is_scored(desk):

@@ -394,6 +394,8 @@ class DeskScreen(Screen):
         me = self.app.operator
         offer = await self.run(offer_context, self.desk, me.id, call_id=self.live.id)
         if offer is None:
+            if self.status.offline:
+                await self._promise_offline()
             return
         submit = lambda request: self.app.db.run(create_callback, self.desk, me.id, request)  # noqa: E731
         offered = await self.app.push_screen_wait(CallbackOfferModal(self.desk, offer, submit))
@@ -403,6 +405,16 @@ class DeskScreen(Screen):
                         f"({offered.client_time} for the client). F6 then enter ends the call.")
             self.poll_queue(force=True)
             await self._reload_dossier()
+
+    async def _promise_offline(self) -> None:
+        """The database is away: keep the promise in the journal; it is checked and saved when it is back."""
+        from calldesk.tui.modals.callback_offline import OfflineCallbackModal
+
+        request = await self.app.push_screen_wait(
+            OfflineCallbackModal(self.desk.clock.now(), self.live.id if self.live else None, self.client_id))
+        if request is not None and await self.keep("callback", **dataclasses.asdict(request)) is not None:
+            self._suggested_disposition = "Call-back promised"
+            self.notify("Call-back kept on this machine; it is saved when the database is back.")
 
     @work
     async def action_board(self) -> None:
