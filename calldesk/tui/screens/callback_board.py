@@ -63,7 +63,8 @@ class BoardTable(CallbackTable):
 
     def toggle(self, line: CallbackLine, now: datetime) -> None:
         self.selected ^= {line.id}
-        self._update(line.id, self.cells(line, now))
+        self.write_cells(line.id, self.cells(line, now))
+        self.refresh()
 
     def chosen(self) -> list[CallbackLine]:
         """The selected call-backs, else the one under the cursor."""

@@ -8,18 +8,14 @@ from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from calldesk.desk.callback_lines import CallbackLine
 from calldesk.desk.callback_times import describe_left
+from calldesk.tui.widgets.keyed_table import KeyedTable
 
 REBUILD_AFTER = 12  # rows coming or going: past this, filling the table again is cheaper than a row at a time
 STATE_WORDS = {"overdue": "late", "due_soon": "soon", "unassigned": "pool", "scheduled": ""}
 STATE_STYLES = {"overdue": "bold red", "due_soon": "bold yellow", "unassigned": "italic", "scheduled": ""}
-
-
-def _signature(value: object) -> object:
-    return (value.plain, str(value.style)) if isinstance(value, Text) else value
 
 
 def countdown(line: CallbackLine, now: datetime) -> Text:
@@ -28,18 +24,17 @@ def countdown(line: CallbackLine, now: datetime) -> Text:
     return Text(describe_left(left), style="bold red" if left < 0 else "", justify="right")
 
 
-class CallbackTable(DataTable):
+class CallbackTable(KeyedTable):
     """Subclasses name their ``COLUMNS`` (key, label, width) and say what each row shows in ``cells``."""
 
     COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
     ROW_HEIGHT: ClassVar[int] = 1
 
     def __init__(self, due_soon: timedelta, zone: tzinfo | None = None, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.due_soon = due_soon
         self.zone = zone  # whose clock the due times are shown on; None: this machine's
         self._lines: dict[int, CallbackLine] = {}
-        self._shown: dict[tuple[int, str], object] = {}  # what each cell shows, to skip no-op updates
 
     def on_mount(self) -> None:
         for key, label, width in self.COLUMNS:
@@ -68,18 +63,19 @@ class CallbackTable(DataTable):
                 self._rebuild(lines, now)
                 return
             for gone in [i for i in self._lines if i not in incoming]:
-                self.remove_row(str(gone))
+                self.remove_keyed_row(gone)
                 del self._lines[gone]
-                for column, _, _ in self.COLUMNS:
-                    self._shown.pop((gone, column), None)
             for line in lines:
+                known = self._lines.get(line.id)
+                if known == line:
+                    continue  # unchanged: the clock's tick moves its countdown
                 cells = self.cells(line, now)
-                if line.id in self._lines:
-                    self._update(line.id, cells)
+                if known is not None:
+                    self.write_cells(line.id, cells)
                 else:
-                    self.add_row(*cells.values(), key=str(line.id), height=self.ROW_HEIGHT)
-                    self._shown.update({(line.id, k): _signature(v) for k, v in cells.items()})
+                    self.add_keyed_row(line.id, cells, height=self.ROW_HEIGHT)
                 self._lines[line.id] = line
+            self.refresh()
 
     def _order_changes(self, ids: list[int]) -> bool:
         """Would ``ids`` need rows moved? Removing rows and appending new ones at the end never does."""
@@ -93,13 +89,10 @@ class CallbackTable(DataTable):
     def _rebuild(self, lines: Sequence[CallbackLine], now: datetime) -> None:
         """A new order (another sort, a call-back slotted in between): rows again, the cursor on the same one."""
         current = self.selected_line()
-        self.clear()
+        self.clear_rows()
         self._lines.clear()
-        self._shown.clear()
         for line in lines:
-            cells = self.cells(line, now)
-            self.add_row(*cells.values(), key=str(line.id), height=self.ROW_HEIGHT)
-            self._shown.update({(line.id, k): _signature(v) for k, v in cells.items()})
+            self.add_keyed_row(line.id, self.cells(line, now), height=self.ROW_HEIGHT)
             self._lines[line.id] = line
         if current is not None and current.id in self._lines:
             self.move_cursor(row=self.get_row_index(str(current.id)))
@@ -108,14 +101,8 @@ class CallbackTable(DataTable):
         """Move the countdowns and states on by the clock."""
         with self.app.batch_update():
             for line in self._lines.values():
-                self._update(line.id, self.cells(line, now))
+                self.write_cells(line.id, self.cells(line, now))
+            self.refresh()
 
     def count(self, state: str, now: datetime) -> int:
         return sum(1 for line in self._lines.values() if line.state(now, self.due_soon) == state)
-
-    def _update(self, callback_id: int, cells: dict[str, object]) -> None:
-        for column, value in cells.items():
-            signature = _signature(value)
-            if self._shown.get((callback_id, column)) != signature:
-                self.update_cell(str(callback_id), column, value)
-                self._shown[(callback_id, column)] = signature

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
 
 from calldesk.desk.queue import WaitingCall, rings_heard
+from calldesk.tui.widgets.keyed_table import KeyedTable
 
 COLUMNS = (("wait", "Wait", 5), ("rings", "Rings", 5), ("caller", "Caller", 16), ("queue", "Queue", 8))
 
@@ -18,19 +17,14 @@ def _wait(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def _signature(value: object) -> object:
-    return (value.plain, str(value.style)) if isinstance(value, Text) else value
-
-
-class QueueTable(DataTable):
+class QueueTable(KeyedTable):
     """Ringing calls, longest waiting first. Rows are keyed by call id so a refresh touches only what changed."""
 
     def __init__(self, ring_cycle_seconds: float, answer_within_rings: int, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self._cycle = ring_cycle_seconds
         self._within = answer_within_rings
         self._calls: dict[int, WaitingCall] = {}
-        self._shown: dict[tuple[int, str], object] = {}  # what each cell shows, to skip no-op updates
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -54,20 +48,17 @@ class QueueTable(DataTable):
         incoming = {c.id: c for c in waiting}
         with self.app.batch_update():
             for call_id in [i for i in self._calls if i not in incoming]:
-                self.remove_row(str(call_id))
+                self.remove_keyed_row(call_id)
                 self._calls.pop(call_id)
-                for column, _, _ in COLUMNS:
-                    self._shown.pop((call_id, column), None)
             for call in waiting:  # arrival order, so new rows append at the end
                 known = self._calls.get(call.id)
                 if known == call:
                     continue  # unchanged: the clock moves its wait and rings in tick()
                 cells = self._cells(call, now)
                 if known is None:
-                    self.add_row(*cells.values(), key=str(call.id))
-                    self._shown.update({(call.id, k): _signature(v) for k, v in cells.items()})
+                    self.add_keyed_row(call.id, cells)
                 else:
-                    self._update(call.id, cells)
+                    self.write_cells(call.id, cells)
                 self._calls[call.id] = call
             self.refresh()
 
@@ -75,7 +66,7 @@ class QueueTable(DataTable):
         """Move every wait and ring count on by the clock, without asking the database: only those two cells."""
         with self.app.batch_update():
             for call in self._calls.values():
-                self._update(call.id, self._clock_cells(call, now))
+                self.write_cells(call.id, self._clock_cells(call, now))
             self.refresh()
 
     def late_count(self, now: datetime) -> int:
@@ -101,15 +92,3 @@ class QueueTable(DataTable):
             "caller": Text(caller, style="" if call.client_name else "italic"),
             "queue": call.queue,
         }
-
-    def _update(self, call_id: int, cells: dict[str, object]) -> None:
-        changed = False
-        for column, value in cells.items():
-            signature = _signature(value)
-            if self._shown.get((call_id, column)) != signature:
-                # update_cell() repaints per cell (~20 µs, 500 a second here): write the cell, repaint once below
-                self._data[RowKey(str(call_id))][ColumnKey(column)] = value
-                self._shown[(call_id, column)] = signature
-                changed = True
-        if changed:
-            self._update_count += 1  # what DataTable's row cache keys on; the caller repaints once
