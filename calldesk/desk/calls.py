@@ -104,7 +104,7 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
         Call.update(status="transferred", ended_at=now, transferred_to=target).where(Call.id == call_id).execute()
         onward = Call.create(
             number_raw=call.number_raw, number_e164=call.number_e164, caller_name=call.caller_name,
-            client=call.client_id, queue=queue, status="ringing", arrived_at=now,
+            client=call.client_id, queue=queue, status="ringing", arrived_at=now, transferred_from=call_id,
             offered_to=target_operator.login if target_operator else "",
         )
         body = f"Transferred to {department.name if department else target_operator.name}"

@@ -83,12 +83,7 @@ def situation_of_call(desk: Desk, call_id: int) -> str | None:
         raise NotFound(f"call {call_id} does not exist")
     if call.direction == "outbound":
         return "call_back"
-    # transfer_call ends the first leg and rings the onward one at the same instant, for the same number.
-    handed_over = Call.select(Call.id).where(
-        (Call.status == "transferred") & (Call.number_raw == call.number_raw) & (Call.ended_at == call.arrived_at)
-        & (Call.id != call.id)
-    )
-    return "transfer" if handed_over.exists() else None
+    return "transfer" if call.transferred_from_id is not None else None
 
 
 def script_for_call(desk: Desk, call_id: int) -> EtiquetteScript:

@@ -111,6 +111,7 @@ class Call(BaseModel):
     phrase_hits = IntegerField(default=0)
     transferred_to = CharField(max_length=64, default="")  # department id or operator login it went to
     offered_to = CharField(max_length=64, default="")  # operator login a transfer reserved the call for
+    transferred_from = ForeignKeyField("self", null=True, backref="onward", on_delete="SET NULL")  # the earlier leg
     external_id = CharField(max_length=64, null=True, unique=True)  # the PBX's id for the call
 
     class Meta:
@@ -119,7 +120,6 @@ class Call(BaseModel):
             (("client", "arrived_at"), False),
             (("operator", "answered_at"), False),
             (("arrived_at",), False),
-            (("ended_at",), False),  # the leg a transfer ended, for the onward call's script (situation_of_call)
         )
 
 
