@@ -72,6 +72,7 @@ class DeskScreen(Screen):
         self.client_id: int | None = None  # whose dossier is shown (and gets the notes)
         self._saved_notes = ""
         self._polling = False
+        self._poll_again = False
         self._watcher = ChangeWatcher()
         self._phrases: frozenset[str] = frozenset()  # the negative phrasings already stored for the live call
         self._escalations: list[escalation.EscalationView] = []
@@ -202,12 +203,16 @@ class DeskScreen(Screen):
     async def poll_queue(self, force: bool = False) -> None:
         """Re-read the queue when another console or the ring hook changed something; polls never overlap."""
         if self._polling:
+            self._poll_again |= force  # this console's own change must show even if a poll is under way
             return
         self._polling = True
         try:
             waiting = await self.run(self._read_queue_if_changed, force)
         finally:
             self._polling = False
+        if self._poll_again:
+            self._poll_again = False
+            self.poll_queue(force=True)
         if waiting is None:
             return
         waiting, raised, mine, self._notice_lines = waiting
