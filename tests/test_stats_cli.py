@@ -6,15 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from stats_data import build_day
+from stats_data import add_call, build_day
 
 from calldesk.cli import main
 from calldesk.config import ConfigError, load_config
 from calldesk.desk.stats.definitions import FIGURES
-from calldesk.store.models import database
+from calldesk.store.models import StatsDay, database
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = ["--from", "2026-11-27", "--to", "2026-11-27"]
@@ -124,3 +125,10 @@ def test_statistics_settings_are_checked_at_start(tmp_path, line, problem):
     assert str(error.value) == f"{config}:2: {problem}"
     config.write_text("short_abandon_seconds: 0\n", encoding="utf-8")
     assert load_config(config).short_abandon_seconds == 0  # every abandon counts
+
+
+def test_closed_days_nobody_summed_are_summed_first_so_the_next_report_reads_their_sums(stats):
+    add_call("support", datetime(2026, 11, 20, 4, 30, tzinfo=UTC), number="+919800000001", wait=5, talk=60)
+    status, out, _ = stats("--from", "2026-11-19", "--to", "2026-11-21", "--format", "json")
+    assert status == 0 and json.loads(out)["rows"][0]["offered"] == 1
+    assert sorted(row.calls for row in StatsDay.select()) == [0, 1, 1]  # the 19th's first-call window holds the call

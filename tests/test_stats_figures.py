@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from stats_data import add_call, at, build_day
 
-from calldesk.desk.stats.hours import SUM_DAYS_PER_READ
+from calldesk.desk.stats.hours import KEEP_SUMMED_DAYS, SUM_DAYS_PER_READ, keep_recent_days_summed, sum_closed_days
 from calldesk.desk.stats.kpis import Scope, figure_rows
 from calldesk.desk.stats.period import days_period
 from calldesk.store.models import StatsDay, StatsHour
@@ -160,3 +160,41 @@ def test_a_long_stretch_is_summed_a_week_at_a_time_and_reads_the_same_throughout
             assert min(d.day for d in StatsDay.select()) == (first - date(1970, 1, 1)).days + 12 - SUM_DAYS_PER_READ
     assert readings[0] == readings[1] == readings[2]
     assert (readings[0].offered, readings[0].answered_in_time, readings[0].resolved_first_time) == (24, 12, 12)
+
+
+def test_a_console_keeps_the_recent_closed_days_summed_so_a_month_is_read_from_its_sums(desk, clock):
+    first = date(2026, 11, 1)
+    for n in range(20):  # one answered call a day at 10:00 in India; the last days are not closed yet
+        add_call("support", datetime.combine(first + timedelta(days=n), time(4, 30), UTC),
+                 number=f"+91980000{n:04d}", wait=n, talk=60)
+    scope = Scope(days_period(desk, first, first + timedelta(days=19)))
+    [from_calls] = figure_rows(desk, Scope(days_period(desk, first, first + timedelta(days=19))))
+    StatsHour.delete().execute()
+    StatsDay.delete().execute()
+
+    summed = keep_recent_days_summed(desk)
+
+    epoch = date(1970, 1, 1)
+    days = {row.day for row in StatsDay.select()}
+    assert summed == len(days) == KEEP_SUMMED_DAYS - 1  # today and yesterday are still inside the first-call window
+    assert (TODAY - epoch).days - 2 in days and (TODAY - epoch).days - 1 not in days
+    assert keep_recent_days_summed(desk) == 0  # nothing changed: nothing to do
+    [from_sums] = figure_rows(desk, scope)
+    assert StatsDay.select().count() == summed  # the read found every closed day summed
+    assert from_sums.tally == from_calls.tally
+    add_call("support", datetime.combine(first + timedelta(days=3), time(6), UTC), number="+919811111111", wait=2,
+             talk=30)  # a late import into a summed day: summed again on the next round
+    assert keep_recent_days_summed(desk) == 2  # that day, and the day before whose first-call window reaches it
+    assert figure_rows(desk, scope)[0].tally.offered == 21
+
+
+def test_summing_a_stretch_reports_its_progress_newest_week_first(desk, clock):
+    first = date(2026, 11, 1)
+    for n in range(16):
+        add_call("support", datetime.combine(first + timedelta(days=n), time(4, 30), UTC),
+                 number=f"+91980000{n:04d}", wait=5, talk=60)
+    heard: list[tuple[int, int]] = []
+    assert sum_closed_days(desk, first, first + timedelta(days=15), lambda done, total: heard.append((done, total)))
+    assert heard == [(0, 16), (7, 16), (14, 16), (16, 16)]
+    newest = (first - date(1970, 1, 1)).days + 15
+    assert StatsDay.get(StatsDay.day == newest).summed_at <= clock.now()

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from calldesk.config import Config, ConfigError, load_config, resolve_database
@@ -67,3 +67,20 @@ def open_desk(args: argparse.Namespace, url: str | None = None):
     with desk_errors():
         open_database(url or database_url(args, config))
     return Desk(config)
+
+
+BAR_WIDTH = 30
+
+
+def progress_bar(unit: str) -> Callable[[int, int], None] | None:
+    """A bar on standard error for long work, redrawn in place; None when standard error is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def draw(done: int, total: int) -> None:
+        filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:,}/{total:,} {unit}{end}")
+        sys.stderr.flush()
+
+    return draw

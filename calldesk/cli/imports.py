@@ -7,15 +7,13 @@ common)``, which creates the parser named after the kind and sets ``run``).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from calldesk.cli import faq, queue_log
-from calldesk.cli.context import desk_errors, open_desk, operator_login
+from calldesk.cli.context import desk_errors, open_desk, operator_login, progress_bar
 
 REJECTIONS_SHOWN = 5
-BAR_WIDTH = 30
 
 
 def register_clients(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -62,7 +60,7 @@ def run_clients(args: argparse.Namespace) -> int:
     with desk_errors():
         mapping = parse_column_map(args.column_map)
         summary = import_clients(desk, args.file, mapping=mapping, region=args.region, dry_run=args.dry_run,
-                                 progress=_progress_bar() if sys.stderr.isatty() else None,
+                                 progress=progress_bar("rows"),
                                  actor=operator_login(args, desk.config))
     columns = "; ".join(f"{name} <- {', '.join(found)}" for name, found in summary.columns.items())
     print(f"{args.file} ({summary.kind}){': ' + columns if columns else ''}")
@@ -80,13 +78,3 @@ def run_clients(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing was changed")
     return 0
-
-
-def _progress_bar() -> Callable[[int, int], None]:
-    def draw(done: int, total: int) -> None:
-        filled = BAR_WIDTH * done // total if total else BAR_WIDTH
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:,}/{total:,} rows{end}")
-        sys.stderr.flush()
-
-    return draw

@@ -10,7 +10,7 @@ import sys
 import textwrap
 from typing import Any, TextIO
 
-from calldesk.cli.context import CommandError, desk_errors, open_desk
+from calldesk.cli.context import CommandError, desk_errors, open_desk, progress_bar
 
 REPORTS = ("figures", "leaderboard", "staffing", "heatmap", "states")
 TABLE_FIGURES = ("offered", "answered", "abandoned", "short_abandoned", "service_level", "average_speed_of_answer",
@@ -89,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with desk_errors():
         scope = _scope(args, desk)
+        _sum_closed_days(desk, scope)
         header, rows, kinds = _REPORTS[args.report](desk, scope, args)
     if args.output:
         try:
@@ -100,6 +101,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         _write(args, scope, header, rows, kinds, sys.stdout)
     return 0
+
+
+def _sum_closed_days(desk: Any, scope: Any) -> None:
+    """Closed days nobody has summed yet (a console does so in the background; an import adds to them) are summed
+    first, with a bar: the report then reads hourly sums, and so will the next one."""
+    from calldesk.desk.stats.hours import sum_closed_days
+
+    sum_closed_days(desk, scope.period.first_day, scope.period.last_day, progress_bar("days summed"))
 
 
 # --- the reports: each gives column names, rows of raw values, and each column's kind for the table ---------

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from peewee import PeeweeException
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -21,6 +22,7 @@ from calldesk.desk.journal import Journal
 from calldesk.desk.operators import OperatorView, set_state
 from calldesk.desk.script import list_scripts
 from calldesk.store.errors import StoreError
+from calldesk.store.models import database
 from calldesk.tui.db_thread import DatabaseThread
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 from calldesk.tui.modals.confirm import ConfirmModal
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from calldesk.desk.training import TrainingSession
 
 EXIT_WHEN_READY_ENV = "CALLDESK_EXIT_WHEN_READY"  # for cold-start benchmarks: quit after the first full paint
+SUMS_FIRST_AFTER = 20.0  # seconds: after start-up, out of the way of the first calls
+SUMS_EVERY = 600.0  # a day closes once a day: every ten minutes finds it soon enough
 
 
 class CalldeskApp(App[int]):
@@ -121,12 +125,28 @@ class CalldeskApp(App[int]):
                 self.call_after_refresh(self.exit, 0)
             else:
                 self.set_timer(1.0, self._freeze_start_up_objects)
+                self.set_timer(SUMS_FIRST_AFTER, self.keep_statistics_summed)
+                self.set_interval(SUMS_EVERY, self.keep_statistics_summed)
 
     def _freeze_start_up_objects(self) -> None:
         """What start-up built lives all session: keep the collector from walking it on every screen pop."""
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)  # fewer, later young collections: pauses land between keystrokes
+
+    @work(thread=True, exclusive=True, group="statistics-sums", exit_on_error=False)
+    def keep_statistics_summed(self) -> None:
+        """Closed days summed on a thread of their own, off the desk's database thread, so a lead's month is read
+        from its sums instead of a million calls."""
+        from calldesk.desk.stats.hours import keep_recent_days_summed  # statistics cost nothing at start-up
+
+        try:
+            keep_recent_days_summed(self.desk)
+        except (PeeweeException, StoreError, DeskError):
+            pass  # the database is away or busy: the next round sums what this one could not, nobody waits on it
+        finally:
+            if not database.is_closed():
+                database.close()  # this thread's own connection
 
     # --- keys, help and the command palette ----------------------------------------------------------
 

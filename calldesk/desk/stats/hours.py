@@ -3,13 +3,16 @@
 A day is closed once its end, the first-call-resolution window after it and an hour's grace have passed: the desk
 no longer changes its calls, nor the further contacts that decide their first-call resolution. Each summed day
 keeps the number of calls it and the days its window reaches into held; when an import (of a queue_log, say)
-adds calls there, the number differs and the day is summed again. Days not yet closed, and closed days a read
-had no time to sum (it sums a week at most, the latest first), are read from the calls.
+adds calls there, the number differs and the day is summed again. Every console sums the last three months'
+closed days in the background, and `calldesk stats` sums its period's first, so reads find sums; days not yet
+closed, and closed days a read had no time to sum (it sums a week at most, the latest first), are read from the
+calls.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from peewee import IntegrityError, Node, fn
@@ -17,7 +20,7 @@ from peewee import IntegrityError, Node, fn
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.stats.kpis import Grouping, Key, Scope, add_call_sums, grouped, weekday_hour
-from calldesk.desk.stats.period import Period, modulo
+from calldesk.desk.stats.period import Period, days_period, modulo, today
 from calldesk.desk.stats.tally import Tally
 from calldesk.store.models import Call, StatsDay, StatsHour, database
 
@@ -27,6 +30,7 @@ SUMMED = ("offered", "answered", "abandoned", "short_abandoned", "answered_in_ti
           "handle_seconds", "resolved_first_time", "script_steps", "phrase_hits")  # plus the longest wait
 BATCH = 500
 SUM_DAYS_PER_READ = 7  # a first look at a year costs little more than reading its calls
+KEEP_SUMMED_DAYS = 92  # the periods a lead looks at most: this month and the two before
 EPOCH_DAY = date(1970, 1, 1)
 
 
@@ -56,27 +60,33 @@ def _closed_days(desk: Desk, period: Period) -> list[tuple[int, datetime, dateti
     return days
 
 
+def _stale_days(desk: Desk, period: Period, days: list[tuple[int, datetime, datetime]]
+                ) -> tuple[list[tuple[int, datetime, datetime]], dict[int, int]]:
+    """Of the closed ``days``, those with no sums or sums of other calls than theirs now; and each day's count of
+    calls (its own and those of the days its first-call-resolution window reaches into)."""
+    if not days:
+        return [], {}
+    after = math.ceil(desk.config.fcr_window_hours / 24)  # days a summed call's next contact may fall on
+    per_day = {day: Call.select().where((Call.arrived_at >= _local_midnight(day, period))
+                                        & (Call.arrived_at < _local_midnight(day + 1, period))).count()
+               for day in range(days[0][0], days[-1][0] + after + 1)}
+    counts = {day: sum(per_day.get(d, 0) for d in range(day, day + after + 1)) for day, _, _ in days}
+    summed = {row.day: row.calls for row in StatsDay.select(StatsDay.day, StatsDay.calls).where(
+        (StatsDay.basis == basis(desk, period)) & StatsDay.day.between(days[0][0], days[-1][0]))}
+    return [entry for entry in days if summed.get(entry[0]) != counts[entry[0]]], counts
+
+
 def split_period(desk: Desk, period: Period) -> tuple[list[tuple[int, int]], list[Period]]:
     """The period as runs of summed days (first and last local day index) and stretches to read from the calls.
 
     Closed days not summed yet (or whose calls changed) are summed now, the most recent first and at most
     ``SUM_DAYS_PER_READ`` of them, so a first look at a long stretch costs little more than reading its calls."""
     days = _closed_days(desk, period)
-    summed_days: set[int] = set()
-    if days:
-        key = basis(desk, period)
-        after = math.ceil(desk.config.fcr_window_hours / 24)  # days a summed call's next contact may fall on
-        per_day = {day: Call.select().where((Call.arrived_at >= _local_midnight(day, period))
-                                            & (Call.arrived_at < _local_midnight(day + 1, period))).count()
-                   for day in range(days[0][0], days[-1][0] + after + 1)}
-        counts = {day: sum(per_day.get(d, 0) for d in range(day, day + after + 1)) for day, _, _ in days}
-        summed = {row.day: row.calls for row in StatsDay.select(StatsDay.day, StatsDay.calls).where(
-            (StatsDay.basis == key) & StatsDay.day.between(days[0][0], days[-1][0]))}
-        summed_days = {day for day, _, _ in days if summed.get(day) == counts[day]}
-        stale = [entry for entry in days if entry[0] not in summed_days][-SUM_DAYS_PER_READ:]
-        for run in _runs(stale):
-            if _sum_days(desk, period, key, run, counts):
-                summed_days.update(day for day, _, _ in run)
+    stale, counts = _stale_days(desk, period, days)
+    summed_days = {day for day, _, _ in days} - {day for day, _, _ in stale}
+    for run in _runs(stale[-SUM_DAYS_PER_READ:]):
+        if _sum_days(desk, period, basis(desk, period), run, counts):
+            summed_days.update(day for day, _, _ in run)
     summed_runs = [(run[0][0], run[-1][0]) for run in _runs([d for d in days if d[0] in summed_days])]
     live, moment = [], period.start
     for first, last in summed_runs:
@@ -87,6 +97,32 @@ def split_period(desk: Desk, period: Period) -> tuple[list[tuple[int, int]], lis
     if moment < period.end:
         live.append(Period(moment, period.end, period.zone))
     return summed_runs, live
+
+
+def sum_closed_days(desk: Desk, first: date, last: date, progress: Callable[[int, int], None] | None = None) -> int:
+    """Sum every closed day from ``first`` to ``last`` whose sums are missing or stale, newest first, a week at
+    most per transaction; returns how many were summed. Consoles run this in the background, so a lead's month is
+    read from its sums; ``progress`` hears (days done, days to do)."""
+    period = days_period(desk, first, last)
+    stale, counts = _stale_days(desk, period, _closed_days(desk, period))
+    weeks = [run[max(0, end - SUM_DAYS_PER_READ):end] for run in reversed(_runs(stale))
+             for end in range(len(run), 0, -SUM_DAYS_PER_READ)]
+    done = seen = 0
+    for week in weeks:
+        if progress is not None:
+            progress(seen, len(stale))
+        if _sum_days(desk, period, basis(desk, period), week, counts):
+            done += len(week)
+        seen += len(week)
+    if progress is not None and stale:
+        progress(len(stale), len(stale))
+    return done
+
+
+def keep_recent_days_summed(desk: Desk) -> int:
+    """What a console does now and then: sum the closed days of this month and the last two that need it."""
+    last = today(desk)
+    return sum_closed_days(desk, last - timedelta(days=KEEP_SUMMED_DAYS), last)
 
 
 def _runs(days: list[tuple[int, datetime, datetime]]) -> list[list[tuple[int, datetime, datetime]]]:
