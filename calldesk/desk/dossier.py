@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from peewee import JOIN
+
 from calldesk.desk.clients import STAGE_NAMES
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.phones import format_phone, local_time, time_zones_for
-from calldesk.store.models import Call, CallBack, Client, Feedback, Note, Operator, Phone
+from calldesk.store.models import Call, CallBack, CallReview, Client, Feedback, Note, Operator, Phone
 
 HISTORY_LENGTH = 8
 
@@ -28,6 +30,7 @@ class Interaction:
     kind: str  # call | note
     text: str
     who: str
+    score: int | None = None  # a lead's review of the call (1 to 5)
 
 
 @dataclass(frozen=True)
@@ -104,11 +107,13 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         for p in Phone.select().where(Phone.client == client_id).order_by(Phone.id)
     )
     calls = (
-        Call.select().where(Call.client == client_id).order_by(Call.arrived_at.desc()).limit(history_length)
+        Call.select(Call, CallReview.score)
+        .join(CallReview, JOIN.LEFT_OUTER, on=(CallReview.call == Call.id))  # unique on the call: one row each
+        .where(Call.client == client_id).order_by(Call.arrived_at.desc()).limit(history_length).objects()
     )
     notes = Note.select().where(Note.client == client_id).order_by(Note.created_at.desc()).limit(history_length)
     history = [
-        Interaction(c.arrived_at, "call", _call_summary(c), names.get(c.operator_id, "")) for c in calls
+        Interaction(c.arrived_at, "call", _call_summary(c), names.get(c.operator_id, ""), c.score) for c in calls
     ] + [Interaction(n.created_at, "note", n.body, names.get(n.author_id, "")) for n in notes]
     history.sort(key=lambda i: i.at, reverse=True)
     callbacks = tuple(

@@ -10,10 +10,12 @@ from peewee import JOIN
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.stats.definitions import format_duration
 from calldesk.store.models import Call, CallReview, Operator, database
 
 SCORES = range(1, 6)
 MAX_COMMENT = 2_000
+REVIEWABLE_LENGTH = 30
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,17 @@ class CallReviewView:
     comment: str
     reviewer: str  # login
     reviewed_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewableCall:
+    """A call a lead may score: one line of the client's answered calls."""
+
+    call_id: int
+    at: datetime  # when it arrived, as the dossier's history shows it
+    summary: str  # "support · Information given · talk 4:05"
+    operator: str  # who handled it (display name)
+    score: int | None  # the lead's review, if there is one
 
 
 def review_call(desk: Desk, call_id: int, reviewer_id: int, score: int, comment: str = "") -> CallReviewView:
@@ -62,3 +75,26 @@ def review_of(call_id: int) -> CallReviewView | None:
     if row is None:
         return None
     return CallReviewView(call_id, row.score, row.comment, row.login or "", row.reviewed_at)
+
+
+def reviewable_calls(desk: Desk, client_id: int, limit: int = REVIEWABLE_LENGTH) -> list[ReviewableCall]:
+    """The client's answered calls, newest first, with who handled each and its review score: one indexed query."""
+    rows = (Call.select(Call.id, Call.arrived_at, Call.answered_at, Call.ended_at, Call.queue, Call.status,
+                        Call.disposition, Call.transferred_to, Operator.name, CallReview.score)
+            .join(Operator, JOIN.LEFT_OUTER, on=(Call.operator == Operator.id))
+            .switch(Call).join(CallReview, JOIN.LEFT_OUTER, on=(CallReview.call == Call.id))
+            .where((Call.client == client_id) & Call.answered_at.is_null(False))
+            .order_by(Call.arrived_at.desc())  # the (client, arrived_at) index gives the order
+            .limit(limit).objects())
+    return [ReviewableCall(row.id, row.arrived_at, _handling(row), row.name or "", row.score) for row in rows]
+
+
+def _handling(call: Call) -> str:
+    """Queue, how it ended and the talk time, in one line."""
+    unwrapped = {"answered": "on the line", "completed": "not wrapped up",
+                 "transferred": f"transferred to {call.transferred_to}"}
+    outcome = call.disposition or unwrapped.get(call.status, call.status)
+    parts = [call.queue, outcome]
+    if call.ended_at is not None:
+        parts.append(f"talk {format_duration((call.ended_at - call.answered_at).total_seconds())}")
+    return " · ".join(parts)

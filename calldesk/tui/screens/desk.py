@@ -686,6 +686,35 @@ class DeskScreen(Screen):
             self.poll_queue(force=True)
 
     @work
+    async def action_review_call(self) -> None:
+        from calldesk.desk.stats.reviews import reviewable_calls
+        from calldesk.tui.modals.call_review import CallReviewModal
+        from calldesk.tui.modals.review_picker import ReviewPickerModal, call_moment
+
+        if not self.app.operator.is_lead:
+            self.notify("Reviewing calls is for team leads.", severity="warning")
+            return
+        client_id = self.client_id
+        if client_id is None:
+            self.notify("Find a client first (ctrl+f) or answer a call: reviews start from the client's history.",
+                        severity="warning")
+            return
+        answered = await self.run(reviewable_calls, self.desk, client_id)
+        name = (self.query_one(DossierView).border_title or "").removeprefix("Dossier · ")
+        if not answered:
+            if answered is not None:
+                self.notify(f"{name} has no answered call to review yet.")
+            return
+        call = await self.app.push_screen_wait(ReviewPickerModal(answered, name))
+        if call is None:
+            return
+        review = await self.app.push_screen_wait(CallReviewModal(
+            self.desk, self.app.operator.id, call.call_id, f"{name} · {call_moment(call.at)}"))
+        if review is not None:
+            self.notify(f"Review kept: {review.score}/5 for the call of {call_moment(call.at)}.")
+            await self._reload_dossier()
+
+    @work
     async def action_pause(self) -> None:
         if self.live is not None:
             self.notify("Finish the call first; then pause.", severity="warning")

@@ -60,6 +60,8 @@ def render_dossier(dossier: Dossier, now: datetime) -> Group:
         line = Text(f"  {_when(item.at, now)} ", style="dim")
         line.append(item.text if item.kind == "call" else f"“{item.text}”",
                     style="" if item.kind == "call" else "italic")
+        if item.score is not None:
+            line.append(f" · reviewed {item.score}/5", style="magenta")
         if item.who:
             line.append(f" — {item.who}", style="dim")
         parts.append(line)

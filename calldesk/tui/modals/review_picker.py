@@ -1,0 +1,45 @@
+"""A lead picks one of the client's answered calls to review; enter opens the score dialog for it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from calldesk.desk.stats.reviews import ReviewableCall
+
+
+def call_moment(at: datetime) -> str:
+    return f"{at.astimezone():%d %b %H:%M}"
+
+
+def _line(call: ReviewableCall) -> str:
+    review = f"reviewed {call.score}/5" if call.score is not None else "not reviewed"
+    return f"{call_moment(call.at)} · {call.summary} · {call.operator or 'nobody'} · {review}"
+
+
+class ReviewPickerModal(ModalScreen[ReviewableCall | None]):
+    """Dismisses with the call to review, or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, calls: list[ReviewableCall], client_name: str) -> None:
+        super().__init__()
+        self.calls = {str(call.call_id): call for call in calls}
+        self.client_name = client_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as dialog:
+            dialog.border_title = f"Review a call · {self.client_name}" if self.client_name else "Review a call"
+            yield OptionList(*[Option(_line(call), id=call_id) for call_id, call in self.calls.items()],
+                             id="review-calls")
+            yield Label("enter: score the call (1 to 5, a comment)   escape: close", classes="dialog-help")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.calls[event.option.id])
