@@ -11,13 +11,15 @@ from datetime import timedelta
 
 import pytest
 from ami_server import AmiServer
+from peewee import IntegrityError, OperationalError
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk.clients import NewPhone, create_client
+from calldesk.desk import pbx_events
+from calldesk.desk.clients import NewPhone, create_client, match_caller
 from calldesk.desk.context import Desk
 from calldesk.desk.operators import add_operator, get_operator
 from calldesk.desk.queue import ring_call, waiting_calls
-from calldesk.store.models import Call
+from calldesk.store.models import Call, OperatorStateChange
 from calldesk.telephony import ami
 from calldesk.telephony.ami import AmiSource, TelephonyError, dial_string
 from calldesk.telephony.source import LinkState
@@ -291,6 +293,79 @@ def test_a_burst_of_a_thousand_events_is_stored_without_losing_one(
     eventually(lambda: Call.select().where(Call.status == "answered").count() == 250, timeout=30)
     assert Call.select().count() == 500
     assert Call.select().where(Call.status == "abandoned").count() == 250
+
+
+def test_a_burst_of_callers_joining_is_stored_at_once_each_matched_as_one_caller_alone(
+    desk: Desk, server: AmiServer, line: Line
+) -> None:
+    rahul = create_client(desk, "Rahul Sharma", [NewPhone("098765 43210"), NewPhone("022 2765 4321 ext. 214")])
+    delhi = create_client(desk, "Amit Gupta", [NewPhone("011 2345 6789")])
+    create_client(desk, "Neha Shah", [NewPhone("022 2345 6789")])
+    line.start()
+    server.emit_many([join("t.1"), {"Event": "AgentConnect", "Uniqueid": "t.1", "Interface": "PJSIP/101"}])
+    server.emit("AgentComplete", Uniqueid="t.1", Interface="PJSIP/101", TalkTime="20", Reason="transfer")
+    eventually(lambda: status_of("t.1") == "transferred")
+    callers = {
+        "b.1": "+919876543210", "b.2": "09876543210", "b.3": "27654321",  # E.164, national form, the tail alone
+        "b.4": "011 2345 6789", "b.5": "23456789",  # a full number; a tail two clients share
+        "b.6": "+1 415 555 0134", "b.7": "<unknown>", "t.1": "+919812345678",  # a stranger, no caller ID, a transfer
+    }
+    burst = [join(uniqueid, number, queue="sales" if uniqueid == "t.1" else "support")
+             for uniqueid, number in callers.items()]
+    server.emit_many([*burst[:3], join("b.1", "+919876543210"), *burst[3:]])  # Asterisk repeats a join: one call
+    eventually(lambda: status_of("t.1") == "ringing")
+    stored = {c.external_id: c for c in Call.select().where(Call.status == "ringing")}
+    assert {u: c.client_id for u, c in stored.items()} == {
+        "b.1": rahul, "b.2": rahul, "b.3": rahul, "b.4": delhi, "b.5": None, "b.6": None, "b.7": None, "t.1": None,
+    }
+    assert {u: c.client_id for u, c in stored.items()} == {
+        u: match_caller(desk, "" if n == "<unknown>" else n) for u, n in callers.items()
+    }
+    assert (stored["t.1"].queue, Call.select().where(Call.status == "transferred").count()) == ("sales", 1)
+    assert [w.id for w in waiting_calls(desk)] == [stored[u].id for u in callers]  # in the order they joined
+
+
+def test_a_database_failure_in_a_burst_loses_no_caller_and_stores_none_twice(
+    desk: Desk, server: AmiServer, line: Line, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_ring_calls, runs = pbx_events.ring_calls, []
+
+    def failing_once(desk: Desk, incoming: list) -> list[int]:
+        runs.append(len(incoming))
+        if len(runs) == 2:  # the burst's second run of joins: the first is written but not yet committed
+            raise OperationalError("disk I/O error")
+        return real_ring_calls(desk, incoming)
+
+    monkeypatch.setattr(pbx_events, "ring_calls", failing_once)
+    line.start()
+    answer = {"Event": "AgentConnect", "Uniqueid": "8.0", "Interface": "PJSIP/101"}
+    server.emit_many([*(join(f"8.{i}", f"+9198{i:08d}") for i in range(50)), answer,
+                      *(join(f"8.{i}", f"+9198{i:08d}") for i in range(50, 100))])
+    eventually(lambda: Call.select().count() == 100 and status_of("8.0") == "answered", timeout=10)
+    assert len(runs) > 2  # it failed once and was stored when the database answered again
+    assert sorted(c.external_id for c in Call.select()) == sorted(f"8.{i}" for i in range(100))
+    asha = call_for("8.0").operator_id
+    assert get_operator(asha).state == "on_call"
+    assert OperatorStateChange.select().where((OperatorStateChange.operator == asha) &
+                                              (OperatorStateChange.state == "on_call")).count() == 1
+
+
+def test_a_join_the_database_refuses_is_logged_and_the_rest_of_the_burst_stored(
+    desk: Desk, server: AmiServer, line: Line, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real_ring_calls = pbx_events.ring_calls
+
+    def refusing(desk: Desk, incoming: list) -> list[int]:
+        if any(call.external_id == "6.2" for call in incoming):
+            raise IntegrityError("UNIQUE constraint failed: call.external_id")
+        return real_ring_calls(desk, incoming)
+
+    monkeypatch.setattr(pbx_events, "ring_calls", refusing)
+    line.start()
+    server.emit_many([join("6.1"), join("6.2"), join("6.3")])
+    eventually(lambda: status_of("6.3") == "ringing")
+    assert [status_of(u) for u in ("6.1", "6.2", "6.3")] == ["ringing", None, "ringing"]
+    assert "AMI QueueCallerJoin 6.2: UNIQUE constraint failed" in caplog.text
 
 
 def test_click_to_call_rings_the_operators_phone_and_dials_the_client(

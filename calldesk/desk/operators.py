@@ -8,10 +8,13 @@ from datetime import datetime
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
+from calldesk.store.bulk import insert_rows
 from calldesk.store.models import CallBack, Operator, OperatorStateChange, database
 
 ROLES = ("operator", "lead")
 STATES = ("available", "on_call", "wrap_up", "paused", "offline")  # offline: signed out, not staffing the desk
+STATE_CHANGE_COLUMNS = (OperatorStateChange.operator, OperatorStateChange.state, OperatorStateChange.reason,
+                        OperatorStateChange.started_at)
 
 
 @dataclass(frozen=True)
@@ -171,8 +174,12 @@ def set_state(desk: Desk, operator_id: int, state: str, reason: str = "") -> Ope
         raise DeskError(f"state {state!r} is not one of {', '.join(STATES)}")
     now = desk.clock.now()
     with database.atomic():
-        Operator.update(state=state, state_reason=reason, state_since=now).where(
+        # RETURNING hands back the row as written: no second read (a PBX changes states by the thousand)
+        written = list(Operator.update(state=state, state_reason=reason, state_since=now).where(
             Operator.id == operator_id
-        ).execute()
-        OperatorStateChange.create(operator=operator_id, state=state, reason=reason, started_at=now)
-    return get_operator(operator_id)
+        ).returning(Operator).execute())
+        if not written:
+            raise NotFound(f"operator {operator_id} does not exist")
+        insert_rows(OperatorStateChange, STATE_CHANGE_COLUMNS,
+                    [(operator_id, state, reason, OperatorStateChange.started_at.db_value(now))])
+    return view_of(written[0])

@@ -7,7 +7,7 @@ would be refused (an answer reported for a call the desk thought abandoned, say)
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,8 +15,10 @@ from calldesk.desk import operators
 from calldesk.desk.calls import transfer_call
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound, UnknownOperator
-from calldesk.desk.queue import abandon_call, ring_call, rings_heard
+from calldesk.desk.queue import IncomingCall, abandon_call, ring_calls, rings_heard
 from calldesk.store.models import Call, Operator, database
+
+LOOKUP_BATCH = 500  # PBX ids per IN (...) list: well inside both backends' limits
 
 
 @dataclass(frozen=True)
@@ -58,17 +60,36 @@ def login_for_extension(extension: str) -> str:
 
 
 def ring_pbx_call(desk: Desk, external_id: str, number: str, queue: str, caller_name: str = "") -> int | None:
-    """A caller joined a PBX queue: ring it in the desk, once. None when the desk already shows them waiting.
+    """A caller joined a PBX queue: ring it in the desk, once. None when the desk already shows them waiting."""
+    return ring_pbx_calls(desk, [PbxWaitingCall(external_id, number, queue, caller_name)])[0]
+
+
+def ring_pbx_calls(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | None]:
+    """Callers who joined PBX queues, in the order they did: each rung in the desk once (None for one the desk
+    already shows waiting), with one lookup and one insert for them all, as a burst from the PBX needs.
 
     A PBX keeps a caller's id when a transfer puts them in another queue: the finished call then lets go of it.
     """
     with database.atomic():
-        earlier = Call.select(Call.id, Call.status).where(Call.external_id == external_id).first()
-        if earlier is not None:
-            if earlier.status == "ringing":
-                return None
-            Call.update(external_id=f"{external_id}#{earlier.id}").where(Call.id == earlier.id).execute()
-        return ring_call(desk, number, queue, caller_name, external_id=external_id)
+        wanted = sorted({c.external_id for c in callers})
+        earlier: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(wanted), LOOKUP_BATCH):  # slices: Peewee's chunked pads every batch to full size
+            rows = Call.select(Call.external_id, Call.id, Call.status).where(
+                Call.external_id.in_(wanted[start:start + LOOKUP_BATCH])
+            ).tuples()
+            earlier.update((external_id, (call_id, status)) for external_id, call_id, status in rows)
+        fresh: dict[str, PbxWaitingCall] = {}
+        for caller in callers:
+            known = earlier.get(caller.external_id)
+            if caller.external_id in fresh or (known is not None and known[1] == "ringing"):
+                continue  # told twice: the caller waits already
+            if known is not None:
+                Call.update(external_id=f"{caller.external_id}#{known[0]}").where(Call.id == known[0]).execute()
+            fresh[caller.external_id] = caller
+        ids = ring_calls(desk, [IncomingCall(c.number, c.queue, c.caller_name, c.external_id)
+                                for c in fresh.values()])
+    rung = dict(zip(fresh, ids, strict=True))
+    return [rung.pop(c.external_id, None) for c in callers]
 
 
 def offer_call(desk: Desk, call_id: int, login: str) -> None:

@@ -298,13 +298,22 @@ class AmiSource:
             await asyncio.sleep(0)  # let the socket be read between batches
 
     def _apply(self, batch: list[dict[str, str]]) -> None:
+        """The batch in one transaction (one commit); an event the desk refuses is logged and the rest stored."""
         with database.atomic():
-            for event in filter(self.events.handles, batch):
-                try:
-                    with database.atomic():
-                        self.events.apply(event)
-                except (DeskError, IntegrityError) as exc:
-                    log.warning("AMI %s %s: %s", event.get("event"), event.get("uniqueid", ""), exc)
+            for run in self.events.in_runs(batch):
+                if not self._store(run) and len(run) > 1:
+                    for event in run:  # one bad join among many: the others are stored all the same
+                        self._store([event])
+
+    def _store(self, run: list[dict[str, str]]) -> bool:
+        try:
+            with database.atomic():
+                self.events.apply_run(run)
+        except (DeskError, IntegrityError) as exc:
+            if len(run) == 1:  # a longer run is stored again event by event, and the bad one named then
+                log.warning("AMI %s %s: %s", run[0].get("event"), run[0].get("uniqueid", ""), exc)
+            return False
+        return True
 
 
 async def _wait(stop: threading.Event, seconds: float) -> None:

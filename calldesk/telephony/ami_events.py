@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from calldesk.config import AmiSettings
 from calldesk.desk import pbx_events
@@ -66,6 +66,25 @@ class AmiEventHandler:
             handler(event)
         except KeyError as exc:
             log.warning("AMI %s event without %s: ignored", event.get("event"), exc)
+
+    def in_runs(self, events: Iterable[AmiEvent]) -> Iterator[list[AmiEvent]]:
+        """The events the desk handles, in order, in runs to apply: consecutive QueueCallerJoin events together,
+        any other event on its own."""
+        run: list[AmiEvent] = []
+        for event in filter(self.handles, events):
+            if run and not (_is_join(event) and _is_join(run[-1])):
+                yield run
+                run = []
+            run.append(event)
+        if run:
+            yield run
+
+    def apply_run(self, run: list[AmiEvent]) -> None:
+        """Apply a run from ``in_runs``: a burst of callers joining is stored in a few statements."""
+        if _is_join(run[0]):
+            self._join(run)
+        else:
+            self.apply(run[0])
 
     def expire_leaves(self, now: float | None = None) -> None:
         """Callers who left the queue and were not connected to anyone within the grace time abandoned."""
@@ -167,10 +186,20 @@ class AmiEventHandler:
         return "" if name.lower() in NO_CALLER_ID else name
 
     def _on_queuecallerjoin(self, event: AmiEvent) -> None:
-        call_id = pbx_events.ring_pbx_call(self.desk, event["uniqueid"], self._number(event),
-                                           self.queue_for(event.get("queue", "")), self._caller_name(event))
-        if call_id is not None:
-            self._remember(event["uniqueid"], call_id)
+        self._join([event])
+
+    def _join(self, events: list[AmiEvent]) -> None:
+        callers = []
+        for event in events:
+            if "uniqueid" not in event:
+                log.warning("AMI %s event without 'uniqueid': ignored", event.get("event"))
+                continue
+            callers.append(PbxWaitingCall(external_id=event["uniqueid"], number=self._number(event),
+                                          queue=self.queue_for(event.get("queue", "")),
+                                          caller_name=self._caller_name(event)))
+        for caller, call_id in zip(callers, pbx_events.ring_pbx_calls(self.desk, callers), strict=True):
+            if call_id is not None:
+                self._remember(caller.external_id, call_id)
 
     def _on_agentcalled(self, event: AmiEvent) -> None:
         call_id = self._call_of(event)
@@ -214,6 +243,10 @@ class AmiEventHandler:
             return  # another leg of the call (an agent's phone): its end comes as AgentComplete
         if (call_id := self._call_id(uniqueid)) is not None:
             pbx_events.hang_up_call(self.desk, call_id)
+
+
+def _is_join(event: AmiEvent) -> bool:
+    return event.get("event", "").lower() == "queuecallerjoin"
 
 
 def _seconds(value: str | None) -> float:
