@@ -98,10 +98,10 @@ class CallbackTable(KeyedTable):
             self.move_cursor(row=self.get_row_index(str(current.id)))
 
     def tick(self, now: datetime) -> None:
-        """Move the countdowns and states on by the clock."""
+        """Move the countdowns and states in view on by the clock (the counts of each state read every line)."""
         with self.app.batch_update():
-            for line in self._lines.values():
-                self.write_cells(line.id, self.cells(line, now))
+            for line_id in self.in_view(self._lines, self.ROW_HEIGHT):
+                self.write_cells(line_id, self.cells(self._lines[line_id], now))
             self.refresh()
 
     def count(self, state: str, now: datetime) -> int:

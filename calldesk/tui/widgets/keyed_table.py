@@ -6,6 +6,9 @@ The queue and the call-back lists refresh many rows every second; ``DataTable.up
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -32,6 +35,13 @@ class KeyedTable(DataTable):
     def clear_rows(self) -> None:
         self.clear()
         self._shown.clear()
+
+    def in_view(self, ids: Iterable[int], row_height: int = 1) -> Iterator[int]:
+        """Of the row ids in table order, those on screen and a screenful either side: what a clock tick rewrites.
+        Rows out of sight keep their last text until the next tick after they scroll in, within a second."""
+        screenful = max(self.size.height // row_height, 1)
+        first = max(int(self.scroll_y) // row_height - screenful, 0)
+        return islice(ids, first, first + 3 * screenful)
 
     def write_cells(self, row_id: int, cells: dict[str, object]) -> None:
         """Write the cells that changed; call ``refresh()`` once after a batch of these."""

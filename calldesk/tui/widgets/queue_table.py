@@ -63,10 +63,11 @@ class QueueTable(KeyedTable):
             self.refresh()
 
     def tick(self, now: datetime) -> None:
-        """Move every wait and ring count on by the clock, without asking the database: only those two cells."""
+        """Move the waits and ring counts in view on by the clock, without asking the database: only those cells."""
         with self.app.batch_update():
-            for call in self._calls.values():
-                self.write_cells(call.id, self._clock_cells(call, now))
+            for call_id in self.in_view(self._calls):
+                call = self._calls[call_id]
+                self.write_cells(call_id, self._clock_cells(call, now))
             self.refresh()
 
     def late_count(self, now: datetime) -> int:
