@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from ami_server import AmiServer
-from peewee import IntegrityError, OperationalError
+from peewee import DataError, IntegrityError, OperationalError
 
 from calldesk.config import ConfigError, load_config
 from calldesk.desk import pbx_events
@@ -128,6 +128,11 @@ def test_a_call_rings_is_answered_by_the_mapped_operator_and_ends_with_its_talk_
     ended = eventually(lambda: status_of("1700.1") == "completed" and call_for("1700.1"))
     assert ended.ended_at - ended.answered_at == timedelta(seconds=42)
     assert get_operator(ended.operator_id).state == "wrap_up"
+    history = OperatorStateChange.select().where(OperatorStateChange.operator == ended.operator_id).order_by(
+        OperatorStateChange.id
+    )
+    assert [(h.state, h.started_at) for h in history][-2:] == [("on_call", answered.answered_at),
+                                                              ("wrap_up", desk.clock.now())]
     assert line.reports[-1].status == "connected"
 
 
@@ -183,12 +188,14 @@ def test_after_a_lost_link_the_queue_is_resynchronised_with_the_pbx(desk: Desk, 
         {"Queue": "support", "Position": "1", "Uniqueid": "4.2", "CallerIDNum": "+919812345678", "Wait": "40"},
         {"Queue": "sales", "Position": "1", "Uniqueid": "4.4", "CallerIDNum": "+442079460958",
          "CallerIDName": "J Smith", "Wait": "15"},
+        {"Queue": "sales", "Position": "2", "Uniqueid": "4" * 65, "CallerIDNum": "+442079460959", "Wait": "5"},
     ]
     server.queue_members = [{"Queue": "support", "Name": "Asha", "Interface": "PJSIP/101", "InCall": "0",
                              "Status": "1", "Paused": "0"}]
     line.wait_for("connected", count=2)
     assert server.logins == 2
     assert [status_of(u) for u in ("4.1", "4.2", "4.3", "4.4")] == ["abandoned", "ringing", "completed", "ringing"]
+    assert Call.select().count() == 4  # a caller whose PBX id is too long for the desk is left out, not a failure
     newcomer = call_for("4.4")
     assert (newcomer.queue, newcomer.caller_name) == ("sales", "J Smith")
     assert desk.clock.now() - newcomer.arrived_at == timedelta(seconds=15)
@@ -350,14 +357,18 @@ def test_a_database_failure_in_a_burst_loses_no_caller_and_stores_none_twice(
                                               (OperatorStateChange.state == "on_call")).count() == 1
 
 
+@pytest.mark.parametrize("refusal", [IntegrityError("UNIQUE constraint failed: call.external_id"),
+                                     DataError("value too long for type character varying(64)")],
+                         ids=["duplicate", "too long"])
 def test_a_join_the_database_refuses_is_logged_and_the_rest_of_the_burst_stored(
-    desk: Desk, server: AmiServer, line: Line, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    desk: Desk, server: AmiServer, line: Line, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    refusal: Exception,
 ) -> None:
     real_ring_calls = pbx_events.ring_calls
 
     def refusing(desk: Desk, incoming: list) -> list[int]:
         if any(call.external_id == "6.2" for call in incoming):
-            raise IntegrityError("UNIQUE constraint failed: call.external_id")
+            raise refusal
         return real_ring_calls(desk, incoming)
 
     monkeypatch.setattr(pbx_events, "ring_calls", refusing)
@@ -365,7 +376,36 @@ def test_a_join_the_database_refuses_is_logged_and_the_rest_of_the_burst_stored(
     server.emit_many([join("6.1"), join("6.2"), join("6.3")])
     eventually(lambda: status_of("6.3") == "ringing")
     assert [status_of(u) for u in ("6.1", "6.2", "6.3")] == ["ringing", None, "ringing"]
-    assert "AMI QueueCallerJoin 6.2: UNIQUE constraint failed" in caplog.text
+    assert f"AMI QueueCallerJoin 6.2: {refusal}" in caplog.text
+    assert not line.source._pending  # dropped, not held as if the database were away
+    server.emit("AgentConnect", Uniqueid="6.3", Interface="PJSIP/101")  # later events are stored at once
+    eventually(lambda: status_of("6.3") == "answered")
+
+
+def test_a_pbx_id_longer_than_the_desk_keeps_is_logged_and_dropped_and_later_events_flow(
+    desk: Desk, server: AmiServer, line: Line, caplog: pytest.LogCaptureFixture
+) -> None:
+    line.start()
+    server.emit_many([join("7.1"), {"Event": "AgentConnect", "Uniqueid": "7.1", "Interface": "PJSIP/101"}])
+    eventually(lambda: status_of("7.1") == "answered")
+    too_long = "pbx1-" + "7" * 75
+    # One batch: the caller is transferred to sales while another joins with an id PostgreSQL would refuse.
+    server.emit_many([
+        {"Event": "AgentComplete", "Uniqueid": "7.1", "Interface": "PJSIP/101", "TalkTime": "20", "Reason": "transfer"},
+        join("7.1", queue="sales"),
+        {"Event": "AgentCalled", "Uniqueid": "7.1", "Interface": "PJSIP/102", "MemberName": "Ravi"},
+        join(too_long),
+        join("7.2", "+919800000002", name="Nul\x00Name"),
+    ])
+    eventually(lambda: status_of("7.2") == "ringing")
+    first, onward = Call.select().where(Call.number_e164 == "+919812345678").order_by(Call.id)
+    assert (first.status, onward.status, onward.queue, onward.offered_to) == ("transferred", "ringing", "sales", "ravi")
+    assert get_operator(first.operator_id).state == "wrap_up"
+    assert call_for("7.2").caller_name == "NulName"  # PostgreSQL refuses NUL in text; a PBX never means one
+    assert Call.select().count() == 3
+    assert f"AMI QueueCallerJoin {too_long}: the PBX's id for the call is 80 characters long" in caplog.text
+    assert not line.source._pending
+    assert line.reports[-1].status == "connected"
 
 
 def test_click_to_call_rings_the_operators_phone_and_dials_the_client(

@@ -15,6 +15,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
 from calldesk.phones import ParsedPhone, digits_of, format_phone, parse_phone, reversed_digits
 from calldesk.store.models import Client, Phone, database
+from calldesk.store.prepared import Prepared
 from calldesk.store.search import search_client_ids
 
 STAGES = ("first_contact", "negotiation", "contract", "execution")
@@ -152,16 +153,22 @@ def match_caller(desk: Desk, number: str) -> int | None:
     return match_phones(desk, [parse_phone(number, desk.region)])[0]
 
 
+# Every caller the PBX reports is matched: these are built once (see store.prepared).
+_PHONES_BY_E164 = Prepared(lambda numbers: Phone.select(Phone.e164, Phone.client).where(
+    Phone.e164.in_(numbers)
+).order_by(Phone.id))
+_PHONES_BY_TAIL = Prepared(lambda tail, tail_end: Phone.select(Phone.client).where(
+    (Phone.reversed_digits >= tail) & (Phone.reversed_digits < tail_end)
+).order_by(Phone.id).limit(2))
+
+
 def match_phones(desk: Desk, phones: Sequence[ParsedPhone]) -> list[int | None]:
     """match_caller for caller IDs already parsed, in order: one query for all their E.164 forms, then one for
     each number left over by its tail. A burst of calls from the PBX is matched in a few queries."""
     wanted = sorted({p.e164 for p in phones if p.e164})
     by_e164: dict[str, int] = {}
-    for start in range(0, len(wanted), LOOKUP_BATCH):  # slices: Peewee's chunked pads every batch to full size
-        batch = wanted[start:start + LOOKUP_BATCH]
-        for e164, client_id in Phone.select(Phone.e164, Phone.client).where(Phone.e164.in_(batch)).order_by(
-            Phone.id
-        ).tuples():
+    for start in range(0, len(wanted), LOOKUP_BATCH):
+        for e164, client_id in _PHONES_BY_E164.rows(numbers=wanted[start:start + LOOKUP_BATCH]):
             by_e164.setdefault(e164, client_id)  # the first phone stored with the number
     return [by_e164[p.e164] if p.e164 in by_e164 else _match_tail(p) for p in phones]
 
@@ -173,13 +180,7 @@ def _match_tail(phone: ParsedPhone) -> int | None:
     tail = digits[::-1].rstrip("0")  # a trunk zero is not part of the tail
     if len(tail) < MIN_TAIL_DIGITS:
         return None
-    rows = list(
-        Phone.select(Phone.client)
-        .where((Phone.reversed_digits >= tail) & (Phone.reversed_digits < tail + "\uffff"))
-        .order_by(Phone.id)
-        .limit(2)
-        .tuples()
-    )
+    rows = _PHONES_BY_TAIL.rows(tail=tail, tail_end=tail + "\uffff")
     distinct = {client_id for client_id, in rows}
     return rows[0][0] if len(distinct) == 1 else None  # two clients share the tail: not a match
 

@@ -8,13 +8,13 @@ from datetime import datetime
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
-from calldesk.store.bulk import insert_rows
 from calldesk.store.models import CallBack, Operator, OperatorStateChange, database
+from calldesk.store.prepared import Prepared
 
 ROLES = ("operator", "lead")
 STATES = ("available", "on_call", "wrap_up", "paused", "offline")  # offline: signed out, not staffing the desk
-STATE_CHANGE_COLUMNS = (OperatorStateChange.operator, OperatorStateChange.state, OperatorStateChange.reason,
-                        OperatorStateChange.started_at)
+VIEW_COLUMNS = (Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.extension,
+                Operator.state, Operator.state_reason, Operator.state_since, Operator.enabled)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,22 @@ def view_of(operator: Operator) -> OperatorView:
         role=operator.role, extension=operator.extension, state=operator.state,
         state_reason=operator.state_reason, state_since=operator.state_since, enabled=operator.enabled,
     )
+
+
+def _view_of_row(row: tuple) -> OperatorView:
+    """The view of a row of VIEW_COLUMNS as the driver gives it."""
+    *text, since, enabled = row
+    return OperatorView(*text, state_since=Operator.state_since.python_value(since),
+                        enabled=Operator.enabled.python_value(enabled))
+
+
+# A PBX changes states by the thousand: these are built once (RETURNING hands back the row as written, no re-read).
+_CHANGE_STATE = Prepared(lambda operator_id, state, reason, now: Operator.update(
+    state=state, state_reason=reason, state_since=now
+).where(Operator.id == operator_id).returning(*VIEW_COLUMNS))
+_KEEP_STATE_CHANGE = Prepared(lambda operator_id, state, reason, now: OperatorStateChange.insert(
+    operator=operator_id, state=state, reason=reason, started_at=now
+))
 
 
 def add_operator(desk: Desk, login: str, name: str = "", department: str = "", role: str = "operator",
@@ -172,14 +188,10 @@ def set_state(desk: Desk, operator_id: int, state: str, reason: str = "") -> Ope
     """Change an operator's state and keep the change in the state history."""
     if state not in STATES:
         raise DeskError(f"state {state!r} is not one of {', '.join(STATES)}")
-    now = desk.clock.now()
+    now = Operator.state_since.db_value(desk.clock.now())
     with database.atomic():
-        # RETURNING hands back the row as written: no second read (a PBX changes states by the thousand)
-        written = list(Operator.update(state=state, state_reason=reason, state_since=now).where(
-            Operator.id == operator_id
-        ).returning(Operator).execute())
+        written = _CHANGE_STATE.rows(operator_id=operator_id, state=state, reason=reason, now=now)
         if not written:
             raise NotFound(f"operator {operator_id} does not exist")
-        insert_rows(OperatorStateChange, STATE_CHANGE_COLUMNS,
-                    [(operator_id, state, reason, OperatorStateChange.started_at.db_value(now))])
-    return view_of(written[0])
+        _KEEP_STATE_CHANGE.execute(operator_id=operator_id, state=state, reason=reason, now=now)
+    return _view_of_row(written[0])

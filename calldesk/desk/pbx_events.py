@@ -17,8 +17,10 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound, UnknownOperator
 from calldesk.desk.queue import IncomingCall, abandon_call, ring_calls, rings_heard
 from calldesk.store.models import Call, Operator, database
+from calldesk.store.prepared import Prepared
 
 LOOKUP_BATCH = 500  # PBX ids per IN (...) list: well inside both backends' limits
+PBX_ID_LENGTH = Call.external_id.max_length
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,38 @@ class QueueResync:
     dropped: tuple[int, ...]  # calls the desk showed as waiting that the PBX no longer has
 
 
+# A PBX reports calls by the thousand: the statements of each report are built once (see store.prepared).
+_CALL_BY_PBX_ID = Prepared(lambda external_id: Call.select(Call.id).where(Call.external_id == external_id))
+_CALLS_BY_PBX_IDS = Prepared(lambda external_ids: Call.select(Call.external_id, Call.id, Call.status).where(
+    Call.external_id.in_(external_ids)
+))
+_OPERATOR_BY_LOGIN = Prepared(lambda login: Operator.select(Operator.id).where(Operator.login == login))
+_CALL_TO_ANSWER = Prepared(lambda call_id: Call.select(Call.status, Call.arrived_at).where(Call.id == call_id))
+_ANSWER = Prepared(lambda call_id, operator_id, now, rings: Call.update(
+    status="answered", operator=operator_id, answered_at=now, rings=rings, ended_at=None, offered_to=""
+).where(Call.id == call_id))
+_CALL_TO_HANG_UP = Prepared(lambda call_id: Call.select(Call.status, Call.answered_at, Call.operator).where(
+    Call.id == call_id
+))
+_HANG_UP = Prepared(lambda call_id, status, ended_at: Call.update(status=status, ended_at=ended_at).where(
+    (Call.id == call_id) & (Call.status == "answered")
+))
+_OFFER = Prepared(lambda call_id, login: Call.update(offered_to=login).where(
+    (Call.id == call_id) & (Call.status == "ringing")
+))
+
+
 def call_id_for(external_id: str) -> int | None:
     """The desk's call for the PBX's id of it (Asterisk's Uniqueid), if any."""
-    row = Call.select(Call.id).where(Call.external_id == external_id).first()
-    return row.id if row else None
+    rows = _CALL_BY_PBX_ID.rows(external_id=external_id)
+    return rows[0][0] if rows else None
 
 
 def operator_id_for(login: str) -> int:
-    operator = Operator.select(Operator.id).where(Operator.login == login).first()
-    if operator is None:
+    rows = _OPERATOR_BY_LOGIN.rows(login=login)
+    if not rows:
         raise UnknownOperator(f"operator {login!r} is not known here")
-    return operator.id
+    return rows[0][0]
 
 
 def login_for_extension(extension: str) -> str:
@@ -69,14 +92,17 @@ def ring_pbx_calls(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | 
     already shows waiting), with one lookup and one insert for them all, as a burst from the PBX needs.
 
     A PBX keeps a caller's id when a transfer puts them in another queue: the finished call then lets go of it.
+    An id longer than the desk keeps is refused (DeskError), on SQLite as on PostgreSQL.
     """
+    for caller in callers:
+        if len(caller.external_id) > PBX_ID_LENGTH:
+            raise DeskError(f"the PBX's id for the call is {len(caller.external_id)} characters long "
+                            f"(the desk keeps at most {PBX_ID_LENGTH})")
     with database.atomic():
         wanted = sorted({c.external_id for c in callers})
         earlier: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(wanted), LOOKUP_BATCH):  # slices: Peewee's chunked pads every batch to full size
-            rows = Call.select(Call.external_id, Call.id, Call.status).where(
-                Call.external_id.in_(wanted[start:start + LOOKUP_BATCH])
-            ).tuples()
+        for start in range(0, len(wanted), LOOKUP_BATCH):
+            rows = _CALLS_BY_PBX_IDS.rows(external_ids=wanted[start:start + LOOKUP_BATCH])
             earlier.update((external_id, (call_id, status)) for external_id, call_id, status in rows)
         fresh: dict[str, PbxWaitingCall] = {}
         for caller in callers:
@@ -84,7 +110,7 @@ def ring_pbx_calls(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | 
             if caller.external_id in fresh or (known is not None and known[1] == "ringing"):
                 continue  # told twice: the caller waits already
             if known is not None:
-                Call.update(external_id=f"{caller.external_id}#{known[0]}").where(Call.id == known[0]).execute()
+                _let_go_of_pbx_id(known[0], caller.external_id)
             fresh[caller.external_id] = caller
         ids = ring_calls(desk, [IncomingCall(c.number, c.queue, c.caller_name, c.external_id)
                                 for c in fresh.values()])
@@ -92,9 +118,15 @@ def ring_pbx_calls(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | 
     return [rung.pop(c.external_id, None) for c in callers]
 
 
+def _let_go_of_pbx_id(call_id: int, external_id: str) -> None:
+    """A finished call gives its PBX id up to the caller's next call: it keeps it marked with its own id."""
+    mark = f"#{call_id}"
+    Call.update(external_id=external_id[:PBX_ID_LENGTH - len(mark)] + mark).where(Call.id == call_id).execute()
+
+
 def offer_call(desk: Desk, call_id: int, login: str) -> None:
     """The PBX is ringing this operator's phone for the call ("" when it stopped ringing there)."""
-    Call.update(offered_to=login).where((Call.id == call_id) & (Call.status == "ringing")).execute()
+    _OFFER.execute(call_id=call_id, login=login)
 
 
 def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
@@ -102,14 +134,15 @@ def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
     operator_id = operator_id_for(login) if login else None
     now = desk.clock.now()
     with database.atomic():
-        call = Call.select(Call.status, Call.arrived_at).where(Call.id == call_id).first()
-        if call is None:
+        rows = _CALL_TO_ANSWER.rows(call_id=call_id)
+        if not rows:
             raise NotFound(f"call {call_id} does not exist")
-        if call.status not in ("ringing", "abandoned"):
+        status, arrived_at = rows[0]
+        if status not in ("ringing", "abandoned"):
             return  # told twice: the first report stands
-        rings = rings_heard((now - call.arrived_at).total_seconds(), desk.config.ring_cycle_seconds)
-        Call.update(status="answered", operator=operator_id, answered_at=now, rings=rings, ended_at=None,
-                    offered_to="").where(Call.id == call_id).execute()
+        waited = now - Call.arrived_at.python_value(arrived_at)
+        rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
+        _ANSWER.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now), rings=rings)
         if operator_id is not None:
             operators.set_state(desk, operator_id, "on_call")
 
@@ -119,24 +152,23 @@ def hang_up_call(desk: Desk, call_id: int, talk_seconds: float | None = None, tr
 
     ``talk_seconds`` is the PBX's own count, which places the end exactly. Returns the call's status after.
     """
-    call = Call.select(Call.status, Call.answered_at, Call.operator).where(Call.id == call_id).first()
-    if call is None:
+    rows = _CALL_TO_HANG_UP.rows(call_id=call_id)
+    if not rows:
         raise NotFound(f"call {call_id} does not exist")
-    if call.status == "ringing":
+    status, answered_at, operator_id = rows[0]
+    if status == "ringing":
         abandon_call(desk, call_id)
         return "abandoned"
-    if call.status != "answered":
-        return call.status
+    if status != "answered":
+        return status
     ended_at = desk.clock.now()
-    if talk_seconds is not None and call.answered_at is not None:
-        ended_at = min(ended_at, call.answered_at + timedelta(seconds=talk_seconds))
+    if talk_seconds is not None and answered_at is not None:
+        ended_at = min(ended_at, Call.answered_at.python_value(answered_at) + timedelta(seconds=talk_seconds))
     status = "transferred" if transferred else "completed"
     with database.atomic():
-        updated = Call.update(status=status, ended_at=ended_at).where(
-            (Call.id == call_id) & (Call.status == "answered")
-        ).execute()
-        if updated and call.operator_id is not None:
-            operators.set_state(desk, call.operator_id, "wrap_up")
+        updated = _HANG_UP.execute(call_id=call_id, status=status, ended_at=Call.ended_at.db_value(ended_at))
+        if updated and operator_id is not None:
+            operators.set_state(desk, operator_id, "wrap_up")
     return status
 
 
@@ -150,7 +182,7 @@ def transfer_pbx_call(desk: Desk, call_id: int, target: str, note: str = "") -> 
     with database.atomic():
         onward = transfer_call(desk, call_id, call.operator_id, target, note)
         if call.external_id:  # the PBX goes on naming the caller by the same id: later reports are the onward call's
-            Call.update(external_id=f"{call.external_id}#{call_id}").where(Call.id == call_id).execute()
+            _let_go_of_pbx_id(call_id, call.external_id)
             Call.update(external_id=call.external_id).where(Call.id == onward).execute()
     return onward
 
@@ -165,6 +197,8 @@ def resync_queue(desk: Desk, waiting: list[PbxWaitingCall], pending: Collection[
     present = {w.external_id for w in waiting}
     added, dropped = [], []
     for entry in waiting:
+        if len(entry.external_id) > PBX_ID_LENGTH:
+            continue  # a call the desk cannot keep (see ring_pbx_calls)
         call_id = ring_pbx_call(desk, entry.external_id, entry.number, entry.queue, entry.caller_name)
         if call_id is not None:
             arrived = now - timedelta(seconds=max(entry.waited_seconds, 0))

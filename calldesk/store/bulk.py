@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from peewee import Field, Model, chunked
+from peewee import Field, Model
 
 from calldesk.store.models import database
 
@@ -24,7 +24,8 @@ def insert_rows(model: type[Model], fields: Sequence[Field], rows: Sequence[Sequ
     one_row = "(" + ", ".join([db.param] * len(fields)) + ")"
     returning = f" RETURNING {_quoted(model._meta.primary_key.column_name)}" if return_ids else ""
     ids: list[int] = []
-    for batch in chunked(rows, ROWS_PER_STATEMENT):
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):  # slices: Peewee's chunked pads every batch to full size
+        batch = rows[start:start + ROWS_PER_STATEMENT]
         sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({columns}) VALUES {', '.join([one_row] * len(batch))}"
         cursor = db.execute_sql(sql + returning, [value for row in batch for value in row])
         if return_ids:

@@ -21,7 +21,7 @@ from typing import Any
 import phonenumbers
 from panoramisk import Manager
 from panoramisk.message import Message
-from peewee import IntegrityError, PeeweeException
+from peewee import DataError, IntegrityError, PeeweeException
 
 from calldesk.config import AmiSettings
 from calldesk.desk.context import Desk
@@ -40,6 +40,7 @@ FIRST_RETRY_SECONDS = 1.0
 MAX_RETRY_SECONDS = 30.0
 BATCH_SIZE = 200  # events stored per transaction
 POLL_SECONDS = 0.2  # how often the loop looks at the stop flag and at callers who left the queue
+REFUSED = (DeskError, IntegrityError, DataError)  # the desk or the database refuses the event itself: drop it
 
 
 class TelephonyError(DeskError):
@@ -299,17 +300,23 @@ class AmiSource:
 
     def _apply(self, batch: list[dict[str, str]]) -> None:
         """The batch in one transaction (one commit); an event the desk refuses is logged and the rest stored."""
-        with database.atomic():
-            for run in self.events.in_runs(batch):
-                if not self._store(run) and len(run) > 1:
-                    for event in run:  # one bad join among many: the others are stored all the same
-                        self._store([event])
+        runs = list(self.events.in_runs(batch))
+        try:
+            with self.events.kept_in_step(), database.atomic():
+                for run in runs:
+                    self.events.apply_run(run)
+        except REFUSED:  # all rolled back: again, each run on a savepoint of its own (which costs, so only now)
+            with self.events.kept_in_step(), database.atomic():
+                for run in runs:
+                    if not self._store(run) and len(run) > 1:
+                        for event in run:  # one bad join among many: the others are stored all the same
+                            self._store([event])
 
     def _store(self, run: list[dict[str, str]]) -> bool:
         try:
             with database.atomic():
                 self.events.apply_run(run)
-        except (DeskError, IntegrityError) as exc:
+        except REFUSED as exc:
             if len(run) == 1:  # a longer run is stored again event by event, and the bad one named then
                 log.warning("AMI %s %s: %s", run[0].get("event"), run[0].get("uniqueid", ""), exc)
             return False

@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from calldesk.config import AmiSettings
 from calldesk.desk import pbx_events
@@ -31,7 +32,8 @@ def event_fields(message: Mapping[str, object]) -> dict[str, str]:
     """An AMI message as plain text fields with lower-case names (a repeated header keeps its last value)."""
     fields = {}
     for key, value in message.items():
-        fields[key.lower()] = str(value[-1] if isinstance(value, list) else value)
+        text = str(value[-1] if isinstance(value, list) else value)
+        fields[key.lower()] = text.replace("\x00", "")  # PostgreSQL refuses NUL in text; a PBX never means one
     return fields
 
 
@@ -85,6 +87,16 @@ class AmiEventHandler:
             self._join(run)
         else:
             self.apply(run[0])
+
+    @contextmanager
+    def kept_in_step(self) -> Iterator[None]:
+        """For a transaction: should it fail, what was learnt of calls meanwhile is forgotten with what it wrote."""
+        call_ids, left = dict(self._call_ids), dict(self._left)
+        try:
+            yield
+        except BaseException:
+            self._call_ids, self._left = call_ids, left
+            raise
 
     def expire_leaves(self, now: float | None = None) -> None:
         """Callers who left the queue and were not connected to anyone within the grace time abandoned."""
