@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -22,29 +20,35 @@ def _when(moment: datetime, now: datetime) -> str:
     return f"{local:%d %b %H:%M}"
 
 
-def render_dossier(dossier: Dossier, now: datetime) -> Group:
+def _facts(rows: list[tuple[str, Text | str]]) -> Text:
+    """Label and value side by side, labels padded to the longest: plain text, which Textual lays out several
+    times faster than a Rich table on every screen pop."""
+    width = max(len(label) for label, _ in rows)
+    lines = [Text.assemble((label.ljust(width + 1), "dim"), value) for label, value in rows]
+    return Text("\n").join(lines)
+
+
+def render_dossier(dossier: Dossier, now: datetime) -> Text:
     title = Text(dossier.name, style="bold")
     if dossier.company:
         title.append(f" · {dossier.company}")
-    facts = Table.grid(padding=(0, 1))
-    facts.add_column(style="dim", no_wrap=True)
-    facts.add_column(overflow="fold")
-    facts.add_row("Address as", Text(dossier.address_as or dossier.name, style="bold"))
+    rows: list[tuple[str, Text | str]] = [("Address as", Text(dossier.address_as or dossier.name, style="bold"))]
     if dossier.manner:
-        facts.add_row("Manner", dossier.manner)
-    facts.add_row("Stage", dossier.stage_name)
+        rows.append(("Manner", dossier.manner))
+    rows.append(("Stage", dossier.stage_name))
     if dossier.tags:
-        facts.add_row("Tags", dossier.tags)
+        rows.append(("Tags", dossier.tags))
     for phone in dossier.phones:
         line = Text(phone.number)
         if phone.label:
             line.append(f" ({phone.label})", style="dim")
         if not phone.valid:
             line.append(" unverified", style="yellow")
-        if phone.local_time:
-            line.append(f"  local {phone.local_time}", style="cyan")
-        facts.add_row("Phone", line)
-    parts: list[object] = [title, facts]
+        rows.append(("Phone", line))
+        if phone.local_time:  # a line of its own, under the number: it is what the operator looks for
+            rows.append(("", Text(f"local {phone.local_time}", style="cyan")))
+    facts = _facts(rows)
+    parts: list[Text] = [title, facts]
     if dossier.callbacks:
         parts.append(Text("Promised call-backs", style="bold underline"))
         for promise in dossier.callbacks:
@@ -65,7 +69,7 @@ def render_dossier(dossier: Dossier, now: datetime) -> Group:
         if item.who:
             line.append(f" — {item.who}", style="dim")
         parts.append(line)
-    return Group(*parts)
+    return Text("\n", overflow="fold").join(parts)  # one Text: Textual draws it natively, a Rich Group it cannot
 
 
 class DossierView(VerticalScroll, can_focus=False):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -74,9 +74,10 @@ class ScriptPane(OptionList):
         for step in self._steps:
             if step.stage != stage:
                 stage = step.stage
-                options.append(Option(Text(stage, style="bold underline"), disabled=True))
+                options.append(Option(Content.styled(stage, "bold underline"), disabled=True))
             mark = "✓" if step.id in self.done else "·"
-            options.append(Option(Text.assemble((f"{mark} ", "green" if step.id in self.done else "dim"),
-                                                step.text), id=step.id))
+            # Content, not Rich Text: the pane is redrawn on every screen pop, and Content skips Rich's renderer
+            options.append(Option(Content.assemble((f"{mark} ", "green" if step.id in self.done else "dim"),
+                                                   step.text), id=step.id))
         self.clear_options()
         self.add_options(options)
