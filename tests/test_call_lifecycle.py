@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from calldesk.desk import calls, clients, operators, queue
+from calldesk.desk.answer import answer_call
 from calldesk.desk.clients import NewPhone
 from calldesk.desk.dossier import build_dossier
-from calldesk.desk.errors import DeskError, NotAllowed
+from calldesk.desk.errors import CallTaken, DeskError, NotAllowed
 from calldesk.store.models import AuditEvent, Call, Note, OperatorStateChange
 
 
@@ -119,3 +120,18 @@ def test_the_desk_refuses_what_makes_no_sense_and_keeps_the_call_intact(desk, te
     calls.end_call(desk, call_id, asha.id)
     with pytest.raises(DeskError, match="is not live any more"):
         calls.transfer_call(desk, call_id, asha.id, "billing")
+
+
+def test_answering_takes_the_longest_waiting_caller_and_brings_their_dossier_and_script_at_once(desk, clock, team):
+    asha, john, rahul = team
+    assert answer_call(desk, asha, None) is None  # nobody waits: nothing is claimed
+    first = queue.ring_call(desk, "+91 98765 43210", "support")
+    clock.advance(5)
+    queue.ring_call(desk, "+91 90000 11111", "support")
+
+    view = answer_call(desk, asha, None)
+
+    assert view.call.id == first and view.dossier.client_id == rahul and view.dossier.address_as == "Mr Sharma"
+    assert any("Mr Sharma" in step.text for step in view.script)
+    with pytest.raises(CallTaken):
+        answer_call(desk, john, first)  # another console was quicker

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, TextArea
 
 from calldesk.desk import calls, clients, escalation, notes, operators, queue
+from calldesk.desk.answer import answer_call
 from calldesk.desk.call_view import CallView, call_script, open_call
 from calldesk.desk.callback_lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
 from calldesk.desk.callback_notices import Viewer, describe_notice, notices_for
@@ -280,12 +281,8 @@ class DeskScreen(Screen):
             await self.start_callback(mine.selected_line(), started)
             return
         selected = self.query_one(QueueTable).selected_call_id()
-        operator_id = self.app.operator.id
         try:
-            if selected is not None:
-                call_id = await self.app.db.run(queue.claim_call, self.desk, selected, operator_id)
-            else:
-                call_id = await self.app.db.run(queue.answer_next, self.desk, operator_id)
+            view = await self.app.db.run(answer_call, self.desk, self.app.operator, selected)
         except CallTaken as exc:
             self.notify(f"Taken by {exc.by}. Pick another call.", severity="warning")
             self.poll_queue(force=True)
@@ -294,11 +291,8 @@ class DeskScreen(Screen):
             self.notify(str(exc), severity="error")
             self.poll_queue(force=True)
             return
-        if call_id is None:
-            self.notify("Nobody is waiting.")
-            return
-        view = await self.run(open_call, self.desk, call_id, self.app.operator)
         if view is None:
+            self.notify("Nobody is waiting.")
             return
         self._show_call(view)
         self.call_after_refresh(self.app.record_screen_pop, started)
