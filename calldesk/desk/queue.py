@@ -16,6 +16,7 @@ from calldesk.desk.errors import CallTaken, DeskError, NotFound
 from calldesk.phones import format_phone, parse_phone
 from calldesk.store.bulk import insert_rows
 from calldesk.store.models import Call, Client, Operator, database
+from calldesk.store.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -85,26 +86,28 @@ def ring_calls(desk: Desk, incoming: Sequence[IncomingCall]) -> list[int]:
         ], return_ids=True)
 
 
+# Consoles read up to 500 waiting calls every time the queue changes: the statement is built once (store.prepared)
+# and the driver's rows are used as they come, as Peewee's per-column conversion would cost three times the query.
+_WAITING = Prepared(lambda limit: (
+    Call.select(Call.id, Call.queue, Call.number_raw, Call.number_e164, Call.client, Call.caller_name,
+                Call.arrived_at, Call.offered_to, Client.name)
+    .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
+    .where(Call.status == "ringing")
+    .order_by(Call.arrived_at, Call.id)
+    .limit(limit)
+))
+
+
 def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
     """Every ringing call, longest waiting first."""
-    query = (
-        Call.select(Call.id, Call.queue, Call.number_raw, Call.number_e164, Call.client, Call.caller_name,
-                    Call.arrived_at, Call.offered_to, Client.name)
-        .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
-        .where(Call.status == "ringing")
-        .order_by(Call.arrived_at, Call.id)
-        .limit(limit)
-    )
-    # The driver's rows as they come: consoles read 500 waiting calls every second, and Peewee's per-column
-    # conversion would cost three times the query; only the moment needs turning into a datetime.
-    moment = Call.arrived_at.python_value
+    moment, region = Call.arrived_at.python_value, desk.region
     return [
         WaitingCall(
-            id=call_id, queue=queue_name, number=format_phone(e164 or raw, desk.region), client_id=client_id,
+            id=call_id, queue=queue_name, number=format_phone(e164 or raw, region), client_id=client_id,
             client_name=name or "", caller_name=caller_name, arrived_at=moment(arrived_at), offered_to=offered_to,
         )
         for call_id, queue_name, raw, e164, client_id, caller_name, arrived_at, offered_to, name
-        in database.execute(query).fetchall()
+        in _WAITING.rows(limit=limit)
     ]
 
 
