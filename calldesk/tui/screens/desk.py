@@ -296,7 +296,7 @@ class DeskScreen(Screen):
             return
         self._show_call(view)
         self.call_after_refresh(self.app.record_screen_pop, started)
-        self.poll_queue(force=True)
+        self.call_after_refresh(self.poll_queue, True)  # the queue catches up once the pop is on screen
         await self._refresh_operator()
         if self.app.training is not None and self.app.training.lines_said == 0:
             await self.action_caller_line()
