@@ -156,3 +156,14 @@ async def test_a_lead_scores_a_call_in_the_review_dialog_and_an_operator_is_told
         await settle(pilot)
         assert "only a team lead" in str(app.screen.query_one("#review-error").render())
     assert review_of(day.calls["2"]).score == 5
+
+
+async def test_alt_1_and_alt_2_as_most_terminals_send_them_switch_the_tabs(desk, day, tmp_path):
+    app, screen, push = open_team(desk, day, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await push(pilot)
+        await pilot.press("trade_mark_sign")  # escape and 2, which Textual reads as the ™ of a Mac's option+2
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "stats-tab"
+        await pilot.press("inverted_exclamation_mark")  # escape and 1
+        assert screen.query_one(TabbedContent).active == "team-tab"

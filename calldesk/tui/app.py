@@ -182,7 +182,7 @@ class CalldeskApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         desk = self.desk_screen
         if desk is not None:
-            for binding in DESK_BINDINGS:
+            for binding in (b for b in DESK_BINDINGS if b.id):  # without an id: another key of one listed
                 yield SystemCommand(
                     binding.description, KEY_HELP.get(binding.id or "", ""),
                     lambda action=binding.action: desk.run_action(action),

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+# Most terminals send alt+digit as escape and the digit, which Textual 8 reads as the character a Mac's option key
+# makes there (¡ ™ £); terminals with the kitty keyboard protocol send alt+digit itself. Both must work (the notes
+# leave ¡ and ™ to these bindings: widgets/notes_area.py).
+ALT_1, ALT_2, ALT_3 = "inverted_exclamation_mark", "trade_mark_sign", "pound_sign"
+
 DESK_BINDINGS: list[Binding] = [
     Binding("f2", "answer", "Answer", id="answer", priority=True),
     Binding("f3", "new_client", "New client", id="new_client", priority=True, show=False),
@@ -29,6 +34,10 @@ DESK_BINDINGS: list[Binding] = [
     Binding("alt+1", "focus_pane('queue')", "Queue", id="focus_queue", priority=True, show=False),
     Binding("alt+2", "focus_pane('notes')", "Dossier", id="focus_dossier", priority=True, show=False),
     Binding("alt+3", "focus_pane('script')", "Script", id="focus_script", priority=True, show=False),
+    # Without ids: Textual's keymap keeps one set of keys per id, and these follow the alt+digit keys above.
+    Binding(ALT_1, "focus_pane('queue')", "Queue", priority=True, show=False),
+    Binding(ALT_2, "focus_pane('notes')", "Dossier", priority=True, show=False),
+    Binding(ALT_3, "focus_pane('script')", "Script", show=False),  # not priority: in the notes a £ types a £
 ]
 
 APP_BINDINGS: list[Binding] = [

@@ -439,3 +439,18 @@ async def test_a_trainee_plays_a_whole_practice_call_on_the_desk_and_is_scored(d
         await settle(pilot)
     kept = TrainingScore.get(TrainingScore.trainee == trainee.id)
     assert kept.scenario == "friendly_faq" and 0 < kept.points <= kept.out_of
+
+
+async def test_alt_digits_as_most_terminals_send_them_jump_between_panes(desk, asha, run_app):
+    app = run_app(desk, asha)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        notes_area = app.screen.query_one("#notes", TextArea)
+        await pilot.press("trade_mark_sign", "trade_mark_sign")  # escape and 2: Textual reads it as ™
+        assert app.screen.focused is notes_area and notes_area.text == ""  # a jump, never a ™ in the notes
+        await pilot.press("pound_sign")  # in the notes a £ stays the notes' (Pilot cannot type it; a terminal does)
+        assert app.screen.focused is notes_area
+        await pilot.press("inverted_exclamation_mark")  # escape and 1
+        assert app.screen.focused.id == "queue"
+        await pilot.press("pound_sign")  # escape and 3, from the queue: the script
+        assert app.screen.focused.id == "script"

@@ -43,6 +43,7 @@ from calldesk.tui.modals.transfer import TransferChoice, TransferModal
 from calldesk.tui.modals.wrap_up import WrapUpModal
 from calldesk.tui.widgets.dossier_view import DossierView
 from calldesk.tui.widgets.my_callbacks import MyCallbacks
+from calldesk.tui.widgets.notes_area import NotesArea
 from calldesk.tui.widgets.phrase_hints import PhraseHints
 from calldesk.tui.widgets.queue_table import QueueTable
 from calldesk.tui.widgets.script_pane import ScriptPane
@@ -103,7 +104,7 @@ class DeskScreen(Screen):
                     yield MyCallbacks(self._due_soon, id="my-callbacks")
             with Vertical(id="centre", classes="pane"):
                 yield DossierView(id="dossier")
-                notes_area = TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
+                notes_area = NotesArea(id="notes", soft_wrap=True, show_line_numbers=False)
                 notes_area.border_title = "Notes"
                 yield notes_area
             with Vertical(id="script-pane", classes="pane") as pane:

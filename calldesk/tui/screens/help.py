@@ -41,8 +41,10 @@ class HelpScreen(ModalScreen[None]):
         for where, key, what in self.extra:
             table.add_row(where, key, what, "")
         for binding in DESK_BINDINGS + APP_BINDINGS:
-            key = self.keymap.get(binding.id or "", binding.key)
-            table.add_row("Desk", key, KEY_HELP.get(binding.id or "", binding.description), binding.id)
+            if binding.id is None:
+                continue  # another key for a binding listed already
+            key = self.keymap.get(binding.id, binding.key)
+            table.add_row("Desk", key, KEY_HELP.get(binding.id, binding.description), binding.id)
         for where, key, what in MODAL_KEYS:
             table.add_row(where, key, what, "")
         with VerticalScroll(classes="dialog wide") as dialog:

@@ -46,6 +46,7 @@ from calldesk.desk.stats.report import StatisticsReport, statistics_report
 from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team_snapshot
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
+from calldesk.tui.keys import ALT_1, ALT_2
 
 Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database thread: DatabaseThread.run
 POLL_SECONDS = 1.0
@@ -192,6 +193,8 @@ class TeamScreen(Screen[None]):
         Binding("escape,f10", "close", "Close", id="team_close"),
         Binding("alt+1", "show_tab('team-tab')", "Team", id="team_tab"),
         Binding("alt+2", "show_tab('stats-tab')", "Statistics", id="stats_tab"),
+        Binding(ALT_1, "show_tab('team-tab')", "Team", show=False),  # alt+1 and alt+2 as most terminals send them
+        Binding(ALT_2, "show_tab('stats-tab')", "Statistics", show=False),
         Binding("ctrl+r", "recompute", "Recompute", id="stats_recompute"),
         Binding("ctrl+o", "next_sort", "Sort board", id="leaderboard_sort"),
         Binding("ctrl+v", "reverse_sort", "Best/worst first", id="leaderboard_reverse", show=False),
