@@ -265,15 +265,17 @@ def board_counts(desk: Desk, viewer_id: int) -> BoardCounts:
                        unassigned=count(CallBack.assignee.is_null()))
 
 
-def my_callbacks(desk: Desk, operator_id: int, *, with_pool: bool = True) -> list[CallbackLine]:
-    """My open call-backs by due time, then (with_pool) those waiting in my department's pool for anyone."""
+def my_callbacks(desk: Desk, operator_id: int, *, with_pool: bool = True, limit: int | None = None
+                 ) -> list[CallbackLine]:
+    """My open call-backs by due time, then (with_pool) those waiting in my department's pool for anyone; the first
+    ``limit`` of them when given (a backlog of a thousand in the pool is the board's to show)."""
     me = _viewer(operator_id)
     condition = CallBack.assignee == me.id
     if with_pool:
         condition |= CallBack.assignee.is_null() & (CallBack.pool == me.department)
-    lines = _lines(desk, _line_query().where((CallBack.status == "open") & condition).order_by(CallBack.due_at,
-                                                                                              CallBack.id))
-    return sorted(lines, key=lambda line: line.assignee_id is None)  # mine first; sorted() keeps due order
+    query = (_line_query().where((CallBack.status == "open") & condition)
+             .order_by(CallBack.assignee.is_null(), CallBack.due_at, CallBack.id))  # mine first, then the pool's
+    return _lines(desk, query.limit(limit) if limit is not None else query)
 
 
 def notice_snapshot(desk: Desk, viewer_id: int) -> list[CallbackLine]:

@@ -235,7 +235,7 @@ class DeskScreen(Screen):
             return None
         me = self.app.operator
         raised = escalation.open_escalations(self.desk) if me.is_lead else []
-        return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id),
+        return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id, limit=MyCallbacks.SHOWN),
                 notice_snapshot(self.desk, me.id))
 
     def _show_notices(self, now: datetime) -> None:

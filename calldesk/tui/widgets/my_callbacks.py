@@ -16,6 +16,7 @@ class MyCallbacks(CallbackTable):
     """Fed by the desk: ``show_lines(my_callbacks(...), now)`` after a poll, ``tick(now)`` every second."""
 
     COLUMNS = (("due", "Due", 9), ("left", "Left", 8), ("who", "Call-back", 19))
+    SHOWN = 200  # the first by due time; F9's board shows every one
     ROW_HEIGHT = 2  # the client over the reason: the pane is narrow
 
     def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:
