@@ -37,7 +37,7 @@ def run_child(command: list[str], env: dict[str, str] | None = None, *, stream_s
     """Run a command to its end; wall time and the child's own peak memory (os.wait4, not all children's)."""
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(command, env={**_user_environment(), **(env or {})}, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=None if stream_stderr else stderr, cwd=ROOT)
         deadline = started + timeout
         expected = b"".join(arg.encode() + b"\0" for arg in command)
@@ -56,6 +56,13 @@ def run_child(command: list[str], env: dict[str, str] | None = None, *, stream_s
         process.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         return ChildRun(seconds, process.returncode, peak_kb, stderr.read().decode(errors="replace"))
+
+
+def _user_environment() -> dict[str, str]:
+    """This environment as on a user's machine, where Python keeps bytecode: with PYTHONDONTWRITEBYTECODE set (as
+    in some sandboxes and CI images) every start would compile calldesk from source while Textual's came
+    precompiled with its wheel, and the comparison would measure the compiler."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _peak_rss_kb(pid: int, command_line: bytes) -> int:

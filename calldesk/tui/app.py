@@ -57,7 +57,7 @@ class CalldeskApp(App[int]):
         self.link_text = ""
         self._stop_source = threading.Event()
         self._source_thread: threading.Thread | None = None
-        self._desk_painted = False
+        self.desk_painted = False
         self.desk_screen: DeskScreen | None = None
 
     def on_mount(self) -> None:
@@ -119,8 +119,8 @@ class CalldeskApp(App[int]):
         self.pop_timings.append((time.perf_counter() - started) * 1000)
 
     def desk_ready(self) -> None:
-        if not self._desk_painted:
-            self._desk_painted = True
+        if not self.desk_painted:
+            self.desk_painted = True
             if os.environ.get(EXIT_WHEN_READY_ENV):
                 self.call_after_refresh(self.exit, 0)
             else:

@@ -115,7 +115,6 @@ class DeskScreen(Screen):
 
     async def on_mount(self) -> None:
         self._guard: PhraseGuard | None = None
-        self.compile_phrasebook()
         self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
         self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
         self._paint_status()
@@ -227,6 +226,8 @@ class DeskScreen(Screen):
         self.status.waiting = len(waiting)
         self.status.late = table.late_count(now)
         self._paint_status()
+        if not self.app.desk_painted:
+            self.call_after_refresh(self.compile_phrasebook)  # the guard is needed once typing starts, not to paint
         self.app.desk_ready()
 
     def _read_queue_if_changed(self, force: bool) -> tuple | None:
@@ -550,7 +551,7 @@ class DeskScreen(Screen):
 
     @work(thread=True, group="phrasebook")
     def compile_phrasebook(self) -> None:
-        """Compiled once per console, off the start-up path: it checks every keystroke after that."""
+        """Compiled once per console, after the desk's first paint: it checks every keystroke after that."""
         guard = guard_for(self.desk.config)
         self.app.call_from_thread(setattr, self, "_guard", guard)
 
