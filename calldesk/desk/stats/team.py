@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from peewee import JOIN, SQL, Node, fn
+from peewee import JOIN, SQL, Node, Select, fn
 
 from calldesk.desk.context import Desk
 from calldesk.desk.queue import is_late, rings_heard
@@ -14,7 +14,8 @@ from calldesk.desk.stats.kpis import count_if
 from calldesk.desk.stats.period import days_period, today
 from calldesk.desk.stats.tally import Tally
 from calldesk.phones import format_phone
-from calldesk.store.models import Call, CallBack, Client, Operator, database
+from calldesk.store.models import Call, CallBack, Client, Operator
+from calldesk.store.prepared import Prepared
 
 WAITING_LIMIT = 1000
 WRAP_UP_LOOKBACK = timedelta(days=1)
@@ -63,34 +64,59 @@ def _caller(desk: Desk, client_name: str | None, caller_name: str, number_e164: 
     return client_name or caller_name or format_phone(number_e164 or raw, desk.region)
 
 
+# A lead's console takes this every second: each statement is built once per database (store.prepared) and its
+# rows are used as the driver gives them, times as epoch seconds.
 LIVE_COLUMNS = (Call.id, Call.operator, Call.answered_at, Call.ended_at, Call.caller_name, Call.number_e164,
                 Call.number_raw, Client.name)
 
 
-def _live_calls(desk: Desk, operators: list[Operator]) -> dict[int, tuple[int, str, datetime, datetime | None]]:
-    """operator id -> (call id, caller, answered at, ended at) for calls on the line or being wrapped up."""
-    def select(condition: Node) -> list[tuple]:
-        return list(Call.select(*LIVE_COLUMNS).join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
-                    .where(condition).order_by(Call.answered_at).tuples())
+def _live_select(condition: Node) -> Select:
+    return (Call.select(*LIVE_COLUMNS).join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
+            .where(condition).order_by(Call.answered_at))
 
-    rows = select((Call.status == "answered") & Call.operator.is_null(False))
-    wrapping = [o for o in operators if o.state == "wrap_up" and o.state_since is not None]
+
+_ON_THE_LINE = Prepared(lambda: _live_select((Call.status == "answered") & Call.operator.is_null(False)))
+_WRAPPING_UP = Prepared(lambda operators, since: _live_select(
+    Call.operator.in_(operators) & (Call.answered_at >= since) & Call.wrapped_at.is_null()
+    & Call.ended_at.is_null(False)))
+_OPERATORS = Prepared(lambda: Operator.select(
+    Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.state,
+    Operator.state_reason, Operator.state_since).where(Operator.enabled).order_by(Operator.login))
+_WAITING = Prepared(lambda limit: (
+    Call.select(Call.id, Call.queue, Call.arrived_at, Call.caller_name, Call.number_e164, Call.number_raw, Client.name)
+    .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
+    .where(Call.status == "ringing").order_by(Call.arrived_at, Call.id).limit(limit)))
+_CALLBACKS = Prepared(lambda now: CallBack.select(fn.COUNT(SQL("*")), count_if(CallBack.due_at < now))
+                      .where(CallBack.status == "open"))
+
+
+def _today_query(start: float, end: float, short: float, within: float) -> Select:
+    wait = Call.answered_at - Call.arrived_at
+    abandoned = Call.status == "abandoned"
+    return (Call.select(fn.COUNT(SQL("*")), fn.COUNT(Call.answered_at).coerce(False), count_if(abandoned),
+                        count_if(abandoned & (Call.ended_at - Call.arrived_at < short)), count_if(wait <= within))
+            .where((Call.direction == "inbound") & (Call.arrived_at >= start) & (Call.arrived_at < end)))
+
+
+_TODAY = Prepared(_today_query)
+
+
+def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str, datetime, datetime | None]]:
+    """operator id -> (call id, caller, answered at, ended at) for calls on the line or being wrapped up."""
+    rows = _ON_THE_LINE.rows()
+    wrapping = [(o[0], o[7]) for o in operators if o[5] == "wrap_up" and o[7] is not None]
     if wrapping:  # the call being wrapped up ended when the wrap-up began: look no further back than a day
-        since = min(o.state_since for o in wrapping) - WRAP_UP_LOOKBACK
-        rows += select(Call.operator.in_([o.id for o in wrapping]) & (Call.answered_at >= since)
-                       & Call.wrapped_at.is_null() & Call.ended_at.is_null(False))
-    return {operator: (call_id, _caller(desk, name, caller, e164, raw), answered, ended)
+        since = min(started for _, started in wrapping) - WRAP_UP_LOOKBACK.total_seconds()
+        rows += _WRAPPING_UP.rows(operators=[operator for operator, _ in wrapping], since=since)
+    moment = Call.answered_at.python_value
+    return {operator: (call_id, _caller(desk, name, caller, e164, raw), moment(answered), moment(ended))
             for call_id, operator, answered, ended, caller, e164, raw, name in rows}
 
 
 def _waiting(desk: Desk, now: datetime, limit: int) -> list[WaitingNow]:
-    query = (Call.select(Call.id, Call.queue, Call.arrived_at, Call.caller_name, Call.number_e164, Call.number_raw,
-                         Client.name)
-             .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
-             .where(Call.status == "ringing").order_by(Call.arrived_at, Call.id).limit(limit))
     cycle, moment = desk.config.ring_cycle_seconds, now.timestamp()
     waiting = []
-    for call_id, queue, arrived, caller, e164, raw, name in database.execute(query):  # raw rows: epoch seconds
+    for call_id, queue, arrived, caller, e164, raw, name in _WAITING.rows(limit=limit):
         waited = max(0.0, moment - arrived)
         waiting.append(WaitingNow(call_id, queue, _caller(desk, name, caller, e164, raw), waited,
                                   rings_heard(waited, cycle), is_late(waited, desk)))
@@ -102,36 +128,28 @@ def _today(desk: Desk) -> Tally:
     config = desk.config
     day = today(desk)
     period = days_period(desk, day, day)
-    wait = Call.answered_at - Call.arrived_at
-    abandoned = Call.status == "abandoned"
-    offered, answered, abandoned_n, short, in_time = (
-        Call.select(fn.COUNT(SQL("*")), fn.COUNT(Call.answered_at).coerce(False), count_if(abandoned),
-                    count_if(abandoned & (Call.ended_at - Call.arrived_at < config.short_abandon_seconds)),
-                    count_if(wait <= config.answer_threshold_seconds))
-        .where((Call.direction == "inbound") & (Call.arrived_at >= period.start_epoch)
-               & (Call.arrived_at < period.end_epoch)).tuples().first()
-    )
-    return Tally(offered=offered, answered=answered, abandoned=abandoned_n or 0, short_abandoned=short or 0,
+    [(offered, answered, abandoned, short, in_time)] = _TODAY.rows(
+        start=period.start_epoch, end=period.end_epoch, short=config.short_abandon_seconds,
+        within=config.answer_threshold_seconds)
+    return Tally(offered=offered, answered=answered or 0, abandoned=abandoned or 0, short_abandoned=short or 0,
                  answered_in_time=in_time or 0)
 
 
 def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT) -> TeamSnapshot:
     """The whole team at this moment."""
     now = desk.clock.now()
-    operators = list(Operator.select().where(Operator.enabled).order_by(Operator.login))
+    moment = now.timestamp()
+    operators = _OPERATORS.rows()
     live = _live_calls(desk, operators)
     people = []
-    for o in operators:
-        call = live.get(o.id) if o.state in ("on_call", "wrap_up") else None
+    for operator_id, login, name, department, role, state, reason, since in operators:
+        call = live.get(operator_id) if state in ("on_call", "wrap_up") else None
         people.append(OperatorNow(
-            id=o.id, login=o.login, name=o.name, department=o.department, role=o.role, state=o.state,
-            reason=o.state_reason, in_state_seconds=(now - o.state_since).total_seconds() if o.state_since else None,
+            id=operator_id, login=login, name=name, department=department, role=role, state=state, reason=reason,
+            in_state_seconds=moment - since if since is not None else None,
             call_id=call[0] if call else None, caller=call[1] if call else "",
             call_seconds=((call[3] or now) - call[2]).total_seconds() if call else None,
         ))
-    open_count, late_count = (
-        CallBack.select(fn.COUNT(SQL("*")), count_if(CallBack.due_at < now.timestamp()))
-        .where(CallBack.status == "open").tuples().first()
-    )
+    [(open_count, late_count)] = _CALLBACKS.rows(now=moment)
     return TeamSnapshot(now, tuple(people), tuple(_waiting(desk, now, waiting_limit)), _today(desk),
                         open_count or 0, int(late_count or 0))
