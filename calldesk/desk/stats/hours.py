@@ -84,8 +84,9 @@ def split_period(desk: Desk, period: Period) -> tuple[list[tuple[int, int]], lis
     days = _closed_days(desk, period)
     stale, counts = _stale_days(desk, period, days)
     summed_days = {day for day, _, _ in days} - {day for day, _, _ in stale}
+    key = basis(desk, period)
     for run in _runs(stale[-SUM_DAYS_PER_READ:]):
-        if _sum_days(desk, period, basis(desk, period), run, counts):
+        if _sum_days(desk, period, key, run, counts):
             summed_days.update(day for day, _, _ in run)
     summed_runs = [(run[0][0], run[-1][0]) for run in _runs([d for d in days if d[0] in summed_days])]
     live, moment = [], period.start
@@ -107,11 +108,11 @@ def sum_closed_days(desk: Desk, first: date, last: date, progress: Callable[[int
     stale, counts = _stale_days(desk, period, _closed_days(desk, period))
     weeks = [run[max(0, end - SUM_DAYS_PER_READ):end] for run in reversed(_runs(stale))
              for end in range(len(run), 0, -SUM_DAYS_PER_READ)]
-    done = seen = 0
+    key, done, seen = basis(desk, period), 0, 0
     for week in weeks:
         if progress is not None:
             progress(seen, len(stale))
-        if _sum_days(desk, period, basis(desk, period), week, counts):
+        if _sum_days(desk, period, key, week, counts):
             done += len(week)
         seen += len(week)
     if progress is not None and stale:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from peewee import JOIN, SQL, Node, Select, fn
 
 from calldesk.desk.context import Desk
-from calldesk.desk.queue import is_late, rings_heard
+from calldesk.desk.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.stats.kpis import count_if
 from calldesk.desk.stats.period import days_period, today
 from calldesk.desk.stats.tally import Tally
@@ -82,10 +82,6 @@ _WRAPPING_UP = Prepared(lambda operators, since: _live_select(
 _OPERATORS = Prepared(lambda: Operator.select(
     Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.state,
     Operator.state_reason, Operator.state_since).where(Operator.enabled).order_by(Operator.login))
-_WAITING = Prepared(lambda limit: (
-    Call.select(Call.id, Call.queue, Call.arrived_at, Call.caller_name, Call.number_e164, Call.number_raw, Client.name)
-    .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
-    .where(Call.status == "ringing").order_by(Call.arrived_at, Call.id).limit(limit)))
 _CALLBACKS = Prepared(lambda now: CallBack.select(fn.COUNT(SQL("*")), count_if(CallBack.due_at < now))
                       .where(CallBack.status == "open"))
 
@@ -104,7 +100,8 @@ _TODAY = Prepared(_today_query)
 def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str, datetime, datetime | None]]:
     """operator id -> (call id, caller, answered at, ended at) for calls on the line or being wrapped up."""
     rows = _ON_THE_LINE.rows()
-    wrapping = [(o[0], o[7]) for o in operators if o[5] == "wrap_up" and o[7] is not None]
+    wrapping = [(operator_id, since) for operator_id, *_, state, _, since in operators
+                if state == "wrap_up" and since is not None]
     if wrapping:  # the call being wrapped up ended when the wrap-up began: look no further back than a day
         since = min(started for _, started in wrapping) - WRAP_UP_LOOKBACK.total_seconds()
         rows += _WRAPPING_UP.rows(operators=[operator for operator, _ in wrapping], since=since)
@@ -114,11 +111,11 @@ def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str,
 
 
 def _waiting(desk: Desk, now: datetime, limit: int) -> list[WaitingNow]:
-    cycle, moment = desk.config.ring_cycle_seconds, now.timestamp()
+    cycle = desk.config.ring_cycle_seconds
     waiting = []
-    for call_id, queue, arrived, caller, e164, raw, name in _WAITING.rows(limit=limit):
-        waited = max(0.0, moment - arrived)
-        waiting.append(WaitingNow(call_id, queue, _caller(desk, name, caller, e164, raw), waited,
+    for call in waiting_calls(desk, limit):  # the queue's own read: the lead sees what the operators see
+        waited = max(0.0, (now - call.arrived_at).total_seconds())
+        waiting.append(WaitingNow(call.id, call.queue, call.client_name or call.caller_name or call.number, waited,
                                   rings_heard(waited, cycle), is_late(waited, desk)))
     return waiting
 
