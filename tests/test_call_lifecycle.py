@@ -11,6 +11,7 @@ from calldesk.desk.answer import answer_call
 from calldesk.desk.clients import NewPhone
 from calldesk.desk.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError, NotAllowed
+from calldesk.desk.pbx_events import offer_call
 from calldesk.store.models import AuditEvent, Call, Note, OperatorStateChange
 
 
@@ -135,3 +136,18 @@ def test_answering_takes_the_longest_waiting_caller_and_brings_their_dossier_and
     assert any("Mr Sharma" in step.text for step in view.script)
     with pytest.raises(CallTaken):
         answer_call(desk, john, first)  # another console was quicker
+
+
+def test_the_queue_read_again_shows_what_changed_for_a_waiting_caller(desk, team):
+    _, _, rahul = team
+    known = queue.ring_call(desk, "+91 98765 43210", "support")
+    stranger = queue.ring_call(desk, "+91 91234 56789", "support")
+    first = queue.waiting_calls(desk)
+    assert [(w.id, w.client_name, w.offered_to) for w in first] == [(known, "Rahul Sharma", ""), (stranger, "", "")]
+
+    clients.update_client(desk, rahul, "asha", name="Rahul K. Sharma")
+    offer_call(desk, stranger, "asha")
+    again = queue.waiting_calls(desk)
+    assert [(w.id, w.client_name, w.offered_to) for w in again] == [
+        (known, "Rahul K. Sharma", ""), (stranger, "", "asha")]
+    assert queue.waiting_calls(desk) == again  # read once more with nothing changed: the same queue

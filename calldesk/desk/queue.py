@@ -98,17 +98,29 @@ _WAITING = Prepared(lambda limit: (
 ))
 
 
+# Each read's calls by their stored row: a caller still waiting with nothing changed comes back as the same object,
+# so a re-read costs the query and a lookup per call, and the queue table's diff skips them by identity
+_last_read: dict[tuple, WaitingCall] = {}
+
+
 def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
     """Every ringing call, longest waiting first."""
+    global _last_read
     moment, region = Call.arrived_at.python_value, desk.region
-    return [
-        WaitingCall(
-            id=call_id, queue=queue_name, number=format_phone(e164 or raw, region), client_id=client_id,
-            client_name=name or "", caller_name=caller_name, arrived_at=moment(arrived_at), offered_to=offered_to,
-        )
-        for call_id, queue_name, raw, e164, client_id, caller_name, arrived_at, offered_to, name
-        in _WAITING.rows(limit=limit)
-    ]
+    seen, read = _last_read, {}
+    for row in _WAITING.rows(limit=limit):
+        key = (region, *row)
+        call = seen.get(key)
+        if call is None:
+            call_id, queue_name, raw, e164, client_id, caller_name, arrived_at, offered_to, name = row
+            call = WaitingCall(
+                id=call_id, queue=queue_name, number=format_phone(e164 or raw, region), client_id=client_id,
+                client_name=name or "", caller_name=caller_name, arrived_at=moment(arrived_at),
+                offered_to=offered_to,
+            )
+        read[key] = call
+    _last_read = read  # replaced whole, never changed in place: readers on other threads see one or the other
+    return list(read.values())
 
 
 def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:

@@ -21,16 +21,15 @@ def _signature(value: object) -> object:
 class KeyedTable(DataTable):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
-        self._shown: dict[tuple[int, str], object] = {}  # what each cell shows, to skip no-op writes
+        self._shown: dict[int, dict[str, object]] = {}  # what each row's cells show, to skip no-op writes
 
     def add_keyed_row(self, row_id: int, cells: dict[str, object], height: int = 1) -> None:
         self.add_row(*cells.values(), key=str(row_id), height=height)
-        self._shown.update({(row_id, column): _signature(value) for column, value in cells.items()})
+        self._shown[row_id] = {column: _signature(value) for column, value in cells.items()}
 
     def remove_keyed_row(self, row_id: int) -> None:
         self.remove_row(str(row_id))
-        for column in [c for (r, c) in self._shown if r == row_id]:
-            del self._shown[(row_id, column)]
+        del self._shown[row_id]
 
     def clear_rows(self) -> None:
         self.clear()
@@ -46,11 +45,12 @@ class KeyedTable(DataTable):
     def write_cells(self, row_id: int, cells: dict[str, object]) -> None:
         """Write the cells that changed; call ``refresh()`` once after a batch of these."""
         changed = False
+        shown = self._shown[row_id]
         for column, value in cells.items():
             signature = _signature(value)
-            if self._shown.get((row_id, column)) != signature:
+            if shown.get(column) != signature:
                 self._data[RowKey(str(row_id))][ColumnKey(column)] = value
-                self._shown[(row_id, column)] = signature
+                shown[column] = signature
                 changed = True
         if changed:
             self._update_count += 1  # what DataTable's row cache keys on

@@ -52,7 +52,7 @@ class QueueTable(KeyedTable):
                 self._calls.pop(call_id)
             for call in waiting:  # arrival order, so new rows append at the end
                 known = self._calls.get(call.id)
-                if known == call:
+                if known is call or known == call:
                     continue  # unchanged: the clock moves its wait and rings in tick()
                 cells = self._cells(call, now)
                 if known is None:
