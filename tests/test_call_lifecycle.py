@@ -130,8 +130,10 @@ def test_answering_takes_the_longest_waiting_caller_and_brings_their_dossier_and
     clock.advance(5)
     queue.ring_call(desk, "+91 90000 11111", "support")
 
-    view = answer_call(desk, asha, None)
+    answered = answer_call(desk, asha, None)
 
+    view = answered.view
+    assert answered.me.state == "on_call"
     assert view.call.id == first and view.dossier.client_id == rahul and view.dossier.address_as == "Mr Sharma"
     assert any("Mr Sharma" in step.text for step in view.script)
     with pytest.raises(CallTaken):

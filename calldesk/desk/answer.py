@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from calldesk.desk.call_view import CallView, open_call
 from calldesk.desk.context import Desk
-from calldesk.desk.operators import OperatorView
+from calldesk.desk.operators import OperatorView, get_operator
 from calldesk.desk.queue import answer_next, claim_call
 
 
-def answer_call(desk: Desk, operator: OperatorView, call_id: int | None) -> CallView | None:
+@dataclass(frozen=True)
+class Answered:
+    view: CallView
+    me: OperatorView  # the operator as the answer left them (on a call), for the status bar
+
+
+def answer_call(desk: Desk, operator: OperatorView, call_id: int | None) -> Answered | None:
     """Answer the chosen call, or the longest-waiting one when None, and build its screen pop in the same trip to
     the database; None when nobody waits. Raises what ``claim_call`` raises when another console was quicker."""
     answered = claim_call(desk, call_id, operator.id) if call_id is not None else answer_next(desk, operator.id)
-    return None if answered is None else open_call(desk, answered, operator)
+    if answered is None:
+        return None
+    return Answered(open_call(desk, answered, operator), get_operator(operator.id))

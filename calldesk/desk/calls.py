@@ -11,6 +11,7 @@ from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note, discard_draft
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Operator, database
+from calldesk.store.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,24 @@ def _view(desk: Desk, call: Call) -> LiveCall:
     )
 
 
+# Read twice on every screen pop: built once (store.prepared), its row used as the driver gives it
+_LIVE_CALL = Prepared(lambda call_id: Call.select(
+    Call.id, Call.number_e164, Call.number_raw, Call.client, Call.caller_name, Call.queue, Call.status,
+    Call.arrived_at, Call.answered_at, Call.ended_at, Call.rings, Call.script_steps,
+).where(Call.id == call_id))
+
+
 def get_call(desk: Desk, call_id: int) -> LiveCall:
-    call = Call.get_or_none(Call.id == call_id)
-    if call is None:
+    rows = _LIVE_CALL.rows(call_id=call_id)
+    if not rows:
         raise NotFound(f"call {call_id} does not exist")
-    return _view(desk, call)
+    call_id, e164, raw, client_id, caller_name, queue, status, arrived, answered, ended, rings, steps = rows[0]
+    moment = Call.arrived_at.python_value
+    return LiveCall(
+        id=call_id, number=format_phone(e164 or raw, desk.region), client_id=client_id, caller_name=caller_name,
+        queue=queue, status=status, arrived_at=moment(arrived), answered_at=moment(answered),
+        ended_at=moment(ended), rings=rings, script_steps=frozenset(s for s in steps.split(",") if s),
+    )
 
 
 def live_call_of(desk: Desk, operator_id: int) -> LiveCall | None:

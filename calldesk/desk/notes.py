@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from calldesk.desk.context import Desk
 from calldesk.store.models import Note, NoteDraft, database
+from calldesk.store.prepared import Prepared
 
 MAX_NOTE_LENGTH = 200_000
 
@@ -29,9 +30,17 @@ def save_draft(desk: Desk, operator_id: int, call_id: int | None, client_id: int
             draft.save()
 
 
+# Read on every screen pop: built once (store.prepared)
+_DRAFT_OF_CALL = Prepared(lambda operator_id, call_id: NoteDraft.select(NoteDraft.body).where(
+    (NoteDraft.operator == operator_id) & (NoteDraft.call == call_id)).limit(1))
+
+
 def load_draft(operator_id: int, call_id: int | None) -> str:
-    draft = _draft_query(operator_id, call_id).first()
-    return draft.body if draft else ""
+    if call_id is None:
+        draft = _draft_query(operator_id, call_id).first()
+        return draft.body if draft else ""
+    rows = _DRAFT_OF_CALL.rows(operator_id=operator_id, call_id=call_id)
+    return rows[0][0] if rows else ""
 
 
 def add_note(desk: Desk, operator_id: int, client_id: int | None, call_id: int | None, body: str) -> int | None:

@@ -54,6 +54,7 @@ def _view_of_row(row: tuple) -> OperatorView:
 _CHANGE_STATE = Prepared(lambda operator_id, state, reason, now: Operator.update(
     state=state, state_reason=reason, state_since=now
 ).where(Operator.id == operator_id).returning(*VIEW_COLUMNS))
+_OPERATOR = Prepared(lambda operator_id: Operator.select(*VIEW_COLUMNS).where(Operator.id == operator_id))
 _KEEP_STATE_CHANGE = Prepared(lambda operator_id, state, reason, now: OperatorStateChange.insert(
     operator=operator_id, state=state, reason=reason, started_at=now
 ))
@@ -99,7 +100,10 @@ def sign_in(desk: Desk, login: str) -> OperatorView:
 
 
 def get_operator(operator_id: int) -> OperatorView:
-    return view_of(Operator.get_by_id(operator_id))
+    rows = _OPERATOR.rows(operator_id=operator_id)
+    if not rows:
+        raise NotFound(f"operator {operator_id} does not exist")
+    return _view_of_row(rows[0])
 
 
 def list_operators(*, with_disabled: bool = False) -> list[OperatorView]:

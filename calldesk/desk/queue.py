@@ -123,19 +123,24 @@ def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
     return list(read.values())
 
 
+# Every F2 runs these: built once (store.prepared)
+_CALL_TO_CLAIM = Prepared(lambda call_id: Call.select(Call.arrived_at).where(Call.id == call_id))
+_CLAIM = Prepared(lambda call_id, operator_id, now, rings: Call.update(
+    status="answered", operator=operator_id, answered_at=now, rings=rings
+).where((Call.id == call_id) & (Call.status == "ringing")))
+
+
 def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
     """Answer a ringing call. One UPDATE decides, so of two consoles only one wins; the other gets CallTaken."""
     now = desk.clock.now()
-    call = Call.get_or_none(Call.id == call_id)
-    if call is None:
+    found = _CALL_TO_CLAIM.rows(call_id=call_id)
+    if not found:
         raise NotFound(f"call {call_id} does not exist")
-    rings = rings_heard((now - call.arrived_at).total_seconds(), desk.config.ring_cycle_seconds)
+    waited = now - Call.arrived_at.python_value(found[0][0])
+    rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
     with database.atomic():
-        won = (
-            Call.update(status="answered", operator=operator_id, answered_at=now, rings=rings)
-            .where((Call.id == call_id) & (Call.status == "ringing"))
-            .execute()
-        )
+        won = _CLAIM.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now),
+                             rings=rings)
     if not won:
         call = Call.get_by_id(call_id)
         if call.status == "abandoned":

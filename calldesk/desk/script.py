@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from peewee import JOIN
+
 from calldesk.config import Config, EtiquetteScript
 from calldesk.desk.context import Desk
 from calldesk.desk.dossier import client_local_time
 from calldesk.desk.errors import NotFound
 from calldesk.phones import time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Phone
+from calldesk.store.prepared import Prepared
 
 DEFAULT_SCRIPT_NAME = "default"
 
@@ -73,49 +76,79 @@ def choose_script(config: Config, queue: str | None, situation: str | None = Non
     return default_script(config)
 
 
-def situation_of_call(desk: Desk, call_id: int) -> str | None:
-    """What the call itself says about the situation: a call we make is a call-back; a handed-over call a transfer.
+@dataclass(frozen=True)
+class _CallFacts:
+    """What choosing and filling a call's script needs of the call and its client, read in one statement."""
 
-    An angry caller or a refund request cannot be told from the call: the operator switches to those scripts.
-    """
-    call = Call.get_or_none(Call.id == call_id)
-    if call is None:
+    outbound: bool
+    transferred: bool
+    queue: str
+    number_e164: str | None
+    caller_name: str
+    client_id: int | None
+    client_name: str | None
+    address_as: str | None
+    time_zone: str | None
+
+    @property
+    def situation(self) -> str | None:
+        """A call we make is a call-back; a handed-over call a transfer. An angry caller or a refund request cannot
+        be told from the call: the operator switches to those scripts."""
+        if self.outbound:
+            return "call_back"
+        return "transfer" if self.transferred else None
+
+
+# Read on every screen pop: built once (store.prepared)
+_FACTS = Prepared(lambda call_id: Call.select(
+    Call.direction, Call.transferred_from, Call.queue, Call.number_e164, Call.caller_name, Call.client,
+    Client.name, Client.address_as, Client.time_zone,
+).join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id)).where(Call.id == call_id))
+_PROMISE_REASON = Prepared(lambda call_id: CallBack.select(CallBack.reason).where(
+    CallBack.current_call == call_id).limit(1))
+
+
+def _facts(call_id: int) -> _CallFacts:
+    rows = _FACTS.rows(call_id=call_id)
+    if not rows:
         raise NotFound(f"call {call_id} does not exist")
-    if call.direction == "outbound":
-        return "call_back"
-    return "transfer" if call.transferred_from_id is not None else None
+    direction, transferred_from, *rest = rows[0]
+    return _CallFacts(direction == "outbound", transferred_from is not None, *rest)
+
+
+def situation_of_call(desk: Desk, call_id: int) -> str | None:
+    """What the call itself says about the situation (see _CallFacts.situation)."""
+    return _facts(call_id).situation
 
 
 def script_for_call(desk: Desk, call_id: int) -> EtiquetteScript:
     """The script a call opens with, chosen from its queue and situation."""
-    situation = situation_of_call(desk, call_id)
-    return choose_script(desk.config, Call.get_by_id(call_id).queue, situation)
+    facts = _facts(call_id)
+    return choose_script(desk.config, facts.queue, facts.situation)
 
 
 def script_context_for_call(desk: Desk, call_id: int, operator: str, department: str,
                             reason: str = "") -> ScriptContext:
     """The names and times a call's script is filled with: the client's name, how to address them, their clock,
     and for a call-back the promise's reason (unless given)."""
-    call = Call.get_or_none(Call.id == call_id)
-    if call is None:
-        raise NotFound(f"call {call_id} does not exist")
-    client = Client.get_or_none(Client.id == call.client_id) if call.client_id else None
-    if client is not None and client.time_zone:
-        zones: tuple[str, ...] = (client.time_zone,)
+    facts = _facts(call_id)
+    if facts.time_zone:
+        zones: tuple[str, ...] = (facts.time_zone,)
     else:
-        number = call.number_e164
-        if number is None and client is not None:
-            first = Phone.select(Phone.e164).where(Phone.client == client.id, Phone.e164.is_null(False)).first()
+        number = facts.number_e164
+        if number is None and facts.client_id is not None:
+            first = Phone.select(Phone.e164).where(Phone.client == facts.client_id, Phone.e164.is_null(False)).first()
             number = first.e164 if first else None
         zones = time_zones_for(number) if number else ()
     local = client_local_time(zones, desk.clock.now())
     if not reason:
-        promise = CallBack.select(CallBack.reason).where(CallBack.current_call == call_id).first()
-        reason = promise.reason if promise else ""
+        promise = _PROMISE_REASON.rows(call_id=call_id)
+        reason = promise[0][0] if promise else ""
+    known = facts.client_id is not None
     return ScriptContext(
         operator=operator, department=department,
-        client=client.name if client else call.caller_name,
-        address_as=client.address_as if client else "",
+        client=facts.client_name if known else facts.caller_name,
+        address_as=facts.address_as if known else "",
         local_time=local.split(" ", 1)[0] if len(zones) == 1 else local,
         reason=reason,
     )

@@ -12,6 +12,7 @@ from calldesk.config import Config
 from calldesk.desk import calls, clients, notes, queue
 from calldesk.desk.context import Desk
 from calldesk.store.models import Call, Client, Note, Phone
+from calldesk.tui.widgets.script_pane import ScriptPane
 
 SIZE = (120, 36)
 
@@ -47,8 +48,8 @@ async def test_operator_answers_a_known_client_notes_and_wraps_up(desk, asha, sh
         shown = dossier_text(app)
         assert "Rahul Sharma" in shown and "Mr Sharma" in shown
         assert "premium package brochure" in shown  # the client's last note, at a glance
-        greeting = app.screen.query_one("#script").get_option_at_index(1).prompt
-        assert "this is Asha Verma" in str(greeting) and "Acme Appliances" in str(greeting)
+        greeting = app.screen.query_one("#script", ScriptPane).lines_text()[1]
+        assert "this is Asha Verma" in greeting and "Acme Appliances" in greeting
         assert app.focused is app.screen.query_one("#notes", TextArea)
         await pilot.press(*"Wants a bigger fridge")
         await pilot.press("ctrl+n", "ctrl+n")  # greeting said, help offered
@@ -357,8 +358,7 @@ async def test_f2_on_my_call_back_dials_it_with_the_call_back_greeting(desk, ash
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen.live is not None and "Rahul Sharma" in dossier_text(app)
-        script = app.screen.query_one("#script")
-        lines = " ".join(str(script.get_option_at_index(i).prompt) for i in range(script.option_count))
+        lines = " ".join(app.screen.query_one("#script", ScriptPane).lines_text())
         assert "the refund for order 4411" in lines
     assert Call.get(Call.direction == "outbound").operator_id == asha.id
 

@@ -284,7 +284,7 @@ class DeskScreen(Screen):
             return
         selected = self.query_one(QueueTable).selected_call_id()
         try:
-            view = await self.app.db.run(answer_call, self.desk, self.app.operator, selected)
+            answered = await self.app.db.run(answer_call, self.desk, self.app.operator, selected)
         except CallTaken as exc:
             self.notify(f"Taken by {exc.by}. Pick another call.", severity="warning")
             self.poll_queue(force=True)
@@ -293,13 +293,14 @@ class DeskScreen(Screen):
             self.notify(str(exc), severity="error")
             self.poll_queue(force=True)
             return
-        if view is None:
+        if answered is None:
             self.notify("Nobody is waiting.")
             return
+        view = answered.view
         self._show_call(view)
+        self._show_operator(answered.me)
         self.call_after_refresh(self.app.record_screen_pop, started)
         self.call_after_refresh(self.poll_queue, True)  # the queue catches up once the pop is on screen
-        await self._refresh_operator()
         if self.app.training is not None and self.app.training.lines_said == 0:
             await self.action_caller_line()
         if view.dossier is None:
@@ -751,9 +752,11 @@ class DeskScreen(Screen):
     async def _refresh_operator(self) -> None:
         me = await self.run(operators.get_operator, self.app.operator.id)
         if me is not None:
-            self.status.state, self.status.state_reason, self.status.state_since = (
-                me.state, me.state_reason, me.state_since)
-            self._paint_status()
+            self._show_operator(me)
+
+    def _show_operator(self, me: operators.OperatorView) -> None:
+        self.status.state, self.status.state_reason, self.status.state_since = me.state, me.state_reason, me.state_since
+        self._paint_status()
 
     def _paint_status(self) -> None:
         self.status.link = self.app.link_text
