@@ -44,6 +44,8 @@ from pathlib import Path
 from bench_dataset import describe_size, is_bench_database, is_reusable, sidecar_of
 from cold_start import measure_cold_start, run_child
 
+import calldesk.tui  # noqa: F401  (sets the console's frame rate, which Textual reads when it is first imported)
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_OPERATOR = "bench"
 CORE_SECTIONS = ("search", "caller", "queue", "dossier", "pop", "cold")

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, TextArea
+from textual.widgets import DataTable, TextArea
 
 from calldesk.desk import calls, clients, escalation, notes, operators, queue
 from calldesk.desk.answer import answer_call
@@ -42,6 +42,7 @@ from calldesk.tui.modals.pause import AVAILABLE, PauseModal
 from calldesk.tui.modals.transfer import TransferChoice, TransferModal
 from calldesk.tui.modals.wrap_up import WrapUpModal
 from calldesk.tui.widgets.dossier_view import DossierView
+from calldesk.tui.widgets.key_bar import KeyBar
 from calldesk.tui.widgets.my_callbacks import MyCallbacks
 from calldesk.tui.widgets.notes_area import NotesArea
 from calldesk.tui.widgets.phrase_hints import PhraseHints
@@ -111,7 +112,7 @@ class DeskScreen(Screen):
                 pane.border_title = "Script"
                 yield ScriptPane(id="script")
                 yield PhraseHints(id="phrase-hints")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self._guard: PhraseGuard | None = None
@@ -545,6 +546,7 @@ class DeskScreen(Screen):
         await self._refresh_operator()
         await self._reload_dossier()
         self.notify(f"Call wrapped up: {disposition}.")
+        self.call_after_refresh(self.app.collect_garbage_between_calls)
         if self.app.training is not None:
             await self._finish_training()
 

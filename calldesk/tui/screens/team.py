@@ -274,8 +274,12 @@ class TeamScreen(Screen[None]):
         try:
             snapshot = await self.run(team_snapshot, self.desk)
         except (PeeweeException, StoreError) as exc:  # the database away: say so, keep the picture, try again
+            if not self.is_attached:
+                return
             self.query_one("#team-summary", Static).update(Text(f"Cannot read the desk: {exc}", style="bold red"))
         else:
+            if not self.is_attached:
+                return  # the lead closed the view while the read was on its way
             self.show_team(snapshot)
         self.set_timer(POLL_SECONDS, self.poll_team)  # not after a cancel: the screen is going
 

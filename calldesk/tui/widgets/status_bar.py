@@ -60,4 +60,4 @@ class StatusBar(Static):
         parts.append(f"  {now.astimezone():%H:%M:%S}  {status.department}")
         if status.link:
             parts.append(f"  · {status.link}")
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=False)  # one line, always: a repaint, not a screen re-layout
