@@ -10,7 +10,7 @@ import pytest
 
 from calldesk.desk import clients, operators
 from calldesk.desk.callback_lines import line_of, notice_snapshot
-from calldesk.desk.callback_notices import Viewer, describe_notice, notices_for
+from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe, notices_for, summarize_notices
 from calldesk.desk.callbacks import (
     CallbackRequest,
     create_callback,
@@ -110,3 +110,19 @@ def test_a_reassignment_to_me_again_is_a_new_notice(desk, consoles):
     reassign_callbacks(desk, lina.id, [(callback_id, 2)], "asha")
     [after] = _tick(desk, people["asha"])
     assert after.kind == "assigned" and after.key != before.key
+
+
+def test_a_lead_starting_on_a_backlog_gets_one_summary_not_a_wall_of_toasts(desk, consoles):
+    people, client = consoles
+    lina, asha = people["lina"], people["asha"]
+    for n in range(5):
+        create_callback(desk, asha.id, CallbackRequest(
+            reason=f"Order {n}", due_at=desk.clock.now() + timedelta(minutes=20), owner="ravi", client_id=client))
+    create_callback(desk, asha.id, CallbackRequest(
+        reason="Quote", due_at=desk.clock.now() + timedelta(minutes=5), owner="lina", client_id=client))
+    desk.clock.advance(minutes=25)
+
+    notices = _tick(desk, lina)  # her own late one (given by Asha), and the five late ones a lead sees
+    assert summarize_notices(notices) == "7 call-back notices: 1 newly assigned to you, 6 overdue. F9 opens the board."
+    assert most_severe(notices) == "error"
+    assert most_severe([]) == "information"

@@ -77,3 +77,20 @@ def describe_notice(notice: Notice, now: datetime, zone: tzinfo | None = None) -
         case "overdue":
             return f"Overdue call-back ({line.owner}), was due {due}. {about}"
     return f"Back in the {line.pool} pool from {line.released_from}, due {due}. {about}"
+
+
+_KIND_WORDS = {"assigned": "newly assigned to you", "due_soon": "due soon", "overdue": "overdue",
+               "returned": "back in a pool"}
+
+
+def summarize_notices(notices: list[Notice]) -> str:
+    """Many notices at once (a console starting on a backlog) in one line: how many of each kind."""
+    counts = {kind: sum(1 for n in notices if n.kind == kind) for kind in NOTICE_KINDS}
+    parts = ", ".join(f"{count:,} {_KIND_WORDS[kind]}" for kind, count in counts.items() if count)
+    return f"{len(notices):,} call-back notices: {parts}. F9 opens the board."
+
+
+def most_severe(notices: list[Notice]) -> str:
+    """The severity a summary of these notices is shown with."""
+    order = ("information", "warning", "error")
+    return max((n.severity for n in notices), key=order.index, default="information")

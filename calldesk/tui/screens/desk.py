@@ -18,7 +18,7 @@ from calldesk.desk import calls, clients, escalation, notes, operators, queue
 from calldesk.desk.answer import answer_call
 from calldesk.desk.call_view import CallView, call_script, open_call
 from calldesk.desk.callback_lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
-from calldesk.desk.callback_notices import Viewer, describe_notice, notices_for
+from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe, notices_for, summarize_notices
 from calldesk.desk.callbacks import (
     OutcomeResult,
     create_callback,
@@ -59,6 +59,7 @@ T = TypeVar("T")
 AUTOSAVE_SECONDS = 3.0
 TICK_SECONDS = 1.0
 POLL_SECONDS = 0.25  # a cheap "did anything change?" (SQLite data_version, PostgreSQL NOTIFY): others' work shows fast
+TOASTS_AT_ONCE = 3  # more new call-back notices than this at once are summed up in one toast
 RELEASE_SECONDS = 30.0  # how often a console hands untouched overdue call-backs back to their pool
 
 
@@ -244,9 +245,12 @@ class DeskScreen(Screen):
         """Call-back notices: a toast the first time each appears, a counter while it stands."""
         me = self.app.operator
         notices = notices_for(self._notice_lines, Viewer(me.id, me.login, me.is_lead), now, self._due_soon)
-        for notice in notices:
-            if notice.key not in self._noticed:
-                self._noticed.add(notice.key)
+        fresh = [notice for notice in notices if notice.key not in self._noticed]
+        self._noticed.update(notice.key for notice in fresh)
+        if len(fresh) > TOASTS_AT_ONCE:  # a backlog (a lead starting the day): one toast, not a wall of them
+            self.notify(summarize_notices(fresh), title="Call-backs", severity=most_severe(fresh))
+        else:
+            for notice in fresh:
                 self.notify(describe_notice(notice, now), title="Call-back", severity=notice.severity)
         self.status.notices = len(notices)
         self.status.callbacks_due = self.query_one(MyCallbacks).count("overdue", now) + self.query_one(
