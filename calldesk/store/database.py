@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
+from calldesk.store.driver import load_psycopg
 from calldesk.store.errors import StoreError
 from calldesk.store.migrations import migrate
 from calldesk.store.models import database
@@ -54,6 +55,10 @@ def make_database(url: str) -> Database:
         # failing with "database is locked" when it reads first and another console wrote meanwhile.
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
     if parsed.scheme in ("postgres", "postgresql"):
+        try:
+            load_psycopg()
+        except ImportError as exc:
+            raise StoreError(f"database {describe(url)}: PostgreSQL needs the psycopg package ({exc})") from None
         return PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")) or "postgres",
             user=unquote(parsed.username) if parsed.username else None,
