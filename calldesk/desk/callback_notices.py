@@ -67,7 +67,7 @@ def notices_for(lines: Iterable[CallbackLine], viewer: Viewer, now: datetime, du
 def describe_notice(notice: Notice, now: datetime, zone: tzinfo | None = None) -> str:
     """The notice in a line, times on the clock of ``zone`` (None: this machine's)."""
     line = notice.line
-    about = f"{line.caller}: {line.reason}"
+    about = f"{line.caller}: {line.reason}" if line.caller else line.reason
     due = describe_moment(line.due_at, zone, now)
     match notice.kind:
         case "assigned":

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from calldesk.desk.callback_lines import BoardFilter, BoardPage, CallbackLine, board_page
 from calldesk.desk.callback_times import describe_moment
@@ -27,6 +27,7 @@ from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.modals.callback_owner import OwnerPickerModal
 from calldesk.tui.widgets.callback_table import STATE_STYLES, STATE_WORDS, CallbackTable, countdown
+from calldesk.tui.widgets.key_bar import KeyBar
 
 Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database thread: DatabaseThread.run
 TICK_SECONDS = 1.0
@@ -111,7 +112,7 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
                 yield Select(departments, value="", allow_blank=False, id="board-department", compact=True)
             yield Select(SORTS, value="deadline", allow_blank=False, id="board-sort", compact=True)
         yield BoardTable(self.due_soon, self.operator_zone, id="board-table")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self.query_one(BoardTable).focus()

@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Label, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from calldesk.desk.context import Desk
@@ -47,6 +47,7 @@ from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.keys import ALT_1, ALT_2
+from calldesk.tui.widgets.key_bar import KeyBar
 
 Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database thread: DatabaseThread.run
 POLL_SECONDS = 1.0
@@ -243,7 +244,7 @@ class TeamScreen(Screen[None]):
                     yield DataTable(id="stats-leaderboard", cursor_type="row")
                     yield Label("Time in states", classes="team-heading")
                     yield DataTable(id="stats-states", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         figures = self.query_one("#stats-figures", DataTable)
