@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from calldesk.desk.context import Desk
 from calldesk.desk.operators import add_operator
+from calldesk.store.bulk import VALUES_PER_IN_LIST
 from calldesk.store.database import open_database
 from calldesk.store.models import Operator, database
 from calldesk.store.prepared import Prepared
@@ -41,3 +42,10 @@ def test_each_database_gets_its_own_statement(desk: Desk, tmp_path) -> None:
         database.obj.close()
         database.initialize(first)
     assert LOGINS.rows(logins=["asha"]) == [("asha",)]
+
+
+def test_a_list_longer_than_one_in_list_is_read_in_batches(desk: Desk) -> None:
+    for login in ("asha", "bela"):
+        add_operator(desk, login)
+    wanted = ["asha", *(f"nobody{n}" for n in range(2 * VALUES_PER_IN_LIST)), "bela"]  # three batches
+    assert sorted(LOGINS.rows_in_batches("logins", wanted)) == [("asha",), ("bela",)]

@@ -33,27 +33,15 @@ class LiveCall:
         return self.status != "answered"
 
 
-def _view(desk: Desk, call: Call) -> LiveCall:
-    return LiveCall(
-        id=call.id, number=format_phone(call.number_e164 or call.number_raw, desk.region),
-        client_id=call.client_id, caller_name=call.caller_name, queue=call.queue, status=call.status,
-        arrived_at=call.arrived_at, answered_at=call.answered_at, ended_at=call.ended_at, rings=call.rings,
-        script_steps=frozenset(s for s in call.script_steps.split(",") if s),
-    )
+# What a LiveCall is made of; read on every screen pop, so the statement is built once (store.prepared) and its row
+# used as the driver gives it
+_LIVE_COLUMNS = (Call.id, Call.number_e164, Call.number_raw, Call.client, Call.caller_name, Call.queue, Call.status,
+                 Call.arrived_at, Call.answered_at, Call.ended_at, Call.rings, Call.script_steps)
+_LIVE_CALL = Prepared(lambda call_id: Call.select(*_LIVE_COLUMNS).where(Call.id == call_id))
 
 
-# Read twice on every screen pop: built once (store.prepared), its row used as the driver gives it
-_LIVE_CALL = Prepared(lambda call_id: Call.select(
-    Call.id, Call.number_e164, Call.number_raw, Call.client, Call.caller_name, Call.queue, Call.status,
-    Call.arrived_at, Call.answered_at, Call.ended_at, Call.rings, Call.script_steps,
-).where(Call.id == call_id))
-
-
-def get_call(desk: Desk, call_id: int) -> LiveCall:
-    rows = _LIVE_CALL.rows(call_id=call_id)
-    if not rows:
-        raise NotFound(f"call {call_id} does not exist")
-    call_id, e164, raw, client_id, caller_name, queue, status, arrived, answered, ended, rings, steps = rows[0]
+def _live_of_row(desk: Desk, row: tuple) -> LiveCall:
+    call_id, e164, raw, client_id, caller_name, queue, status, arrived, answered, ended, rings, steps = row
     moment = Call.arrived_at.python_value
     return LiveCall(
         id=call_id, number=format_phone(e164 or raw, desk.region), client_id=client_id, caller_name=caller_name,
@@ -62,16 +50,23 @@ def get_call(desk: Desk, call_id: int) -> LiveCall:
     )
 
 
+def get_call(desk: Desk, call_id: int) -> LiveCall:
+    rows = _LIVE_CALL.rows(call_id=call_id)
+    if not rows:
+        raise NotFound(f"call {call_id} does not exist")
+    return _live_of_row(desk, rows[0])
+
+
+_LIVE_CALL_OF = Prepared(lambda operator_id: Call.select(*_LIVE_COLUMNS).where(
+    (Call.operator == operator_id) & Call.wrapped_at.is_null()
+    & Call.status.in_(("answered", "completed", "transferred"))
+).order_by(Call.answered_at.desc()).limit(1))
+
+
 def live_call_of(desk: Desk, operator_id: int) -> LiveCall | None:
     """The call an operator is on or wrapping up: what a restarted console puts back on screen."""
-    call = (
-        Call.select()
-        .where((Call.operator == operator_id) & Call.wrapped_at.is_null()
-               & Call.status.in_(("answered", "completed", "transferred")))
-        .order_by(Call.answered_at.desc())
-        .first()
-    )
-    return _view(desk, call) if call else None
+    rows = _LIVE_CALL_OF.rows(operator_id=operator_id)
+    return _live_of_row(desk, rows[0]) if rows else None
 
 
 def _own_call(call_id: int, operator_id: int) -> Call:

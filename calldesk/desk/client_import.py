@@ -26,12 +26,11 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.notes import MAX_NOTE_LENGTH
 from calldesk.phones import ParsedPhone, parse_phone, reversed_digits
-from calldesk.store.bulk import insert_rows
+from calldesk.store.bulk import VALUES_PER_IN_LIST, insert_rows
 from calldesk.store.errors import StoreError
 from calldesk.store.models import AuditEvent, Client, Note, Phone, database
 
 CHUNK = 2000  # rows per lookup, transaction and progress report
-LOOKUP_BATCH = 500  # values per IN (...) list: well inside both backends' limits
 FILLABLE = ("company", "address_as", "manner", "tags", "time_zone")  # filled on a merge when empty
 LIMITS = {key: Client._meta.fields[key].max_length for key in ("name", *FILLABLE)}  # PostgreSQL enforces them
 MAX_EXTENSION = Phone.extension.max_length
@@ -219,10 +218,10 @@ class _Merger:
         self.phones_looked_up |= numbers
         self.names_looked_up |= names
         owners: list[tuple[str, int]] = []
-        for batch in chunked(sorted(numbers), LOOKUP_BATCH):
+        for batch in chunked(sorted(numbers), VALUES_PER_IN_LIST):
             owners.extend(Phone.select(Phone.e164, Phone.client).where(Phone.e164.in_(batch) & Phone.valid).tuples())
         named: list[tuple[int, str, str]] = []
-        for batch in chunked(sorted(names), LOOKUP_BATCH):
+        for batch in chunked(sorted(names), VALUES_PER_IN_LIST):
             named.extend(Client.select(Client.id, Client.name, Client.company).where(Client.name.in_(batch)).tuples())
         self._load({client_id for _, client_id in owners} | {client_id for client_id, _, _ in named})
         for e164, client_id in sorted(owners, key=lambda owner: owner[1]):  # the oldest client wins a shared number
@@ -232,7 +231,7 @@ class _Merger:
 
     def _load(self, ids: set[int]) -> None:
         ids -= self.loaded.keys()
-        for batch in chunked(sorted(ids), LOOKUP_BATCH):
+        for batch in chunked(sorted(ids), VALUES_PER_IN_LIST):
             for client_id, *values in Client.select(Client.id, *CLIENT_COLUMNS[:len(CLIENT_VALUES)]).where(
                 Client.id.in_(batch)
             ).tuples():

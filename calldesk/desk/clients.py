@@ -26,7 +26,6 @@ STAGE_NAMES = {
     "execution": "Execution",
 }
 MIN_TAIL_DIGITS = 6  # a caller ID shorter than this matches no stored number by its tail
-LOOKUP_BATCH = 500  # numbers per IN (...) list: well inside both backends' limits
 SEARCH_LIMIT = 50
 
 
@@ -167,9 +166,8 @@ def match_phones(desk: Desk, phones: Sequence[ParsedPhone]) -> list[int | None]:
     each number left over by its tail. A burst of calls from the PBX is matched in a few queries."""
     wanted = sorted({p.e164 for p in phones if p.e164})
     by_e164: dict[str, int] = {}
-    for start in range(0, len(wanted), LOOKUP_BATCH):
-        for e164, client_id in _PHONES_BY_E164.rows(numbers=wanted[start:start + LOOKUP_BATCH]):
-            by_e164.setdefault(e164, client_id)  # the first phone stored with the number
+    for e164, client_id in _PHONES_BY_E164.rows_in_batches("numbers", wanted):
+        by_e164.setdefault(e164, client_id)  # the first phone stored with the number
     return [by_e164[p.e164] if p.e164 in by_e164 else _match_tail(p) for p in phones]
 
 

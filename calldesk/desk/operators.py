@@ -36,11 +36,7 @@ class OperatorView:
 
 
 def view_of(operator: Operator) -> OperatorView:
-    return OperatorView(
-        id=operator.id, login=operator.login, name=operator.name, department=operator.department,
-        role=operator.role, extension=operator.extension, state=operator.state,
-        state_reason=operator.state_reason, state_since=operator.state_since, enabled=operator.enabled,
-    )
+    return OperatorView(*(getattr(operator, column.name) for column in VIEW_COLUMNS))
 
 
 def _view_of_row(row: tuple) -> OperatorView:

@@ -19,7 +19,6 @@ from calldesk.desk.queue import IncomingCall, abandon_call, ring_calls, rings_he
 from calldesk.store.models import Call, Operator, database
 from calldesk.store.prepared import Prepared
 
-LOOKUP_BATCH = 500  # PBX ids per IN (...) list: well inside both backends' limits
 PBX_ID_LENGTH = Call.external_id.max_length
 
 
@@ -100,10 +99,8 @@ def ring_pbx_calls(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | 
                             f"(the desk keeps at most {PBX_ID_LENGTH})")
     with database.atomic():
         wanted = sorted({c.external_id for c in callers})
-        earlier: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(wanted), LOOKUP_BATCH):
-            rows = _CALLS_BY_PBX_IDS.rows(external_ids=wanted[start:start + LOOKUP_BATCH])
-            earlier.update((external_id, (call_id, status)) for external_id, call_id, status in rows)
+        earlier = {external_id: (call_id, status) for external_id, call_id, status
+                   in _CALLS_BY_PBX_IDS.rows_in_batches("external_ids", wanted)}
         fresh: dict[str, PbxWaitingCall] = {}
         for caller in callers:
             known = earlier.get(caller.external_id)

@@ -14,6 +14,7 @@ from peewee import Field, Model
 from calldesk.store.models import database
 
 ROWS_PER_STATEMENT = 500  # x columns stays well under SQLite's 32,766 and PostgreSQL's 65,535 parameters
+VALUES_PER_IN_LIST = 500  # values per IN (...) list: well inside both backends' limits
 
 
 def insert_rows(model: type[Model], fields: Sequence[Field], rows: Sequence[Sequence[Any]],

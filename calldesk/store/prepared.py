@@ -14,6 +14,7 @@ from typing import Any
 
 from peewee import Database, Query, Value
 
+from calldesk.store.bulk import VALUES_PER_IN_LIST
 from calldesk.store.models import database
 
 
@@ -46,6 +47,11 @@ class Prepared:
     def rows(self, **values: Any) -> list[tuple]:
         """The rows the statement returns (a SELECT, or a statement with RETURNING)."""
         return self._run(values).fetchall()
+
+    def rows_in_batches(self, name: str, items: Sequence[Any], **values: Any) -> list[tuple]:
+        """``rows`` for a list of any length given as ``name``: one run per VALUES_PER_IN_LIST of its items."""
+        return [row for start in range(0, len(items), VALUES_PER_IN_LIST)
+                for row in self.rows(**{name: items[start:start + VALUES_PER_IN_LIST]}, **values)]
 
     def execute(self, **values: Any) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""
