@@ -653,10 +653,9 @@ class DeskScreen(Screen):
     async def action_feedback(self) -> None:
         from calldesk.tui.modals.feedback_form import FeedbackFormModal
 
-        name = self.query_one(DossierView).border_title or ""
         feedback_id = await self.app.push_screen_wait(FeedbackFormModal(
             self.desk, self.app.operator, client_id=self.client_id, call_id=self.live.id if self.live else None,
-            client_name=name.removeprefix("Dossier · ").removeprefix("Dossier"),
+            client_name=self.query_one(DossierView).subject,
         ))
         if feedback_id is not None:
             self.notify("Logged. It has an owner and a deadline.")
@@ -703,7 +702,7 @@ class DeskScreen(Screen):
                         severity="warning")
             return
         answered = await self.run(reviewable_calls, self.desk, client_id)
-        name = (self.query_one(DossierView).border_title or "").removeprefix("Dossier · ")
+        name = self.query_one(DossierView).subject
         if not answered:
             if answered is not None:
                 self.notify(f"{name} has no answered call to review yet.")

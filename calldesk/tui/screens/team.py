@@ -273,14 +273,14 @@ class TeamScreen(Screen[None]):
     async def poll_team(self) -> None:
         """One read of the team; the next is scheduled once this one is shown."""
         try:
-            snapshot = await self.run(team_snapshot, self.desk)
+            snapshot, problem = await self.run(team_snapshot, self.desk), ""
         except (PeeweeException, StoreError) as exc:  # the database away: say so, keep the picture, try again
-            if not self.is_attached:
-                return
-            self.query_one("#team-summary", Static).update(Text(f"Cannot read the desk: {exc}", style="bold red"))
+            snapshot, problem = None, str(exc)
+        if not self.is_attached:
+            return  # the lead closed the view while the read was on its way
+        if snapshot is None:
+            self.query_one("#team-summary", Static).update(Text(f"Cannot read the desk: {problem}", style="bold red"))
         else:
-            if not self.is_attached:
-                return  # the lead closed the view while the read was on its way
             self.show_team(snapshot)
         self.set_timer(POLL_SECONDS, self.poll_team)  # not after a cancel: the screen is going
 

@@ -73,19 +73,21 @@ def render_dossier(dossier: Dossier, now: datetime) -> Text:
 
 
 class DossierView(VerticalScroll, can_focus=False):
+    subject = ""  # who the dossier is about: the client's name, "unknown caller", or "" when idle
+
     def compose(self):
         yield Static(HELP_IDLE, id="dossier-body")
 
     def on_mount(self) -> None:
-        self.border_title = "Dossier"
+        self._about("")
 
     def show_dossier(self, dossier: Dossier, now: datetime) -> None:
-        self.border_title = f"Dossier · {dossier.name}"
+        self._about(dossier.name)
         self.query_one("#dossier-body", Static).update(render_dossier(dossier, now))
         self.scroll_home(animate=False)
 
     def show_unknown(self, number: str, caller_name: str) -> None:
-        self.border_title = "Dossier · unknown caller"
+        self._about("unknown caller")
         body = Text.assemble(
             ("Unknown caller ", "bold"), number,
             f" ({caller_name})" if caller_name else "",
@@ -94,5 +96,9 @@ class DossierView(VerticalScroll, can_focus=False):
         self.query_one("#dossier-body", Static).update(body)
 
     def show_idle(self) -> None:
-        self.border_title = "Dossier"
+        self._about("")
         self.query_one("#dossier-body", Static).update(HELP_IDLE)
+
+    def _about(self, subject: str) -> None:
+        self.subject = subject
+        self.border_title = f"Dossier · {subject}" if subject else "Dossier"
