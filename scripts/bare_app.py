@@ -1,6 +1,6 @@
 """A bare Textual app with the desk's widgets and stylesheet but no calldesk code: the cold-start baseline.
 
-    .venv/bin/python scripts/bare_app.py     # exits right after its first full paint
+    .venv/bin/python scripts/bare_app.py     # says when it is painted (on stderr), then exits
 
 scripts/cold_start.py runs it side by side with the real console; what calldesk adds on top of Textual
 (its imports, the config, the database, the first queue read) is the difference between the two.
@@ -8,6 +8,8 @@ scripts/cold_start.py runs it side by side with the real console; what calldesk 
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -15,6 +17,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static, TextArea
+
+READY_MARK = "calldesk-painted-at"  # scripts/cold_start.py's; not imported, so the bare app loads nothing extra
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "calldesk" / "tui" / "calldesk.tcss"
 
@@ -44,7 +48,11 @@ class DeskScreen(Screen):
         table = self.query_one(DataTable)
         for label, width in (("Wait", 5), ("Rings", 5), ("Caller", 18), ("Number", 16), ("Queue", 9)):
             table.add_column(label, width=width)
-        self.app.call_after_refresh(self.app.exit, 0)
+        self.app.call_after_refresh(self.say_painted_and_exit)
+
+    def say_painted_and_exit(self) -> None:
+        os.write(2, f"{READY_MARK} {time.time():.6f}\n".encode())  # as the console does; Textual holds sys.stderr
+        self.app.exit(0)
 
     def action_noop(self) -> None:
         """The keys are there for the footer to show, as on the real desk."""

@@ -44,3 +44,18 @@ def test_the_benchmark_refuses_to_overwrite_a_database_it_did_not_make(tmp_path:
     assert "was not made by bench.py" in run.stderr
     assert "Traceback" not in run.stderr
     assert precious.read_bytes() == b"the team's real data"
+
+
+def test_cold_start_times_both_apps_from_spawn_to_painted(tmp_path: Path) -> None:
+    """The console and the bare app each say on stderr when they are painted: cold start is read from that, and
+    the process's whole life, which adds its teardown, is reported beside it."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "cold_start.py"), "--db", str(tmp_path / "desk.sqlite3"),
+         "--runs", "1"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = {line.split()[0]: line.split() for line in run.stdout.splitlines() if line.split()}
+    for app in ("console", "bare"):
+        painted, life = float(rows[app][1]), float(rows[app][3])
+        assert 0 < painted < life, run.stdout

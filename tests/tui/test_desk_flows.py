@@ -282,6 +282,24 @@ async def test_escalation_reaches_a_lead_console(desk, asha, ravi, sharma, run_a
     assert escalation.open_escalations(desk) == []
 
 
+async def test_ctrl_e_on_a_call_names_the_client_and_alerts_the_leads(desk, asha, sharma, run_app):
+    from calldesk.desk import escalation
+
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+e")  # from the notes, where the cursor is during a call
+        await settle(pilot)
+        assert app.screen.query_one("#escalate").border_title == "Call a team lead · Rahul Sharma"
+        await pilot.press(*"Wants a refund above my limit", "enter")
+        await settle(pilot)
+    [raised] = escalation.open_escalations(desk)
+    assert raised.call_id == call_id and raised.reason == "Wants a refund above my limit"
+
+
 async def test_an_operator_pauses_for_lunch_and_comes_back(desk, asha, sharma, run_app):
     from calldesk.store.models import OperatorStateChange
 

@@ -36,11 +36,6 @@ from calldesk.desk.phrase_guard import PhraseGuard, guard_for, record_phrase_hit
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
-from calldesk.tui.modals.find_client import FindClientModal
-from calldesk.tui.modals.new_client import NewClientForm, NewClientModal
-from calldesk.tui.modals.pause import AVAILABLE, PauseModal
-from calldesk.tui.modals.transfer import TransferChoice, TransferModal
-from calldesk.tui.modals.wrap_up import WrapUpModal
 from calldesk.tui.widgets.dossier_view import DossierView
 from calldesk.tui.widgets.key_bar import KeyBar
 from calldesk.tui.widgets.my_callbacks import MyCallbacks
@@ -52,6 +47,8 @@ from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
 
 if TYPE_CHECKING:
     from calldesk.tui.app import CalldeskApp
+    from calldesk.tui.modals.new_client import NewClientForm
+    from calldesk.tui.modals.transfer import TransferChoice
 
 # Dialogs and the other screens are imported where they open: the desk paints before any is needed.
 P = ParamSpec("P")
@@ -462,6 +459,8 @@ class DeskScreen(Screen):
         if self.live is None or self.client_id is not None:
             self.notify("F3 creates a client for an unknown caller on the line.", severity="warning")
             return
+        from calldesk.tui.modals.new_client import NewClientModal
+
         self.app.push_screen(NewClientModal(self.live.number, self.live.caller_name), self._create_client)
 
     async def _create_client(self, form: NewClientForm | None) -> None:
@@ -502,6 +501,8 @@ class DeskScreen(Screen):
 
     @work
     async def _open_transfer(self) -> None:
+        from calldesk.tui.modals.transfer import TransferModal
+
         people = await self.run(operators.list_operators) or []
         targets = [(d.id, f"Department · {d.name}") for d in self.desk.config.departments]
         targets += [(o.login, f"Operator · {o.name} ({o.state})") for o in people if o.id != self.app.operator.id]
@@ -536,6 +537,8 @@ class DeskScreen(Screen):
 
     @work
     async def open_wrap_up(self, suggested: str = "") -> None:
+        from calldesk.tui.modals.wrap_up import WrapUpModal
+
         text = self.query_one("#notes", TextArea).text
         disposition = await self.app.push_screen_wait(WrapUpModal(self.desk.config.dispositions, suggested, text))
         if disposition is None or self.live is None:
@@ -614,6 +617,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_find_client(self) -> None:
+        from calldesk.tui.modals.find_client import FindClientModal
+
         client_id = await self.app.push_screen_wait(FindClientModal(self._search))
         if client_id is None:
             return
@@ -668,7 +673,7 @@ class DeskScreen(Screen):
         if self.live is None or self.live.in_wrap_up:
             self.notify("Escalate flags the live call: there is none.", severity="warning")
             return
-        caller = self.query_one(DossierView).border_title or self.live.number
+        caller = self.query_one(DossierView).subject or self.live.caller_name or self.live.number
         raised = await self.app.push_screen_wait(EscalateModal(self.desk, self.app.operator.id, self.live.id, caller))
         if raised is not None:
             self.notify("A team lead has been alerted.")
@@ -718,6 +723,8 @@ class DeskScreen(Screen):
 
     @work
     async def action_pause(self) -> None:
+        from calldesk.tui.modals.pause import AVAILABLE, PauseModal
+
         if self.live is not None:
             self.notify("Finish the call first; then pause.", severity="warning")
             return

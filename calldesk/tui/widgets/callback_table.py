@@ -37,8 +37,7 @@ class CallbackTable(KeyedTable):
         self._lines: dict[int, CallbackLine] = {}
 
     def on_mount(self) -> None:
-        for key, label, width in self.COLUMNS:
-            self.add_column(label, width=width, key=key)
+        self.add_fixed_columns(self.COLUMNS)
 
     def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:
         raise NotImplementedError

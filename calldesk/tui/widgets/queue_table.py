@@ -27,8 +27,7 @@ class QueueTable(KeyedTable):
         self._calls: dict[int, WaitingCall] = {}
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, width=width, key=key)
+        self.add_fixed_columns(COLUMNS)
 
     @property
     def calls(self) -> list[WaitingCall]:
