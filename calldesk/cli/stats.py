@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "stats", parents=[_without_operator(common)], help="service figures, leaderboard, peak hours",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="The desk's figures for a period (default: today), whole or by queue, operator, day or hour.",
-        epilog=_definitions(),
+        epilog=_definitions,  # built when the help is shown
     )
     parser.add_argument("--from", dest="first", metavar="DAY", default="today",
                         help="first day: 2026-11-01, today, yesterday or -N (N days ago); default today")

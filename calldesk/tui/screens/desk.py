@@ -219,7 +219,10 @@ class DeskScreen(Screen):
         self._show_escalations(raised)
         now = self.desk.clock.now()
         self.query_one(MyCallbacks).show_lines(mine, now)
-        self._show_notices(now)
+        if self.app.desk_painted:
+            self._show_notices(now)
+        else:  # a toast lays the whole screen out again: the desk is painted first, its toasts a frame later
+            self.call_after_refresh(self._show_start_up_notices)
         table = self.query_one(QueueTable)
         table.show_calls(waiting, now)
         self.status.waiting = len(waiting)
@@ -237,6 +240,10 @@ class DeskScreen(Screen):
         raised = escalation.open_escalations(self.desk) if me.is_lead else []
         return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id, limit=MyCallbacks.SHOWN),
                 notice_snapshot(self.desk, me.id))
+
+    def _show_start_up_notices(self) -> None:
+        self._show_notices(self.desk.clock.now())
+        self._paint_status()
 
     def _show_notices(self, now: datetime) -> None:
         """Call-back notices: a toast the first time each appears, a counter while it stands."""
