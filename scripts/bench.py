@@ -256,9 +256,11 @@ def bench_search(desk, args, rng) -> list[Figure]:
             hits.append(len(find_clients(desk, query)))
             samples.append((time.perf_counter() - started) * 1000)
         slowest = queries[samples.index(max(samples))]
-        figures += spread(f"search {kind}", samples, target=20,
+        short = kind.startswith("first keystrokes")  # the find dialog waits for 3 characters: no target to meet
+        figures += spread(f"search {kind}", samples, target=None if short else 20,
                           note=f"{len(queries)} queries, {sum(hits) / len(hits):.0f} hits on average")
-        figures[-1].note = f"slowest: {slowest!r} {max(samples):.1f} ms"
+        figures[-1].note = f"slowest: {slowest!r} {max(samples):.1f} ms" + (
+            "; the find dialog never runs these (it waits for 3 characters)" if short else "")
     return figures
 
 

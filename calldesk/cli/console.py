@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from calldesk.cli.context import CommandError, database_url, desk_errors, open_desk, operator_login
@@ -20,14 +21,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_console(args: argparse.Namespace) -> int:
-    from calldesk.desk.operators import sign_in
+    # What the console imports and builds lives all session: collecting while it starts walks it again and again
+    # for nothing (some 10 ms before the app runs). The app turns the collector back on once the desk is painted.
+    gc.disable()
+    try:
+        from calldesk.desk.operators import sign_in
 
-    desk = open_desk(args)
-    with desk_errors():
-        operator = sign_in(desk, operator_login(args, desk.config))
-    from calldesk.telephony.source import make_source
+        desk = open_desk(args)
+        with desk_errors():
+            operator = sign_in(desk, operator_login(args, desk.config))
+        from calldesk.telephony.source import make_source
 
-    return _run_app(desk, operator, make_source(desk), database_url(args, desk.config))
+        return _run_app(desk, operator, make_source(desk), database_url(args, desk.config))
+    finally:
+        gc.enable()
 
 
 def run_demo(args: argparse.Namespace) -> int:
