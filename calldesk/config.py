@@ -35,6 +35,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Department:
+    """A department of the desk: the team that answers its queues and keeps a pool of call-backs."""
+
     id: str
     name: str
     queues: tuple[str, ...]
@@ -42,6 +44,8 @@ class Department:
 
 @dataclass(frozen=True)
 class ScriptStage:
+    """One stage of an etiquette script (the greeting, the close): the lines said in it, not yet filled in."""
+
     stage: str
     steps: tuple[str, ...]
 
@@ -101,6 +105,8 @@ DEFAULT_FEEDBACK_CATEGORIES = ("Product", "Delivery", "Billing", "Staff", "Websi
 
 @dataclass(frozen=True)
 class CallbackWindow:
+    """The hours of the day, on the client's own clock, within which a call-back may be placed."""
+
     start: time
     end: time
 
@@ -147,6 +153,8 @@ class AmiSettings:
 
 @dataclass(frozen=True)
 class Config:
+    """The desk's settings as config.yaml gives them; a key not written there keeps its default."""
+
     path: Path
     company: str = "Acme"
     default_operator: str = ""

@@ -20,6 +20,8 @@ MAX_RAW_LENGTH = 64
 
 @dataclass(frozen=True)
 class ParsedPhone:
+    """A number as typed, read as a phone number: it may parse and still not be a valid number."""
+
     raw: str
     e164: str | None  # None when the number could not be parsed at all
     extension: str

@@ -12,6 +12,8 @@ from calldesk.desk.queue import answer_next, claim_call
 
 @dataclass(frozen=True)
 class Answered:
+    """What F2 gives back: the answered call's screen pop, and the operator as the answer left them."""
+
     view: CallView
     me: OperatorView  # the operator as the answer left them (on a call), for the status bar
 

@@ -23,6 +23,8 @@ from calldesk.desk.script import (
 
 @dataclass(frozen=True)
 class CallView:
+    """Everything the console shows for a call on the line or in wrap-up, built in one trip to the database."""
+
     call: LiveCall
     dossier: Dossier | None  # None for a caller who is not a client yet
     script_name: str

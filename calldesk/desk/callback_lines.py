@@ -34,6 +34,8 @@ _COLUMNS = (
 
 @dataclass(frozen=True)
 class CallbackLine:
+    """One call-back as the desk lists it: a row of the lead's board, of my list or of the notices' snapshot."""
+
     id: int
     version: int
     status: str  # open | done | cancelled
@@ -94,6 +96,8 @@ class CallbackLine:
 
 @dataclass(frozen=True)
 class BoardFilter:
+    """The lead's choice of which call-backs the board shows and in which order; the defaults show every one."""
+
     owner: str = ""  # an operator's login or a department id (its pool); "" for every owner
     department: str = ""  # the owner's department or the pool's
     state: str = ""  # "", or one of BOARD_STATES
@@ -104,6 +108,8 @@ class BoardFilter:
 
 @dataclass(frozen=True)
 class BoardCounts:
+    """The call-back board's counters, over every call-back the viewer may see."""
+
     open: int
     overdue: int
     due_soon: int
@@ -112,6 +118,8 @@ class BoardCounts:
 
 @dataclass(frozen=True)
 class BoardPage:
+    """One page of the lead's call-back board, with the counters shown above it."""
+
     lines: tuple[CallbackLine, ...]
     more: bool  # more call-backs match than are shown
     counts: BoardCounts  # over everything the viewer may see, whatever the filter

@@ -103,6 +103,8 @@ def quick_choice_time(choice: str, now: datetime, client_zone: tzinfo | None,
 
 @dataclass(frozen=True)
 class _Clock:
+    """A time of day as typed ("14:30", "2pm"), read onto a 24-hour clock."""
+
     hour: int
     minute: int
 

@@ -75,6 +75,8 @@ class StaleCallBack(DeskError):
 
 @dataclass(frozen=True)
 class OwnerChoice:
+    """Someone a call-back can be given to, as the F5 dialog offers them: me, another operator or a pool."""
+
     key: str  # an operator's login or a department id
     label: str
     kind: str  # me | operator | pool
@@ -99,6 +101,8 @@ class OfferContext:
 
 @dataclass(frozen=True)
 class DuePreview:
+    """How a proposed call-back time reads on both clocks, and whether it may be offered (for the F5 dialog)."""
+
     due_at: datetime
     operator_time: str  # on the operator's clock
     client_time: str  # on the client's clock, with the zone
@@ -132,6 +136,8 @@ class CallbackStart:
 
 @dataclass(frozen=True)
 class OutcomeResult:
+    """The call-back after a try's outcome was recorded, and the lead it went to if its tries ran out."""
+
     callback: CallbackLine
     escalated_to: str  # the lead's name when the tries ran out, else ""
 

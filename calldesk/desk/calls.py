@@ -16,6 +16,8 @@ from calldesk.store.prepared import Prepared
 
 @dataclass(frozen=True)
 class LiveCall:
+    """A call once answered, as its operator's console holds it while talking and in wrap-up."""
+
     id: int
     number: str
     client_id: int | None

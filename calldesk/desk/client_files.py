@@ -78,6 +78,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class ClientFile:
+    """A contacts file read and split into entries, each made a ``Contact`` only when the importer asks."""
+
     kind: str  # "CSV", "vCard" or "JSON lines"
     entries: list[tuple[int, Any]]  # (row number for the report, the entry as read)
     decode: Callable[[Any], Contact]  # raises RowProblem
@@ -165,6 +167,8 @@ def _refuse_known_binaries(data: bytes, path: Path) -> None:
 
 @dataclass(frozen=True)
 class _PhoneColumn:
+    """A CSV column of phone numbers, and the label its numbers get."""
+
     value: int  # position in the kept cells
     kind: int | None  # position of Google's "Phone N - Type" cell, if any
     label: str
@@ -172,6 +176,8 @@ class _PhoneColumn:
 
 @dataclass(frozen=True)
 class _CsvLayout:
+    """How a CSV file's header maps onto a contact: the cells worth keeping and which field each one feeds."""
+
     kept: tuple[int, ...]  # header positions kept from each row (an Outlook row has 90 cells, most unused)
     single: dict[str, int]  # field -> position in the kept cells
     phones: tuple[_PhoneColumn, ...]

@@ -49,12 +49,16 @@ Progress = Callable[[int, int], None]  # (entries done, entries in the file)
 
 @dataclass(frozen=True)
 class RejectedRow:
+    """An entry of the file the import could not take, and why, as the report lists it."""
+
     row: int  # CSV: spreadsheet row (header = 1); vCard: line of BEGIN:VCARD; JSON lines: line
     reason: str
 
 
 @dataclass
 class ImportSummary:
+    """What a client import did (or, on a dry run, would do), counted for the report."""
+
     file: str
     kind: str
     columns: dict[str, tuple[str, ...]]

@@ -31,6 +31,8 @@ SEARCH_LIMIT = 50
 
 @dataclass(frozen=True)
 class ClientHit:
+    """A client found by name, company or digits, as the find-client dialog lists them."""
+
     id: int
     name: str
     company: str
@@ -39,6 +41,8 @@ class ClientHit:
 
 @dataclass(frozen=True)
 class NewPhone:
+    """A phone number to give a client, as typed, with its label (mobile, work...) if it has one."""
+
     raw: str
     label: str = ""
 

@@ -10,6 +10,8 @@ from calldesk.desk.clock import Clock, SystemClock
 
 @dataclass(frozen=True)
 class Desk:
+    """The desk a rule runs on: its configuration, and a clock that tests and training can move."""
+
     config: Config
     clock: Clock = field(default_factory=SystemClock)
 

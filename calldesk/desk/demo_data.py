@@ -30,6 +30,8 @@ STAGE_WEIGHTS = (35, 20, 15, 30)
 
 @dataclass(frozen=True)
 class DemoOperator:
+    """One of the demo desk's operators, the same for every seed."""
+
     login: str
     name: str
     department: str

@@ -19,6 +19,8 @@ HISTORY_LENGTH = 8
 
 @dataclass(frozen=True)
 class DossierPhone:
+    """One of the client's phones as the dossier shows it, with the time it is there now."""
+
     number: str
     label: str
     valid: bool
@@ -27,6 +29,8 @@ class DossierPhone:
 
 @dataclass(frozen=True)
 class Interaction:
+    """One entry of the client's history in the dossier: a call or a note."""
+
     at: datetime
     kind: str  # call | note
     text: str
@@ -36,6 +40,8 @@ class Interaction:
 
 @dataclass(frozen=True)
 class OpenPromise:
+    """A call-back still open for the client: a promise not yet kept, as the dossier lists it."""
+
     due_at: datetime
     reason: str
     owner: str
@@ -55,6 +61,8 @@ class PastPromise:
 
 @dataclass(frozen=True)
 class OpenFeedback:
+    """A complaint or suggestion of the client's not yet resolved, as the dossier lists it."""
+
     created_at: datetime
     kind: str
     category: str
@@ -64,6 +72,8 @@ class OpenFeedback:
 
 @dataclass(frozen=True)
 class Dossier:
+    """Everything the desk knows about a client, as the screen pop shows it while the operator says hello."""
+
     client_id: int
     name: str
     company: str

@@ -22,6 +22,8 @@ MAX_REASON = 200
 
 @dataclass(frozen=True)
 class EscalationView:
+    """An operator's flag on a call for a team lead, as the leads' consoles show it."""
+
     id: int
     call_id: int
     reason: str

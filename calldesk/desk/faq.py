@@ -31,6 +31,8 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 
 @dataclass(frozen=True)
 class FaqAnswer:
+    """An FAQ entry, as the operator's search shows it and a lead edits it."""
+
     id: int
     question: str
     answer: str
@@ -50,6 +52,8 @@ class FaqDraft:
 
 @dataclass(frozen=True)
 class FaqImport:
+    """What an FAQ file import did, counted by entry."""
+
     added: int
     updated: int
     unchanged: int

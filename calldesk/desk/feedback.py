@@ -27,6 +27,8 @@ LIST_LIMIT = 500
 
 @dataclass(frozen=True)
 class FeedbackView:
+    """A complaint or suggestion as the desk lists it for its owner and the team leads."""
+
     id: int
     kind: str
     category: str

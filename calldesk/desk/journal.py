@@ -114,6 +114,8 @@ def _reconnect_next_time() -> None:
 
 @dataclass(frozen=True)
 class JournalEntry:
+    """One change an operator made, kept in the journal until the database has applied it."""
+
     id: str
     kind: str
     payload: dict[str, Any]
@@ -122,6 +124,8 @@ class JournalEntry:
 
 @dataclass(frozen=True)
 class ReplayReport:
+    """What a replay of the journal did with each pending entry."""
+
     applied: tuple[JournalEntry, ...] = ()
     already_applied: tuple[JournalEntry, ...] = ()  # an earlier replay, or the first attempt, got there first
     refused: tuple[tuple[JournalEntry, str], ...] = ()  # a rule said no: show the operator, with the reason
@@ -133,6 +137,8 @@ class ReplayReport:
 
 @dataclass(frozen=True)
 class Submitted:
+    """What ``submit`` did: the change applied at once, or left in the journal for ``replay``."""
+
     entry_id: str
     applied: bool  # False: the database is away; the entry waits in the journal for ``replay``
     result: Any = None  # the new note's or call-back's id, when the change made one
@@ -140,6 +146,8 @@ class Submitted:
 
 @dataclass
 class _Contents:
+    """The journal file as read back: its entries, and what the lines after them say became of each."""
+
     entries: list[JournalEntry] = field(default_factory=list)
     finished: dict[str, str] = field(default_factory=dict)  # entry id -> "" when applied, else why it was refused
     refusal_seen: set[str] = field(default_factory=set)

@@ -19,6 +19,8 @@ VIEW_COLUMNS = (Operator.id, Operator.login, Operator.name, Operator.department,
 
 @dataclass(frozen=True)
 class OperatorView:
+    """Someone who sits at a console, as the desk's rules and screens read them."""
+
     id: int
     login: str
     name: str

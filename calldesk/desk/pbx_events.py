@@ -35,6 +35,8 @@ class PbxWaitingCall:
 
 @dataclass(frozen=True)
 class QueueResync:
+    """What making the desk's queue equal to the PBX's changed, after the link to it was away."""
+
     added: tuple[int, ...]  # calls the desk had missed
     dropped: tuple[int, ...]  # calls the desk showed as waiting that the PBX no longer has
 

@@ -26,6 +26,8 @@ CLAUSE_START = r"[.!?,;:…।॥\"“(]"
 
 @dataclass(frozen=True)
 class Hit:
+    """A negative phrasing found in what the operator typed, placed in the text as typed, with its alternative."""
+
     start: int  # offsets into the text as typed
     end: int
     phrase: str  # the words as typed

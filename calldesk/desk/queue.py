@@ -21,6 +21,8 @@ from calldesk.store.prepared import Prepared
 
 @dataclass(frozen=True)
 class WaitingCall:
+    """A caller waiting in the queue, as the queue pane shows it."""
+
     id: int
     queue: str
     number: str  # formatted for the operator's region

@@ -43,6 +43,8 @@ REPORTED_LINES = 10
 
 @dataclass
 class QueueLogReport:
+    """What an import of Asterisk's queue_log added, skipped and found wrong, for the summary read afterwards."""
+
     lines: int = 0
     calls_added: int = 0
     calls_updated: int = 0  # calls an earlier import left unfinished, or with no operator mapped, now filled in
@@ -101,6 +103,8 @@ class _Leg:
 
 @dataclass(frozen=True)
 class _Line:
+    """One line of the queue_log, split into its fields but not yet understood."""
+
     number: int
     time: float
     callid: str

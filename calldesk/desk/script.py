@@ -24,6 +24,8 @@ DEFAULT_SCRIPT_NAME = "default"
 
 @dataclass(frozen=True)
 class ScriptStep:
+    """One line of the script, filled in for this call, that the operator ticks off once said."""
+
     id: str  # "stage.step" counted from 1 ("sales:stage.step" for a named script): what a call stores as done
     stage: str
     text: str
@@ -31,6 +33,8 @@ class ScriptStep:
 
 @dataclass(frozen=True)
 class ScriptContext:
+    """What the script's placeholders are filled in with for one call: who speaks, to whom, and why."""
+
     operator: str
     department: str
     client: str = ""  # the client's name; empty for an unknown caller

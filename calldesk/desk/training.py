@@ -43,6 +43,8 @@ DEFAULT_HOLD_LIMIT = 60.0  # seconds a caller may wait for an answer before a ca
 
 @dataclass(frozen=True)
 class ScenarioCaller:
+    """The person a training scenario plays: the number they ring from and, for a client, who they are."""
+
     number: str
     name: str = ""  # empty: an unknown caller
     company: str = ""
@@ -52,6 +54,8 @@ class ScenarioCaller:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A scripted practice call, read from YAML: the caller, the caller's lines and what a good call needs."""
+
     name: str
     title: str
     caller: ScenarioCaller
@@ -65,6 +69,8 @@ class Scenario:
 
 @dataclass(frozen=True)
 class ScoreItem:
+    """The points one etiquette rule gave a practice call, with the reason in words."""
+
     rule: str  # greeting | phrases | callback | wrap_up
     points: int
     out_of: int
@@ -73,6 +79,8 @@ class ScoreItem:
 
 @dataclass(frozen=True)
 class Score:
+    """How a practice call scored, rule by rule."""
+
     scenario: str
     items: tuple[ScoreItem, ...]
 
@@ -87,6 +95,8 @@ class Score:
 
 @dataclass(frozen=True)
 class TrainingResult:
+    """The kept score of a finished practice call, as the training results list it."""
+
     id: int
     trainee: str  # login
     scenario: str

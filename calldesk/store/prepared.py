@@ -28,6 +28,8 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _Built:
+    """A statement built once for one database, its parameters holding a slot for each value of a run."""
+
     sql: str
     params: tuple[Any, ...]  # the fixed values, and a _Slot where a run's value goes
 

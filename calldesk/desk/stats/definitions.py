@@ -15,6 +15,8 @@ Kind = Literal["count", "share", "seconds", "number"]
 
 @dataclass(frozen=True)
 class Figure:
+    """One figure the desk reports, defined once for the screen, the exports and the docs."""
+
     name: str  # the key in JSON and the column in CSV: a public interface
     label: str
     kind: Kind

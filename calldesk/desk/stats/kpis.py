@@ -46,6 +46,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class FigureRow:
+    """One row of figures: a queue, an operator, a day or an hour (or the whole), and its sums."""
+
     key: Key  # the queue, the operator's id, the local day index, the hour of day; None for the whole
     label: str
     tally: Tally

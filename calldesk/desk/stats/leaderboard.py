@@ -16,6 +16,8 @@ from calldesk.store.models import Operator
 
 @dataclass(frozen=True)
 class LeaderboardRow:
+    """One operator's line on the leaderboard: the indicators a lead rewards by, for the period."""
+
     operator_id: int
     login: str
     name: str
@@ -29,6 +31,8 @@ class LeaderboardRow:
 
 @dataclass(frozen=True)
 class LeaderboardColumn:
+    """A column of the leaderboard, on screen and in CSV, and which way sorts it best first."""
+
     name: str  # a LeaderboardRow field, and the CSV column
     label: str
     kind: str  # text | count | seconds | share | number

@@ -16,6 +16,8 @@ from calldesk.desk.stats.tally import Tally
 
 @dataclass(frozen=True)
 class StatisticsReport:
+    """Everything the statistics tab shows for a period."""
+
     scope: Scope
     whole: Tally
     heat_map: HeatMap

@@ -20,6 +20,8 @@ REVIEWABLE_LENGTH = 30
 
 @dataclass(frozen=True)
 class CallReviewView:
+    """A team lead's review of a call, as saved."""
+
     call_id: int
     score: int
     comment: str

@@ -19,6 +19,8 @@ from calldesk.desk.stats.tally import Tally
 
 @dataclass(frozen=True)
 class StaffingHour:
+    """One hour of a typical day: the operators Erlang C says were needed, beside those staffed."""
+
     hour: int  # local hour of day, 0 to 23
     calls_per_hour: float  # calls offered in this hour on an open day, on average
     handle_seconds: float | None

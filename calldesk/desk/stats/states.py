@@ -17,6 +17,8 @@ STAFFED_STATES = ("available", "on_call", "wrap_up")  # at the desk and taking c
 
 @dataclass(frozen=True)
 class StateSpan:
+    """A stretch of time one operator spent in one state, clipped to the period."""
+
     operator_id: int
     state: str
     reason: str
@@ -26,6 +28,8 @@ class StateSpan:
 
 @dataclass
 class StateTime:
+    """One operator's time in each state over the period, the pauses split by reason."""
+
     operator_id: int
     login: str
     name: str

@@ -14,6 +14,8 @@ def _share(part: float, whole: float) -> float | None:
 
 @dataclass
 class Tally:
+    """The counts and sums the figures are computed from; tallies of hours add up to days, days to months."""
+
     offered: int = 0  # inbound calls that arrived
     answered: int = 0
     abandoned: int = 0  # unanswered calls that left the queue, short ones included

@@ -23,6 +23,8 @@ WRAP_UP_LOOKBACK = timedelta(days=1)
 
 @dataclass(frozen=True)
 class OperatorNow:
+    """One operator right now, as the lead's live view shows them: their state and the call they are on."""
+
     id: int
     login: str
     name: str
@@ -38,6 +40,8 @@ class OperatorNow:
 
 @dataclass(frozen=True)
 class WaitingNow:
+    """A caller waiting right now, as the lead's live view shows them."""
+
     id: int
     queue: str
     caller: str
@@ -48,6 +52,8 @@ class WaitingNow:
 
 @dataclass(frozen=True)
 class TeamSnapshot:
+    """The team right now, for the lead's live view: cheap enough to take every second."""
+
     taken_at: datetime
     operators: tuple[OperatorNow, ...]  # by login
     waiting: tuple[WaitingNow, ...]  # longest wait first

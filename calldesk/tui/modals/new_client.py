@@ -15,6 +15,8 @@ from calldesk.desk.clients import STAGE_NAMES
 
 @dataclass(frozen=True)
 class NewClientForm:
+    """What the new-client dialog saves: the unknown caller made a client, as the operator typed them."""
+
     name: str
     phone: str
     company: str

@@ -14,6 +14,8 @@ from textual.widgets.option_list import Option
 
 @dataclass(frozen=True)
 class TransferChoice:
+    """Where the operator transfers the live call, with the note for whoever takes it."""
+
     target: str  # a department id or an operator login
     note: str
 

@@ -14,6 +14,8 @@ STATE_LABELS = {"available": "Available", "on_call": "On call", "wrap_up": "Wrap
 
 @dataclass
 class DeskStatus:
+    """What the status bar on top shows: who I am, my state and since when, and the counters that need me."""
+
     operator: str
     department: str
     state: str = "available"
