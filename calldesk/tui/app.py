@@ -137,7 +137,8 @@ class CalldeskApp(App[int]):
         if not self.desk_painted:
             self.desk_painted = True
             if os.environ.get(EXIT_WHEN_READY_ENV):
-                self.call_after_refresh(self._say_painted_and_exit)
+                # the screen's next refresh: the app's own queue can hold the callback a few frames longer
+                self.screen.call_after_refresh(self._say_painted_and_exit)
             else:
                 self.set_timer(1.0, self._freeze_start_up_objects)
                 self.set_timer(SUMS_FIRST_AFTER, self.keep_statistics_summed)
