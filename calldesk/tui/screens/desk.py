@@ -117,11 +117,12 @@ class DeskScreen(Screen):
         self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
         self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
         self._paint_status()
+        self.poll_queue(force=True)  # first on the database thread: the queue is on the desk's first paint
         await self._recover()
         self.status.offline = bool(await self.run(self.app.journal.pending))  # left from a console that died
         if self.app.training is not None:
             await self._start_training()
-        self.poll_queue(force=True)
+            self.poll_queue(force=True)
         self.set_interval(TICK_SECONDS, self._tick)
         self.set_interval(POLL_SECONDS, self.poll_queue)
         self.set_interval(AUTOSAVE_SECONDS, self.autosave_notes)
