@@ -34,20 +34,26 @@ class DeskScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("operator · department · available · 00:00 · 0 waiting", id="status")
         with Horizontal(id="panes"):
-            with Vertical(id="queue-pane", classes="pane"):
-                yield DataTable(id="queue", cursor_type="row")
+            with Vertical(id="left"):
+                with Vertical(id="queue-pane", classes="pane"):
+                    yield DataTable(id="queue", cursor_type="row")
+                with Vertical(id="callbacks-pane", classes="pane"):
+                    yield DataTable(id="my-callbacks", cursor_type="row")
             with Vertical(id="centre", classes="pane"):
                 with VerticalScroll(id="dossier"):
                     yield Static("No call. F2 answers the longest-waiting call; ctrl+f finds a client.")
                 yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
             with Vertical(id="script-pane", classes="pane"):
                 yield OptionList("Greeting", "Listen", "Help", "Next steps", "Close", id="script")
+                yield Static(id="phrase-hints")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in (("Wait", 5), ("Rings", 5), ("Caller", 18), ("Number", 16), ("Queue", 9)):
-            table.add_column(label, width=width)
+        for table_id, columns in (("#queue", (("Wait", 5), ("Rings", 5), ("Caller", 16), ("Queue", 8))),
+                                  ("#my-callbacks", (("Due", 9), ("Left", 8), ("Call-back", 19)))):
+            table = self.query_one(table_id, DataTable)
+            for label, width in columns:
+                table.add_column(label, width=width)
         # the screen's next refresh, as the console times it: through the app's queue it came 70 ms later here
         self.call_after_refresh(self.say_painted_and_exit)
 
