@@ -90,3 +90,14 @@ def local_time(zone: str, now: datetime) -> datetime | None:
         return now.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def client_local_time(zones: tuple[str, ...], now: datetime) -> str:
+    """The client's wall clock: one zone shows the time and zone, several show the earliest to the latest."""
+    times = [t for t in (local_time(z, now) for z in zones) if t is not None]
+    if not times:
+        return ""
+    if len(times) == 1:
+        return f"{times[0]:%H:%M} {zones[0]}"
+    ordered = sorted(times, key=lambda t: t.replace(tzinfo=None))
+    return f"{ordered[0]:%H:%M}–{ordered[-1]:%H:%M} ({len(times)} zones)"

@@ -12,12 +12,11 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
 from calldesk.desk import audit, operators
-from calldesk.desk.call_view import CallView, open_call
 from calldesk.desk.callback_lines import CallbackLine, line_of
 from calldesk.desk.callback_times import (
     describe_moment,
@@ -28,11 +27,13 @@ from calldesk.desk.callback_times import (
 )
 from calldesk.desk.calls import end_call
 from calldesk.desk.context import Desk
-from calldesk.desk.dossier import client_local_time
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note
-from calldesk.phones import digits_of, format_phone, parse_phone, time_zones_for
+from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
+
+if TYPE_CHECKING:
+    from calldesk.desk.call_view import CallView
 
 OUTCOMES = ("reached", "no_answer", "wrong_number", "rescheduled")
 PAST_SLACK = timedelta(minutes=1)  # a due time this little in the past is "now", not a mistake
@@ -441,6 +442,8 @@ def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int)
               assignee=me.id, pool="", touched_at=now, current_call=call.id, released_from="",
               **({} if callback.assignee_id == me.id else {"assigned_at": now, "assigned_by": me.login}))
     operator = operators.set_state(desk, me.id, "on_call")
+    from calldesk.desk.call_view import open_call  # the screen pop's modules: not loaded for the desk to start
+
     return CallbackStart(callback=line_of(desk, callback_id), view=open_call(desk, call.id, operator))
 
 

@@ -10,7 +10,7 @@ from peewee import JOIN
 from calldesk.desk.clients import STAGE_NAMES
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
-from calldesk.phones import format_phone, local_time, time_zones_for
+from calldesk.phones import client_local_time, format_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, CallReview, Client, Feedback, Note, Operator, Phone
 from calldesk.store.prepared import Prepared
 
@@ -87,17 +87,6 @@ class Dossier:
     callbacks: tuple[OpenPromise, ...]
     feedback: tuple[OpenFeedback, ...]
     callback_history: tuple[PastPromise, ...] = ()
-
-
-def client_local_time(zones: tuple[str, ...], now: datetime) -> str:
-    """The client's wall clock: one zone shows the time and zone, several show the earliest to the latest."""
-    times = [t for t in (local_time(z, now) for z in zones) if t is not None]
-    if not times:
-        return ""
-    if len(times) == 1:
-        return f"{times[0]:%H:%M} {zones[0]}"
-    ordered = sorted(times, key=lambda t: t.replace(tzinfo=None))
-    return f"{ordered[0]:%H:%M}–{ordered[-1]:%H:%M} ({len(times)} zones)"
 
 
 # The screen pop reads these for every answered call: each is built once per database (store.prepared), as

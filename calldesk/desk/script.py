@@ -13,9 +13,8 @@ from peewee import JOIN
 
 from calldesk.config import Config, EtiquetteScript
 from calldesk.desk.context import Desk
-from calldesk.desk.dossier import client_local_time
 from calldesk.desk.errors import NotFound
-from calldesk.phones import time_zones_for
+from calldesk.phones import client_local_time, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Phone
 from calldesk.store.prepared import Prepared
 

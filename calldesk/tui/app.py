@@ -21,7 +21,6 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
 from calldesk.desk.operators import OperatorView, set_state
-from calldesk.desk.script import list_scripts
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.db_thread import DatabaseThread
@@ -221,6 +220,8 @@ class CalldeskApp(App[int]):
             yield SystemCommand("Import clients", "bring clients in from a CSV or vCard file, with a progress bar",
                                 self.action_import_clients)
             if desk.live is not None:
+                from calldesk.desk.script import list_scripts
+
                 for script in list_scripts(self.desk.config):
                     yield SystemCommand(f"Script: {script.name}", "use this script for the live call",
                                         lambda name=script.name: desk.switch_script(name))

@@ -15,8 +15,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, TextArea
 
 from calldesk.desk import calls, clients, escalation, notes, operators, queue
-from calldesk.desk.answer import answer_call
-from calldesk.desk.call_view import CallView, call_script, open_call
 from calldesk.desk.callback_lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
 from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe, notices_for, summarize_notices
 from calldesk.desk.callbacks import (
@@ -29,10 +27,8 @@ from calldesk.desk.callbacks import (
 )
 from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
-from calldesk.desk.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError
 from calldesk.desk.journal import Submitted
-from calldesk.desk.phrase_guard import PhraseGuard, guard_for, record_phrase_hits
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
@@ -46,11 +42,14 @@ from calldesk.tui.widgets.script_pane import ScriptPane
 from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
 
 if TYPE_CHECKING:
+    from calldesk.desk.call_view import CallView
+    from calldesk.desk.phrase_guard import PhraseGuard
     from calldesk.tui.app import CalldeskApp
     from calldesk.tui.modals.new_client import NewClientForm
     from calldesk.tui.modals.transfer import TransferChoice
 
-# Dialogs and the other screens are imported where they open: the desk paints before any is needed.
+# Dialogs, the other screens and what a call needs (the screen pop, the phrase guard) are imported where they
+# are used: the desk paints before any is needed, and prepare_for_calls imports the call's once it has.
 P = ParamSpec("P")
 T = TypeVar("T")
 AUTOSAVE_SECONDS = 3.0
@@ -230,7 +229,7 @@ class DeskScreen(Screen):
         self.status.late = table.late_count(now)
         self._paint_status()
         if not self.app.desk_painted:
-            self.call_after_refresh(self.compile_phrasebook)  # the guard is needed once typing starts, not to paint
+            self.call_after_refresh(self.prepare_for_calls)  # needed once a call comes, not to paint
         self.app.desk_ready()
 
     def _read_queue_if_changed(self, force: bool) -> tuple | None:
@@ -281,6 +280,8 @@ class DeskScreen(Screen):
 
     async def action_answer(self) -> None:
         started = time.perf_counter()
+        from calldesk.desk.answer import answer_call
+
         if self.live is not None:
             self.notify("Finish this call first: F6 ends it and opens wrap-up.", severity="warning")
             return
@@ -339,6 +340,8 @@ class DeskScreen(Screen):
         """After a crash or a restart: the live call, its script and the unsaved notes come back."""
         live = await self.run(calls.live_call_of, self.desk, self.app.operator.id)
         if live is not None:
+            from calldesk.desk.call_view import open_call
+
             view = await self.run(open_call, self.desk, live.id, self.app.operator)
             if view is not None:
                 self._show_call(view)
@@ -474,6 +477,8 @@ class DeskScreen(Screen):
     async def _create_client(self, form: NewClientForm | None) -> None:
         if form is None or self.live is None:
             return
+        from calldesk.desk.call_view import open_call
+
         call_id = self.live.id
         actor = self.app.operator.login
 
@@ -568,8 +573,12 @@ class DeskScreen(Screen):
     # --- notes and the positive-language guard ------------------------------------------------------
 
     @work(thread=True, group="phrasebook")
-    def compile_phrasebook(self) -> None:
-        """Compiled once per console, after the desk's first paint: it checks every keystroke after that."""
+    def prepare_for_calls(self) -> None:
+        """After the desk's first paint: the phrase guard, compiled once (it checks every keystroke), and the
+        screen pop's modules, imported here so that the first F2 does not wait for them."""
+        from calldesk.desk import answer  # noqa: F401 - imports the screen pop's modules
+        from calldesk.desk.phrase_guard import guard_for
+
         guard = guard_for(self.desk.config)
         self.app.call_from_thread(setattr, self, "_guard", guard)
 
@@ -586,6 +595,8 @@ class DeskScreen(Screen):
 
     @work(group="phrases")
     async def store_phrase_hits(self, call_id: int, hits: list) -> None:
+        from calldesk.desk.phrase_guard import record_phrase_hits
+
         await self.run(record_phrase_hits, self.desk, call_id, hits)
 
     async def autosave_notes(self) -> None:
@@ -631,6 +642,8 @@ class DeskScreen(Screen):
         if client_id is None:
             return
         if self.live is not None and self.client_id is None:
+            from calldesk.desk.call_view import open_call
+
             await self.run(calls.attach_client, self.desk, self.live.id, client_id)
             view = await self.run(open_call, self.desk, self.live.id, self.app.operator)
             if view is not None:
@@ -646,6 +659,8 @@ class DeskScreen(Screen):
         if client_id is None:
             self.query_one(DossierView).show_idle()
             return
+        from calldesk.desk.dossier import build_dossier
+
         dossier = await self.run(build_dossier, self.desk, client_id)
         if dossier is not None:
             self.query_one(DossierView).show_dossier(dossier, self.desk.clock.now())
@@ -755,6 +770,8 @@ class DeskScreen(Screen):
         if self.live is None:
             self.notify("Scripts switch during a call.", severity="warning")
             return
+        from calldesk.desk.call_view import call_script
+
         chosen = await self.run(call_script, self.desk, self.live.id, self.app.operator, name)
         if chosen is not None:
             self.script_name, steps = chosen

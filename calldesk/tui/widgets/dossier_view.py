@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from calldesk.desk.dossier import Dossier
+if TYPE_CHECKING:
+    from calldesk.desk.dossier import Dossier
 
 HELP_IDLE = "No call. F2 answers the longest-waiting call; ctrl+f finds a client."
 

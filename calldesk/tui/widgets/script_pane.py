@@ -6,6 +6,8 @@ screen pop, where an OptionList took about 6 ms of the frame.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -14,7 +16,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from calldesk.desk.script import ScriptStep
+if TYPE_CHECKING:
+    from calldesk.desk.script import ScriptStep
 
 
 class ScriptPane(ScrollView, can_focus=True):
