@@ -155,3 +155,17 @@ def test_a_lead_adds_and_lists_operators(db, command):
     assert status == 0
     assert [line.split()[:4] for line in listing.splitlines()] == [
         ["meera", "Meera", "Iyer", "support"], ["ravi", "Ravi", "Kumar", "sales"]]
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--db"], "argument --db: expected one argument"),
+    (["--operator", "asha", "--colour"], "unrecognized arguments: --colour"),
+    (["exprot", "calls"], "invalid choice: 'exprot'"),
+])
+def test_a_mistyped_command_line_gets_the_full_usage_and_status_2(argv, says, capsys):
+    """Global options alone open the console on a short path; anything else still gets argparse's own answer."""
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert says in err and "COMMAND" in err.splitlines()[0] + err.splitlines()[1]

@@ -51,11 +51,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """A command line of global options only opens the console: parsed without building every sub-command's parser
+    (argparse's lookups of translations for them cost each start 8 ms). None for anything else: a sub-command, a
+    help request or a mistake is the full parser's to read and to explain."""
+    if any(arg in ("-h", "--help") for arg in argv):
+        return None
+    common = _common_options()
+    common.exit_on_error = False
+    try:
+        args, rest = common.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    if rest:
+        return None
+    args.command, args.run = None, console.run_console
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from calldesk.cli.context import CommandError, fail
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _console_arguments(argv) or build_parser().parse_args(argv)
     try:
         return args.run(args) or 0
     except CommandError as exc:
