@@ -101,6 +101,10 @@ DEFAULT_PHRASEBOOK = (
     PhraseRule("सिर्फ़ “नहीं” कहने के बजाय बताइए कि आप क्या कर सकते हैं।", ("नहीं",), language="hi", bare=True),
 )
 DEFAULT_FEEDBACK_CATEGORIES = ("Product", "Delivery", "Billing", "Staff", "Website", "Other")
+# A desk started without a config file still gets a full wrap-up list and the usual reasons to pause.
+DEFAULT_DISPOSITIONS = ("Resolved", "Information given", "Call-back promised", "Transferred", "Complaint logged",
+                        "Wrong number")
+DEFAULT_PAUSE_REASONS = ("Lunch", "Training", "Meeting", "Break")
 
 
 @dataclass(frozen=True)
@@ -167,8 +171,8 @@ class Config:
     fcr_window_hours: float = 24.0  # no further contact within this long: resolved at the first call
     service_level_target: float = 0.8  # the share of calls to answer in time; staffing is sized for it
     callback_window: CallbackWindow = CallbackWindow(time(9), time(20))
-    dispositions: tuple[str, ...] = ("Resolved",)
-    pause_reasons: tuple[str, ...] = ("Lunch",)
+    dispositions: tuple[str, ...] = DEFAULT_DISPOSITIONS
+    pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS
     database: str = "calldesk.db"
     call_source: str = "none"
     simulator: SimulatorSettings = SimulatorSettings()

@@ -52,6 +52,14 @@ def test_the_example_config_and_a_minimal_one_load(tmp_path):
     assert (config.company, config.queues, config.callback_window.end.hour) == ("Acme Appliances", ("support",), 20)
 
 
+def test_a_desk_with_no_config_file_gets_a_working_wrap_up_and_pause_list(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CALLDESK_CONFIG", raising=False)
+    config = load_config()
+    assert {"Resolved", "Call-back promised", "Transferred", "Complaint logged"} <= set(config.dispositions)
+    assert len(config.pause_reasons) > 1 and config.script
+
+
 def test_a_yaml_syntax_error_names_its_line(tmp_path):
     line, key, problem = problem_in(tmp_path, GOOD.replace("queues: [support]", "queues: [support"))
     assert (line, key) == (7, "YAML syntax error")
