@@ -12,13 +12,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.dossier import Dossier, build_dossier
 from calldesk.desk.notes import load_draft
 from calldesk.desk.operators import OperatorView
-from calldesk.desk.script import (
-    ScriptStep,
-    render_script,
-    script_context_for_call,
-    script_for_call,
-    script_named,
-)
+from calldesk.desk.script import ScriptStep, call_facts, choose_script, render_script, script_context, script_named
 
 
 @dataclass(frozen=True)
@@ -41,9 +35,10 @@ def greeting_department(desk: Desk, queue: str, operator: OperatorView) -> str:
 def call_script(desk: Desk, call_id: int, operator: OperatorView, script_name: str | None = None
                 ) -> tuple[str, list[ScriptStep]]:
     """The call's script filled in for it: the one its queue and situation choose, or the one named."""
-    call = get_call(desk, call_id)
-    script = script_named(desk.config, script_name) if script_name else script_for_call(desk, call_id)
-    context = script_context_for_call(desk, call_id, operator.name, greeting_department(desk, call.queue, operator))
+    facts = call_facts(call_id)  # one read of the call serves both the choice and the filling in
+    script = script_named(desk.config, script_name) if script_name else choose_script(
+        desk.config, facts.queue, facts.situation)
+    context = script_context(desk, call_id, facts, operator.name, greeting_department(desk, facts.queue, operator))
     return script.name, render_script(desk.config, context, desk.clock.now(), script)
 
 

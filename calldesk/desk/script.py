@@ -80,7 +80,7 @@ def choose_script(config: Config, queue: str | None, situation: str | None = Non
 
 
 @dataclass(frozen=True)
-class _CallFacts:
+class CallFacts:
     """What choosing and filling a call's script needs of the call and its client, read in one statement."""
 
     outbound: bool
@@ -111,22 +111,23 @@ _PROMISE_REASON = Prepared(lambda call_id: CallBack.select(CallBack.reason).wher
     CallBack.current_call == call_id).limit(1))
 
 
-def _facts(call_id: int) -> _CallFacts:
+def call_facts(call_id: int) -> CallFacts:
+    """The call's facts, for choosing its script (``choose_script``) and filling it in (``script_context``)."""
     rows = _FACTS.rows(call_id=call_id)
     if not rows:
         raise NotFound(f"call {call_id} does not exist")
     direction, transferred_from, *rest = rows[0]
-    return _CallFacts(direction == "outbound", transferred_from is not None, *rest)
+    return CallFacts(direction == "outbound", transferred_from is not None, *rest)
 
 
 def situation_of_call(desk: Desk, call_id: int) -> str | None:
-    """What the call itself says about the situation (see _CallFacts.situation)."""
-    return _facts(call_id).situation
+    """What the call itself says about the situation (see CallFacts.situation)."""
+    return call_facts(call_id).situation
 
 
 def script_for_call(desk: Desk, call_id: int) -> EtiquetteScript:
     """The script a call opens with, chosen from its queue and situation."""
-    facts = _facts(call_id)
+    facts = call_facts(call_id)
     return choose_script(desk.config, facts.queue, facts.situation)
 
 
@@ -134,7 +135,12 @@ def script_context_for_call(desk: Desk, call_id: int, operator: str, department:
                             reason: str = "") -> ScriptContext:
     """The names and times a call's script is filled with: the client's name, how to address them, their clock,
     and for a call-back the promise's reason (unless given)."""
-    facts = _facts(call_id)
+    return script_context(desk, call_id, call_facts(call_id), operator, department, reason)
+
+
+def script_context(desk: Desk, call_id: int, facts: CallFacts, operator: str, department: str,
+                   reason: str = "") -> ScriptContext:
+    """``script_context_for_call`` from facts already read."""
     if facts.time_zone:
         zones: tuple[str, ...] = (facts.time_zone,)
     else:
