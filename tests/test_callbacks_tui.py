@@ -276,6 +276,24 @@ async def test_my_call_backs_list_counts_down_and_marks_late_ones(desk, lead, bo
         assert widget.get_row(str(lines[2].id))[2].plain.startswith("Rahul Sharma (pool)")
 
 
+async def test_an_operator_with_a_long_list_sees_all_of_it_once_the_desk_is_up(desk, lead):
+    """The desk's first paint reads only the call-backs in sight; the rest must follow on their own, counted."""
+    rahul = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    many = MyCallbacks.FIRST_PAINT + 15
+    now = desk.clock.now()
+    for n in range(1, many + 1):
+        create_callback(desk, lead.id, CallbackRequest(reason=f"Follow-up {n}", owner="lina", client_id=rahul,
+                                                       due_at=now + timedelta(minutes=n)))
+    desk.clock.advance(minutes=20)  # the first 20 are late
+    app = CalldeskApp(desk, lead)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        mine = app.screen.query_one(MyCallbacks)
+        assert mine.row_count == many
+        assert [line.reason for line in mine.lines][-1] == f"Follow-up {many}"
+        assert app.screen.status.callbacks_due == 20 + desk.config.callbacks.due_soon_minutes  # one a minute
+
+
 def test_the_board_snapshot(desk, lead, board_data, snap_compare):
     app = CalldeskApp(desk, lead)
 

@@ -17,6 +17,7 @@ class MyCallbacks(CallbackTable):
 
     COLUMNS = (("due", "Due", 9), ("left", "Left", 8), ("who", "Call-back", 19))
     SHOWN = 200  # the first by due time; F9's board shows every one
+    FIRST_PAINT = 30  # read for the desk's first paint, more than a pane shows; the rest come a frame later
     ROW_HEIGHT = 2  # the client over the reason: the pane is narrow
 
     def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:
