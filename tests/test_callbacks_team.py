@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from calldesk.desk import clients, operators
-from calldesk.desk.callback_lines import BoardFilter, board_page, line_of, my_callbacks
+from calldesk.desk.callback_board import BoardFilter, board_page
+from calldesk.desk.callback_lines import line_of, my_callbacks
 from calldesk.desk.callbacks import (
     CallbackRequest,
     StaleCallBack,

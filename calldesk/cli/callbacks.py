@@ -48,7 +48,7 @@ def _row(line: Any, now: Any, due_soon: Any) -> dict[str, Any]:
 def run_list(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from calldesk.desk.callback_lines import BoardFilter, board_page
+    from calldesk.desk.callback_board import BoardFilter, board_page
     from calldesk.desk.operators import sign_in
 
     desk = open_desk(args)

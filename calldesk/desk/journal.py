@@ -30,7 +30,6 @@ from urllib.parse import quote
 from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDatabase
 
 from calldesk.desk import calls, notes
-from calldesk.desk.callbacks import CallbackRequest, create_callback
 from calldesk.desk.clock import Clock, ManualClock, SystemClock
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, UnknownOperator
@@ -58,6 +57,8 @@ def _wrap_up(desk: Desk, operator_id: int, *, call_id: int, disposition: str, no
 
 
 def _callback(desk: Desk, operator_id: int, **request: Any) -> int:
+    from calldesk.desk.callbacks import CallbackRequest, create_callback  # the console starts without the rules
+
     due_at = request["due_at"]
     request["due_at"] = datetime.fromisoformat(due_at) if isinstance(due_at, str) else due_at
     return create_callback(desk, operator_id, CallbackRequest(**request))
@@ -71,6 +72,8 @@ def _check_payload(kind: str, payload: dict[str, Any]) -> None:
     if kind not in KINDS:
         raise ValueError(f"journal: unknown kind {kind!r} (known: {', '.join(KINDS)})")
     if kind == "callback":
+        from calldesk.desk.callbacks import CallbackRequest
+
         signature, leading = inspect.signature(CallbackRequest), ()
     else:
         signature, leading = inspect.signature(KINDS[kind]), (None, None)  # the desk and the operator

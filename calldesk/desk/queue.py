@@ -9,8 +9,6 @@ from datetime import datetime
 from peewee import JOIN
 
 from calldesk.desk import operators
-from calldesk.desk.callbacks import callback_for_abandoned_call
-from calldesk.desk.clients import match_phones
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError, NotFound
 from calldesk.phones import format_phone, parse_phone
@@ -76,6 +74,8 @@ def ring_calls(desk: Desk, incoming: Sequence[IncomingCall]) -> list[int]:
     for queue in queues:
         if queue not in desk.config.queues:
             raise DeskError(f"queue {queue!r} is not in the config (known: {', '.join(desk.config.queues)})")
+    from calldesk.desk.clients import match_phones  # here, not above: a console's start reads the queue, rings none
+
     phones = [parse_phone(call.number, desk.region) for call in incoming]
     arrived_at = Call.arrived_at.db_value(desk.clock.now())
     defaults = [f.db_value(f.default() if callable(f.default) else f.default) for f in _DEFAULTED]
@@ -165,6 +165,8 @@ def answer_next(desk: Desk, operator_id: int) -> int | None:
 
 def abandon_call(desk: Desk, call_id: int) -> None:
     """The caller hung up before anyone answered; they become a call-back in the queue's pool, in one transaction."""
+    from calldesk.desk.callbacks import callback_for_abandoned_call  # the call-back rules: not for reading the queue
+
     with database.atomic():
         updated = (
             Call.update(status="abandoned", ended_at=desk.clock.now())

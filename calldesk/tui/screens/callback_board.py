@@ -17,7 +17,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
-from calldesk.desk.callback_lines import BoardFilter, BoardPage, CallbackLine, board_page
+from calldesk.desk.callback_board import BoardFilter, BoardPage, board_page
+from calldesk.desk.callback_lines import CallbackLine
 from calldesk.desk.callback_times import describe_moment
 from calldesk.desk.callbacks import StaleCallBack, distribute_callbacks, reassign_callbacks
 from calldesk.desk.context import Desk

@@ -14,17 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, TextArea
 
-from calldesk.desk import calls, clients, escalation, notes, operators, queue
+from calldesk.desk import calls, escalation, notes, operators, queue
 from calldesk.desk.callback_lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
 from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe, notices_for, summarize_notices
-from calldesk.desk.callbacks import (
-    OutcomeResult,
-    create_callback,
-    offer_context,
-    record_outcome,
-    release_overdue_callbacks,
-    start_callback,
-)
 from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError
@@ -43,13 +35,16 @@ from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
 
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
+    from calldesk.desk.callbacks import OutcomeResult
+    from calldesk.desk.clients import ClientHit
     from calldesk.desk.phrase_guard import PhraseGuard
     from calldesk.tui.app import CalldeskApp
     from calldesk.tui.modals.new_client import NewClientForm
     from calldesk.tui.modals.transfer import TransferChoice
 
-# Dialogs, the other screens and what a call needs (the screen pop, the phrase guard) are imported where they
-# are used: the desk paints before any is needed, and prepare_for_calls imports the call's once it has.
+# Dialogs, the other screens and what a call needs (the screen pop, the phrase guard, the call-back and client
+# rules) are imported where they are used: the desk paints before any is needed, and prepare_for_calls imports the
+# call's once it has.
 P = ParamSpec("P")
 T = TypeVar("T")
 AUTOSAVE_SECONDS = 3.0
@@ -265,6 +260,8 @@ class DeskScreen(Screen):
 
     async def release_overdue(self) -> None:
         """Nobody's absence strands a client: untouched overdue call-backs go back to their pool."""
+        from calldesk.desk.callbacks import release_overdue_callbacks
+
         released = await self.run(release_overdue_callbacks, self.desk)
         if released:
             self.poll_queue(force=True)
@@ -366,7 +363,9 @@ class DeskScreen(Screen):
     async def start_callback(self, line: CallbackLine, started: float | None = None) -> None:
         """Dial a promised call-back: the dossier and the call-back script appear as for an incoming call."""
         started = started or time.perf_counter()
-        begun = await self.run(start_callback, self.desk, line.id, line.version, self.app.operator.id)
+        from calldesk.desk import callbacks
+
+        begun = await self.run(callbacks.start_callback, self.desk, line.id, line.version, self.app.operator.id)
         if begun is None:
             self.poll_queue(force=True)
             return
@@ -404,6 +403,7 @@ class DeskScreen(Screen):
 
     @work
     async def action_callback(self) -> None:
+        from calldesk.desk.callbacks import create_callback, offer_context
         from calldesk.tui.modals.callback_offer import CallbackOfferModal
 
         if self.live is None or self.live.in_wrap_up:
@@ -449,6 +449,7 @@ class DeskScreen(Screen):
 
     async def _record_callback_outcome(self) -> bool:
         """On a call-back try, F6 first asks how it went; False when the operator backs out."""
+        from calldesk.desk.callbacks import record_outcome
         from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
 
         line = await self.run(callback_of_call, self.desk, self.live.id)
@@ -480,6 +481,7 @@ class DeskScreen(Screen):
     async def _create_client(self, form: NewClientForm | None) -> None:
         if form is None or self.live is None:
             return
+        from calldesk.desk import clients
         from calldesk.desk.call_view import open_call
 
         call_id = self.live.id
@@ -578,8 +580,8 @@ class DeskScreen(Screen):
     @work(thread=True, group="phrasebook")
     def prepare_for_calls(self) -> None:
         """After the desk's first paint: the phrase guard, compiled once (it checks every keystroke), and the
-        screen pop's modules, imported here so that the first F2 does not wait for them."""
-        from calldesk.desk import answer  # noqa: F401 - imports the screen pop's modules
+        screen pop's and the call-back rules' modules, imported here so that the first F2 or F5 does not wait."""
+        from calldesk.desk import answer, callbacks  # noqa: F401 - imports the modules a call needs
         from calldesk.desk.phrase_guard import guard_for
 
         guard = guard_for(self.desk.config)
@@ -634,8 +636,10 @@ class DeskScreen(Screen):
 
     # --- finding clients ---------------------------------------------------------------------------
 
-    async def _search(self, query: str) -> list[clients.ClientHit]:
-        return await self.run(clients.find_clients, self.desk, query) or []
+    async def _search(self, query: str) -> list[ClientHit]:
+        from calldesk.desk.clients import find_clients
+
+        return await self.run(find_clients, self.desk, query) or []
 
     @work
     async def action_find_client(self) -> None:
