@@ -7,9 +7,9 @@ an unparsable number is kept as typed and marked unverified.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -18,8 +18,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 MAX_RAW_LENGTH = 64
 
 
-@dataclass(frozen=True)
-class ParsedPhone:
+class ParsedPhone(NamedTuple):
     """A number as typed, read as a phone number: it may parse and still not be a valid number."""
 
     raw: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
@@ -52,7 +51,7 @@ class Line:
         self.server = server
         self.reports: list[LinkState] = []
         operators = {"PJSIP/102": "ravi"}
-        settings = dataclasses.replace(desk.config.ami, port=server.port, operators=operators)
+        settings = desk.config.ami._replace(port=server.port, operators=operators)
         self.source = AmiSource(desk, settings)
         self.source.events.leave_grace_seconds = 0.3
         self._stop = threading.Event()
@@ -261,7 +260,7 @@ def test_the_secret_can_come_from_a_file(desk: Desk, server: AmiServer, monkeypa
     monkeypatch.delenv("CALLDESK_AMI_SECRET")
     (tmp_path / "ami-secret").write_text("s3cret\n")
     line = Line(desk, server)
-    line.source.settings = dataclasses.replace(line.source.settings, secret_file=str(tmp_path / "ami-secret"))
+    line.source.settings = line.source.settings._replace(secret_file=str(tmp_path / "ami-secret"))
     line.start()
     line.stop()
     assert server.logins == 1
@@ -273,7 +272,7 @@ def test_a_pbx_that_is_not_there_shows_the_link_down_and_the_desk_keeps_working(
     monkeypatch.setenv("CALLDESK_AMI_SECRET", "s3cret")
     with AmiServer() as gone:
         port = gone.port
-    settings = dataclasses.replace(desk.config.ami, port=port)
+    settings = desk.config.ami._replace(port=port)
     reports: list[LinkState] = []
     stop = threading.Event()
     thread = threading.Thread(target=AmiSource(desk, settings).run, args=(stop, reports.append))

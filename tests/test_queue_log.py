@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -113,8 +112,8 @@ def test_a_longer_log_adds_what_is_new_and_carries_the_history_on(desk, team, tm
 def test_a_member_mapped_later_gets_their_calls_on_the_next_import(desk, team, clock):
     import_queue_log(desk, QUEUE_LOG)
     kiran = operators.add_operator(desk, "kiran", "Kiran Das", "billing").id
-    ami = dataclasses.replace(desk.config.ami, operators={"PJSIP/1009": "kiran"})
-    mapped = Desk(dataclasses.replace(desk.config, ami=ami), clock)
+    ami = desk.config.ami._replace(operators={"PJSIP/1009": "kiran"})
+    mapped = Desk(desk.config._replace(ami=ami), clock)
     report = import_queue_log(mapped, QUEUE_LOG)
     assert (report.calls_updated, report.unmapped_members) == (1, {})
     assert Call.get(Call.external_id == f"{T0 + 9 * 37}.49#2").operator_id == kiran

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from datetime import UTC, datetime
@@ -25,8 +24,8 @@ PEAK = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)  # 10:30 in Kolkata
 
 
 def desk_with(desk: Desk, clock: ManualClock | None = None, **settings: object) -> Desk:
-    simulator = dataclasses.replace(desk.config.simulator, **settings)
-    return Desk(dataclasses.replace(desk.config, simulator=simulator), clock or desk.clock)
+    simulator = desk.config.simulator._replace(**settings)
+    return Desk(desk.config._replace(simulator=simulator), clock or desk.clock)
 
 
 def run_for(simulator: Simulator, clock: ManualClock, seconds: float, tick: float = 1.0) -> list[int]:
@@ -159,7 +158,7 @@ def test_the_run_loop_reports_a_live_link_and_stops_when_asked(desk: Desk, clock
 
 def test_the_config_picks_the_source(desk: Desk) -> None:
     def source_for(kind: str):
-        return make_source(Desk(dataclasses.replace(desk.config, call_source=kind), desk.clock))
+        return make_source(Desk(desk.config._replace(call_source=kind), desk.clock))
 
     assert isinstance(source_for("simulator"), Simulator)
     assert source_for("none") is None

@@ -4,8 +4,8 @@ Rows come back as plain ``CallbackLine``s; the lead's board (calldesk/desk/callb
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -25,8 +25,7 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class CallbackLine:
+class CallbackLine(NamedTuple):
     """One call-back as the desk lists it: a row of the lead's board, of my list or of the notices' snapshot."""
 
     id: int

@@ -9,8 +9,8 @@ skipped when clocks go forward) lands just after the jump, as Python's zoneinfo 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calldesk.config import CallbackWindow
@@ -101,8 +101,7 @@ def quick_choice_time(choice: str, now: datetime, client_zone: tzinfo | None,
     raise DeskError(f"{choice!r} is not a quick choice ({', '.join(key for key, _ in QUICK_CHOICES)})")
 
 
-@dataclass(frozen=True)
-class _Clock:
+class _Clock(NamedTuple):
     """A time of day as typed ("14:30", "2pm"), read onto a 24-hour clock."""
 
     hour: int

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from calldesk.desk import audit, operators
 from calldesk.desk.context import Desk
@@ -14,8 +14,7 @@ from calldesk.store.models import Call, Operator, database
 from calldesk.store.prepared import Prepared
 
 
-@dataclass(frozen=True)
-class LiveCall:
+class LiveCall(NamedTuple):
     """A call once answered, as its operator's console holds it while talking and in wrap-up."""
 
     id: int

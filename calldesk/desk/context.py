@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from calldesk.config import Config
 from calldesk.desk.clock import Clock, SystemClock
 
 
-@dataclass(frozen=True)
-class Desk:
+class Desk(NamedTuple):
     """The desk a rule runs on: its configuration, and a clock that tests and training can move."""
 
     config: Config
-    clock: Clock = field(default_factory=SystemClock)
+    clock: Clock = SystemClock()  # it keeps no state: one serves every desk
 
     @property
     def region(self) -> str:

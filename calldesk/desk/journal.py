@@ -21,10 +21,9 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDatabase
@@ -115,8 +114,7 @@ def _reconnect_next_time() -> None:
 # --- entries and reports --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
     """One change an operator made, kept in the journal until the database has applied it."""
 
     id: str
@@ -125,8 +123,7 @@ class JournalEntry:
     recorded_at: datetime
 
 
-@dataclass(frozen=True)
-class ReplayReport:
+class ReplayReport(NamedTuple):
     """What a replay of the journal did with each pending entry."""
 
     applied: tuple[JournalEntry, ...] = ()
@@ -134,12 +131,11 @@ class ReplayReport:
     refused: tuple[tuple[JournalEntry, str], ...] = ()  # a rule said no: show the operator, with the reason
 
     @property
-    def count(self) -> int:
+    def total(self) -> int:
         return len(self.applied) + len(self.already_applied) + len(self.refused)
 
 
-@dataclass(frozen=True)
-class Submitted:
+class Submitted(NamedTuple):
     """What ``submit`` did: the change applied at once, or left in the journal for ``replay``."""
 
     entry_id: str
@@ -147,13 +143,13 @@ class Submitted:
     result: Any = None  # the new note's or call-back's id, when the change made one
 
 
-@dataclass
 class _Contents:
     """The journal file as read back: its entries, and what the lines after them say became of each."""
 
-    entries: list[JournalEntry] = field(default_factory=list)
-    finished: dict[str, str] = field(default_factory=dict)  # entry id -> "" when applied, else why it was refused
-    refusal_seen: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.entries: list[JournalEntry] = []
+        self.finished: dict[str, str] = {}  # entry id -> "" when applied, else why it was refused
+        self.refusal_seen: set[str] = set()
 
 
 # --- the journal ----------------------------------------------------------------------------------------------------
@@ -317,7 +313,7 @@ class Journal:
     def _apply(self, desk: Desk, operator_id: int, entry: JournalEntry) -> tuple[str, Any]:
         """("applied", result), ("already", None) or ("refused", why); an outage raises. The entry's line in the file
         is closed either way, after the database has the change."""
-        as_then = replace(desk, clock=ManualClock(entry.recorded_at))  # the note keeps the time it was typed
+        as_then = desk._replace(clock=ManualClock(entry.recorded_at))  # the note keeps the time it was typed
         try:
             with database.atomic():
                 if JournalApplied.select().where(JournalApplied.entry_id == entry.id).exists():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
@@ -17,8 +17,7 @@ VIEW_COLUMNS = (Operator.id, Operator.login, Operator.name, Operator.department,
                 Operator.state, Operator.state_reason, Operator.state_since, Operator.enabled)
 
 
-@dataclass(frozen=True)
-class OperatorView:
+class OperatorView(NamedTuple):
     """Someone who sits at a console, as the desk's rules and screens read them."""
 
     id: int

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -17,8 +17,7 @@ from calldesk.store.models import Call, Client, Operator, database
 from calldesk.store.prepared import Prepared
 
 
-@dataclass(frozen=True)
-class WaitingCall:
+class WaitingCall(NamedTuple):
     """A caller waiting in the queue, as the queue pane shows it."""
 
     id: int
@@ -31,8 +30,7 @@ class WaitingCall:
     offered_to: str
 
 
-@dataclass(frozen=True)
-class IncomingCall:
+class IncomingCall(NamedTuple):
     """A caller ringing in: the number as sent, the queue (None: the first one), the name the PBX or hook gave."""
 
     number: str

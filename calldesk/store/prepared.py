@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import Database, Query, Value
 
@@ -18,16 +17,18 @@ from calldesk.store.bulk import VALUES_PER_IN_LIST
 from calldesk.store.models import database
 
 
-@dataclass(frozen=True)
 class _Slot:
-    """Where a value given at run time goes among the built statement's parameters."""
+    """Where a value given at run time goes among the built statement's parameters. Not a tuple: Peewee would read
+    a tuple as a row value."""
 
-    name: str
-    index: int | None = None  # the item, for a list of values
+    __slots__ = ("index", "name")
+
+    def __init__(self, name: str, index: int | None = None) -> None:
+        self.name = name
+        self.index = index  # the item, for a list of values
 
 
-@dataclass(frozen=True)
-class _Built:
+class _Built(NamedTuple):
     """A statement built once for one database, its parameters holding a slot for each value of a run."""
 
     sql: str

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from calldesk.desk.context import Desk
 
 LinkStatus = Literal["connected", "reconnecting", "down"]
 
 
-@dataclass(frozen=True)
-class LinkState:
+class LinkState(NamedTuple):
     """How the source's link to the phone system stands, since when, and why (shown in the status bar)."""
 
     status: LinkStatus

@@ -8,7 +8,6 @@ from datetime import timedelta
 from rich.console import Console
 from textual.widgets import DataTable, Static, TextArea
 
-from calldesk.config import Config
 from calldesk.desk import calls, clients, notes, queue
 from calldesk.desk.context import Desk
 from calldesk.store.models import Call, Client, Note, Phone
@@ -164,7 +163,7 @@ async def test_notes_are_autosaved_while_typing(desk, asha, sharma, run_app):
 
 
 async def test_keys_follow_the_config_remap(desk, asha, sharma, run_app):
-    remapped = Desk(Config(**{**desk.config.__dict__, "keys": {"answer": "f12"}}), desk.clock)
+    remapped = Desk(desk.config._replace(keys={"answer": "f12"}), desk.clock)
     queue.ring_call(desk, "+91 98765 43210", "support")
     app = run_app(remapped, asha)
     async with app.run_test(size=SIZE) as pilot:
