@@ -6,6 +6,7 @@ from calldesk.desk import calls, clients, notes, operators, queue
 from calldesk.desk.clients import NewPhone
 from calldesk.desk.context import Desk
 from calldesk.desk.dossier import build_dossier
+from calldesk.desk.shift import resume_shift
 from calldesk.store.database import open_database
 from calldesk.store.models import NoteDraft, database
 
@@ -59,6 +60,35 @@ def test_a_console_restarted_during_wrap_up_still_shows_the_call_and_its_draft(d
     assert calls.live_call_of(restarted, asha.id) is None
     assert notes.load_draft(asha.id, call_id) == ""
     assert NoteDraft.select().count() == 0
+
+
+def test_resuming_a_shift_brings_back_the_call_its_screen_pop_and_draft_and_keeps_the_operator_on_it(desk, db_url):
+    asha, rahul, call_id = _answered_call(desk)
+    notes.save_draft(desk, asha.id, call_id, rahul, DRAFT)
+
+    resumed = resume_shift(_restart_console(desk, db_url), asha.id)
+    assert resumed.live.id == call_id and resumed.view.call.id == call_id
+    assert resumed.view.draft == DRAFT and resumed.view.dossier.name == "Rahul Sharma"
+    assert resumed.operator.state == "on_call"  # still on the line: not made available
+
+
+def test_resuming_a_new_shift_makes_the_operator_available_and_gives_back_notes_typed_between_calls(desk, db_url):
+    asha = operators.add_operator(desk, "asha", "Asha Verma")
+    operators.set_state(desk, asha.id, "offline")
+    notes.save_draft(desk, asha.id, None, None, "ring Mr Rao about the invoice")
+
+    resumed = resume_shift(_restart_console(desk, db_url), asha.id)
+    assert resumed.live is None and resumed.view is None
+    assert resumed.draft == "ring Mr Rao about the invoice"
+    assert resumed.operator.state == operators.get_operator(asha.id).state == "available"
+
+
+def test_a_paused_operator_stays_paused_when_the_console_opens_again(desk, db_url):
+    asha = operators.add_operator(desk, "asha", "Asha Verma")
+    operators.set_state(desk, asha.id, "paused", "Lunch")
+
+    resumed = resume_shift(_restart_console(desk, db_url), asha.id)
+    assert (resumed.operator.state, resumed.operator.state_reason) == ("paused", "Lunch")
 
 
 def test_wrapping_up_without_a_note_leaves_no_stale_draft(desk):
