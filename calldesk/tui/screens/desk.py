@@ -14,13 +14,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, TextArea
 
-from calldesk.desk import calls, escalation, notes, operators, queue
+from calldesk.desk import calls, escalation, operators, queue
 from calldesk.desk.callback_lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
 from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe, notices_for, summarize_notices
 from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError
 from calldesk.desk.journal import Submitted
+from calldesk.desk.shift import resume_shift
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
@@ -62,6 +63,10 @@ class DeskScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        # The class Textual gives on the first resize, given before the first styling: given after, it styles every
+        # widget a second time, 10 ms of the desk's first paint.
+        width = self.app.size.width
+        self.add_class(next(name for at, name in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= at), update=False)
         self.live: LiveCall | None = None
         self.script_name = ""
         self.client_id: int | None = None  # whose dossier is shown (and gets the notes)
@@ -338,27 +343,20 @@ class DeskScreen(Screen):
 
     async def _recover(self) -> None:
         """After a crash or a restart: the live call, its script and the unsaved notes come back."""
-        live = await self.run(calls.live_call_of, self.desk, self.app.operator.id)
-        if live is not None:
-            from calldesk.desk.call_view import open_call
-
-            view = await self.run(open_call, self.desk, live.id, self.app.operator)
-            if view is not None:
-                self._show_call(view)
-                if view.draft:
-                    self.notify("Your unsaved notes for this call were recovered.")
-                if live.in_wrap_up:
-                    self.open_wrap_up()
-        else:
-            me = await self.run(operators.get_operator, self.app.operator.id)
-            if me is not None and me.state in ("offline", "on_call", "wrap_up"):  # a new shift, or a call now gone
-                await self.run(operators.set_state, self.desk, me.id, "available")
-            draft = await self.run(notes.load_draft, self.app.operator.id, None)
-            if draft:
-                self.query_one("#notes", TextArea).load_text(draft)
-                self._saved_notes = draft
-                self.notify("Your unsaved notes were recovered.")
-        await self._refresh_operator()
+        resumed = await self.run(resume_shift, self.desk, self.app.operator.id)
+        if resumed is None:
+            return
+        if resumed.view is not None:
+            self._show_call(resumed.view)
+            if resumed.view.draft:
+                self.notify("Your unsaved notes for this call were recovered.")
+            if resumed.live.in_wrap_up:
+                self.open_wrap_up()
+        elif resumed.draft:
+            self.query_one("#notes", TextArea).load_text(resumed.draft)
+            self._saved_notes = resumed.draft
+            self.notify("Your unsaved notes were recovered.")
+        self._show_operator(resumed.operator)
 
     async def start_callback(self, line: CallbackLine, started: float | None = None) -> None:
         """Dial a promised call-back: the dossier and the call-back script appear as for an incoming call."""
