@@ -89,6 +89,9 @@ def test_an_operator_sees_only_their_own_on_the_board_and_their_pool_in_their_li
     assert [line.reason for line in my_callbacks(desk, people["asha"].id)] == [
         "Refund 4411", "Invoice copy", "Missed call"]  # mine first, then the support pool
     assert [line.reason for line in my_callbacks(desk, people["asha"].id, limit=2)] == ["Refund 4411", "Invoice copy"]
+    assert [line.reason for line in my_callbacks(desk, people["asha"].id, limit=3)][-1] == "Missed call"
+    assert [line.reason for line in my_callbacks(desk, people["asha"].id, with_pool=False)] == [
+        "Refund 4411", "Invoice copy"]
 
 
 def test_an_operator_may_not_move_anothers_call_back_even_bypassing_the_console(desk, floor):

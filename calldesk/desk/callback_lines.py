@@ -4,6 +4,7 @@ Rows come back as plain ``CallbackLine``s; the lead's board (calldesk/desk/callb
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -13,6 +14,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.phones import format_phone
 from calldesk.store.models import CallBack, Client, Operator
+from calldesk.store.prepared import Prepared
 
 Owner = Operator.alias("owner")
 Creator = Operator.alias("creator")
@@ -96,20 +98,29 @@ def line_query():
 
 
 def read_lines(desk: Desk, query) -> list[CallbackLine]:
-    region = desk.region
+    """The lines of a query made from ``line_query()``."""
+    return _lines(desk.region, query.tuples(), _as_read)
+
+
+def _as_read(value: object) -> object:
+    return value
+
+
+def _lines(region: str, rows: Iterable[tuple], moment: Callable) -> list[CallbackLine]:
+    """Lines from rows of _COLUMNS; ``moment`` turns a stored time into a datetime (Peewee's rows come turned)."""
     return [
         CallbackLine(
             id=id_, version=version, status=status, client_id=client_id, client_name=client_name or "",
-            number_e164=e164, number_raw=raw, region=region, reason=reason, due_at=due_at, sla_deadline=sla,
-            assignee_id=assignee, owner_login=owner_login or "", owner_name=owner_name or "",
-            department=owner_department or pool, pool=pool, created_by=creator or "", attempts=attempts,
-            created_at=created_at, assigned_at=assigned_at, assigned_by=assigned_by, touched_at=touched_at,
-            released_from=released_from, client_zone=client_zone, outcome=outcome,
-            on_the_line=current_call is not None,
+            number_e164=e164, number_raw=raw, region=region, reason=reason, due_at=moment(due_at),
+            sla_deadline=moment(sla), assignee_id=assignee, owner_login=owner_login or "",
+            owner_name=owner_name or "", department=owner_department or pool, pool=pool, created_by=creator or "",
+            attempts=attempts, created_at=moment(created_at), assigned_at=moment(assigned_at),
+            assigned_by=assigned_by, touched_at=moment(touched_at), released_from=released_from,
+            client_zone=client_zone, outcome=outcome, on_the_line=current_call is not None,
         )
         for (id_, version, status, client_id, e164, raw, reason, due_at, sla, assignee, pool, attempts, created_at,
              assigned_at, assigned_by, touched_at, released_from, client_zone, outcome, current_call, client_name,
-             owner_login, owner_name, owner_department, creator) in query.tuples()
+             owner_login, owner_name, owner_department, creator) in rows
     ]
 
 
@@ -128,17 +139,30 @@ def get_viewer(viewer_id: int) -> Operator:
     return viewer
 
 
+def _open_by_due_time(condition):
+    return line_query().where((CallBack.status == "open") & condition).order_by(CallBack.due_at, CallBack.id)
+
+
+# The console reads my list again on every change at the desk: its two statements are built once (store.prepared),
+# and each walks the due-time index and stops at the limit, where one statement over both would first sort every
+# open call-back of the pool.
+_MINE = Prepared(lambda operator_id, limit: _open_by_due_time(CallBack.assignee == operator_id).limit(limit))
+_POOL = Prepared(lambda department, limit: _open_by_due_time(
+    CallBack.assignee.is_null() & (CallBack.pool == department)).limit(limit))
+ALL_ROWS = 2**62  # a limit no list reaches
+
+
 def my_callbacks(desk: Desk, operator_id: int, *, with_pool: bool = True, limit: int | None = None
                  ) -> list[CallbackLine]:
     """My open call-backs by due time, then (with_pool) those waiting in my department's pool for anyone; the first
     ``limit`` of them when given (a backlog of a thousand in the pool is the board's to show)."""
     me = get_viewer(operator_id)
-    condition = CallBack.assignee == me.id
-    if with_pool:
-        condition |= CallBack.assignee.is_null() & (CallBack.pool == me.department)
-    query = (line_query().where((CallBack.status == "open") & condition)
-             .order_by(CallBack.assignee.is_null(), CallBack.due_at, CallBack.id))  # mine first, then the pool's
-    return read_lines(desk, query.limit(limit) if limit is not None else query)
+    wanted = ALL_ROWS if limit is None else limit
+    moment = CallBack.due_at.python_value
+    mine = _lines(desk.region, _MINE.rows(operator_id=me.id, limit=wanted), moment)
+    if not with_pool or len(mine) >= wanted:
+        return mine
+    return mine + _lines(desk.region, _POOL.rows(department=me.department, limit=wanted - len(mine)), moment)
 
 
 def notice_snapshot(desk: Desk, viewer_id: int) -> list[CallbackLine]:
