@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from calldesk.cli import main
+from calldesk.cli import _console_arguments, main
+from calldesk.cli.console import run_console
 from calldesk.config import load_config
 from calldesk.desk import calls, clients, operators, queue
 from calldesk.desk.clients import NewPhone
@@ -169,3 +170,23 @@ def test_a_mistyped_command_line_gets_the_full_usage_and_status_2(argv, says, ca
     err = capsys.readouterr().err
     assert stopped.value.code == 2
     assert says in err and "COMMAND" in err.splitlines()[0] + err.splitlines()[1]
+
+
+@pytest.mark.parametrize(("argv", "read"), [
+    ([], {}),
+    (["--db", "desk.db", "--operator", "asha"], {"db": "desk.db", "operator": "asha"}),
+    (["--config=/etc/calldesk.yaml", "--db=postgresql://desk@pg/calls", "--db", "last.db"],
+     {"config": "/etc/calldesk.yaml", "db": "last.db"}),  # as argparse: the last one given counts
+])
+def test_global_options_alone_open_the_console_in_either_form(argv, read):
+    args = _console_arguments(argv)
+    assert args.run is run_console and args.command is None
+    assert {name: getattr(args, name) for name in ("config", "db", "operator") if hasattr(args, name)} == read
+
+
+@pytest.mark.parametrize("argv", [
+    ["demo"], ["--db", "desk.db", "ring", "+91 98765 43210"], ["--help"], ["--oper", "asha"], ["--db"],
+    ["--db", "--operator", "asha"], ["--", "--db", "x"],
+])
+def test_anything_but_global_options_goes_to_the_full_parser(argv):
+    assert _console_arguments(argv) is None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calldesk.cli.context import CommandError, database_url, desk_errors, open_desk, operator_login
+
+if TYPE_CHECKING:
+    import argparse
 
 DEMO_OPERATOR = "asha"
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from calldesk.config import Config, ConfigError, load_config, resolve_database
+
+if TYPE_CHECKING:
+    import argparse
 
 OPERATOR_ENV = "CALLDESK_OPERATOR"
 
