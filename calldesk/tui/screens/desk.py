@@ -298,7 +298,7 @@ class DeskScreen(Screen):
         if self.focused is mine and mine.selected_line() is not None:
             await self.start_callback(mine.selected_line(), started)
             return
-        selected = self.query_one(QueueTable).selected_call_id()
+        selected = self.query_one(QueueTable).selected_id()
         try:
             answered = await self.app.db.run(answer_call, self.desk, self.app.operator, selected)
         except CallTaken as exc:

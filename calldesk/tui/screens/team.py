@@ -13,7 +13,7 @@ month of calls never holds up the database thread the desk and this tab's live v
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.keys import ALT_1, ALT_2
 from calldesk.tui.widgets.key_bar import KeyBar
+from calldesk.tui.widgets.keyed_table import KeyedTable
 
 Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database thread: DatabaseThread.run
 POLL_SECONDS = 1.0
@@ -59,64 +60,9 @@ OFFERED_LOW, OFFERED_HIGH = Color.parse("#1d2b3a").triplet, Color.parse("#3fa7ff
 SL_GOOD, SL_CLOSE, SL_POOR = "on #2e7d32", "on #9a7d0a", "on #b71c1c"
 
 
-def _cell(value: object) -> object:
-    return (value.plain, str(value.style)) if isinstance(value, Text) else value
-
-
-class KeyedTable(DataTable):
-    """A table kept equal to a list of rows by keyed diffs: stale rows go, changed cells are updated, new rows are
-    added; a change of order rebuilds it with the cursor kept on its row."""
-
-    COLUMNS: tuple[tuple[str, str, int], ...] = ()  # key, label, fixed width
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", **kwargs)
-        self._shown: dict[str, dict[str, object]] = {}
-
-    def on_mount(self) -> None:
-        for key, label, width in self.COLUMNS:
-            self.add_column(label, width=width, key=key)
-
-    def show_rows(self, rows: Iterable[tuple[str, dict[str, object]]]) -> None:
-        rows = list(rows)
-        keys = [key for key, _ in rows]
-        with self.app.batch_update():
-            kept = [k for k in keys if k in self._shown]
-            if kept != [k for k in self._shown if k in set(kept)] or any(
-                    k in self._shown for k in keys[len(kept):]):
-                self._rebuild(rows)
-                return
-            for gone in [k for k in self._shown if k not in set(keys)]:
-                self.remove_row(gone)
-                del self._shown[gone]
-            for key, cells in rows:
-                shown = self._shown.get(key)
-                if shown is None:
-                    self.add_row(*cells.values(), key=key)
-                    self._shown[key] = {c: _cell(v) for c, v in cells.items()}
-                    continue
-                for column, value in cells.items():
-                    if shown[column] != _cell(value):
-                        self.update_cell(key, column, value)
-                        shown[column] = _cell(value)
-
-    def _rebuild(self, rows: list[tuple[str, dict[str, object]]]) -> None:
-        current = self.current_key()
-        self.clear()
-        self._shown.clear()
-        for key, cells in rows:
-            self.add_row(*cells.values(), key=key)
-            self._shown[key] = {c: _cell(v) for c, v in cells.items()}
-        if current in self._shown:
-            self.move_cursor(row=self.get_row_index(current))
-
-    def current_key(self) -> str | None:
-        if not self._shown or not 0 <= self.cursor_row < self.row_count:
-            return None
-        return self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
-
-
 class OperatorsTable(KeyedTable):
+    """Who is on the desk now, in what state and for how long."""
+
     COLUMNS = (("name", "Operator", 18), ("state", "State", 10), ("for", "For", 8), ("caller", "Caller", 20),
                ("talk", "Talk", 6))
 
@@ -137,6 +83,8 @@ class OperatorsTable(KeyedTable):
 
 
 class WaitingTable(KeyedTable):
+    """The callers waiting now, longest first."""
+
     COLUMNS = (("wait", "Wait", 6), ("rings", "Rings", 5), ("queue", "Queue", 10), ("caller", "Caller", 20))
 
     @staticmethod
@@ -300,9 +248,9 @@ class TeamScreen(Screen[None]):
         if snapshot.late_callbacks:
             summary.append(f" ({snapshot.late_callbacks:,} late)", style="bold red")
         self.query_one("#team-summary", Static).update(summary)
-        self.query_one(OperatorsTable).show_rows((str(p.id), OperatorsTable.cells(p)) for p in snapshot.operators)
+        self.query_one(OperatorsTable).show_rows((p.id, OperatorsTable.cells(p)) for p in snapshot.operators)
         self.query_one(WaitingTable).show_rows(
-            (str(w.id), WaitingTable.cells(w)) for w in snapshot.waiting[:WAITING_SHOWN])
+            (w.id, WaitingTable.cells(w)) for w in snapshot.waiting[:WAITING_SHOWN])
 
     # --- statistics for a period -------------------------------------------------------------------------
 

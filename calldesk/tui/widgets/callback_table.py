@@ -27,7 +27,6 @@ def countdown(line: CallbackLine, now: datetime) -> Text:
 class CallbackTable(KeyedTable):
     """Subclasses name their ``COLUMNS`` (key, label, width) and say what each row shows in ``cells``."""
 
-    COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
     ROW_HEIGHT: ClassVar[int] = 1
 
     def __init__(self, due_soon: timedelta, zone: tzinfo | None = None, **kwargs: object) -> None:
@@ -35,9 +34,6 @@ class CallbackTable(KeyedTable):
         self.due_soon = due_soon
         self.zone = zone  # whose clock the due times are shown on; None: this machine's
         self._lines: dict[int, CallbackLine] = {}
-
-    def on_mount(self) -> None:
-        self.add_fixed_columns(self.COLUMNS)
 
     def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:
         raise NotImplementedError
@@ -48,17 +44,15 @@ class CallbackTable(KeyedTable):
 
     def selected_line(self) -> CallbackLine | None:
         """The call-back under the cursor."""
-        if not self._lines or not 0 <= self.cursor_row < self.row_count:
-            return None
-        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
-        return self._lines.get(int(key.value)) if key.value is not None else None
+        selected = self.selected_id()
+        return self._lines.get(selected) if selected is not None else None
 
     def show_lines(self, lines: Sequence[CallbackLine], now: datetime) -> None:
         """Make the table equal to ``lines``, in their order, with the fewest changes: the cursor stays on its row."""
         incoming = {line.id: line for line in lines}
         with self.app.batch_update():
             changing = len(self._lines.keys() ^ incoming.keys())
-            if changing > REBUILD_AFTER or self._order_changes(list(incoming)):
+            if changing > REBUILD_AFTER or self.order_changes(list(incoming)):
                 self._rebuild(lines, now)
                 return
             for gone in [i for i in self._lines if i not in incoming]:
@@ -75,15 +69,6 @@ class CallbackTable(KeyedTable):
                     self.add_keyed_row(line.id, cells, height=self.ROW_HEIGHT)
                 self._lines[line.id] = line
             self.refresh()
-
-    def _order_changes(self, ids: list[int]) -> bool:
-        """Would ``ids`` need rows moved? Removing rows and appending new ones at the end never does."""
-        kept = [i for i in ids if i in self._lines]
-        still_here = set(kept)
-        if kept != [i for i in self._lines if i in still_here]:
-            return True
-        first_new = next((n for n, i in enumerate(ids) if i not in self._lines), len(ids))
-        return any(i in self._lines for i in ids[first_new:])
 
     def _rebuild(self, lines: Sequence[CallbackLine], now: datetime) -> None:
         """A new order (another sort, a call-back slotted in between): rows again, the cursor on the same one."""

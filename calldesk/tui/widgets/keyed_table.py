@@ -1,13 +1,14 @@
 """A DataTable kept equal to a list by keyed diffs: rows keyed by id, only changed cells written, one repaint.
 
-The queue and the call-back lists refresh many rows every second; ``DataTable.update_cell`` repaints per cell
-(about 20 µs each), so cells are written here and the table repaints once per refresh.
+The queue, the call-back lists and the team view refresh many rows every second; ``DataTable.update_cell`` repaints
+per cell (about 20 µs each), so cells are written here and the table repaints once per refresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from typing import ClassVar
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -19,14 +20,18 @@ def _signature(value: object) -> object:
 
 
 class KeyedTable(DataTable):
+    """Subclasses name their ``COLUMNS`` (key, label, fixed width)."""
+
+    COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._shown: dict[int, dict[str, object]] = {}  # what each row's cells show, to skip no-op writes
 
-    def add_fixed_columns(self, columns: Iterable[tuple[str, str, int]]) -> None:
-        """Columns (key, label, width) of fixed width. Labels go in as plain text: a str would be parsed as Rich
-        markup, whose first use loads Rich's emoji table, 3 ms of the console's start-up."""
-        for key, label, width in columns:
+    def on_mount(self) -> None:
+        # Labels go in as plain text: a str would be parsed as Rich markup, whose first use loads Rich's emoji table,
+        # 3 ms of the console's start-up.
+        for key, label, width in self.COLUMNS:
             self.add_column(Text(label), width=width, key=key)
 
     def add_keyed_row(self, row_id: int, cells: dict[str, object], height: int = 1) -> None:
@@ -40,6 +45,45 @@ class KeyedTable(DataTable):
     def clear_rows(self) -> None:
         self.clear()
         self._shown.clear()
+
+    def selected_id(self) -> int | None:
+        """The id of the row under the cursor."""
+        if not self._shown or not 0 <= self.cursor_row < self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return int(key) if key is not None else None
+
+    def show_rows(self, rows: Iterable[tuple[int, dict[str, object]]]) -> None:
+        """Make the table equal to ``rows`` (id and cells), in their order: rows gone are removed, changed cells
+        written, new rows added at the end; a new order fills the table again with the cursor on the same row."""
+        rows = list(rows)
+        ids = {row_id for row_id, _ in rows}
+        with self.app.batch_update():
+            if self.order_changes([row_id for row_id, _ in rows]):
+                current = self.selected_id()
+                self.clear_rows()
+                for row_id, cells in rows:
+                    self.add_keyed_row(row_id, cells)
+                if current in self._shown:
+                    self.move_cursor(row=self.get_row_index(str(current)))
+                return
+            for gone in [row_id for row_id in self._shown if row_id not in ids]:
+                self.remove_keyed_row(gone)
+            for row_id, cells in rows:
+                if row_id in self._shown:
+                    self.write_cells(row_id, cells)
+                else:
+                    self.add_keyed_row(row_id, cells)
+            self.refresh()
+
+    def order_changes(self, ids: Sequence[int]) -> bool:
+        """Would showing ``ids`` need rows moved? Removing rows and appending new ones at the end never does."""
+        kept = [i for i in ids if i in self._shown]
+        still_here = set(kept)
+        if kept != [i for i in self._shown if i in still_here]:
+            return True
+        first_new = next((n for n, i in enumerate(ids) if i not in self._shown), len(ids))
+        return any(i in self._shown for i in ids[first_new:])
 
     def in_view(self, ids: Iterable[int], row_height: int = 1) -> Iterator[int]:
         """Of the row ids in table order, those on screen and a screenful either side: what a clock tick rewrites.

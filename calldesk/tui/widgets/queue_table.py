@@ -9,8 +9,6 @@ from rich.text import Text
 from calldesk.desk.queue import WaitingCall, rings_heard
 from calldesk.tui.widgets.keyed_table import KeyedTable
 
-COLUMNS = (("wait", "Wait", 5), ("rings", "Rings", 5), ("caller", "Caller", 16), ("queue", "Queue", 8))
-
 
 def _wait(seconds: float) -> str:
     seconds = max(int(seconds), 0)
@@ -20,27 +18,17 @@ def _wait(seconds: float) -> str:
 class QueueTable(KeyedTable):
     """Ringing calls, longest waiting first. Rows are keyed by call id so a refresh touches only what changed."""
 
+    COLUMNS = (("wait", "Wait", 5), ("rings", "Rings", 5), ("caller", "Caller", 16), ("queue", "Queue", 8))
+
     def __init__(self, ring_cycle_seconds: float, answer_within_rings: int, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._cycle = ring_cycle_seconds
         self._within = answer_within_rings
         self._calls: dict[int, WaitingCall] = {}
 
-    def on_mount(self) -> None:
-        self.add_fixed_columns(COLUMNS)
-
     @property
     def calls(self) -> list[WaitingCall]:
         return list(self._calls.values())
-
-    def selected_call_id(self) -> int | None:
-        if not self._calls or self.cursor_row < 0:
-            return None
-        try:
-            key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
-        except Exception:
-            return None
-        return int(key.value) if key.value is not None else None
 
     def show_calls(self, waiting: list[WaitingCall], now: datetime) -> None:
         """Make the table equal to ``waiting`` with the fewest changes: no flicker, the cursor stays put."""
