@@ -215,7 +215,7 @@ class DeskScreen(Screen):
         if self._poll_again:
             self._poll_again = False
             self.poll_queue(force=True)
-        if waiting is None:
+        if waiting is None or not self.app.is_running:  # nothing new, or the console is closing: its panes are going
             return
         waiting, raised, mine, self._notice_lines = waiting
         self._show_escalations(raised)

@@ -1,0 +1,15 @@
+"""A console closed while the database is still answering a poll closes cleanly: no error for the operator."""
+
+from __future__ import annotations
+
+from calldesk.desk import operators
+from calldesk.tui.app import CalldeskApp
+
+
+async def test_closing_the_console_while_a_poll_is_on_the_database_thread_raises_nothing(desk):
+    asha = operators.sign_in(desk, "asha")
+    for _ in range(10):
+        app = CalldeskApp(desk, asha)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            app.screen.poll_queue(force=True)  # in flight as the test leaves and the app shuts down
