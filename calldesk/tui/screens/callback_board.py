@@ -167,7 +167,7 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
         except StoreError as exc:
             self.notify(f"{exc}: the board shows what it last knew.", severity="error", timeout=8)
             return
-        if page is not None:
+        if page is not None and self.is_attached and self.app.is_running:  # not if the board or the console closed
             self._dirty = False
             self.show_page(page, self.desk.clock.now())
 

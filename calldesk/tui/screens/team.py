@@ -224,8 +224,8 @@ class TeamScreen(Screen[None]):
             snapshot, problem = await self.run(team_snapshot, self.desk), ""
         except (PeeweeException, StoreError) as exc:  # the database away: say so, keep the picture, try again
             snapshot, problem = None, str(exc)
-        if not self.is_attached:
-            return  # the lead closed the view while the read was on its way
+        if not self.is_attached or not self.app.is_running:
+            return  # the lead closed the view, or the console, while the read was on its way
         if snapshot is None:
             self.query_one("#team-summary", Static).update(Text(f"Cannot read the desk: {problem}", style="bold red"))
         else:
