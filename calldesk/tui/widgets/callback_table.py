@@ -72,14 +72,8 @@ class CallbackTable(KeyedTable):
 
     def _rebuild(self, lines: Sequence[CallbackLine], now: datetime) -> None:
         """A new order (another sort, a call-back slotted in between): rows again, the cursor on the same one."""
-        current = self.selected_line()
-        self.clear_rows()
-        self._lines.clear()
-        for line in lines:
-            self.add_keyed_row(line.id, self.cells(line, now), height=self.ROW_HEIGHT)
-            self._lines[line.id] = line
-        if current is not None and current.id in self._lines:
-            self.move_cursor(row=self.get_row_index(str(current.id)))
+        self._lines = {line.id: line for line in lines}
+        self.refill(((line.id, self.cells(line, now)) for line in lines), self.ROW_HEIGHT)
 
     def tick(self, now: datetime) -> None:
         """Move the countdowns and states in view on by the clock (the counts of each state read every line)."""

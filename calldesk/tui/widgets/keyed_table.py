@@ -60,12 +60,7 @@ class KeyedTable(DataTable):
         ids = {row_id for row_id, _ in rows}
         with self.app.batch_update():
             if self.order_changes([row_id for row_id, _ in rows]):
-                current = self.selected_id()
-                self.clear_rows()
-                for row_id, cells in rows:
-                    self.add_keyed_row(row_id, cells)
-                if current in self._shown:
-                    self.move_cursor(row=self.get_row_index(str(current)))
+                self.refill(rows)
                 return
             for gone in [row_id for row_id in self._shown if row_id not in ids]:
                 self.remove_keyed_row(gone)
@@ -75,6 +70,15 @@ class KeyedTable(DataTable):
                 else:
                     self.add_keyed_row(row_id, cells)
             self.refresh()
+
+    def refill(self, rows: Iterable[tuple[int, dict[str, object]]], height: int = 1) -> None:
+        """Rows again from scratch (a new order), the cursor on the same row if it is still there."""
+        current = self.selected_id()
+        self.clear_rows()
+        for row_id, cells in rows:
+            self.add_keyed_row(row_id, cells, height=height)
+        if current in self._shown:
+            self.move_cursor(row=self.get_row_index(str(current)))
 
     def order_changes(self, ids: Sequence[int]) -> bool:
         """Would showing ``ids`` need rows moved? Removing rows and appending new ones at the end never does."""
