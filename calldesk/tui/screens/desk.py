@@ -232,7 +232,8 @@ class DeskScreen(Screen):
         self._paint_status()
         if not self.app.desk_painted:
             self.call_after_refresh(self.prepare_for_calls)  # needed once a call comes, not to paint
-            self.call_after_refresh(self.poll_queue, True)  # the rest of my call-backs
+            if len(mine) == limit:  # the first read stopped at its limit: the rest of my call-backs
+                self.call_after_refresh(self.poll_queue, True)
         self.app.desk_ready()
 
     def _read_queue_if_changed(self, force: bool, callbacks_limit: int) -> tuple | None:
@@ -575,7 +576,7 @@ class DeskScreen(Screen):
 
     # --- notes and the positive-language guard ------------------------------------------------------
 
-    @work(thread=True, group="phrasebook")
+    @work(thread=True, group="prepare-for-calls")
     def prepare_for_calls(self) -> None:
         """After the desk's first paint: the phrase guard, compiled once (it checks every keystroke), and the
         screen pop's and the call-back rules' modules, imported here so that the first F2 or F5 does not wait."""
