@@ -4,7 +4,7 @@ Rows come back as plain ``CallbackLine``s; the lead's board (calldesk/desk/callb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -13,7 +13,7 @@ from peewee import JOIN
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.phones import format_phone
-from calldesk.store.models import CallBack, Client, Operator
+from calldesk.store.models import CallBack, Client, Operator, database
 from calldesk.store.prepared import Prepared
 
 Owner = Operator.alias("owner")
@@ -99,15 +99,12 @@ def line_query():
 
 def read_lines(desk: Desk, query) -> list[CallbackLine]:
     """The lines of a query made from ``line_query()``."""
-    return _lines(desk.region, query.tuples(), _as_read)
+    return _lines(desk.region, database.execute(query))
 
 
-def _as_read(value: object) -> object:
-    return value
-
-
-def _lines(region: str, rows: Iterable[tuple], moment: Callable) -> list[CallbackLine]:
-    """Lines from rows of _COLUMNS; ``moment`` turns a stored time into a datetime (Peewee's rows come turned)."""
+def _lines(region: str, rows: Iterable[tuple]) -> list[CallbackLine]:
+    """Lines from rows of _COLUMNS as the database gives them: times in epoch seconds."""
+    moment = CallBack.due_at.python_value
     return [
         CallbackLine(
             id=id_, version=version, status=status, client_id=client_id, client_name=client_name or "",
@@ -158,11 +155,10 @@ def my_callbacks(desk: Desk, operator_id: int, *, with_pool: bool = True, limit:
     ``limit`` of them when given (a backlog of a thousand in the pool is the board's to show)."""
     me = get_viewer(operator_id)
     wanted = ALL_ROWS if limit is None else limit
-    moment = CallBack.due_at.python_value
-    mine = _lines(desk.region, _MINE.rows(operator_id=me.id, limit=wanted), moment)
+    mine = _lines(desk.region, _MINE.rows(operator_id=me.id, limit=wanted))
     if not with_pool or len(mine) >= wanted:
         return mine
-    return mine + _lines(desk.region, _POOL.rows(department=me.department, limit=wanted - len(mine)), moment)
+    return mine + _lines(desk.region, _POOL.rows(department=me.department, limit=wanted - len(mine)))
 
 
 def notice_snapshot(desk: Desk, viewer_id: int) -> list[CallbackLine]:
