@@ -10,7 +10,13 @@ from types import SimpleNamespace
 
 from calldesk.cli import console
 
-GLOBAL_OPTIONS = ("--config", "--db", "--operator")
+# What every command takes, before or after it: option -> (metavar, help). The console's command line is read with
+# these alone (_console_arguments); calldesk/cli/parser.py gives them to every parser.
+GLOBAL_OPTIONS = {
+    "--config": ("PATH", "config file (default: $CALLDESK_CONFIG or ./config.yaml)"),
+    "--db": ("PATH-or-URL", "database: a SQLite file path or postgresql://... (default: from the config)"),
+    "--operator": ("LOGIN", "who works this console (default: $CALLDESK_OPERATOR, the config, the OS user)"),
+}
 
 
 def _console_arguments(argv: Sequence[str]) -> SimpleNamespace | None:

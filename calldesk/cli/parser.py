@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from calldesk.cli import console
+from calldesk.cli import GLOBAL_OPTIONS, console
 
 COMMANDS = ("console", "ring", "export", "operator", "imports", "train", "callbacks", "event", "backup", "stats", "db")
 
@@ -27,13 +27,9 @@ class _Parser(argparse.ArgumentParser):
 
 def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS lets the options stand before or after the sub-command without one erasing the other.
-    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                        help="config file (default: $CALLDESK_CONFIG or ./config.yaml)")
-    common.add_argument("--db", metavar="PATH-or-URL", default=argparse.SUPPRESS,
-                        help="database: a SQLite file path or postgresql://... (default: from the config)")
-    common.add_argument("--operator", metavar="LOGIN", default=argparse.SUPPRESS,
-                        help="who works this console (default: $CALLDESK_OPERATOR, the config, the OS user)")
+    for option, (metavar, help_text) in GLOBAL_OPTIONS.items():
+        # SUPPRESS lets the options stand before or after the sub-command without one erasing the other.
+        common.add_argument(option, metavar=metavar, default=argparse.SUPPRESS, help=help_text)
     return common
 
 
