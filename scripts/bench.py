@@ -169,6 +169,7 @@ def open_bench_desk(url: str):
     from calldesk.config import load_config
     from calldesk.desk import calls, operators
     from calldesk.desk.context import Desk
+    from calldesk.desk.states import OperatorEvent
     from calldesk.store.database import open_database
     from calldesk.store.models import Call, Operator
 
@@ -181,7 +182,8 @@ def open_bench_desk(url: str):
     if live is not None:  # an interrupted run left a call open
         calls.wrap_up(desk, live.id, me.id, desk.config.dispositions[0])
     Call.update(status="abandoned", ended_at=desk.clock.now()).where(Call.status == "ringing").execute()
-    operators.set_state(desk, me.id, "available")
+    operators.move(desk, me.id, OperatorEvent.SIGN_IN)
+    operators.move(desk, me.id, OperatorEvent.RESUME)  # a paused run left behind is available again
     return desk, operators.sign_in(desk, BENCH_OPERATOR)
 
 

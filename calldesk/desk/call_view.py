@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calldesk.desk.calls import LiveCall, get_call
+from calldesk.desk.calls import LiveCall, get_call, transfer_note
 from calldesk.desk.context import Desk
 from calldesk.desk.dossier import Dossier, build_dossier
 from calldesk.desk.notes import load_draft
@@ -24,6 +24,7 @@ class CallView:
     script_name: str
     script: list[ScriptStep]
     draft: str
+    transfer_note: str = ""  # what the colleague who transferred the call here said about it
 
 
 def greeting_department(desk: Desk, queue: str, operator: OperatorView) -> str:
@@ -48,4 +49,4 @@ def open_call(desk: Desk, call_id: int, operator: OperatorView) -> CallView:
     dossier = build_dossier(desk, call.client_id) if call.client_id else None
     script_name, script = call_script(desk, call_id, operator)
     return CallView(call=call, dossier=dossier, script_name=script_name, script=script,
-                    draft=load_draft(operator.id, call_id))
+                    draft=load_draft(operator.id, call_id), transfer_note=transfer_note(call_id))

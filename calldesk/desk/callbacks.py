@@ -29,6 +29,8 @@ from calldesk.desk.calls import end_call
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note
+from calldesk.desk.notices import NoticeKind, post_notice
+from calldesk.desk.states import CallStatus, OperatorEvent
 from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
 
@@ -427,6 +429,7 @@ def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int)
     me = _operator(operator_id)
     now = desk.clock.now()
     with database.atomic():
+        operator = operators.move(desk, me.id, OperatorEvent.ANSWER)  # free to dial: no other call, no pause
         callback = _seen(desk, callback_id, version)
         if callback.assignee_id not in (None, me.id):
             _may_change(me, callback)
@@ -434,14 +437,13 @@ def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int)
         queue = department.queues[0] if department else desk.config.queues[0]
         call = Call.create(
             direction="outbound", number_raw=callback.number_raw, number_e164=callback.number_e164,
-            client=callback.client_id, queue=queue, status="answered", arrived_at=now, answered_at=now,
+            client=callback.client_id, queue=queue, status=CallStatus.ANSWERED, arrived_at=now, answered_at=now,
             operator=me.id,
         )
         before = {"owner": _owner_label(callback)}
         _save(desk, callback, me.login, "start", before, {"owner": me.login, "call": call.id},
               assignee=me.id, pool="", touched_at=now, current_call=call.id, released_from="",
               **({} if callback.assignee_id == me.id else {"assigned_at": now, "assigned_by": me.login}))
-    operator = operators.set_state(desk, me.id, "on_call")
     from calldesk.desk.call_view import open_call  # the screen pop's modules: not loaded for the desk to start
 
     return CallbackStart(callback=line_of(desk, callback_id), view=open_call(desk, call.id, operator))
@@ -556,9 +558,23 @@ def _move(desk: Desk, callback: CallBack, actor: Operator, assignee: Operator | 
     after = assignee.login if assignee else f"pool:{pool}"
     if before == after:
         return
+    previous = callback.assignee_id
     _save(desk, callback, actor.login, "reassign", {"owner": before}, {"owner": after},
           assignee=assignee.id if assignee else None, pool=pool, assigned_at=now, assigned_by=actor.login,
           released_from="")
+    _tell_owners(desk, callback, actor.login, previous, assignee, after)
+
+
+def _tell_owners(desk: Desk, callback: CallBack, by: str, previous: int | None, assignee: Operator | None,
+                 now_with: str) -> None:
+    """The owner who lost a call-back and the one who got it hear of it, unless they did it themselves."""
+    client = Client.get_or_none(Client.id == callback.client_id) if callback.client_id else None
+    about = f"call-back {callback.id} for {client.name if client else callback.number_raw or callback.number_e164}"
+    if assignee is not None and assignee.login != by:
+        post_notice(desk, assignee.id, NoticeKind.CALLBACK_GIVEN, f"{about} is yours now", by=by)
+    lost = previous is not None and (assignee is None or previous != assignee.id)
+    if lost and Operator.get_by_id(previous).login != by:
+        post_notice(desk, previous, NoticeKind.CALLBACK_TAKEN, f"{about} was handed to {now_with}", by=by)
 
 
 def _open_counts(operator_ids: list[int]) -> dict[int, int]:

@@ -9,8 +9,10 @@ from calldesk.desk import audit, operators
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note, discard_draft
+from calldesk.desk.notices import NoticeKind, post_notice
+from calldesk.desk.states import CallEvent, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.phones import format_phone
-from calldesk.store.models import Call, Operator, database
+from calldesk.store.models import Call, Note, Operator, database
 from calldesk.store.prepared import Prepared
 
 
@@ -31,7 +33,7 @@ class LiveCall(NamedTuple):
 
     @property
     def in_wrap_up(self) -> bool:
-        return self.status != "answered"
+        return self.status != CallStatus.ANSWERED
 
 
 # What a LiveCall is made of; read on every screen pop, so the statement is built once (store.prepared) and its row
@@ -60,7 +62,7 @@ def get_call(desk: Desk, call_id: int) -> LiveCall:
 
 _LIVE_CALL_OF = Prepared(lambda operator_id: Call.select(*_LIVE_COLUMNS).where(
     (Call.operator == operator_id) & Call.wrapped_at.is_null()
-    & Call.status.in_(("answered", "completed", "transferred"))
+    & Call.status.in_((CallStatus.ANSWERED, CallStatus.COMPLETED, CallStatus.TRANSFERRED))
 ).order_by(Call.answered_at.desc()).limit(1))
 
 
@@ -88,14 +90,18 @@ def record_script_steps(call_id: int, steps: frozenset[str] | set[str]) -> None:
     Call.update(script_steps=",".join(sorted(steps))).where(Call.id == call_id).execute()
 
 
+def _state_of(call: Call):
+    return call_state(call.status, call.offered_to, call.wrapped_at)
+
+
 def end_call(desk: Desk, call_id: int, operator_id: int) -> None:
-    """Hang up; the operator goes to wrap-up."""
+    """Hang up; the operator goes to wrap-up. A call already ended has moved on: nothing changes."""
     with database.atomic():
         call = _own_call(call_id, operator_id)
-        if call.status != "answered":
-            return  # already ended: ending twice changes nothing
-        Call.update(status="completed", ended_at=desk.clock.now()).where(Call.id == call_id).execute()
-    operators.set_state(desk, operator_id, "wrap_up")
+        if call_move(CallEvent.HANG_UP, _state_of(call), call_id) is None:
+            return
+        Call.update(status=CallStatus.COMPLETED, ended_at=desk.clock.now()).where(Call.id == call_id).execute()
+        operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
 
 
 def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note: str = "") -> int:
@@ -107,34 +113,53 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
     actor = Operator.get_by_id(operator_id)
     with database.atomic():
         call = _own_call(call_id, operator_id)
-        if call.status != "answered":
-            raise DeskError(f"call {call_id} is not live any more")
+        call_move(CallEvent.TRANSFER, _state_of(call), call_id)
         now = desk.clock.now()
         queue = department.queues[0] if department else call.queue
-        Call.update(status="transferred", ended_at=now, transferred_to=target).where(Call.id == call_id).execute()
+        Call.update(status=CallStatus.TRANSFERRED, ended_at=now, transferred_to=target).where(
+            Call.id == call_id).execute()
         onward = Call.create(
             number_raw=call.number_raw, number_e164=call.number_e164, caller_name=call.caller_name,
-            client=call.client_id, queue=queue, status="ringing", arrived_at=now, transferred_from=call_id,
+            client=call.client_id, queue=queue, status=CallStatus.RINGING, arrived_at=now, transferred_from=call_id,
             offered_to=target_operator.login if target_operator else "",
         )
         body = f"Transferred to {department.name if department else target_operator.name}"
         add_note(desk, operator_id, call.client_id, call_id, f"{body}: {note}" if note.strip() else body)
         audit.record(desk, actor.login, "call", call_id, "transfer", after={"to": target, "new_call": onward.id})
-    operators.set_state(desk, operator_id, "wrap_up")
+        if target_operator is not None:
+            caller = call.client.name if call.client_id else format_phone(call.number_e164 or call.number_raw,
+                                                                           desk.region)
+            post_notice(desk, target_operator.id, NoticeKind.CALL_TRANSFERRED,
+                        f"{caller} is waiting for you (call {onward.id})" + (f": {note.strip()}" if note.strip()
+                                                                             else ""), by=actor.login)
+        operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
     return onward.id
 
 
+def transfer_note(call_id: int) -> str:
+    """The note the operator who transferred this call to its queue or to me wrote with it, "" if none."""
+    call = Call.get_or_none(Call.id == call_id)
+    if call is None or call.transferred_from_id is None:
+        return ""
+    note = (Note.select(Note.body)
+            .where((Note.call == call.transferred_from_id) & Note.body.startswith("Transferred to"))
+            .order_by(Note.id.desc()).first())
+    return note.body if note else ""
+
+
 def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: str = "") -> None:
-    """Close the call's paperwork: a disposition from the config and the call's notes; the operator is free."""
+    """Close the call's paperwork: a disposition from the config and the call's notes; the operator is free.
+    A call wrapped up already keeps its first wrap-up, and the note is still kept."""
     if disposition not in desk.config.dispositions:
         raise DeskError(f"disposition {disposition!r} is not in the config")
     with database.atomic():
         call = _own_call(call_id, operator_id)
-        now = desk.clock.now()
-        changes = {"disposition": disposition, "wrapped_at": now}
-        if call.status == "answered":
-            changes.update(status="completed", ended_at=now)
-        Call.update(**changes).where(Call.id == call_id).execute()
+        if call_move(CallEvent.WRAP_UP, _state_of(call), call_id) is not None:
+            now = desk.clock.now()
+            changes = {"disposition": disposition, "wrapped_at": now}
+            if call.status == CallStatus.ANSWERED:
+                changes.update(status=CallStatus.COMPLETED, ended_at=now)
+            Call.update(**changes).where(Call.id == call_id).execute()
+            operators.move(desk, operator_id, OperatorEvent.WRAP_UP)
         add_note(desk, operator_id, call.client_id, call_id, note)
         discard_draft(operator_id, call_id)  # the call is closed: a draft left empty or unsaved has no home now
-    operators.set_state(desk, operator_id, "available")

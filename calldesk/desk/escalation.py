@@ -14,6 +14,8 @@ from peewee import JOIN
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.notices import NoticeKind, post_notice
+from calldesk.desk.states import CallStatus
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Client, Escalation, Operator, database
 
@@ -53,7 +55,7 @@ def escalate_call(desk: Desk, operator_id: int, call_id: int, reason: str) -> in
         call = Call.get_or_none(Call.id == call_id)
         if operator is None or call is None:
             raise NotFound(f"call {call_id} does not exist" if call is None else f"operator {operator_id} is unknown")
-        if call.operator_id != operator_id or call.status != "answered":
+        if call.operator_id != operator_id or call.status != CallStatus.ANSWERED:
             raise NotAllowed(f"call {call_id} is not your live call")
         waiting = Escalation.get_or_none((Escalation.call == call_id) & Escalation.acknowledged_at.is_null())
         if waiting is not None:
@@ -83,6 +85,9 @@ def acknowledge_escalation(desk: Desk, lead_id: int, escalation_id: int) -> None
             by = Operator.get_or_none(Operator.id == row.acknowledged_by_id)
             raise DeskError(f"already acknowledged by {by.name if by else 'another lead'}")
         row = Escalation.get_by_id(escalation_id)
+        if row.raised_by_id is not None:
+            post_notice(desk, row.raised_by_id, NoticeKind.ESCALATION_ACKNOWLEDGED,
+                        f"{lead.name} is joining your call {row.call_id} ({row.reason})", by=lead.login)
         audit.record(desk, lead.login, "call", row.call_id, "acknowledge_escalation",
                      after={"escalation": escalation_id})
 
@@ -95,7 +100,7 @@ def _views(desk: Desk, query) -> list[EscalationView]:
             operator=names.get(row.raised_by_id, ("", ""))[0], operator_login=names.get(row.raised_by_id, ("", ""))[1],
             client_id=row.client_id, client_name=row.client.name if row.client_id and row.client else "",
             number=format_phone(row.call.number_e164 or row.call.number_raw, desk.region),
-            call_live=row.call.status == "answered",
+            call_live=row.call.status == CallStatus.ANSWERED,
             acknowledged_by=names.get(row.acknowledged_by_id, ("", ""))[0], acknowledged_at=row.acknowledged_at,
         )
         for row in query

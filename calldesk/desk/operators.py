@@ -8,11 +8,13 @@ from typing import NamedTuple
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
+from calldesk.desk.states import OperatorEvent, OperatorState, operator_move, sources_of
 from calldesk.store.models import CallBack, Operator, OperatorStateChange, database
 from calldesk.store.prepared import Prepared
 
 ROLES = ("operator", "lead")
-STATES = ("available", "on_call", "wrap_up", "paused", "offline")  # offline: signed out, not staffing the desk
+# The states the figures report time in (ringing counts as available there; a disabled operator is nobody's time)
+STATES = ("available", "on_call", "wrap_up", "paused", "offline")
 VIEW_COLUMNS = (Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.extension,
                 Operator.state, Operator.state_reason, Operator.state_since, Operator.enabled)
 
@@ -48,9 +50,10 @@ def _view_of_row(row: tuple) -> OperatorView:
 
 
 # A PBX changes states by the thousand: these are built once (RETURNING hands back the row as written, no re-read).
-_CHANGE_STATE = Prepared(lambda operator_id, state, reason, now: Operator.update(
+# The update moves the operator only from the states the event allows, so two paths racing cannot both move them.
+_MOVE_STATE = Prepared(lambda operator_id, sources, state, reason, now: Operator.update(
     state=state, state_reason=reason, state_since=now
-).where(Operator.id == operator_id).returning(*VIEW_COLUMNS))
+).where((Operator.id == operator_id) & Operator.state.in_(sources)).returning(*VIEW_COLUMNS))
 _OPERATOR = Prepared(lambda operator_id: Operator.select(*VIEW_COLUMNS).where(Operator.id == operator_id))
 _KEEP_STATE_CHANGE = Prepared(lambda operator_id, state, reason, now: OperatorStateChange.insert(
     operator=operator_id, state=state, reason=reason, started_at=now
@@ -161,8 +164,7 @@ def disable_operator(desk: Desk, login: str, *, by: str | None = None) -> Operat
         if operator.enabled:
             _keep_a_lead(operator, f"disable {operator.login}")
             Operator.update(enabled=False).where(Operator.id == operator.id).execute()
-            if operator.state != "offline":
-                set_state(desk, operator.id, "offline", "disabled")
+            move(desk, operator.id, OperatorEvent.DISABLE)  # their open console sees it and signs them out
             audit.record(desk, actor, "operator", operator.id, "disable", before={"enabled": True},
                          after={"enabled": False})
     return get_operator(operator.id)
@@ -175,6 +177,7 @@ def enable_operator(desk: Desk, login: str, *, by: str | None = None) -> Operato
         operator = _known(login)
         if not operator.enabled:
             Operator.update(enabled=True).where(Operator.id == operator.id).execute()
+            move(desk, operator.id, OperatorEvent.ENABLE)
             audit.record(desk, actor, "operator", operator.id, "enable", before={"enabled": False},
                          after={"enabled": True})
     return get_operator(operator.id)
@@ -185,14 +188,20 @@ def open_callbacks_owned(operator_id: int) -> int:
     return CallBack.select().where((CallBack.assignee == operator_id) & (CallBack.status == "open")).count()
 
 
-def set_state(desk: Desk, operator_id: int, state: str, reason: str = "") -> OperatorView:
-    """Change an operator's state and keep the change in the state history."""
-    if state not in STATES:
-        raise DeskError(f"state {state!r} is not one of {', '.join(STATES)}")
+def move(desk: Desk, operator_id: int, event: OperatorEvent, reason: str = "") -> OperatorView:
+    """Move an operator by ``event`` as the state machine allows (desk/states.py), keeping the change in their state
+    history; an event that changes nothing leaves them as they are. Raises Refused with the reason."""
     now = Operator.state_since.db_value(desk.clock.now())
     with database.atomic():
-        written = _CHANGE_STATE.rows(operator_id=operator_id, state=state, reason=reason, now=now)
-        if not written:
-            raise NotFound(f"operator {operator_id} does not exist")
-        _KEEP_STATE_CHANGE.execute(operator_id=operator_id, state=state, reason=reason, now=now)
+        me = get_operator(operator_id)
+        target = operator_move(event, me.state, me.name)
+        if target is None:
+            return me
+        reason = reason if target == OperatorState.PAUSED else ""
+        written = _MOVE_STATE.rows(operator_id=operator_id, sources=sources_of(event), state=target, reason=reason,
+                                   now=now)
+        if not written:  # another path moved them between the read and the update: judge the move again
+            operator_move(event, get_operator(operator_id).state, me.name)
+            return get_operator(operator_id)
+        _KEEP_STATE_CHANGE.execute(operator_id=operator_id, state=target, reason=reason, now=now)
     return _view_of_row(written[0])

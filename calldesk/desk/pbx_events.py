@@ -16,6 +16,7 @@ from calldesk.desk.calls import transfer_call
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound, UnknownOperator
 from calldesk.desk.queue import IncomingCall, abandon_call, ring_calls, rings_heard
+from calldesk.desk.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.store.models import Call, Operator, database
 from calldesk.store.prepared import Prepared
 
@@ -47,18 +48,18 @@ _CALLS_BY_PBX_IDS = Prepared(lambda external_ids: Call.select(Call.external_id, 
     Call.external_id.in_(external_ids)
 ))
 _OPERATOR_BY_LOGIN = Prepared(lambda login: Operator.select(Operator.id).where(Operator.login == login))
-_CALL_TO_ANSWER = Prepared(lambda call_id: Call.select(Call.status, Call.arrived_at).where(Call.id == call_id))
+_CALL_TO_ANSWER = Prepared(lambda call_id: Call.select(Call.status, Call.arrived_at, Call.offered_to,
+                                                         Call.wrapped_at).where(Call.id == call_id))
 _ANSWER = Prepared(lambda call_id, operator_id, now, rings: Call.update(
-    status="answered", operator=operator_id, answered_at=now, rings=rings, ended_at=None, offered_to=""
-).where(Call.id == call_id))
-_CALL_TO_HANG_UP = Prepared(lambda call_id: Call.select(Call.status, Call.answered_at, Call.operator).where(
-    Call.id == call_id
-))
+    status=CallStatus.ANSWERED, operator=operator_id, answered_at=now, rings=rings, ended_at=None, offered_to=""
+).where((Call.id == call_id) & (Call.status == CallStatus.RINGING)))
+_CALL_TO_HANG_UP = Prepared(lambda call_id: Call.select(Call.status, Call.answered_at, Call.operator, Call.offered_to,
+                                                          Call.wrapped_at).where(Call.id == call_id))
 _HANG_UP = Prepared(lambda call_id, status, ended_at: Call.update(status=status, ended_at=ended_at).where(
-    (Call.id == call_id) & (Call.status == "answered")
+    (Call.id == call_id) & (Call.status == CallStatus.ANSWERED)
 ))
 _OFFER = Prepared(lambda call_id, login: Call.update(offered_to=login).where(
-    (Call.id == call_id) & (Call.status == "ringing")
+    (Call.id == call_id) & (Call.status == CallStatus.RINGING)
 ))
 
 
@@ -106,7 +107,7 @@ def ring_pbx_calls(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | 
         fresh: dict[str, PbxWaitingCall] = {}
         for caller in callers:
             known = earlier.get(caller.external_id)
-            if caller.external_id in fresh or (known is not None and known[1] == "ringing"):
+            if caller.external_id in fresh or (known is not None and known[1] == CallStatus.RINGING):
                 continue  # told twice: the caller waits already
             if known is not None:
                 _let_go_of_pbx_id(known[0], caller.external_id)
@@ -125,49 +126,66 @@ def _let_go_of_pbx_id(call_id: int, external_id: str) -> None:
 
 def offer_call(desk: Desk, call_id: int, login: str) -> None:
     """The PBX is ringing this operator's phone for the call ("" when it stopped ringing there)."""
-    _OFFER.execute(call_id=call_id, login=login)
+    with database.atomic():
+        rows = _CALL_TO_HANG_UP.rows(call_id=call_id)
+        if not rows:
+            raise NotFound(f"call {call_id} does not exist")
+        status, _, _, offered_to, wrapped_at = rows[0]
+        if call_move(CallEvent.OFFER, call_state(status, offered_to, wrapped_at), call_id) is None:
+            return  # answered or gone already: the ringing is over
+        if offered_to and offered_to != login:
+            operators.move(desk, operator_id_for(offered_to), OperatorEvent.STOP_RINGING)
+        _OFFER.execute(call_id=call_id, login=login)
+        if login:
+            operators.move(desk, operator_id_for(login), OperatorEvent.RING)
 
 
 def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
-    """The PBX connected the caller to an operator (None: to a phone no operator is mapped to)."""
+    """The PBX connected the caller to an operator (None: to a phone no operator is mapped to). The same rules as
+    F2 (desk/states.py): an operator on another call, paused or disabled is refused; an answer told twice is
+    one answer."""
     operator_id = operator_id_for(login) if login else None
     now = desk.clock.now()
     with database.atomic():
         rows = _CALL_TO_ANSWER.rows(call_id=call_id)
         if not rows:
             raise NotFound(f"call {call_id} does not exist")
-        status, arrived_at = rows[0]
-        if status not in ("ringing", "abandoned"):
+        status, arrived_at, offered_to, wrapped_at = rows[0]
+        if call_move(CallEvent.ANSWER, call_state(status, offered_to, wrapped_at), call_id) is None:
             return  # told twice: the first report stands
+        if offered_to and offered_to != login:
+            operators.move(desk, operator_id_for(offered_to), OperatorEvent.STOP_RINGING)
+        if operator_id is not None:
+            operators.move(desk, operator_id, OperatorEvent.ANSWER)
         waited = now - Call.arrived_at.python_value(arrived_at)
         rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
         _ANSWER.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now), rings=rings)
-        if operator_id is not None:
-            operators.set_state(desk, operator_id, "on_call")
 
 
 def hang_up_call(desk: Desk, call_id: int, talk_seconds: float | None = None, transferred: bool = False) -> str:
-    """The line went down: a waiting caller abandoned, a live call ended (its operator goes to wrap-up).
+    """The line went down: a waiting caller abandoned, a live call ended (its operator goes to wrap-up); a call
+    that has moved on already stays as it is.
 
     ``talk_seconds`` is the PBX's own count, which places the end exactly. Returns the call's status after.
     """
     rows = _CALL_TO_HANG_UP.rows(call_id=call_id)
     if not rows:
         raise NotFound(f"call {call_id} does not exist")
-    status, answered_at, operator_id = rows[0]
-    if status == "ringing":
+    status, answered_at, operator_id, offered_to, wrapped_at = rows[0]
+    state = call_state(status, offered_to, wrapped_at)
+    if state in (CallState.RINGING, CallState.OFFERED):
         abandon_call(desk, call_id)
-        return "abandoned"
-    if status != "answered":
+        return CallStatus.ABANDONED
+    if call_move(CallEvent.HANG_UP, state, call_id) is None:
         return status
     ended_at = desk.clock.now()
     if talk_seconds is not None and answered_at is not None:
         ended_at = min(ended_at, Call.answered_at.python_value(answered_at) + timedelta(seconds=talk_seconds))
-    status = "transferred" if transferred else "completed"
+    status = CallStatus.TRANSFERRED if transferred else CallStatus.COMPLETED
     with database.atomic():
         updated = _HANG_UP.execute(call_id=call_id, status=status, ended_at=Call.ended_at.db_value(ended_at))
         if updated and operator_id is not None:
-            operators.set_state(desk, operator_id, "wrap_up")
+            operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
     return status
 
 
@@ -204,7 +222,7 @@ def resync_queue(desk: Desk, waiting: list[PbxWaitingCall], pending: Collection[
             Call.update(arrived_at=arrived).where(Call.id == call_id).execute()
             added.append(call_id)
     stale = Call.select(Call.id, Call.external_id).where(
-        (Call.status == "ringing") & Call.external_id.is_null(False)
+        (Call.status == CallStatus.RINGING) & Call.external_id.is_null(False)
     )
     for row in list(stale):
         if row.external_id not in present and row.external_id not in pending:
@@ -220,7 +238,8 @@ def end_calls_of_idle_operators(desk: Desk, logins: set[str]) -> list[int]:
     rows = (
         Call.select(Call.id)
         .join(Operator, on=(Call.operator == Operator.id))
-        .where((Call.status == "answered") & Call.external_id.is_null(False) & Operator.login.in_(list(logins)))
+        .where((Call.status == CallStatus.ANSWERED) & Call.external_id.is_null(False)
+               & Operator.login.in_(list(logins)))
     )
     ended = [row.id for row in rows]
     for call_id in ended:

@@ -10,7 +10,8 @@ from peewee import JOIN
 
 from calldesk.desk import operators
 from calldesk.desk.context import Desk
-from calldesk.desk.errors import CallTaken, DeskError, NotFound
+from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotFound
+from calldesk.desk.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.phones import format_phone, parse_phone
 from calldesk.store.bulk import insert_rows
 from calldesk.store.models import Call, Client, Operator, database
@@ -80,7 +81,7 @@ def ring_calls(desk: Desk, incoming: Sequence[IncomingCall]) -> list[int]:
     with database.atomic():
         clients = match_phones(desk, phones)
         return insert_rows(Call, (*_GIVEN, *_DEFAULTED), [
-            (phone.raw, phone.e164, call.caller_name.strip()[:200], client_id, queue, "ringing", arrived_at,
+            (phone.raw, phone.e164, call.caller_name.strip()[:200], client_id, queue, CallStatus.RINGING, arrived_at,
              call.external_id, *defaults)
             for call, phone, client_id, queue in zip(incoming, phones, clients, queues, strict=True)
         ], return_ids=True)
@@ -92,7 +93,7 @@ _WAITING = Prepared(lambda limit: (
     Call.select(Call.id, Call.queue, Call.number_raw, Call.number_e164, Call.client, Call.caller_name,
                 Call.arrived_at, Call.offered_to, Client.name)
     .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
-    .where(Call.status == "ringing")
+    .where(Call.status == CallStatus.RINGING)
     .order_by(Call.arrived_at, Call.id)
     .limit(limit)
 ))
@@ -126,28 +127,29 @@ def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
 # Every F2 runs these: built once (store.prepared)
 _CALL_TO_CLAIM = Prepared(lambda call_id: Call.select(Call.arrived_at).where(Call.id == call_id))
 _CLAIM = Prepared(lambda call_id, operator_id, now, rings: Call.update(
-    status="answered", operator=operator_id, answered_at=now, rings=rings
-).where((Call.id == call_id) & (Call.status == "ringing")))
+    status=CallStatus.ANSWERED, operator=operator_id, answered_at=now, rings=rings, offered_to=""
+).where((Call.id == call_id) & (Call.status == CallStatus.RINGING)))
 
 
 def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
-    """Answer a ringing call. One UPDATE decides, so of two consoles only one wins; the other gets CallTaken."""
+    """Answer a ringing call. The operator must be free to (desk/states.py: not on another call, not paused, not
+    disabled), and one UPDATE decides between consoles: of two only one wins; the other gets CallTaken."""
     now = desk.clock.now()
     found = _CALL_TO_CLAIM.rows(call_id=call_id)
     if not found:
         raise NotFound(f"call {call_id} does not exist")
     waited = now - Call.arrived_at.python_value(found[0][0])
     rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
-    with database.atomic():
+    with database.atomic():  # a refusal below takes the operator's move back with it
+        operators.move(desk, operator_id, OperatorEvent.ANSWER)
         won = _CLAIM.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now),
                              rings=rings)
-    if not won:
-        call = Call.get_by_id(call_id)
-        if call.status == "abandoned":
-            raise DeskError(f"call {call_id}: the caller hung up before the answer")
-        taker = Operator.get_or_none(Operator.id == call.operator_id)
-        raise CallTaken(call_id, taker.name if taker else "another console")
-    operators.set_state(desk, operator_id, "on_call")
+        if not won:
+            call = Call.get_by_id(call_id)
+            if call_state(call.status) == CallState.ABANDONED:
+                raise CallGone(f"call {call_id}: the caller hung up before the answer")
+            taker = Operator.get_or_none(Operator.id == call.operator_id)
+            raise CallTaken(call_id, taker.name if taker else "another console")
     return call_id
 
 
@@ -156,22 +158,34 @@ def answer_next(desk: Desk, operator_id: int) -> int | None:
     for waiting in waiting_calls(desk, limit=20):
         try:
             return claim_call(desk, waiting.id, operator_id)
-        except (CallTaken, DeskError):
+        except CallGone:
             continue
     return None
 
 
 def abandon_call(desk: Desk, call_id: int) -> None:
-    """The caller hung up before anyone answered; they become a call-back in the queue's pool, in one transaction."""
+    """The caller hung up before anyone answered; they become a call-back in the queue's pool, in one transaction.
+    A call already answered or abandoned has moved on: nothing changes."""
     from calldesk.desk.callbacks import callback_for_abandoned_call  # the call-back rules: not for reading the queue
 
     with database.atomic():
+        call = Call.get_or_none(Call.id == call_id)
+        if call is None:
+            raise NotFound(f"call {call_id} does not exist")
+        if call_move(CallEvent.ABANDON, call_state(call.status, call.offered_to, call.wrapped_at), call_id) is None:
+            return
         updated = (
-            Call.update(status="abandoned", ended_at=desk.clock.now())
-            .where((Call.id == call_id) & (Call.status == "ringing"))
+            Call.update(status=CallStatus.ABANDONED, ended_at=desk.clock.now(), offered_to="")
+            .where((Call.id == call_id) & (Call.status == CallStatus.RINGING))
             .execute()
         )
         if updated:
             callback_for_abandoned_call(desk, call_id)
-    if not updated and Call.get_or_none(Call.id == call_id) is None:
-        raise NotFound(f"call {call_id} does not exist")
+            if call.offered_to:  # the phone it was ringing at stops
+                _stop_ringing(desk, call.offered_to)
+
+
+def _stop_ringing(desk: Desk, login: str) -> None:
+    operator = Operator.get_or_none(Operator.login == login)
+    if operator is not None:
+        operators.move(desk, operator.id, OperatorEvent.STOP_RINGING)

@@ -1,7 +1,8 @@
 """A console opening on an operator: the call left on it comes back with its screen pop, or the notes typed without
 a call come back as a draft; a new shift (or a call that ended while the console was away) makes them available.
-
 All of it is one trip to the database thread, made before the desk's first paint.
+
+Then, on every change to the store, where the operator stands (``where_i_stand``): the console is a view of it.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from calldesk.desk import calls, notes, operators
 from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
+from calldesk.desk.notices import NoticeView, unread_notices
 from calldesk.desk.operators import OperatorView
+from calldesk.desk.states import OperatorEvent
 
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
-
-AWAY_STATES = ("offline", "on_call", "wrap_up")  # a console that closed, or a call that is over without it
-
 
 class Resumed(NamedTuple):
     """What a console finds as it opens on an operator."""
@@ -31,11 +31,25 @@ class Resumed(NamedTuple):
 def resume_shift(desk: Desk, operator_id: int) -> Resumed:
     """Put the operator back where they were, or make them available for a new shift."""
     live = calls.live_call_of(desk, operator_id)
-    me = operators.get_operator(operator_id)
     if live is not None:
+        me = operators.get_operator(operator_id)
         from calldesk.desk.call_view import open_call  # the screen pop's modules: only for a call left open
 
         return Resumed(me, live, open_call(desk, live.id, me))
-    if me.state in AWAY_STATES:
-        me = operators.set_state(desk, me.id, "available")
+    me = operators.move(desk, operator_id, OperatorEvent.SIGN_IN)  # a paused operator stays paused
     return Resumed(me, draft=notes.load_draft(operator_id, None))
+
+
+class Standing(NamedTuple):
+    """Where the operator stands in the store, whoever moved them: what the console shows on every change."""
+
+    operator: OperatorView
+    live: LiveCall | None  # the call they are on or wrapping up
+    unread: list[NoticeView]  # notices not read yet, oldest first
+
+
+def where_i_stand(desk: Desk, operator_id: int) -> Standing:
+    """The operator's state, call and unread notices as the store holds them: a call answered at the handset, a
+    hang-up from the PBX or a lead's change reaches the console through this."""
+    return Standing(operators.get_operator(operator_id), calls.live_call_of(desk, operator_id),
+                    unread_notices(operator_id))

@@ -22,6 +22,7 @@ from calldesk.store.models import (
     FaqEntry,
     Feedback,
     Note,
+    Notice,
     Operator,
     Phone,
     database,
@@ -29,7 +30,7 @@ from calldesk.store.models import (
 
 CHANNEL = "calldesk_changes"
 # What another console shows; drafts, the audit trail and statistics change too often or are nobody's live view.
-LIVE_MODELS = (Operator, Client, Phone, Call, Note, CallBack, Escalation, Feedback, FaqEntry, CallReview)
+LIVE_MODELS = (Operator, Client, Phone, Call, Note, CallBack, Escalation, Feedback, FaqEntry, CallReview, Notice)
 SQLITE_POLL_SECONDS = 0.05
 RETRY_CONNECT_SECONDS = 2.0
 # The kernel notices a vanished server within ~15 s, so a dead listener is never mistaken for a quiet desk.

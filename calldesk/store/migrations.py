@@ -13,7 +13,7 @@ from peewee import Database, SqliteDatabase
 
 from calldesk.store.changes import install_change_notices
 from calldesk.store.errors import StoreError
-from calldesk.store.models import ALL_MODELS, SchemaVersion
+from calldesk.store.models import ALL_MODELS, Notice, SchemaVersion
 
 MIGRATION_LOCK_ID = 0x6361_6C6C  # "call": the advisory lock that serialises PostgreSQL migrations
 
@@ -100,7 +100,13 @@ def _v1(db: Database) -> None:
     install_change_notices(db)
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1),)
+def _v2(db: Database) -> None:
+    """Notices an operator can read: a call-back given or taken, an escalation acknowledged, a call sent to them."""
+    db.create_tables([Notice], safe=True)
+    install_change_notices(db)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1), (2, _v2))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

@@ -232,6 +232,21 @@ class Escalation(BaseModel):
     acknowledged_at = MomentField(null=True, index=True)
 
 
+class Notice(BaseModel):
+    """Something that changed for an operator while they were not the one changing it (a call-back given or taken,
+    an escalation acknowledged, a call transferred to them), kept until they read it."""
+
+    operator = ForeignKeyField(Operator, backref="+", on_delete="CASCADE")  # who it is for
+    kind = CharField(max_length=32)
+    text = TextField()
+    by = CharField(max_length=64, default="")  # the login of who caused it; "" for the desk itself
+    created_at = MomentField()
+    read_at = MomentField(null=True)
+
+    class Meta:
+        indexes = ((("operator", "read_at"), False),)
+
+
 class TrainingScore(BaseModel):
     """One practice call's result for a trainee, with the reasons behind each point lost or won."""
 
@@ -338,4 +353,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Escalation,
     TrainingScore,
     JournalApplied,
+    Notice,
 )

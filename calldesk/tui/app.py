@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from peewee import PeeweeException
@@ -20,7 +21,8 @@ from textual.screen import Screen
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
-from calldesk.desk.operators import OperatorView, set_state
+from calldesk.desk.operators import OperatorView, move
+from calldesk.desk.states import OperatorEvent
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.db_thread import DatabaseThread
@@ -57,6 +59,7 @@ class CalldeskApp(App[int]):
         self.db = DatabaseThread()
         self.journal = Journal.for_operator(operator.login, clock=desk.clock)  # what an outage must not lose
         self.pop_timings: list[float] = []  # ms from "answer" to the dossier painted, for scripts/bench.py
+        self.handset_pop_timings: list[float] = []  # ms from a call answered at the handset to its dossier painted
         self.link_text = ""
         self._stop_source = threading.Event()
         self._source_thread: threading.Thread | None = None
@@ -86,7 +89,7 @@ class CalldeskApp(App[int]):
         # Staffing reports count a closed console as gone home, unless a call is still on it.
         if self.desk_screen is None or self.desk_screen.live is None:
             with contextlib.suppress(StoreError, DeskError):  # closing anyway: nobody is left to tell
-                await self.db.run(set_state, self.desk, self.operator.id, "offline")
+                await self.db.run(move, self.desk, self.operator.id, OperatorEvent.SIGN_OUT)
         self._stop_source.set()
         if self._source_thread is not None:
             self._source_thread.join(timeout=2)
@@ -131,6 +134,11 @@ class CalldeskApp(App[int]):
 
     def record_screen_pop(self, started: float) -> None:
         self.pop_timings.append((time.perf_counter() - started) * 1000)
+
+    def record_handset_pop(self, answered_at: datetime | None) -> None:
+        """A call answered at the handset is painted: ms since the PBX's report of it was stored."""
+        if answered_at is not None:
+            self.handset_pop_timings.append((time.time() - answered_at.timestamp()) * 1000)
 
     def desk_ready(self) -> None:
         if not self.desk_painted:

@@ -22,6 +22,7 @@ DESK_BINDINGS: list[Binding] = [
     Binding("f8", "feedback", "Complaint", id="feedback", priority=True),
     Binding("ctrl+e", "escalate", "Escalate", id="escalate", priority=True, show=False),
     Binding("ctrl+a", "alerts", "Alerts", id="alerts", priority=True, show=False),
+    Binding("ctrl+t", "notices", "Notices", id="notices", priority=True, show=False),
     Binding("ctrl+r", "review_call", "Review", id="review_call", priority=True, show=False),
     Binding("ctrl+o", "pause", "Pause", id="pause", priority=True, show=False),
     Binding("ctrl+l", "caller_line", "Caller", id="caller_line", priority=True, show=False),
@@ -59,6 +60,8 @@ KEY_HELP: dict[str, str] = {
     "feedback": "log a complaint or suggestion for this client and call",
     "escalate": "flag the live call for a team lead, with a one-line reason",
     "alerts": "escalations waiting for a team lead; enter acknowledges one",
+    "notices": "my notices (the status bar counts them): call-backs given or taken, escalations acknowledged, "
+               "calls transferred to me, call-backs due; read or not, when, from whom",
     "review_call": "(leads) score a call from the client's history, 1 to 5 with a comment",
     "pause": "pause with a reason (lunch, training...) or be available again",
     "caller_line": "(training) hear the practice caller's next words",

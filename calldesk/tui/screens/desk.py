@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -21,7 +22,9 @@ from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError
 from calldesk.desk.journal import Submitted
-from calldesk.desk.shift import resume_shift
+from calldesk.desk.notices import NoticeView
+from calldesk.desk.shift import Standing, resume_shift, where_i_stand
+from calldesk.desk.states import OperatorEvent, OperatorState
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.errors import StoreError
 from calldesk.tui.keys import DESK_BINDINGS
@@ -80,6 +83,12 @@ class DeskScreen(Screen):
         self._noticed: set[tuple] = set()  # notices already toasted
         self._suggested_disposition = ""
         self._replaying = False
+        self._following = False  # until the start-up recovery has put the operator's call back
+        self._call_actions = 0  # this console's own call changes under way
+        self._call_generation = 0  # bumped by each of them
+        self._wrapping_up = False
+        self._signing_out = False
+        self._toasted_notices: set[int] = set()
 
     @property
     def desk(self) -> Desk:
@@ -118,6 +127,7 @@ class DeskScreen(Screen):
         self._paint_status()
         self.poll_queue(force=True)  # first on the database thread: the queue is on the desk's first paint
         await self._recover()
+        self._following = True
         self.status.offline = bool(await self.run(self.app.journal.pending))  # left from a console that died
         if self.app.training is not None:
             await self._start_training()
@@ -176,7 +186,8 @@ class DeskScreen(Screen):
             return
         self._replaying = True
         try:
-            report = await self.app.db.run(self.app.journal.replay, self.desk)
+            with self._acting_on_call():  # a poll read before the replay must not undo what the replay shows
+                report = await self.app.db.run(self.app.journal.replay, self.desk)
         except StoreError:
             return  # not back after all: the next poll tries again
         finally:
@@ -206,6 +217,7 @@ class DeskScreen(Screen):
             self._poll_again |= force  # this console's own change must show even if a poll is under way
             return
         self._polling = True
+        generation = self._call_generation
         try:
             # the desk's first paint needs only the call-backs in sight: 200 rows read and laid out cost it 12 ms
             limit = MyCallbacks.SHOWN if self.app.desk_painted else MyCallbacks.FIRST_PAINT
@@ -217,7 +229,7 @@ class DeskScreen(Screen):
             self.poll_queue(force=True)
         if waiting is None or not self.app.is_running:  # nothing new, or the console is closing: its panes are going
             return
-        waiting, raised, mine, self._notice_lines = waiting
+        waiting, raised, mine, self._notice_lines, standing = waiting
         self._show_escalations(raised)
         now = self.desk.clock.now()
         self.query_one(MyCallbacks).show_lines(mine, now)
@@ -235,6 +247,8 @@ class DeskScreen(Screen):
             if len(mine) == limit:  # the first read stopped at its limit: the rest of my call-backs
                 self.call_after_refresh(self.poll_queue, True)
         self.app.desk_ready()
+        if self._following and not self._call_actions and generation == self._call_generation:
+            await self._follow(standing)
 
     def _read_queue_if_changed(self, force: bool, callbacks_limit: int) -> tuple | None:
         """Everything the desk shows that others change: the queue, escalations, my call-backs and notices."""
@@ -243,7 +257,78 @@ class DeskScreen(Screen):
         me = self.app.operator
         raised = escalation.open_escalations(self.desk) if me.is_lead else []
         return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id, limit=callbacks_limit),
-                notice_snapshot(self.desk, me.id))
+                notice_snapshot(self.desk, me.id), where_i_stand(self.desk, me.id))
+
+    # --- following the store: whoever moved the operator, the console shows it ----------------------------------
+
+    @contextmanager
+    def _acting_on_call(self) -> Iterator[None]:
+        """This console is changing its own call: a poll read meanwhile may be older or newer than what the
+        change will show, so polls leave the call alone until it is done."""
+        self._call_actions += 1
+        self._call_generation += 1
+        try:
+            yield
+        finally:
+            self._call_actions -= 1
+
+    async def _follow(self, standing: Standing) -> None:
+        """Show what the store says of me: my state, a call answered at the handset, a hang-up from the PBX, a
+        lead disabling me, and the notices others left me."""
+        me, live = standing.operator, standing.live
+        self._show_operator(me)
+        self._show_stored_notices(standing.unread)
+        if me.state == OperatorState.DISABLED:
+            await self._signed_out_by_a_lead()
+        elif live is not None and (self.live is None or live.id != self.live.id):
+            await self._pop_from_store(live)
+        elif live is not None and live.in_wrap_up and not self.live.in_wrap_up:
+            self.live = live  # the PBX says the line went down: wrap-up, as F6 would open it
+            self.notify("The caller hung up: choose how the call ended.", title="Call ended")
+            self.open_wrap_up(self._suggested_disposition)
+        elif live is None and self.live is not None and not self._wrapping_up:
+            self._call_over_elsewhere()
+
+    async def _pop_from_store(self, live: LiveCall) -> None:
+        """A call became mine without F2 (picked up at the handset, say): the same screen pop as F2."""
+        from calldesk.desk.call_view import open_call
+
+        with self._acting_on_call():
+            view = await self.run(open_call, self.desk, live.id, self.app.operator)
+        if view is None or not self.app.is_running:
+            return
+        self._show_call(view)
+        self.call_after_refresh(self.app.record_handset_pop, live.answered_at)
+        if live.in_wrap_up:
+            self.open_wrap_up()
+
+    def _call_over_elsewhere(self) -> None:
+        """My call was wrapped up by another console of mine or the journal: the desk is free again."""
+        self.live = None
+        self.client_id = None
+        self._clear_notes()
+        self.query_one(ScriptPane).load([])
+        self.query_one(DossierView).show_idle()
+
+    async def _signed_out_by_a_lead(self) -> None:
+        """A lead disabled me: the notes typed so far are kept as a draft, and the console closes, saying why."""
+        if self._signing_out:
+            return
+        self._signing_out = True
+        await self.autosave_notes()
+        self.app.exit(1, message=f"calldesk: {self.app.operator.name} was disabled by a team lead and is signed out; "
+                                 "the notes typed so far are kept as a draft.")
+
+    def _show_stored_notices(self, unread: list[NoticeView]) -> None:
+        """A toast for each notice the first time it is seen; the status bar counts the unread ones."""
+        for notice in unread:
+            if notice.id not in self._toasted_notices:
+                self._toasted_notices.add(notice.id)
+                self.notify(notice.text + (f" ({notice.by})" if notice.by else ""), title="Notice", timeout=10)
+                if notice.kind.startswith("callback") and self.client_id is not None:
+                    self.run_worker(self._reload_dossier(), group="dossier", exclusive=True)
+        self.status.unread = len(unread)
+        self._paint_status()
 
     def _show_start_up_notices(self) -> None:
         self._show_notices(self.desk.clock.now())
@@ -288,20 +373,14 @@ class DeskScreen(Screen):
         started = time.perf_counter()
         from calldesk.desk.answer import answer_call
 
-        if self.live is not None:
-            self.notify("Finish this call first: F6 ends it and opens wrap-up.", severity="warning")
-            return
-        if self.status.state == "paused":
-            self.notify(f"You are paused ({self.status.state_reason}): ctrl+o makes you available.",
-                        severity="warning")
-            return
         mine = self.query_one(MyCallbacks)
         if self.focused is mine and mine.selected_line() is not None:
             await self.start_callback(mine.selected_line(), started)
             return
         selected = self.query_one(QueueTable).selected_id()
         try:
-            answered = await self.app.db.run(answer_call, self.desk, self.app.operator, selected)
+            with self._acting_on_call():
+                answered = await self.app.db.run(answer_call, self.desk, self.app.operator, selected)
         except CallTaken as exc:
             self.notify(f"Taken by {exc.by}. Pick another call.", severity="warning")
             self.poll_queue(force=True)
@@ -328,10 +407,10 @@ class DeskScreen(Screen):
         dossier = self.query_one(DossierView)
         if view.dossier is not None:
             self.client_id = view.dossier.client_id
-            dossier.show_dossier(view.dossier, self.desk.clock.now())
+            dossier.show_dossier(view.dossier, self.desk.clock.now(), view.transfer_note)
         else:
             self.client_id = None
-            dossier.show_unknown(view.call.number, view.call.caller_name)
+            dossier.show_unknown(view.call.number, view.call.caller_name, view.transfer_note)
         self.script_name = view.script_name
         self.query_one(ScriptPane).load(view.script, view.call.script_steps)
         self._phrases = frozenset()
@@ -364,7 +443,8 @@ class DeskScreen(Screen):
         started = started or time.perf_counter()
         from calldesk.desk import callbacks
 
-        begun = await self.run(callbacks.start_callback, self.desk, line.id, line.version, self.app.operator.id)
+        with self._acting_on_call():
+            begun = await self.run(callbacks.start_callback, self.desk, line.id, line.version, self.app.operator.id)
         if begun is None:
             self.poll_queue(force=True)
             return
@@ -526,11 +606,13 @@ class DeskScreen(Screen):
         choice: TransferChoice | None = await self.app.push_screen_wait(TransferModal(targets))
         if choice is None or self.live is None:
             return
-        done = await self.run(calls.transfer_call, self.desk, self.live.id, self.app.operator.id, choice.target,
-                              choice.note)
+        with self._acting_on_call():
+            done = await self.run(calls.transfer_call, self.desk, self.live.id, self.app.operator.id, choice.target,
+                                  choice.note)
+            if done is not None:
+                self.live = await self.run(calls.get_call, self.desk, self.live.id)
         if done is not None:
             self.notify(f"Transferred to {choice.target}.")
-            self.live = await self.run(calls.get_call, self.desk, self.live.id)
             await self._refresh_operator()
             self.poll_queue(force=True)
             self.open_wrap_up(suggested="Transferred")
@@ -545,8 +627,11 @@ class DeskScreen(Screen):
                 return
             self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
         if not self.live.in_wrap_up:
-            if await self.ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
-                self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
+            with self._acting_on_call():
+                ended = await self.ok(calls.end_call, self.desk, self.live.id, self.app.operator.id)
+                if ended:
+                    self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
+            if ended:
                 await self._refresh_operator()
             elif not self.status.offline:
                 return  # refused; offline, the journaled wrap-up ends the call when the database is back
@@ -556,14 +641,21 @@ class DeskScreen(Screen):
     async def open_wrap_up(self, suggested: str = "") -> None:
         from calldesk.tui.modals.wrap_up import WrapUpModal
 
-        text = self.query_one("#notes", TextArea).text
-        disposition = await self.app.push_screen_wait(WrapUpModal(self.desk.config.dispositions, suggested, text))
-        if disposition is None or self.live is None:
-            return
-        text = self.query_one("#notes", TextArea).text  # typing may have gone on behind the dialog
-        if await self.keep("wrap_up", call_id=self.live.id, disposition=disposition, note=text) is None:
-            return  # refused: nothing typed is lost, F6 tries again
-        self.live = None
+        if self._wrapping_up:
+            return  # the dialog is open already (F6 pressed as the PBX's hang-up came in, say)
+        self._wrapping_up = True
+        try:
+            text = self.query_one("#notes", TextArea).text
+            disposition = await self.app.push_screen_wait(WrapUpModal(self.desk.config.dispositions, suggested, text))
+            if disposition is None or self.live is None:
+                return
+            text = self.query_one("#notes", TextArea).text  # typing may have gone on behind the dialog
+            with self._acting_on_call():
+                if await self.keep("wrap_up", call_id=self.live.id, disposition=disposition, note=text) is None:
+                    return  # refused: nothing typed is lost, F6 tries again
+                self.live = None
+        finally:
+            self._wrapping_up = False
         self._suggested_disposition = ""
         self._clear_notes()
         self.query_one(ScriptPane).load([])
@@ -722,6 +814,23 @@ class DeskScreen(Screen):
             self.poll_queue(force=True)
 
     @work
+    async def action_notices(self) -> None:
+        """The list behind the status bar's count; opening it marks my stored notices read."""
+        from calldesk.desk.notices import mark_read, notices_of
+        from calldesk.tui.modals.notices import NoticesModal
+
+        me = self.app.operator
+        stored = await self.run(notices_of, me.id)
+        if stored is None:
+            return
+        now = self.desk.clock.now()
+        standing = notices_for(self._notice_lines, Viewer(me.id, me.login, me.is_lead), now, self._due_soon)
+        await self.app.push_screen_wait(NoticesModal(stored, [describe_notice(n, now) for n in standing], now))
+        if any(not notice.read for notice in stored) and await self.ok(mark_read, self.desk, me.id):
+            self.status.unread = 0
+            self._paint_status()
+
+    @work
     async def action_review_call(self) -> None:
         from calldesk.desk.stats.reviews import reviewable_calls
         from calldesk.tui.modals.call_review import CallReviewModal
@@ -754,16 +863,13 @@ class DeskScreen(Screen):
     async def action_pause(self) -> None:
         from calldesk.tui.modals.pause import AVAILABLE, PauseModal
 
-        if self.live is not None:
-            self.notify("Finish the call first; then pause.", severity="warning")
-            return
-        paused = self.status.state == "paused"
+        paused = self.status.state == OperatorState.PAUSED
         choice = await self.app.push_screen_wait(PauseModal(self.desk.config.pause_reasons, paused))
         if choice is None:
             return
-        state, reason = ("available", "") if choice == AVAILABLE else ("paused", choice)
-        if await self.ok(operators.set_state, self.desk, self.app.operator.id, state, reason):
-            self.app.tell_source_paused(state == "paused", reason)
+        event, reason = (OperatorEvent.RESUME, "") if choice == AVAILABLE else (OperatorEvent.PAUSE, choice)
+        if await self.ok(operators.move, self.desk, self.app.operator.id, event, reason):
+            self.app.tell_source_paused(event == OperatorEvent.PAUSE, reason)
             await self._refresh_operator()
 
     def action_team(self) -> None:

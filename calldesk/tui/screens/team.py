@@ -55,7 +55,8 @@ POLL_SECONDS = 1.0
 SERVICE_LEVEL = FIGURES_BY_NAME["service_level"]
 WAITING_SHOWN = 200  # the longest waiting; the count in the summary covers them all
 STATE_LABELS = {"available": ("Available", "green"), "on_call": ("On call", "bold yellow"),
-                "wrap_up": ("Wrap-up", "cyan"), "paused": ("Paused", "magenta"), "offline": ("Offline", "dim")}
+                "wrap_up": ("Wrap-up", "cyan"), "paused": ("Paused", "magenta"), "offline": ("Offline", "dim"),
+                "ringing": ("Ringing", "yellow"), "disabled": ("Disabled", "dim")}
 OFFERED_LOW, OFFERED_HIGH = Color.parse("#1d2b3a").triplet, Color.parse("#3fa7ff").triplet
 SL_GOOD, SL_CLOSE, SL_POOR = "on #2e7d32", "on #9a7d0a", "on #b71c1c"
 

@@ -74,6 +74,10 @@ def render_dossier(dossier: Dossier, now: datetime) -> Text:
     return Text("\n", overflow="fold").join(parts)  # one Text: Textual draws it natively, a Rich Group it cannot
 
 
+def _with_banner(banner: str, body: Text) -> Text:
+    return Text.assemble((banner, "bold reverse"), "\n\n", body) if banner else body
+
+
 class DossierView(VerticalScroll, can_focus=False):
     subject = ""  # who the dossier is about: the client's name, "unknown caller", or "" when idle
 
@@ -83,18 +87,19 @@ class DossierView(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self._about("")
 
-    def show_dossier(self, dossier: Dossier, now: datetime) -> None:
+    def show_dossier(self, dossier: Dossier, now: datetime, banner: str = "") -> None:
+        """``banner``: a line above the dossier, such as the note a colleague transferred the call with."""
         self._about(dossier.name)
-        self.query_one("#dossier-body", Static).update(render_dossier(dossier, now))
+        self.query_one("#dossier-body", Static).update(_with_banner(banner, render_dossier(dossier, now)))
         self.scroll_home(animate=False)
 
-    def show_unknown(self, number: str, caller_name: str) -> None:
+    def show_unknown(self, number: str, caller_name: str, banner: str = "") -> None:
         self._about("unknown caller")
-        body = Text.assemble(
+        body = _with_banner(banner, Text.assemble(
             ("Unknown caller ", "bold"), number,
             f" ({caller_name})" if caller_name else "",
             "\n\nF3 creates a client with this number; ctrl+f finds an existing one.",
-        )
+        ))
         self.query_one("#dossier-body", Static).update(body)
 
     def show_idle(self) -> None:

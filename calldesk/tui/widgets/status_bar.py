@@ -8,8 +8,8 @@ from datetime import datetime
 from textual.content import Content
 from textual.widgets import Static
 
-STATE_LABELS = {"available": "Available", "on_call": "On call", "wrap_up": "Wrap-up", "paused": "Paused",
-                "offline": "Offline"}
+STATE_LABELS = {"available": "Available", "ringing": "Ringing", "on_call": "On call", "wrap_up": "Wrap-up",
+                "paused": "Paused", "offline": "Offline", "disabled": "Disabled"}
 
 
 @dataclass
@@ -25,6 +25,7 @@ class DeskStatus:
     late: int = 0
     alerts: int = 0  # escalations waiting for a lead
     notices: int = 0  # call-back notices standing: assigned to me, due soon, overdue, back in the pool
+    unread: int = 0  # notices others left me (desk/notices.py) not read yet
     callbacks_due: int = 0  # my call-backs due soon or overdue
     link: str = ""  # the call source's link state, "" when there is none
     offline: bool = False  # the database is away: work is kept in the local journal
@@ -55,8 +56,9 @@ class StatusBar(Static):
         if status.callbacks_due:
             parts += ["  ", (f"{status.callbacks_due} call-back{'s' if status.callbacks_due > 1 else ''} due",
                              "bold $warning")]
-        if status.notices:
-            parts += ["  ", (f"{status.notices} notice{'s' if status.notices > 1 else ''}", "$warning")]
+        if count := status.notices + status.unread:
+            parts += ["  ", (f"{count} notice{'s' if count > 1 else ''} (ctrl+t)",
+                             "bold $warning" if status.unread else "$warning")]
         if status.alerts:
             parts += ["  ", (f"{status.alerts} alert{'s' if status.alerts > 1 else ''} (ctrl+a)", "bold $warning")]
         parts.append(f"  {now.astimezone():%H:%M:%S}  {status.department}")

@@ -1,0 +1,46 @@
+"""The notices behind the status bar's count: what others changed for me (read or not, when, from whom) and the
+call-backs that need me now. Opening the list marks the stored notices read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from calldesk.desk.notices import NoticeView
+
+
+def _line(notice: NoticeView) -> str:
+    mark = "  " if notice.read else "• "
+    by = f" · {notice.by}" if notice.by else ""
+    return f"{mark}{notice.at.astimezone():%d %b %H:%M}{by} · {notice.text}"
+
+
+class NoticesModal(ModalScreen[None]):
+    """``stored``: the operator's newest notices; ``callbacks``: the call-back notices standing now, in words."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, stored: list[NoticeView], callbacks: list[str], now: datetime) -> None:
+        super().__init__()
+        self.stored = stored
+        self.callbacks = callbacks
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as dialog:
+            dialog.border_title = "Notices"
+            lines = [Option(f"Call-back · {text}") for text in self.callbacks]
+            lines += [Option(_line(notice)) for notice in self.stored]
+            if lines:
+                yield OptionList(*lines, id="notices-list")
+                yield Label("• not read before · newest first · escape: close", classes="dialog-help")
+            else:
+                yield Label("No notices: call-backs given to you or taken from you, escalations acknowledged and "
+                            "calls transferred to you are listed here.")
+                yield Label("escape: close", classes="dialog-help")
