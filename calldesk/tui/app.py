@@ -8,9 +8,9 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from peewee import PeeweeException
 from textual import work
@@ -25,14 +25,17 @@ from calldesk.desk.operators import OperatorView, move
 from calldesk.desk.states import OperatorEvent
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
-from calldesk.tui.db_thread import DatabaseThread
+from calldesk.tui.db_thread import DatabaseAway, DatabaseThread
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 from calldesk.tui.screens.desk import DeskScreen
 
 if TYPE_CHECKING:
     from calldesk.desk.client_import import ImportSummary
+    from calldesk.desk.journal import Submitted
     from calldesk.desk.training import TrainingSession
 
+P = ParamSpec("P")
+T = TypeVar("T")
 EXIT_WHEN_READY_ENV = "CALLDESK_EXIT_WHEN_READY"  # for cold-start benchmarks: quit after the first full paint
 PAINTED_MARK = "calldesk-painted-at"  # what scripts/cold_start.py reads on stderr, with the moment
 SUMS_FIRST_AFTER = 20.0  # seconds: after start-up, out of the way of the first calls
@@ -66,6 +69,8 @@ class CalldeskApp(App[int]):
         self.desk_painted = False
         self.desk_screen: DeskScreen | None = None
         self._switch_interval = sys.getswitchinterval()
+        self.offline = False  # the database is away: work waits in the journal
+        self._replaying = False
 
     def on_load(self) -> None:
         sys.setswitchinterval(DB_THREAD_TURN_SECONDS)
@@ -94,6 +99,82 @@ class CalldeskApp(App[int]):
         if self._source_thread is not None:
             self._source_thread.join(timeout=2)
         self.db.close()
+
+    # --- the one way to the database: rules run on its thread, under one outage policy -------------------
+
+    async def attempt(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a desk rule on the database thread. A refusal is raised as the rule's DeskError; an outage runs the
+        outage policy and is raised as DatabaseAway (a DeskError too), so a dialog shows either in its own line."""
+        try:
+            result = await self.db.run(fn, *args, **kwargs)
+        except StoreError as exc:
+            self.went_offline(exc)
+            raise DatabaseAway(str(exc)) from None
+        await self._back_online()
+        return result
+
+    async def run_rule(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        """``attempt`` for the screens: a refusal becomes a one-line warning; None after a refusal or an outage."""
+        try:
+            return await self.attempt(fn, *args, **kwargs)
+        except DatabaseAway:
+            return None  # said once already, by the outage policy
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning")
+            return None
+
+    async def rule_ok(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> bool:
+        """``run_rule`` for rules that return nothing: True when the rule went through."""
+        try:
+            await self.attempt(fn, *args, **kwargs)
+        except DatabaseAway:
+            return False
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning")
+            return False
+        return True
+
+    async def keep(self, kind: str, **payload: object) -> Submitted | None:
+        """Save through the local journal: written to disk first, then to the database if it answers; during an
+        outage it waits on this machine and is replayed when the database is back. None when a rule refused."""
+        submitted = await self.run_rule(self.journal.submit, self.desk, kind, **payload)
+        if submitted is not None and not submitted.applied:
+            self.went_offline("database unavailable")
+        return submitted
+
+    def went_offline(self, reason: object) -> None:
+        """The outage policy: the status bar says so and one message tells what is kept, however many fail."""
+        if not self.offline:
+            self.offline = True
+            self._show_link()
+            self.notify(f"Database offline, reconnecting ({reason}). Keep working: notes, wrap-ups and drafts are "
+                        "kept on this machine until it is back.", severity="error", timeout=10)
+
+    async def _back_online(self) -> None:
+        """After an outage: replay what was kept locally, once, and say so."""
+        if not self.offline or self._replaying:
+            return
+        self._replaying = True
+        desk = self.desk_screen
+        try:
+            # a poll read before the replay must not undo on screen what the replay does
+            with desk.acting_on_call() if desk is not None else contextlib.nullcontext():
+                report = await self.db.run(self.journal.replay, self.desk)
+        except StoreError:
+            return  # not back after all: the next poll tries again
+        finally:
+            self._replaying = False
+        self.offline = False
+        self._show_link()
+        self.notify(f"Database back: {len(report.applied)} change(s) made offline are saved.")
+        for entry, reason in report.refused:
+            self.notify(f"Not saved ({entry.kind}): {reason}", severity="error", timeout=15)
+        if desk is not None:
+            desk.poll_queue(force=True)
+
+    def _show_link(self) -> None:
+        if self.desk_screen is not None and self.desk_screen.is_mounted:
+            self.desk_screen.show_status()
 
     # --- the call source, in its own thread ---------------------------------------------------------
 

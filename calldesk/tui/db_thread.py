@@ -15,11 +15,17 @@ from typing import ParamSpec, TypeVar
 
 from peewee import DatabaseError, InterfaceError
 
+from calldesk.desk.errors import DeskError
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+class DatabaseAway(DeskError):
+    """The database did not answer; the app's outage policy has run already (the status bar, one message, the
+    journal), so whoever catches it only has to stop."""
 
 
 class DatabaseThread:

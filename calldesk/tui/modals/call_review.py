@@ -11,7 +11,6 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.stats.reviews import MAX_COMMENT, CallReviewView, review_call, review_of
-from calldesk.store.errors import StoreError
 
 SCORE_WORDS = {1: "1 poor", 2: "2 weak", 3: "3 fair", 4: "4 good", 5: "5 excellent"}
 
@@ -44,7 +43,11 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
 
     async def on_mount(self) -> None:
         self.query_one("#review-score", RadioSet).focus()
-        earlier = await self.app.db.run(review_of, self.call_id)
+        try:
+            earlier = await self.app.attempt(review_of, self.call_id)
+        except DeskError as exc:
+            self.query_one("#review-error", Label).update(str(exc))
+            return
         if earlier is not None:  # a new review replaces the earlier one: start from it
             self._pick(earlier.score)
             self.query_one("#review-comment", Input).value = earlier.comment
@@ -62,9 +65,9 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
         pressed = self.query_one("#review-score", RadioSet).pressed_button
         score = int(pressed.name) if pressed is not None and pressed.name else 3
         try:
-            review = await self.app.db.run(review_call, self.desk, self.call_id, self.reviewer_id, score,
+            review = await self.app.attempt(review_call, self.desk, self.call_id, self.reviewer_id, score,
                                            event.value)
-        except (DeskError, StoreError) as exc:
+        except DeskError as exc:
             self.query_one("#review-error", Label).update(str(exc))
             return
         self.dismiss(review)

@@ -32,7 +32,6 @@ from calldesk.desk.callback_times import (
 from calldesk.desk.callbacks import CallbackRequest, DuePreview, OfferContext, preview_due
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.store.errors import StoreError
 
 Submit = Callable[[CallbackRequest], Awaitable[int]]
 
@@ -190,7 +189,7 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
         self._refuse("")
         try:
             callback_id = await self.submit(request)
-        except (DeskError, StoreError) as exc:
+        except DeskError as exc:
             self._refuse(str(exc))
             return
         owner = next((o.label for o in self.offer.owners if o.key == request.owner), request.owner)

@@ -24,7 +24,6 @@ from calldesk.desk.callback_times import DueTimeNotUnderstood, describe_moment, 
 from calldesk.desk.callbacks import OutcomeResult, PastInquiryDeadline, suggested_next_try
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.store.errors import StoreError
 
 OUTCOME_LABELS = (("reached", "Reached: done"), ("no_answer", "No answer: try again"),
                   ("wrong_number", "Wrong number: done"), ("rescheduled", "Rescheduled: the client asked"))
@@ -105,7 +104,7 @@ class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
         except PastInquiryDeadline as exc:
             self._refuse(f"{exc} (ctrl+y)")
             return
-        except (DeskError, StoreError) as exc:
+        except DeskError as exc:
             self._refuse(str(exc))
             return
         self.dismiss(result)

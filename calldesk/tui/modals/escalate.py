@@ -11,7 +11,6 @@ from textual.widgets import Input, Label
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.escalation import MAX_REASON, escalate_call
-from calldesk.store.errors import StoreError
 
 
 class EscalateModal(ModalScreen[int | None]):
@@ -39,9 +38,9 @@ class EscalateModal(ModalScreen[int | None]):
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
-            escalation_id = await self.app.db.run(escalate_call, self.desk, self.operator_id, self.call_id,
+            escalation_id = await self.app.attempt(escalate_call, self.desk, self.operator_id, self.call_id,
                                                   event.value)
-        except (DeskError, StoreError) as exc:
+        except DeskError as exc:
             self.query_one("#escalate-error", Label).update(str(exc))
             return
         self.dismiss(escalation_id)

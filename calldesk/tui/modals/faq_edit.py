@@ -12,7 +12,6 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.faq import FaqAnswer, add_faq, edit_faq
 from calldesk.desk.operators import OperatorView
-from calldesk.store.errors import StoreError
 
 
 class FaqEditModal(ModalScreen[int | None]):
@@ -49,12 +48,12 @@ class FaqEditModal(ModalScreen[int | None]):
         tags = self.query_one("#faq-tags", Input).value
         try:
             if self.entry is None:
-                entry_id = await self.app.db.run(add_faq, self.desk, self.operator.id, question, answer, tags)
+                entry_id = await self.app.attempt(add_faq, self.desk, self.operator.id, question, answer, tags)
             else:
                 entry_id = self.entry.id
-                await self.app.db.run(edit_faq, self.desk, self.operator.id, entry_id, question=question,
+                await self.app.attempt(edit_faq, self.desk, self.operator.id, entry_id, question=question,
                                       answer=answer, tags=tags)
-        except (DeskError, StoreError) as exc:
+        except DeskError as exc:
             self.query_one("#faq-edit-error", Label).update(str(exc))
             return
         self.dismiss(entry_id)

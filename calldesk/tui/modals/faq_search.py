@@ -17,7 +17,6 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.faq import FaqAnswer, search_faq
 from calldesk.desk.operators import OperatorView
-from calldesk.store.errors import StoreError
 from calldesk.tui.modals.faq_edit import FaqEditModal
 
 HELP = "type to search   down: results   enter: answer   ctrl+t: into the notes   escape: close"
@@ -75,8 +74,8 @@ class FaqSearchModal(ModalScreen[str | None]):
     @work(exclusive=True, group="faq-search")
     async def run_search(self, query: str) -> None:
         try:
-            found = await self.app.db.run(search_faq, self.desk, query)
-        except (DeskError, StoreError) as exc:
+            found = await self.app.attempt(search_faq, self.desk, query)
+        except DeskError as exc:
             self.query_one("#faq-status", Label).update(str(exc))
             return
         self.hits = {str(entry.id): entry for entry in found}

@@ -17,7 +17,6 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.feedback import log_feedback
 from calldesk.desk.operators import OperatorView
-from calldesk.store.errors import StoreError
 
 
 class FeedbackFormModal(ModalScreen[int | None]):
@@ -61,9 +60,9 @@ class FeedbackFormModal(ModalScreen[int | None]):
         category = str(self.query_one("#feedback-category", Select).value)
         text = self.query_one("#feedback-text", TextArea).text
         try:
-            feedback_id = await self.app.db.run(log_feedback, self.desk, self.operator.id, kind, category, text,
+            feedback_id = await self.app.attempt(log_feedback, self.desk, self.operator.id, kind, category, text,
                                                 client_id=self.client_id, call_id=self.call_id)
-        except (DeskError, StoreError) as exc:
+        except DeskError as exc:
             self.query_one("#feedback-error", Label).update(str(exc))
             return
         self.dismiss(feedback_id)

@@ -25,7 +25,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import OperatorView, list_operators
 from calldesk.store.changes import ChangeWatcher
-from calldesk.store.errors import StoreError
+from calldesk.tui.db_thread import DatabaseAway
 from calldesk.tui.modals.callback_owner import OwnerPickerModal
 from calldesk.tui.widgets.callback_table import STATE_STYLES, STATE_WORDS, CallbackTable, countdown
 from calldesk.tui.widgets.key_bar import KeyBar
@@ -89,7 +89,7 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
     ]
 
     def __init__(self, desk: Desk, viewer: OperatorView, run: Runner, operator_zone: tzinfo | None = None) -> None:
-        """``run`` runs a desk function on the database thread (the app's ``db.run``); dismisses with the call-back
+        """``run`` runs a desk function on the database thread (the app's ``attempt``); dismisses with the call-back
         to start (F2), or None."""
         super().__init__()
         self.desk = desk
@@ -125,7 +125,7 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
     async def _load_people(self) -> None:
         try:
             self._people = await self.run(list_operators)
-        except StoreError:
+        except DeskError:
             return
         if self.viewer.is_lead:
             owners = [("Every owner", "")] + [(p.name, p.login) for p in self._people]
@@ -161,11 +161,10 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
         """Read the board again if anything changed; a newer refresh supersedes this one."""
         try:
             page = await self.run(self._read_if_changed, self.wanted(), self._dirty)
+        except DatabaseAway:
+            return  # the status bar says so; the board shows what it last knew
         except DeskError as exc:
             self.notify(str(exc), severity="warning")
-            return
-        except StoreError as exc:
-            self.notify(f"{exc}: the board shows what it last knew.", severity="error", timeout=8)
             return
         if page is not None and self.is_attached and self.app.is_running:  # not if the board or the console closed
             self._dirty = False
@@ -261,11 +260,11 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
         except StaleCallBack as exc:
             self.notify(str(exc), title="Changed meanwhile", severity="warning", timeout=8)
             return None
+        except DatabaseAway:
+            self.notify("The database is away: nothing was changed.", severity="error", timeout=8)
+            return None
         except DeskError as exc:
             self.notify(str(exc), severity="warning")
-            return None
-        except StoreError as exc:
-            self.notify(f"{exc}: nothing was changed.", severity="error", timeout=8)
             return None
         finally:
             self._dirty = True

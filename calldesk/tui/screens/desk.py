@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,12 +21,11 @@ from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe,
 from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError
-from calldesk.desk.journal import Submitted
 from calldesk.desk.notices import NoticeView
 from calldesk.desk.shift import Standing, resume_shift, where_i_stand
 from calldesk.desk.states import OperatorEvent, OperatorState
 from calldesk.store.changes import ChangeWatcher
-from calldesk.store.errors import StoreError
+from calldesk.tui.db_thread import DatabaseAway
 from calldesk.tui.keys import DESK_BINDINGS
 from calldesk.tui.widgets.dossier_view import DossierView
 from calldesk.tui.widgets.key_bar import KeyBar
@@ -49,8 +48,6 @@ if TYPE_CHECKING:
 # Dialogs, the other screens and what a call needs (the screen pop, the phrase guard, the call-back and client
 # rules) are imported where they are used: the desk paints before any is needed, and prepare_for_calls imports the
 # call's once it has.
-P = ParamSpec("P")
-T = TypeVar("T")
 AUTOSAVE_SECONDS = 3.0
 TICK_SECONDS = 1.0
 POLL_SECONDS = 0.25  # a cheap "did anything change?" (SQLite data_version, PostgreSQL NOTIFY): others' work shows fast
@@ -82,7 +79,6 @@ class DeskScreen(Screen):
         self._notice_lines: list[CallbackLine] = []  # what the call-back notices are computed from each second
         self._noticed: set[tuple] = set()  # notices already toasted
         self._suggested_disposition = ""
-        self._replaying = False
         self._following = False  # until the start-up recovery has put the operator's call back
         self._call_actions = 0  # this console's own call changes under way
         self._call_generation = 0  # bumped by each of them
@@ -128,7 +124,8 @@ class DeskScreen(Screen):
         self.poll_queue(force=True)  # first on the database thread: the queue is on the desk's first paint
         await self._recover()
         self._following = True
-        self.status.offline = bool(await self.run(self.app.journal.pending))  # left from a console that died
+        if await self.app.run_rule(self.app.journal.pending):  # left from a console that died
+            self.app.went_offline("changes made offline wait to be saved")
         if self.app.training is not None:
             await self._start_training()
             self.poll_queue(force=True)
@@ -136,68 +133,6 @@ class DeskScreen(Screen):
         self.set_interval(POLL_SECONDS, self.poll_queue)
         self.set_interval(AUTOSAVE_SECONDS, self.autosave_notes)
         self.set_interval(RELEASE_SECONDS, self.release_overdue)
-
-    # --- running desk rules on the database thread -------------------------------------------------
-
-    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
-        """Run a desk rule on the database thread; a refusal or an outage becomes a one-line notice."""
-        try:
-            result = await self.app.db.run(fn, *args, **kwargs)
-        except DeskError as exc:
-            self.notify(str(exc), severity="warning")
-        except StoreError as exc:
-            self._went_offline(exc)
-        else:
-            await self._back_online()
-            return result
-        return None
-
-    async def ok(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> bool:
-        """Like ``run`` for rules that return nothing: True when the rule went through."""
-        try:
-            await self.app.db.run(fn, *args, **kwargs)
-        except DeskError as exc:
-            self.notify(str(exc), severity="warning")
-            return False
-        except StoreError as exc:
-            self._went_offline(exc)
-            return False
-        await self._back_online()
-        return True
-
-    async def keep(self, kind: str, **payload: object) -> Submitted | None:
-        """Save through the local journal: written to disk first, then to the database if it answers; during an
-        outage it waits on this machine and is replayed when the database is back. None when a rule refused."""
-        submitted = await self.run(self.app.journal.submit, self.desk, kind, **payload)
-        if submitted is not None and not submitted.applied:
-            self._went_offline(StoreError("database unavailable"))
-        return submitted
-
-    def _went_offline(self, exc: StoreError) -> None:
-        if not self.status.offline:
-            self.status.offline = True
-            self._paint_status()
-            self.notify(f"Database offline, reconnecting ({exc}). Keep working: notes, wrap-ups and drafts are "
-                        "kept on this machine until it is back.", severity="error", timeout=10)
-
-    async def _back_online(self) -> None:
-        """After an outage: replay what was kept locally, once, and say so."""
-        if not self.status.offline or self._replaying:
-            return
-        self._replaying = True
-        try:
-            with self._acting_on_call():  # a poll read before the replay must not undo what the replay shows
-                report = await self.app.db.run(self.app.journal.replay, self.desk)
-        except StoreError:
-            return  # not back after all: the next poll tries again
-        finally:
-            self._replaying = False
-        self.status.offline = False
-        self._paint_status()
-        self.notify(f"Database back: {len(report.applied)} change(s) made offline are saved.")
-        for entry, reason in report.refused:
-            self.notify(f"Not saved ({entry.kind}): {reason}", severity="error", timeout=15)
-        self.poll_queue(force=True)
 
     # --- the queue ---------------------------------------------------------------------------------
 
@@ -221,7 +156,7 @@ class DeskScreen(Screen):
         try:
             # the desk's first paint needs only the call-backs in sight: 200 rows read and laid out cost it 12 ms
             limit = MyCallbacks.SHOWN if self.app.desk_painted else MyCallbacks.FIRST_PAINT
-            waiting = await self.run(self._read_queue_if_changed, force, limit)
+            waiting = await self.app.run_rule(self._read_queue_if_changed, force, limit)
         finally:
             self._polling = False
         if self._poll_again:
@@ -262,7 +197,7 @@ class DeskScreen(Screen):
     # --- following the store: whoever moved the operator, the console shows it ----------------------------------
 
     @contextmanager
-    def _acting_on_call(self) -> Iterator[None]:
+    def acting_on_call(self) -> Iterator[None]:
         """This console is changing its own call: a poll read meanwhile may be older or newer than what the
         change will show, so polls leave the call alone until it is done."""
         self._call_actions += 1
@@ -293,8 +228,8 @@ class DeskScreen(Screen):
         """A call became mine without F2 (picked up at the handset, say): the same screen pop as F2."""
         from calldesk.desk.call_view import open_call
 
-        with self._acting_on_call():
-            view = await self.run(open_call, self.desk, live.id, self.app.operator)
+        with self.acting_on_call():
+            view = await self.app.run_rule(open_call, self.desk, live.id, self.app.operator)
         if view is None or not self.app.is_running:
             return
         self._show_call(view)
@@ -316,15 +251,15 @@ class DeskScreen(Screen):
             return
         self._signing_out = True
         await self.autosave_notes()
-        self.app.exit(1, message=f"calldesk: {self.app.operator.name} was disabled by a team lead and is signed out; "
-                                 "the notes typed so far are kept as a draft.")
+        self.app.exit(return_code=1, message=f"calldesk: {self.app.operator.name} was disabled by a team lead and "
+                                             "is signed out; the notes typed so far are kept as a draft.")
 
     def _show_stored_notices(self, unread: list[NoticeView]) -> None:
         """A toast for each notice the first time it is seen; the status bar counts the unread ones."""
         for notice in unread:
             if notice.id not in self._toasted_notices:
                 self._toasted_notices.add(notice.id)
-                self.notify(notice.text + (f" ({notice.by})" if notice.by else ""), title="Notice", timeout=10)
+                self.notify(notice.text, title=f"Notice from {notice.by}" if notice.by else "Notice", timeout=10)
                 if notice.kind.startswith("callback") and self.client_id is not None:
                     self.run_worker(self._reload_dossier(), group="dossier", exclusive=True)
         self.status.unread = len(unread)
@@ -353,7 +288,7 @@ class DeskScreen(Screen):
         """Nobody's absence strands a client: untouched overdue call-backs go back to their pool."""
         from calldesk.desk.callbacks import release_overdue_callbacks
 
-        released = await self.run(release_overdue_callbacks, self.desk)
+        released = await self.app.run_rule(release_overdue_callbacks, self.desk)
         if released:
             self.poll_queue(force=True)
 
@@ -379,14 +314,16 @@ class DeskScreen(Screen):
             return
         selected = self.query_one(QueueTable).selected_id()
         try:
-            with self._acting_on_call():
-                answered = await self.app.db.run(answer_call, self.desk, self.app.operator, selected)
+            with self.acting_on_call():
+                answered = await self.app.attempt(answer_call, self.desk, self.app.operator, selected)
         except CallTaken as exc:
             self.notify(f"Taken by {exc.by}. Pick another call.", severity="warning")
             self.poll_queue(force=True)
             return
-        except (DeskError, StoreError) as exc:
-            self.notify(str(exc), severity="error")
+        except DatabaseAway:
+            return  # the outage policy has said so
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning")
             self.poll_queue(force=True)
             return
         if answered is None:
@@ -423,7 +360,7 @@ class DeskScreen(Screen):
 
     async def _recover(self) -> None:
         """After a crash or a restart: the live call, its script and the unsaved notes come back."""
-        resumed = await self.run(resume_shift, self.desk, self.app.operator.id)
+        resumed = await self.app.run_rule(resume_shift, self.desk, self.app.operator.id)
         if resumed is None:
             return
         if resumed.view is not None:
@@ -443,8 +380,9 @@ class DeskScreen(Screen):
         started = started or time.perf_counter()
         from calldesk.desk import callbacks
 
-        with self._acting_on_call():
-            begun = await self.run(callbacks.start_callback, self.desk, line.id, line.version, self.app.operator.id)
+        with self.acting_on_call():
+            begun = await self.app.run_rule(callbacks.start_callback, self.desk, line.id, line.version,
+                                            self.app.operator.id)
         if begun is None:
             self.poll_queue(force=True)
             return
@@ -458,7 +396,7 @@ class DeskScreen(Screen):
 
     async def _start_training(self) -> None:
         scenario = self.app.training.scenario
-        if await self.run(self.app.training.start) is not None:
+        if await self.app.run_rule(self.app.training.start) is not None:
             self.notify(f"{scenario.briefing}\nF2 answers; ctrl+l: the caller's next words.", title=scenario.title,
                         timeout=20)
 
@@ -466,14 +404,14 @@ class DeskScreen(Screen):
         if self.app.training is None:
             self.notify("ctrl+l plays the caller's words in training (calldesk train).", severity="warning")
             return
-        line = await self.run(self.app.training.next_line)
+        line = await self.app.run_rule(self.app.training.next_line)
         self.notify(line or "(The caller has said all they wanted: help, promise, wrap up with F6.)",
                     title="Caller", timeout=30)
 
     async def _finish_training(self) -> None:
         from calldesk.tui.modals.training_score import TrainingScoreModal
 
-        score = await self.run(self.app.training.finish)
+        score = await self.app.run_rule(self.app.training.finish)
         if score is not None:
             await self.app.push_screen_wait(TrainingScoreModal(score))
             self.app.exit(0)
@@ -489,12 +427,12 @@ class DeskScreen(Screen):
             self.notify("F5 promises a call-back during a call.", severity="warning")
             return
         me = self.app.operator
-        offer = await self.run(offer_context, self.desk, me.id, call_id=self.live.id)
+        offer = await self.app.run_rule(offer_context, self.desk, me.id, call_id=self.live.id)
         if offer is None:
-            if self.status.offline:
+            if self.app.offline:
                 await self._promise_offline()
             return
-        submit = lambda request: self.app.db.run(create_callback, self.desk, me.id, request)  # noqa: E731
+        submit = lambda request: self.app.attempt(create_callback, self.desk, me.id, request)  # noqa: E731
         offered = await self.app.push_screen_wait(CallbackOfferModal(self.desk, offer, submit))
         if offered is not None:
             self._suggested_disposition = "Call-back promised"
@@ -509,7 +447,7 @@ class DeskScreen(Screen):
 
         request = await self.app.push_screen_wait(
             OfflineCallbackModal(self.desk.clock.now(), self.live.id if self.live else None, self.client_id))
-        if request is not None and await self.keep("callback", **dataclasses.asdict(request)) is not None:
+        if request is not None and await self.app.keep("callback", **dataclasses.asdict(request)) is not None:
             self._suggested_disposition = "Call-back promised"
             self.notify("Call-back kept on this machine; it is saved when the database is back.")
 
@@ -518,7 +456,7 @@ class DeskScreen(Screen):
         from calldesk.tui.screens.callback_board import CallbackBoardScreen
 
         me = self.app.operator
-        line = await self.app.push_screen_wait(CallbackBoardScreen(self.desk, me, run=self.app.db.run))
+        line = await self.app.push_screen_wait(CallbackBoardScreen(self.desk, me, run=self.app.attempt))
         self.poll_queue(force=True)
         if line is not None:
             if self.live is not None:
@@ -531,13 +469,13 @@ class DeskScreen(Screen):
         from calldesk.desk.callbacks import record_outcome
         from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
 
-        line = await self.run(callback_of_call, self.desk, self.live.id)
+        line = await self.app.run_rule(callback_of_call, self.desk, self.live.id)
         if line is None:
             return True
         me = self.app.operator
 
         def submit(outcome: str, next_due: datetime | None, confirm: bool) -> Awaitable[OutcomeResult]:
-            return self.app.db.run(record_outcome, self.desk, line.id, line.version, me.id, outcome,
+            return self.app.attempt(record_outcome, self.desk, line.id, line.version, me.id, outcome,
                                    next_due=next_due, confirm_past_deadline=confirm)
 
         result = await self.app.push_screen_wait(CallbackOutcomeModal(self.desk, line, submit))
@@ -574,7 +512,7 @@ class DeskScreen(Screen):
             calls.attach_client(self.desk, call_id, client_id)
             return open_call(self.desk, call_id, self.app.operator)
 
-        view = await self.run(create)
+        view = await self.app.run_rule(create)
         if view is not None:
             self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
             self.notify(f"{form.name} is now a client.")
@@ -588,7 +526,7 @@ class DeskScreen(Screen):
     @on(ScriptPane.StepsChanged)
     async def _store_steps(self, event: ScriptPane.StepsChanged) -> None:
         if self.live is not None:
-            await self.run(calls.record_script_steps, self.live.id, event.done)
+            await self.app.run_rule(calls.record_script_steps, self.live.id, event.done)
 
     def action_transfer(self) -> None:
         if self.live is None or self.live.in_wrap_up:
@@ -600,17 +538,17 @@ class DeskScreen(Screen):
     async def _open_transfer(self) -> None:
         from calldesk.tui.modals.transfer import TransferModal
 
-        people = await self.run(operators.list_operators) or []
+        people = await self.app.run_rule(operators.list_operators) or []
         targets = [(d.id, f"Department · {d.name}") for d in self.desk.config.departments]
         targets += [(o.login, f"Operator · {o.name} ({o.state})") for o in people if o.id != self.app.operator.id]
         choice: TransferChoice | None = await self.app.push_screen_wait(TransferModal(targets))
         if choice is None or self.live is None:
             return
-        with self._acting_on_call():
-            done = await self.run(calls.transfer_call, self.desk, self.live.id, self.app.operator.id, choice.target,
-                                  choice.note)
+        with self.acting_on_call():
+            done = await self.app.run_rule(calls.transfer_call, self.desk, self.live.id, self.app.operator.id,
+                                           choice.target, choice.note)
             if done is not None:
-                self.live = await self.run(calls.get_call, self.desk, self.live.id)
+                self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id)
         if done is not None:
             self.notify(f"Transferred to {choice.target}.")
             await self._refresh_operator()
@@ -625,15 +563,15 @@ class DeskScreen(Screen):
         if not self.live.in_wrap_up:
             if not await self._record_callback_outcome():
                 return
-            self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
+            self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
         if not self.live.in_wrap_up:
-            with self._acting_on_call():
-                ended = await self.ok(calls.end_call, self.desk, self.live.id, self.app.operator.id)
+            with self.acting_on_call():
+                ended = await self.app.rule_ok(calls.end_call, self.desk, self.live.id, self.app.operator.id)
                 if ended:
-                    self.live = await self.run(calls.get_call, self.desk, self.live.id) or self.live
+                    self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
             if ended:
                 await self._refresh_operator()
-            elif not self.status.offline:
+            elif not self.app.offline:
                 return  # refused; offline, the journaled wrap-up ends the call when the database is back
         self.open_wrap_up(self._suggested_disposition)
 
@@ -650,8 +588,8 @@ class DeskScreen(Screen):
             if disposition is None or self.live is None:
                 return
             text = self.query_one("#notes", TextArea).text  # typing may have gone on behind the dialog
-            with self._acting_on_call():
-                if await self.keep("wrap_up", call_id=self.live.id, disposition=disposition, note=text) is None:
+            with self.acting_on_call():
+                if await self.app.keep("wrap_up", call_id=self.live.id, disposition=disposition, note=text) is None:
                     return  # refused: nothing typed is lost, F6 tries again
                 self.live = None
         finally:
@@ -693,14 +631,14 @@ class DeskScreen(Screen):
     async def store_phrase_hits(self, call_id: int, hits: list) -> None:
         from calldesk.desk.phrase_guard import record_phrase_hits
 
-        await self.run(record_phrase_hits, self.desk, call_id, hits)
+        await self.app.run_rule(record_phrase_hits, self.desk, call_id, hits)
 
     async def autosave_notes(self) -> None:
         text = self.query_one("#notes", TextArea).text
         if text == self._saved_notes:
             return
         call_id = self.live.id if self.live else None
-        if await self.keep("draft", body=text, call_id=call_id, client_id=self.client_id) is not None:
+        if await self.app.keep("draft", body=text, call_id=call_id, client_id=self.client_id) is not None:
             self._saved_notes = text
 
     async def action_save_note(self) -> None:
@@ -712,7 +650,7 @@ class DeskScreen(Screen):
             self.notify("Open a client (ctrl+f) or answer a call first.", severity="warning")
             return
         call_id = self.live.id if self.live else None
-        kept = await self.keep("note", body=text, client_id=self.client_id, call_id=call_id)
+        kept = await self.app.keep("note", body=text, client_id=self.client_id, call_id=call_id)
         if kept is not None:
             self._clear_notes()
             await self._reload_dossier()
@@ -730,7 +668,7 @@ class DeskScreen(Screen):
     async def _search(self, query: str) -> list[ClientHit]:
         from calldesk.desk.clients import find_clients
 
-        return await self.run(find_clients, self.desk, query) or []
+        return await self.app.run_rule(find_clients, self.desk, query) or []
 
     @work
     async def action_find_client(self) -> None:
@@ -742,8 +680,8 @@ class DeskScreen(Screen):
         if self.live is not None and self.client_id is None:
             from calldesk.desk.call_view import open_call
 
-            await self.run(calls.attach_client, self.desk, self.live.id, client_id)
-            view = await self.run(open_call, self.desk, self.live.id, self.app.operator)
+            await self.app.run_rule(calls.attach_client, self.desk, self.live.id, client_id)
+            view = await self.app.run_rule(open_call, self.desk, self.live.id, self.app.operator)
             if view is not None:
                 self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
                 self.notify("The call is now linked to this client.")
@@ -759,7 +697,7 @@ class DeskScreen(Screen):
             return
         from calldesk.desk.dossier import build_dossier
 
-        dossier = await self.run(build_dossier, self.desk, client_id)
+        dossier = await self.app.run_rule(build_dossier, self.desk, client_id)
         if dossier is not None:
             self.query_one(DossierView).show_dossier(dossier, self.desk.clock.now())
 
@@ -806,9 +744,9 @@ class DeskScreen(Screen):
         if not self.app.operator.is_lead:
             self.notify("Alerts are for team leads.", severity="warning")
             return
-        self._escalations = await self.run(escalation.open_escalations, self.desk) or []
+        self._escalations = await self.app.run_rule(escalation.open_escalations, self.desk) or []
         chosen = await self.app.push_screen_wait(AlertsModal(self._escalations))
-        if chosen is not None and await self.ok(escalation.acknowledge_escalation, self.desk,
+        if chosen is not None and await self.app.rule_ok(escalation.acknowledge_escalation, self.desk,
                                                  self.app.operator.id, chosen):
             self.notify("Acknowledged: the operator sees you are stepping in.")
             self.poll_queue(force=True)
@@ -820,13 +758,13 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.notices import NoticesModal
 
         me = self.app.operator
-        stored = await self.run(notices_of, me.id)
+        stored = await self.app.run_rule(notices_of, me.id)
         if stored is None:
             return
         now = self.desk.clock.now()
         standing = notices_for(self._notice_lines, Viewer(me.id, me.login, me.is_lead), now, self._due_soon)
         await self.app.push_screen_wait(NoticesModal(stored, [describe_notice(n, now) for n in standing], now))
-        if any(not notice.read for notice in stored) and await self.ok(mark_read, self.desk, me.id):
+        if any(not notice.read for notice in stored) and await self.app.rule_ok(mark_read, self.desk, me.id):
             self.status.unread = 0
             self._paint_status()
 
@@ -844,7 +782,7 @@ class DeskScreen(Screen):
             self.notify("Find a client first (ctrl+f) or answer a call: reviews start from the client's history.",
                         severity="warning")
             return
-        answered = await self.run(reviewable_calls, self.desk, client_id)
+        answered = await self.app.run_rule(reviewable_calls, self.desk, client_id)
         name = self.query_one(DossierView).subject
         if not answered:
             if answered is not None:
@@ -868,14 +806,14 @@ class DeskScreen(Screen):
         if choice is None:
             return
         event, reason = (OperatorEvent.RESUME, "") if choice == AVAILABLE else (OperatorEvent.PAUSE, choice)
-        if await self.ok(operators.move, self.desk, self.app.operator.id, event, reason):
+        if await self.app.rule_ok(operators.move, self.desk, self.app.operator.id, event, reason):
             self.app.tell_source_paused(event == OperatorEvent.PAUSE, reason)
             await self._refresh_operator()
 
     def action_team(self) -> None:
         from calldesk.tui.screens.team import TeamScreen
 
-        self.app.push_screen(TeamScreen(self.desk, self.app.db.run))
+        self.app.push_screen(TeamScreen(self.desk, self.app.attempt))
 
     async def switch_script(self, name: str) -> None:
         """Change the live call's script (angry caller, refund...) from the command palette."""
@@ -884,7 +822,7 @@ class DeskScreen(Screen):
             return
         from calldesk.desk.call_view import call_script
 
-        chosen = await self.run(call_script, self.desk, self.live.id, self.app.operator, name)
+        chosen = await self.app.run_rule(call_script, self.desk, self.live.id, self.app.operator, name)
         if chosen is not None:
             self.script_name, steps = chosen
             self.query_one(ScriptPane).load(steps, self.query_one(ScriptPane).done)
@@ -899,7 +837,7 @@ class DeskScreen(Screen):
         await self.action_answer()
 
     async def _refresh_operator(self) -> None:
-        me = await self.run(operators.get_operator, self.app.operator.id)
+        me = await self.app.run_rule(operators.get_operator, self.app.operator.id)
         if me is not None:
             self._show_operator(me)
 
@@ -907,7 +845,12 @@ class DeskScreen(Screen):
         self.status.state, self.status.state_reason, self.status.state_since = me.state, me.state_reason, me.state_since
         self._paint_status()
 
+    def show_status(self) -> None:
+        """The status bar as things stand: my state, the counters, the database's and the call source's link."""
+        self._paint_status()
+
     def _paint_status(self) -> None:
+        self.status.offline = self.app.offline
         self.status.link = self.app.link_text
         self.query_one(StatusBar).show(self.status, self.desk.clock.now())
 

@@ -46,6 +46,7 @@ from calldesk.desk.stats.report import StatisticsReport, statistics_report
 from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team_snapshot
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
+from calldesk.tui.db_thread import DatabaseAway
 from calldesk.tui.keys import ALT_1, ALT_2
 from calldesk.tui.widgets.key_bar import KeyBar
 from calldesk.tui.widgets.keyed_table import KeyedTable
@@ -152,7 +153,7 @@ class TeamScreen(Screen[None]):
     ]
 
     def __init__(self, desk: Desk, run: Runner, export_folder: Path | None = None) -> None:
-        """``run`` runs a desk function on the database thread (the app's ``db.run``); the leaderboard's CSV goes
+        """``run`` runs a desk function on the database thread (the app's ``attempt``); the leaderboard's CSV goes
         to ``export_folder`` (default: the current folder)."""
         super().__init__()
         self.desk = desk
@@ -223,7 +224,7 @@ class TeamScreen(Screen[None]):
         """One read of the team; the next is scheduled once this one is shown."""
         try:
             snapshot, problem = await self.run(team_snapshot, self.desk), ""
-        except (PeeweeException, StoreError) as exc:  # the database away: say so, keep the picture, try again
+        except DatabaseAway as exc:  # the database away: say so, keep the picture, try again
             snapshot, problem = None, str(exc)
         if not self.is_attached or not self.app.is_running:
             return  # the lead closed the view, or the console, while the read was on its way
