@@ -16,6 +16,9 @@ from calldesk.store.models import Call, Note, Operator, database
 from calldesk.store.prepared import Prepared
 
 
+TRANSFER_NOTE = "Transferred to"  # how the note a transfer leaves on the dossier begins
+
+
 class LiveCall(NamedTuple):
     """A call once answered, as its operator's console holds it while talking and in wrap-up."""
 
@@ -123,7 +126,7 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
             client=call.client_id, queue=queue, status=CallStatus.RINGING, arrived_at=now, transferred_from=call_id,
             offered_to=target_operator.login if target_operator else "",
         )
-        body = f"Transferred to {department.name if department else target_operator.name}"
+        body = f"{TRANSFER_NOTE} {department.name if department else target_operator.name}"
         add_note(desk, operator_id, call.client_id, call_id, f"{body}: {note}" if note.strip() else body)
         audit.record(desk, actor.login, "call", call_id, "transfer", after={"to": target, "new_call": onward.id})
         if target_operator is not None:
@@ -137,14 +140,18 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
 
 
 def transfer_note(call_id: int) -> str:
-    """The note the operator who transferred this call to its queue or to me wrote with it, "" if none."""
+    """What the colleague who transferred this call here said with it ("Transferred by Asha: ..."), "" if none."""
     call = Call.get_or_none(Call.id == call_id)
     if call is None or call.transferred_from_id is None:
         return ""
-    note = (Note.select(Note.body)
-            .where((Note.call == call.transferred_from_id) & Note.body.startswith("Transferred to"))
-            .order_by(Note.id.desc()).first())
-    return note.body if note else ""
+    note = (Note.select(Note.body, Operator.name).join(Operator, on=(Note.author == Operator.id))
+            .where((Note.call == call.transferred_from_id) & Note.body.startswith(TRANSFER_NOTE))
+            .order_by(Note.id.desc()).tuples().first())
+    if note is None:
+        return ""
+    body, author = note
+    said = body.partition(": ")[2]
+    return f"Transferred by {author}" + (f": {said}" if said else "")
 
 
 def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: str = "") -> None:
