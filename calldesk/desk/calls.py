@@ -15,7 +15,6 @@ from calldesk.phones import format_phone
 from calldesk.store.models import Call, Note, Operator, database
 from calldesk.store.prepared import Prepared
 
-
 TRANSFER_NOTE = "Transferred to"  # how the note a transfer leaves on the dossier begins
 
 
