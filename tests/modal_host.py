@@ -7,7 +7,8 @@ from pathlib import Path
 from textual.app import App
 from textual.screen import ModalScreen
 
-from calldesk.tui.db_thread import DatabaseThread
+from calldesk.store.errors import StoreError
+from calldesk.tui.db_thread import DatabaseAway, DatabaseThread
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "calldesk" / "tui" / "calldesk.tcss"
 NOT_DISMISSED = object()
@@ -24,6 +25,14 @@ class ModalHost(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.modal, self._dismissed)
+
+    async def attempt(self, fn, *args, **kwargs):
+        """The console's one way to the database (CalldeskApp.attempt), without its outage policy: a dialog alone
+        has no status bar or journal to keep."""
+        try:
+            return await self.db.run(fn, *args, **kwargs)
+        except StoreError as exc:
+            raise DatabaseAway(str(exc)) from None
 
     def _dismissed(self, result: object) -> None:
         self.result = result

@@ -21,6 +21,7 @@ from calldesk.desk.callbacks import (
     start_callback,
 )
 from calldesk.desk.errors import NotAllowed
+from calldesk.desk.states import OperatorEvent
 from calldesk.store.models import AuditEvent, CallBack, Operator
 
 
@@ -133,7 +134,7 @@ def test_a_lead_reassigns_three_at_once_and_every_move_is_audited(desk, floor):
 
 def test_distribute_gives_each_to_the_available_operator_with_fewest_open(desk, floor):
     people, ids = floor
-    operators.set_state(desk, people["sara"].id, "paused", "Lunch")
+    operators.move(desk, people["sara"].id, OperatorEvent.PAUSE, "Lunch")
     # open: asha 2, ravi 1, sara (paused) 1. By due time: the missed call to ravi (2), then the tie goes to asha (3),
     # then ravi (3)
     given = distribute_callbacks(desk, people["lina"].id, _seen(desk, ids[4], ids[5], ids[3]))

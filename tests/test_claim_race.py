@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from calldesk.desk import operators, queue
+from calldesk.desk import calls, operators, queue
 from calldesk.desk.errors import CallTaken
 from calldesk.store.models import Call, database
 
@@ -51,8 +51,9 @@ def test_two_consoles_answering_the_same_call_one_wins_the_other_is_told_who(des
         assert isinstance(refusal, CallTaken)
         assert str(refusal) == f"call {call_id} was taken by {names[winners[0]]}"
         assert Call.get_by_id(call_id).operator_id == winners[0]
-        for operator_id in winners:
-            operators.set_state(desk, operator_id, "available")
+        assert operators.get_operator(loser).state == "available"  # the refused claim took its move back
+        for operator_id in winners:  # the winner finishes the call before the next round: free to answer again
+            calls.wrap_up(desk, call_id, operator_id, desk.config.dispositions[0])
     assert queue.waiting_calls(desk) == []
 
 
@@ -72,6 +73,8 @@ def _console_process(url: str, login: str, call_ids: list[int], start: object, r
             won.append(queue.claim_call(desk, call_id, me.id))
         except CallTaken as exc:
             taken.append((call_id, exc.by))
+        else:  # the call is done with before this console presses F2 again: one call at a time
+            calls.wrap_up(desk, call_id, me.id, desk.config.dispositions[0])
     results.put((login, won, taken))
 
 
@@ -99,7 +102,7 @@ def test_four_console_processes_claiming_fifty_calls_answer_each_exactly_once(de
             assert by == names[winner_of[call_id]], (login, call_id)
     stored = {c.id: c.operator.login for c in Call.select().where(Call.id.in_(call_ids))}
     assert stored == winner_of
-    assert {c.status for c in Call.select()} == {"answered"}
+    assert {(c.status, c.wrapped_at is not None) for c in Call.select()} == {("completed", True)}
 
 
 @pytest.mark.parametrize("gone", ["abandoned", "missing"])

@@ -7,6 +7,7 @@ from calldesk.desk.clients import NewPhone
 from calldesk.desk.context import Desk
 from calldesk.desk.dossier import build_dossier
 from calldesk.desk.shift import resume_shift
+from calldesk.desk.states import OperatorEvent
 from calldesk.store.database import open_database
 from calldesk.store.models import NoteDraft, database
 
@@ -74,7 +75,7 @@ def test_resuming_a_shift_brings_back_the_call_its_screen_pop_and_draft_and_keep
 
 def test_resuming_a_new_shift_makes_the_operator_available_and_gives_back_notes_typed_between_calls(desk, db_url):
     asha = operators.add_operator(desk, "asha", "Asha Verma")
-    operators.set_state(desk, asha.id, "offline")
+    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)
     notes.save_draft(desk, asha.id, None, None, "ring Mr Rao about the invoice")
 
     resumed = resume_shift(_restart_console(desk, db_url), asha.id)
@@ -85,7 +86,7 @@ def test_resuming_a_new_shift_makes_the_operator_available_and_gives_back_notes_
 
 def test_a_paused_operator_stays_paused_when_the_console_opens_again(desk, db_url):
     asha = operators.add_operator(desk, "asha", "Asha Verma")
-    operators.set_state(desk, asha.id, "paused", "Lunch")
+    operators.move(desk, asha.id, OperatorEvent.PAUSE, "Lunch")
 
     resumed = resume_shift(_restart_console(desk, db_url), asha.id)
     assert (resumed.operator.state, resumed.operator.state_reason) == ("paused", "Lunch")

@@ -11,7 +11,7 @@ import pytest
 from calldesk.cli import main
 from calldesk.store.database import make_database, open_database
 from calldesk.store.errors import StoreError
-from calldesk.store.migrations import LATEST_VERSION, current_version
+from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS, current_version
 from calldesk.store.models import Call, SchemaVersion, database
 
 CONSOLES = 8
@@ -64,8 +64,10 @@ def test_a_lead_checks_the_schema_then_upgrades_it(command, db_url):
         Path(db_url.removeprefix("sqlite:///")).touch()  # created empty, as `createdb` makes an empty PostgreSQL one
     status, out, _ = command("--db", db_url, "db", "status")
     assert status == 0
-    assert f"version 0 of {LATEST_VERSION}, 1 step(s) pending: run `calldesk db upgrade`" in out
+    assert f"version 0 of {LATEST_VERSION}, {len(MIGRATIONS)} step(s) pending: run `calldesk db upgrade`" in out
     assert "pending 1: The first release" in out
+    assert [line.split(":")[0].strip() for line in out.splitlines() if line.startswith("  pending ")] == [
+        f"pending {step}" for step, _ in MIGRATIONS]
     status, out, _ = command("--db", db_url, "db", "upgrade")
     assert (status, out) == (0, f"schema upgraded from version 0 to {LATEST_VERSION}\n")
     status, out, _ = command("--db", db_url, "db", "status")
@@ -101,7 +103,7 @@ def test_the_password_comes_from_the_environment_or_a_file_never_from_the_config
 def test_the_database_url_may_come_from_the_environment(command, db_url, monkeypatch):
     monkeypatch.setenv("CALLDESK_DATABASE_URL", db_url)
     status, out, _ = command("db", "upgrade")
-    assert status == 0 and "to 1" in out
+    assert status == 0 and f"to {LATEST_VERSION}" in out
     assert f"database: {db_url}" in command("db", "status")[1]
 
 

@@ -36,7 +36,7 @@ def test_a_disabled_operator_cannot_sign_in_until_enabled_again(desk):
     meera = operators.sign_in(desk, "meera")
     operators.add_operator(desk, "ravi", "Ravi Kumar", by="meera")
     ravi = operators.disable_operator(desk, "ravi", by="meera")
-    assert (ravi.enabled, ravi.state) == (False, "offline")
+    assert (ravi.enabled, ravi.state) == (False, "disabled")
     with pytest.raises(UnknownOperator, match="operator 'ravi' is disabled: a team lead can run "
                                               "`calldesk operator enable ravi`"):
         operators.sign_in(desk, "ravi")

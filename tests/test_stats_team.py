@@ -11,6 +11,7 @@ from stats_data import build_day
 
 from calldesk.desk import calls, clients, operators, queue
 from calldesk.desk.errors import DeskError, NotAllowed
+from calldesk.desk.states import OperatorEvent
 from calldesk.desk.stats.erlang import operators_needed
 from calldesk.desk.stats.heatmap import heat_map
 from calldesk.desk.stats.kpis import Scope
@@ -36,7 +37,7 @@ def test_the_lead_sees_who_is_on_which_call_who_waits_longest_and_todays_service
     gone = operators.add_operator(desk, "old", "Left Last Year")
     operators.Operator.update(enabled=False).where(operators.Operator.id == gone.id).execute()
     clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
-    operators.set_state(desk, kiran.id, "paused", "Lunch")
+    operators.move(desk, kiran.id, OperatorEvent.PAUSE, "Lunch")
     rahul_call = queue.ring_call(desk, "+91 98765 43210", "support")
     clock.advance(8)
     queue.claim_call(desk, rahul_call, ravi.id)
@@ -71,13 +72,17 @@ def test_the_lead_sees_who_is_on_which_call_who_waits_longest_and_todays_service
 def test_time_in_each_state_is_cut_to_the_period_and_to_now(desk, clock):
     asha = operators.add_operator(desk, "asha", "Asha Verma")
     clock._now = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # yesterday, 22:30 in India
-    operators.set_state(desk, asha.id, "available")
+    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)  # a new operator starts available, with no history yet:
+    operators.move(desk, asha.id, OperatorEvent.SIGN_IN)  # her console opens, and her available time is kept
     clock.advance(hours=1)
-    operators.set_state(desk, asha.id, "offline")
+    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)
     clock._now = datetime(2026, 11, 27, 3, 30, tzinfo=UTC)  # 09:00 in India
-    for state, reason, minutes in (("available", "", 10), ("on_call", "", 5), ("wrap_up", "", 1),
-                                   ("available", "", 14), ("paused", "Lunch", 30), ("available", "", 30)):
-        operators.set_state(desk, asha.id, state, reason)
+    # ringing (the PBX rings her phone for two minutes before she picks up) counts as available
+    for event, reason, minutes in ((OperatorEvent.SIGN_IN, "", 8), (OperatorEvent.RING, "", 2),
+                                   (OperatorEvent.ANSWER, "", 5),
+                                   (OperatorEvent.CALL_ENDED, "", 1), (OperatorEvent.WRAP_UP, "", 14),
+                                   (OperatorEvent.PAUSE, "Lunch", 30), (OperatorEvent.RESUME, "", 30)):
+        operators.move(desk, asha.id, event, reason)
         clock.advance(minutes=minutes)
     [row] = time_in_states(desk, today(desk).period)
     minutes = {state: seconds / 60 for state, seconds in row.seconds.items()}
@@ -89,14 +94,15 @@ def test_time_in_each_state_is_cut_to_the_period_and_to_now(desk, clock):
 def test_staffing_sets_erlang_beside_the_operators_who_were_there(desk, clock):
     asha = operators.add_operator(desk, "asha", "Asha Verma")
     clock._now = datetime(2026, 11, 27, 3, 30, tzinfo=UTC)  # 09:00 in India
-    operators.set_state(desk, asha.id, "available")
+    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)  # a new operator starts available, with no history yet:
+    operators.move(desk, asha.id, OperatorEvent.SIGN_IN)  # her console opens, and her available time is kept
     for minute in range(0, 60, 6):  # ten calls in the hour, three minutes each
         arrived = clock.now() + timedelta(minutes=minute)
         Call.create(number_raw="1", queue="support", status="completed", arrived_at=arrived,
                     answered_at=arrived + timedelta(seconds=5), ended_at=arrived + timedelta(seconds=185),
                     operator=asha.id)
     clock.advance(minutes=90)
-    operators.set_state(desk, asha.id, "offline")
+    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)
     hours = {h.hour: h for h in staffing(desk, today(desk))}
     assert hours[9].calls_per_hour == 10 and hours[9].handle_seconds == 180
     assert hours[9].needed == operators_needed(10, 180, desk.config.answer_threshold_seconds, 0.8) == 2

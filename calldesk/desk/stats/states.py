@@ -13,6 +13,7 @@ from calldesk.desk.stats.period import HOUR_SECONDS, Period
 from calldesk.store.models import Operator, OperatorStateChange, database
 
 STAFFED_STATES = ("available", "on_call", "wrap_up")  # at the desk and taking calls
+REPORTED_AS = {"ringing": "available"}  # a phone ringing for a caller is an operator free to take them
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def state_spans(desk: Desk, period: Period, operator_id: int | None = None) -> l
             start = max(float(started), period.start_epoch)
             end = min(float(following[2]) if following else until, until)
             if end > start:
-                spans.append(StateSpan(operator, state, reason, start, end))
+                spans.append(StateSpan(operator, REPORTED_AS.get(state, state), reason, start, end))
     return spans
 
 
