@@ -108,11 +108,12 @@ OPERATOR_MOVES: dict[OperatorEvent, tuple[frozenset[OperatorState], OperatorStat
                             frozenset({_O.AVAILABLE, _O.PAUSED})),
     OperatorEvent.SIGN_OUT: (frozenset({_O.AVAILABLE, _O.PAUSED, _O.RINGING}), _O.OFFLINE, frozenset({_O.OFFLINE})),
     OperatorEvent.RING: (frozenset({_O.AVAILABLE}), _O.RINGING, _NOT_DISABLED - {_O.AVAILABLE}),
-    OperatorEvent.STOP_RINGING: (frozenset({_O.RINGING}), _O.AVAILABLE, _NOT_DISABLED - {_O.RINGING}),
+    # the line and the paperwork move on even for an operator disabled meanwhile; they stay disabled
+    OperatorEvent.STOP_RINGING: (frozenset({_O.RINGING}), _O.AVAILABLE, frozenset(OperatorState) - {_O.RINGING}),
     # OFFLINE: a phone picked up while its console is closed; the PBX is the authority on the line
     OperatorEvent.ANSWER: (frozenset({_O.AVAILABLE, _O.RINGING, _O.OFFLINE}), _O.ON_CALL, frozenset()),
-    OperatorEvent.CALL_ENDED: (frozenset({_O.ON_CALL}), _O.WRAP_UP, _NOT_DISABLED - {_O.ON_CALL}),
-    OperatorEvent.WRAP_UP: (_BUSY, _O.AVAILABLE, _NOT_DISABLED - _BUSY),
+    OperatorEvent.CALL_ENDED: (frozenset({_O.ON_CALL}), _O.WRAP_UP, frozenset(OperatorState) - {_O.ON_CALL}),
+    OperatorEvent.WRAP_UP: (_BUSY, _O.AVAILABLE, frozenset(OperatorState) - _BUSY),
     OperatorEvent.PAUSE: (frozenset({_O.AVAILABLE, _O.RINGING, _O.PAUSED}), _O.PAUSED, frozenset()),
     OperatorEvent.RESUME: (frozenset({_O.PAUSED, _O.AVAILABLE, _O.RINGING}), _O.AVAILABLE, frozenset()),
     OperatorEvent.DISABLE: (_NOT_DISABLED, _O.DISABLED, frozenset({_O.DISABLED})),

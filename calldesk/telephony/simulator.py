@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from peewee import PeeweeException
 
-from calldesk.desk.calls import end_call
 from calldesk.desk.clients import sample_client_numbers
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.queue import abandon_call, ring_call
+from calldesk.desk.pbx_events import hang_up_call
+from calldesk.desk.queue import ring_call
+from calldesk.desk.states import CallStatus
 from calldesk.phones import time_zones_for
 from calldesk.store.models import Call
 from calldesk.telephony.source import LinkState, Report
@@ -98,7 +99,7 @@ class Simulator:
         return timedelta(seconds=max(seconds, MIN_GAP_SECONDS))
 
     def _waiting_count(self) -> int:
-        return Call.select().where(Call.status == "ringing").count()
+        return Call.select().where(Call.status == CallStatus.RINGING).count()
 
     def _ring(self, now: datetime) -> int:
         number = self._caller_number()
@@ -113,21 +114,19 @@ class Simulator:
     def _follow_callers(self, now: datetime) -> None:
         if not self._callers:
             return
-        rows = Call.select(Call.id, Call.status, Call.operator, Call.answered_at).where(
-            Call.id.in_(list(self._callers))
-        )
+        rows = Call.select(Call.id, Call.status, Call.answered_at).where(Call.id.in_(list(self._callers)))
         for row in rows:
             caller = self._callers[row.id]
-            if row.status == "ringing":
+            if row.status == CallStatus.RINGING:
                 if now < caller.gives_up_at:
                     continue
-                abandon_call(self.desk, row.id)
-            elif row.status == "answered":
+            elif row.status == CallStatus.ANSWERED:
                 caller.hangs_up_at = caller.hangs_up_at or row.answered_at + timedelta(seconds=caller.talk_seconds)
                 if now < caller.hangs_up_at:
                     continue
+            if row.status in (CallStatus.RINGING, CallStatus.ANSWERED):
                 with suppress(DeskError):  # the operator ended or transferred it in the same instant
-                    end_call(self.desk, row.id, row.operator_id)
+                    hang_up_call(self.desk, row.id)  # the line goes down, as a PBX reports it
             del self._callers[row.id]
 
     def _caller_number(self) -> str:
