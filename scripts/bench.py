@@ -8,8 +8,9 @@
 Figures (p50/p95 over --samples runs each): client search by name, company fragment and phone digits; caller-ID
 matching; one queue refresh with 500 waiting calls (the desk query plus the queue table's diff); the dossier
 build and open_call (the domain side of the screen pop); the screen pop timed inside the app (answer pressed to
-dossier painted); cold start against a bare Textual app (scripts/cold_start.py); peak memory. Targets are
-DESIGN.md section 10's. The data comes from scripts/bench_dataset.py, in a child process.
+dossier painted), and for a call answered at the handset (the PBX's answer stored to the dossier painted, the
+wait for the change to be seen included); cold start against a bare Textual app (scripts/cold_start.py); peak
+memory. Targets are DESIGN.md section 10's. The data comes from scripts/bench_dataset.py, in a child process.
 
 Other benchmarks plug in as scripts/bench_NAME.py (callbacks, coach, stats, ami, import): bench.py imports the
 module when its section runs and calls its ``run`` function, passing whichever of these keyword arguments it
@@ -333,12 +334,10 @@ async def _settle(pilot, condition: Callable[[], bool], timeout: float = 5.0) ->
 
 
 async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) -> list[Figure]:
-    """One headless console: the queue table's diff with many waiting calls, then answer / pop / wrap-up cycles."""
-    from textual.widgets import OptionList
-
+    """One headless console: the queue table's diff with many waiting calls, then answer / pop / wrap-up cycles,
+    by F2 and at the handset."""
     from calldesk.desk.queue import abandon_call, ring_call, waiting_calls
     from calldesk.tui.app import CalldeskApp
-    from calldesk.tui.modals.wrap_up import WrapUpModal
     from calldesk.tui.screens.desk import DeskScreen
     from calldesk.tui.widgets.queue_table import QueueTable
 
@@ -382,20 +381,13 @@ async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) ->
             for _, number in known_numbers(args.pop_samples, rng):
                 call_id = ring_call(desk, number)
                 answered.append(call_id)
-                screen.poll_queue(force=True)
-                if not await _settle(pilot, lambda call_id=call_id: any(c.id == call_id for c in table.calls)):
+                if not await _ringing_on_screen(pilot, screen, table, call_id):
                     break
                 popped = len(app.pop_timings)
                 await pilot.press("f2")
                 if not await _settle(pilot, lambda popped=popped: len(app.pop_timings) > popped):
                     break
-                await pilot.press("f6")
-                if not await _settle(pilot, lambda: isinstance(app.screen, WrapUpModal)):
-                    break
-                if app.screen.query_one(OptionList).highlighted is None:
-                    await pilot.press("down")
-                await pilot.press("enter")
-                if not await _settle(pilot, lambda: screen.live is None and app.screen is screen):
+                if not await _wrap_up_by_keys(pilot, app, screen):
                     break
             forget_calls(answered)
             if app.pop_timings:
@@ -406,6 +398,85 @@ async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) ->
             if len(app.pop_timings) < len(answered):
                 figures.append(Figure("screen pop cycles that stalled", len(answered) - len(app.pop_timings), "",
                                       note="F2 / F6 / wrap-up did not complete within 5 s"))
+            figures += await _handset_pops(pilot, app, screen, table, desk, args, rng)
+    return figures
+
+
+async def _ringing_on_screen(pilot, screen, table, call_id: int) -> bool:
+    screen.poll_queue()
+    return await _settle(pilot, lambda: any(c.id == call_id for c in table.calls))
+
+
+async def _wrap_up_by_keys(pilot, app, screen) -> bool:
+    """F6, the first disposition, enter: the desk is free again (and the operator available in the store)."""
+    from textual.widgets import OptionList
+
+    from calldesk.tui.modals.wrap_up import WrapUpModal
+
+    await pilot.press("f6")
+    if not await _settle(pilot, lambda: isinstance(app.screen, WrapUpModal)):
+        return False
+    if app.screen.query_one(OptionList).highlighted is None:
+        await pilot.press("down")
+    await pilot.press("enter")
+    return await _settle(pilot, lambda: screen.live is None and app.screen is screen)
+
+
+async def _handset_pops(pilot, app, screen, table, desk, args, rng) -> list[Figure]:
+    """Calls answered at the bench operator's handset: the PBX's report is stored from a thread of its own (its own
+    database connection, as the hook command or AMI has), the console's watcher sees the change and the desk pops the
+    dossier as F2 does. The app times it from the stored answered_at (the wall clock) to the paint, so the figure
+    holds the wait for the change to be seen: what the operator feels between picking up and seeing the caller."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from calldesk.desk.errors import DeskError
+    from calldesk.desk.pbx_events import answer_call_as
+    from calldesk.desk.queue import ring_call
+    from calldesk.store.models import database
+    from calldesk.tui.screens.desk import READ_GAP_SECONDS
+
+    def answer(call_id: int) -> str:
+        try:
+            answer_call_as(desk, call_id, BENCH_OPERATOR)
+        except DeskError as exc:
+            return str(exc)
+        return ""
+
+    loop = asyncio.get_running_loop()
+    pbx = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-pbx")  # one thread: one connection, kept
+    answered, refusals, completed = [], [], 0
+    try:
+        for _, number in known_numbers(args.pop_samples, rng):
+            call_id = ring_call(desk, number)
+            answered.append(call_id)
+            if not await _ringing_on_screen(pilot, screen, table, call_id):
+                break
+            # a PBX answers whenever the operator picks up, not in step with the console's reads: a random moment
+            await asyncio.sleep(rng.uniform(0, 0.25))
+            popped = len(app.handset_pop_timings)
+            refused = await loop.run_in_executor(pbx, answer, call_id)
+            if refused:
+                refusals.append(refused)
+                break
+            if not await _settle(pilot, lambda popped=popped: len(app.handset_pop_timings) > popped):
+                break
+            if not await _wrap_up_by_keys(pilot, app, screen):
+                break
+            completed += 1
+    finally:
+        await loop.run_in_executor(pbx, database.close)
+        pbx.shutdown()
+    forget_calls(answered)
+    timings = app.handset_pop_timings
+    if not timings:
+        figures = [Figure("handset answer to dossier painted", None, note="the app recorded no handset pops")]
+    else:
+        figures = spread("handset answer to dossier painted", timings, target=200,
+                         note=f"{len(timings)} calls answered by the PBX; includes the wait for the change to be "
+                              f"seen (at most {READ_GAP_SECONDS * 1000:.0f} ms apart in a burst)")
+    if completed < len(answered):
+        why = f"refused: {refusals[0]}" if refusals else "ring / pop / wrap-up did not complete within 5 s"
+        figures.append(Figure("handset pop cycles that stalled", len(answered) - completed, "", note=why[:200]))
     return figures
 
 

@@ -89,9 +89,13 @@ class ChangeWatcher:
         return True
 
     def close(self) -> None:
+        """Hang up: the listening connection (PostgreSQL), or the calling thread's connection (SQLite)."""
         if self._listener is not None:
             self._listener.close()
             self._listener = None
+        if self._sqlite_connection is not None and not database.is_closed():
+            database.close()
+            self._sqlite_connection = None
 
     # --- SQLite -----------------------------------------------------------------------------------------------
 

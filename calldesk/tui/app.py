@@ -170,7 +170,7 @@ class CalldeskApp(App[int]):
         for entry, reason in report.refused:
             self.notify(f"Not saved ({entry.kind}): {reason}", severity="error", timeout=15)
         if desk is not None:
-            desk.poll_queue(force=True)
+            desk.poll_queue()
 
     def _show_link(self) -> None:
         if self.desk_screen is not None and self.desk_screen.is_mounted:

@@ -12,4 +12,4 @@ async def test_closing_the_console_while_a_poll_is_on_the_database_thread_raises
         app = CalldeskApp(desk, asha)
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
-            app.screen.poll_queue(force=True)  # in flight as the test leaves and the app shuts down
+            app.screen.poll_queue()  # in flight as the test leaves and the app shuts down

@@ -416,7 +416,7 @@ async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_pat
         assert app.screen.live is None  # the operator went on; the wrap-up waits in the journal
         assert app.journal.pending()
         (tmp_path / "away").rename(folder)
-        app.screen.poll_queue(force=True)
+        app.screen.poll_queue()
         await settle(pilot)
         assert not app.screen.status.offline
     call = Call.get_by_id(call_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 # call's once it has.
 AUTOSAVE_SECONDS = 3.0
 TICK_SECONDS = 1.0
-POLL_SECONDS = 0.25  # a cheap "did anything change?" (SQLite data_version, PostgreSQL NOTIFY): others' work shows fast
+WATCH_SECONDS = 0.5  # how long the watcher waits for a change before it checks whether the console is closing
+READ_GAP_SECONDS = 0.1  # in a burst of changes (a PBX's), the desk is read again at most this often
 TOASTS_AT_ONCE = 3  # more new call-back notices than this at once are summed up in one toast
 RELEASE_SECONDS = 30.0  # how often a console hands untouched overdue call-backs back to their pool
 
@@ -73,7 +75,8 @@ class DeskScreen(Screen):
         self._saved_notes = ""
         self._polling = False
         self._poll_again = False
-        self._watcher = ChangeWatcher()
+        self._stop_watching = threading.Event()
+        self._watching: threading.Thread | None = None
         self._phrases: frozenset[str] = frozenset()  # the negative phrasings already stored for the live call
         self._escalations: list[escalation.EscalationView] = []
         self._notice_lines: list[CallbackLine] = []  # what the call-back notices are computed from each second
@@ -121,16 +124,15 @@ class DeskScreen(Screen):
         self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
         self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
         self._paint_status()
-        self.poll_queue(force=True)  # first on the database thread: the queue is on the desk's first paint
+        self.poll_queue()  # first on the database thread: the queue is on the desk's first paint
         await self._recover()
         self._following = True
         if await self.app.run_rule(self.app.journal.pending):  # left from a console that died
             self.app.went_offline("changes made offline wait to be saved")
         if self.app.training is not None:
             await self._start_training()
-            self.poll_queue(force=True)
+            self.poll_queue()
         self.set_interval(TICK_SECONDS, self._tick)
-        self.set_interval(POLL_SECONDS, self.poll_queue)
         self.set_interval(AUTOSAVE_SECONDS, self.autosave_notes)
         self.set_interval(RELEASE_SECONDS, self.release_overdue)
 
@@ -145,24 +147,49 @@ class DeskScreen(Screen):
         self._show_notices(now)
         self._paint_status()
 
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+        if self._watching is not None:
+            self._watching.join(timeout=2)
+
+    def _start_watching(self) -> None:
+        """After the first paint: a thread waits for changes to the store and has the desk read them at once."""
+        if self._watching is None:
+            self._watching = threading.Thread(target=self._watch_the_store, name="calldesk-watch", daemon=True)
+            self._watching.start()
+
+    def _watch_the_store(self) -> None:
+        """Another console's, the PBX's or a lead's change (SQLite's data_version, PostgreSQL's NOTIFY) makes the
+        desk read itself again within a moment: a call answered at the handset pops as soon as it is stored."""
+        watcher = ChangeWatcher()
+        try:
+            while not self._stop_watching.is_set():
+                if watcher.wait_for_change(WATCH_SECONDS) and not self._stop_watching.is_set():
+                    self.app.call_from_thread(self.poll_queue)
+                    self._stop_watching.wait(READ_GAP_SECONDS)
+        except RuntimeError:
+            pass  # the app stopped while this thread was handing it a change
+        finally:
+            watcher.close()
+
     @work(group="queue")
-    async def poll_queue(self, force: bool = False) -> None:
-        """Re-read the queue when another console or the ring hook changed something; polls never overlap."""
+    async def poll_queue(self) -> None:
+        """Read what others change on the desk; reads never overlap, and one asked for meanwhile follows."""
         if self._polling:
-            self._poll_again |= force  # this console's own change must show even if a poll is under way
+            self._poll_again = True  # a change came while a read was under way: it must show too
             return
         self._polling = True
         generation = self._call_generation
         try:
             # the desk's first paint needs only the call-backs in sight: 200 rows read and laid out cost it 12 ms
             limit = MyCallbacks.SHOWN if self.app.desk_painted else MyCallbacks.FIRST_PAINT
-            waiting = await self.app.run_rule(self._read_queue_if_changed, force, limit)
+            waiting = await self.app.run_rule(self._read_the_desk, limit)
         finally:
             self._polling = False
         if self._poll_again:
             self._poll_again = False
-            self.poll_queue(force=True)
-        if waiting is None or not self.app.is_running:  # nothing new, or the console is closing: its panes are going
+            self.poll_queue()
+        if waiting is None or not self.app.is_running:  # refused or away, or the console is closing: panes going
             return
         waiting, raised, mine, self._notice_lines, standing = waiting
         self._show_escalations(raised)
@@ -179,16 +206,16 @@ class DeskScreen(Screen):
         self._paint_status()
         if not self.app.desk_painted:
             self.call_after_refresh(self.prepare_for_calls)  # needed once a call comes, not to paint
+            self.call_after_refresh(self._start_watching)
             if len(mine) == limit:  # the first read stopped at its limit: the rest of my call-backs
-                self.call_after_refresh(self.poll_queue, True)
+                self.call_after_refresh(self.poll_queue)
         self.app.desk_ready()
         if self._following and not self._call_actions and generation == self._call_generation:
             await self._follow(standing)
 
-    def _read_queue_if_changed(self, force: bool, callbacks_limit: int) -> tuple | None:
-        """Everything the desk shows that others change: the queue, escalations, my call-backs and notices."""
-        if not (self._watcher.changed() or force):
-            return None
+    def _read_the_desk(self, callbacks_limit: int) -> tuple:
+        """Everything the desk shows that others change: the queue, escalations, my call-backs and notices, and
+        where I stand."""
         me = self.app.operator
         raised = escalation.open_escalations(self.desk) if me.is_lead else []
         return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id, limit=callbacks_limit),
@@ -290,7 +317,7 @@ class DeskScreen(Screen):
 
         released = await self.app.run_rule(release_overdue_callbacks, self.desk)
         if released:
-            self.poll_queue(force=True)
+            self.poll_queue()
 
     def _show_escalations(self, raised: list[escalation.EscalationView]) -> None:
         """Leads hear of every new escalation at once; the status bar counts those still waiting."""
@@ -318,13 +345,13 @@ class DeskScreen(Screen):
                 answered = await self.app.attempt(answer_call, self.desk, self.app.operator, selected)
         except CallTaken as exc:
             self.notify(f"Taken by {exc.by}. Pick another call.", severity="warning")
-            self.poll_queue(force=True)
+            self.poll_queue()
             return
         except DatabaseAway:
             return  # the outage policy has said so
         except DeskError as exc:
             self.notify(str(exc), severity="warning")
-            self.poll_queue(force=True)
+            self.poll_queue()
             return
         if answered is None:
             self.notify("Nobody is waiting.")
@@ -333,7 +360,7 @@ class DeskScreen(Screen):
         self._show_call(view)
         self._show_operator(answered.me)
         self.call_after_refresh(self.app.record_screen_pop, started)
-        self.call_after_refresh(self.poll_queue, True)  # the queue catches up once the pop is on screen
+        self.call_after_refresh(self.poll_queue)  # the queue catches up once the pop is on screen
         if self.app.training is not None and self.app.training.lines_said == 0:
             await self.action_caller_line()
         if view.dossier is None:
@@ -384,12 +411,12 @@ class DeskScreen(Screen):
             begun = await self.app.run_rule(callbacks.start_callback, self.desk, line.id, line.version,
                                             self.app.operator.id)
         if begun is None:
-            self.poll_queue(force=True)
+            self.poll_queue()
             return
         self._show_call(begun.view)
         self.call_after_refresh(self.app.record_screen_pop, started)
         self.app.dial(line.number_e164 or line.number)
-        self.poll_queue(force=True)
+        self.poll_queue()
         await self._refresh_operator()
 
     # --- training: a practice call on the real desk -----------------------------------------------------
@@ -438,7 +465,7 @@ class DeskScreen(Screen):
             self._suggested_disposition = "Call-back promised"
             self.notify(f"Promised: {offered.owner} calls back {offered.operator_time} "
                         f"({offered.client_time} for the client). F6 then enter ends the call.")
-            self.poll_queue(force=True)
+            self.poll_queue()
             await self._reload_dossier()
 
     async def _promise_offline(self) -> None:
@@ -457,7 +484,7 @@ class DeskScreen(Screen):
 
         me = self.app.operator
         line = await self.app.push_screen_wait(CallbackBoardScreen(self.desk, me, run=self.app.attempt))
-        self.poll_queue(force=True)
+        self.poll_queue()
         if line is not None:
             if self.live is not None:
                 self.notify("Finish this call first, then start the call-back.", severity="warning")
@@ -552,7 +579,7 @@ class DeskScreen(Screen):
         if done is not None:
             self.notify(f"Transferred to {choice.target}.")
             await self._refresh_operator()
-            self.poll_queue(force=True)
+            self.poll_queue()
             self.open_wrap_up(suggested="Transferred")
 
     @work
@@ -560,20 +587,18 @@ class DeskScreen(Screen):
         if self.live is None:
             self.notify("No call to end.", severity="warning")
             return
-        if not self.live.in_wrap_up:
-            if not await self._record_callback_outcome():
-                return
-            self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
-        if not self.live.in_wrap_up:
-            with self.acting_on_call():
-                ended = await self.app.rule_ok(calls.end_call, self.desk, self.live.id, self.app.operator.id)
-                if ended:
+        with self.acting_on_call():  # the call-back's outcome may end the call: this console opens the wrap-up
+            if not self.live.in_wrap_up:
+                if not await self._record_callback_outcome():
+                    return
+                self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
+            if not self.live.in_wrap_up:
+                if await self.app.rule_ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
                     self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
-            if ended:
-                await self._refresh_operator()
-            elif not self.app.offline:
-                return  # refused; offline, the journaled wrap-up ends the call when the database is back
-        self.open_wrap_up(self._suggested_disposition)
+                    await self._refresh_operator()
+                elif not self.app.offline:
+                    return  # refused; offline, the journaled wrap-up ends the call when the database is back
+            self.open_wrap_up(self._suggested_disposition)
 
     @work
     async def open_wrap_up(self, suggested: str = "") -> None:
@@ -749,7 +774,7 @@ class DeskScreen(Screen):
         if chosen is not None and await self.app.rule_ok(escalation.acknowledge_escalation, self.desk,
                                                  self.app.operator.id, chosen):
             self.notify("Acknowledged: the operator sees you are stepping in.")
-            self.poll_queue(force=True)
+            self.poll_queue()
 
     @work
     async def action_notices(self) -> None:
