@@ -33,6 +33,7 @@ from textual.worker import get_current_worker
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import STATES
+from calldesk.desk.states import OperatorState
 from calldesk.desk.stats.definitions import FIGURES, FIGURES_BY_NAME, definition_of, format_duration, format_value
 from calldesk.desk.stats.kpis import Scope
 from calldesk.desk.stats.leaderboard import (
@@ -71,7 +72,7 @@ class OperatorsTable(KeyedTable):
     @staticmethod
     def cells(person: OperatorNow) -> dict[str, object]:
         label, style = STATE_LABELS.get(person.state, (person.state, ""))
-        if person.state == "paused" and person.reason:
+        if person.state == OperatorState.PAUSED and person.reason:
             label = person.reason
         return {
             "name": person.name,

@@ -8,6 +8,8 @@ from datetime import datetime
 from textual.content import Content
 from textual.widgets import Static
 
+from calldesk.desk.states import OperatorState
+
 STATE_LABELS = {"available": "Available", "ringing": "Ringing", "on_call": "On call", "wrap_up": "Wrap-up",
                 "paused": "Paused", "offline": "Offline", "disabled": "Disabled"}
 
@@ -48,7 +50,8 @@ class StatusBar(Static):
         parts: list[str | tuple[str, str]] = [
             (" DATABASE OFFLINE, reconnecting ", "bold reverse $error") if status.offline else "",
             (f" {status.operator} ", "bold"),
-            (f" {state} ", "bold reverse $success" if status.state == "available" else "bold reverse $warning"),
+            (f" {state} ",
+             "bold reverse $success" if status.state == OperatorState.AVAILABLE else "bold reverse $warning"),
             "  waiting ", (str(status.waiting), "bold"),
         ]
         if status.late:
