@@ -15,7 +15,7 @@ from calldesk.desk import operators
 from calldesk.desk.calls import transfer_call
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound, UnknownOperator
-from calldesk.desk.queue import IncomingCall, abandon_call, ring_calls, rings_heard
+from calldesk.desk.queue import IncomingCall, abandon_call, ring_calls, rings_heard, stop_ringing
 from calldesk.desk.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.store.models import Call, Operator, database
 from calldesk.store.prepared import Prepared
@@ -134,7 +134,7 @@ def offer_call(desk: Desk, call_id: int, login: str) -> None:
         if call_move(CallEvent.OFFER, call_state(status, offered_to, wrapped_at), call_id) is None:
             return  # answered or gone already: the ringing is over
         if offered_to and offered_to != login:
-            operators.move(desk, operator_id_for(offered_to), OperatorEvent.STOP_RINGING)
+            stop_ringing(desk, offered_to)
         _OFFER.execute(call_id=call_id, login=login)
         if login:
             operators.move(desk, operator_id_for(login), OperatorEvent.RING)
@@ -154,7 +154,7 @@ def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
         if call_move(CallEvent.ANSWER, call_state(status, offered_to, wrapped_at), call_id) is None:
             return  # told twice: the first report stands
         if offered_to and offered_to != login:
-            operators.move(desk, operator_id_for(offered_to), OperatorEvent.STOP_RINGING)
+            stop_ringing(desk, offered_to)
         if operator_id is not None:
             operators.move(desk, operator_id, OperatorEvent.ANSWER)
         waited = now - Call.arrived_at.python_value(arrived_at)

@@ -125,7 +125,7 @@ def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
 
 
 # Every F2 runs these: built once (store.prepared)
-_CALL_TO_CLAIM = Prepared(lambda call_id: Call.select(Call.arrived_at).where(Call.id == call_id))
+_CALL_TO_CLAIM = Prepared(lambda call_id: Call.select(Call.arrived_at, Call.offered_to).where(Call.id == call_id))
 _CLAIM = Prepared(lambda call_id, operator_id, now, rings: Call.update(
     status=CallStatus.ANSWERED, operator=operator_id, answered_at=now, rings=rings, offered_to=""
 ).where((Call.id == call_id) & (Call.status == CallStatus.RINGING)))
@@ -138,10 +138,11 @@ def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
     found = _CALL_TO_CLAIM.rows(call_id=call_id)
     if not found:
         raise NotFound(f"call {call_id} does not exist")
-    waited = now - Call.arrived_at.python_value(found[0][0])
+    arrived_at, offered_to = found[0]
+    waited = now - Call.arrived_at.python_value(arrived_at)
     rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
     with database.atomic():  # a refusal below takes the operator's move back with it
-        operators.move(desk, operator_id, OperatorEvent.ANSWER)
+        me = operators.move(desk, operator_id, OperatorEvent.ANSWER)
         won = _CLAIM.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now),
                              rings=rings)
         if not won:
@@ -150,6 +151,8 @@ def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
                 raise CallGone(f"call {call_id}: the caller hung up before the answer")
             taker = Operator.get_or_none(Operator.id == call.operator_id)
             raise CallTaken(call_id, taker.name if taker else "another console")
+        if offered_to and offered_to != me.login:  # the phone the PBX was ringing for it stops
+            stop_ringing(desk, offered_to)
     return call_id
 
 
@@ -182,10 +185,11 @@ def abandon_call(desk: Desk, call_id: int) -> None:
         if updated:
             callback_for_abandoned_call(desk, call_id)
             if call.offered_to:  # the phone it was ringing at stops
-                _stop_ringing(desk, call.offered_to)
+                stop_ringing(desk, call.offered_to)
 
 
-def _stop_ringing(desk: Desk, login: str) -> None:
+def stop_ringing(desk: Desk, login: str) -> None:
+    """The PBX no longer rings this operator's phone for a caller (answered elsewhere, or the caller left)."""
     operator = Operator.get_or_none(Operator.login == login)
     if operator is not None:
         operators.move(desk, operator.id, OperatorEvent.STOP_RINGING)

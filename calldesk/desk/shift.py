@@ -14,7 +14,7 @@ from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.notices import NoticeView, unread_notices
 from calldesk.desk.operators import OperatorView
-from calldesk.desk.states import OperatorEvent, OperatorState
+from calldesk.desk.states import OperatorEvent
 
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
@@ -33,10 +33,6 @@ def resume_shift(desk: Desk, operator_id: int) -> Resumed:
     live = calls.live_call_of(desk, operator_id)
     if live is not None:
         me = operators.get_operator(operator_id)
-        if me.state == OperatorState.OFFLINE:  # enabled again after a lead disabled them mid-call: back on it
-            me = operators.move(desk, operator_id, OperatorEvent.ANSWER)
-            if live.in_wrap_up:
-                me = operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
         from calldesk.desk.call_view import open_call  # the screen pop's modules: only for a call left open
 
         return Resumed(me, live, open_call(desk, live.id, me))
