@@ -19,6 +19,7 @@ from calldesk.desk.states import OperatorEvent
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
 
+
 class Resumed(NamedTuple):
     """What a console finds as it opens on an operator."""
 

@@ -238,8 +238,8 @@ class DeskScreen(Screen):
         """Show what the store says of me: my state, a call answered at the handset, a hang-up from the PBX, a
         lead disabling me, and the notices others left me."""
         me, live = standing.operator, standing.live
-        self._show_operator(me)
         self._show_stored_notices(standing.unread)
+        self._show_operator(me)  # paints the status bar, with the count of notices
         if me.state == OperatorState.DISABLED:
             await self._signed_out_by_a_lead()
         elif live is not None and (self.live is None or live.id != self.live.id):
@@ -282,7 +282,7 @@ class DeskScreen(Screen):
                                              "is signed out; the notes typed so far are kept as a draft.")
 
     def _show_stored_notices(self, unread: list[NoticeView]) -> None:
-        """A toast for each notice the first time it is seen; the status bar counts the unread ones."""
+        """A toast for each notice the first time it is seen; the status bar is to count the unread ones."""
         for notice in unread:
             if notice.id not in self._toasted_notices:
                 self._toasted_notices.add(notice.id)
@@ -290,7 +290,6 @@ class DeskScreen(Screen):
                 if notice.kind.startswith("callback") and self.client_id is not None:
                     self.run_worker(self._reload_dossier(), group="dossier", exclusive=True)
         self.status.unread = len(unread)
-        self._paint_status()
 
     def _show_start_up_notices(self) -> None:
         self._show_notices(self.desk.clock.now())
