@@ -53,6 +53,9 @@ AUTOSAVE_SECONDS = 3.0
 TICK_SECONDS = 1.0
 WATCH_SECONDS = 0.5  # how long the watcher waits for a change before it checks whether the console is closing
 READ_GAP_SECONDS = 0.1  # in a burst of changes (a PBX's), the desk is read again at most this often
+# The watcher's first look reads the desk once more (it catches what changed meanwhile): after the first paint, not in
+# its way
+WATCH_AFTER_PAINT_SECONDS = 0.3
 TOASTS_AT_ONCE = 3  # more new call-back notices than this at once are summed up in one toast
 RELEASE_SECONDS = 30.0  # how often a console hands untouched overdue call-backs back to their pool
 
@@ -206,7 +209,7 @@ class DeskScreen(Screen):
         self._paint_status()
         if not self.app.desk_painted:
             self.call_after_refresh(self.prepare_for_calls)  # needed once a call comes, not to paint
-            self.call_after_refresh(self._start_watching)
+            self.set_timer(WATCH_AFTER_PAINT_SECONDS, self._start_watching)
             if len(mine) == limit:  # the first read stopped at its limit: the rest of my call-backs
                 self.call_after_refresh(self.poll_queue)
         self.app.desk_ready()
