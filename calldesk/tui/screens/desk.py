@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -87,6 +87,7 @@ class DeskScreen(Screen):
         self._suggested_disposition = ""
         self._following = False  # until the start-up recovery has put the operator's call back
         self._call_actions = 0  # this console's own call changes under way
+        self._settling = 0  # own changes done but not painted yet: reads wait for the paint
         self._call_generation = 0  # bumped by each of them
         self._wrapping_up = False
         self._signing_out = False
@@ -178,8 +179,8 @@ class DeskScreen(Screen):
     @work(group="queue")
     async def poll_queue(self) -> None:
         """Read what others change on the desk; reads never overlap, and one asked for meanwhile follows."""
-        if self._polling:
-            self._poll_again = True  # a change came while a read was under way: it must show too
+        if self._polling or self._call_actions or self._settling:
+            self._poll_again = True  # a change came while a read or this console's own change was under way
             return
         self._polling = True
         generation = self._call_generation
@@ -228,14 +229,23 @@ class DeskScreen(Screen):
 
     @contextmanager
     def acting_on_call(self) -> Iterator[None]:
-        """This console is changing its own call: a poll read meanwhile may be older or newer than what the
-        change will show, so polls leave the call alone until it is done."""
+        """This console is changing its own call: a read of the store meanwhile may be older or newer than what the
+        change will show, so reads wait until the change is on screen (and do not compete with its paint)."""
         self._call_actions += 1
         self._call_generation += 1
         try:
             yield
         finally:
             self._call_actions -= 1
+            if not self._call_actions:
+                self._settling += 1
+                self.call_after_refresh(self._settled)
+
+    def _settled(self) -> None:
+        self._settling -= 1
+        if not (self._settling or self._call_actions) and self._poll_again:
+            self._poll_again = False
+            self.poll_queue()
 
     async def _follow(self, standing: Standing) -> None:
         """Show what the store says of me: my state, a call answered at the handset, a hang-up from the PBX, a
@@ -503,9 +513,10 @@ class DeskScreen(Screen):
             return True
         me = self.app.operator
 
-        def submit(outcome: str, next_due: datetime | None, confirm: bool) -> Awaitable[OutcomeResult]:
-            return self.app.attempt(record_outcome, self.desk, line.id, line.version, me.id, outcome,
-                                   next_due=next_due, confirm_past_deadline=confirm)
+        async def submit(outcome: str, next_due: datetime | None, confirm: bool) -> OutcomeResult:
+            with self.acting_on_call():  # it may end the call: F6 goes on to the wrap-up, not the PBX's hang-up
+                return await self.app.attempt(record_outcome, self.desk, line.id, line.version, me.id, outcome,
+                                              next_due=next_due, confirm_past_deadline=confirm)
 
         result = await self.app.push_screen_wait(CallbackOutcomeModal(self.desk, line, submit))
         if result is None:
@@ -589,11 +600,10 @@ class DeskScreen(Screen):
         if self.live is None:
             self.notify("No call to end.", severity="warning")
             return
-        with self.acting_on_call():  # the call-back's outcome may end the call: this console opens the wrap-up
-            if not self.live.in_wrap_up:
-                if not await self._record_callback_outcome():
-                    return
-                self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
+        if not self.live.in_wrap_up and not await self._record_callback_outcome():
+            return
+        with self.acting_on_call():  # the call-back's outcome may have ended the call: this console opens the wrap-up
+            self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
             if not self.live.in_wrap_up:
                 if await self.app.rule_ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
                     self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
