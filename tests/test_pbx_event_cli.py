@@ -92,3 +92,20 @@ def test_a_wrong_report_is_one_clear_line(desk, hook, argv, message) -> None:
     assert status != 0
     assert err.startswith(message)
     assert "Traceback" not in err
+
+
+def test_a_pbx_id_made_of_digits_names_the_pbxs_call_never_calldesks_call_of_that_number(desk, hook) -> None:
+    _, other, _ = hook("ring", "+919812345678")  # calldesk's call 1, rung without a PBX id
+    _, pbx_call, _ = hook("event", "ring", "9123456789", "--pbx-id", other)  # the PBX calls its call "1" too
+    assert hook("event", "hangup", other) == (0, "abandoned", "")
+    assert Call.get_by_id(int(pbx_call)).status == "abandoned"
+    assert Call.get_by_id(int(other)).status == "ringing"  # the other caller still waits
+
+
+@pytest.mark.parametrize("reference", ["١٢", "²", "9" * 30])
+def test_digits_that_are_no_call_id_are_refused_in_one_line(desk, hook, reference) -> None:
+    hook("ring", "+919812345678")
+    status, out, err = hook("event", "hangup", reference)
+    assert (status, out) == (1, "")
+    assert err.startswith("calldesk: no call has the PBX id") and len(err.splitlines()) == 1
+    assert [c.status for c in Call.select()] == ["ringing"]

@@ -16,6 +16,7 @@ import argparse
 
 from calldesk.cli.context import CommandError, desk_errors, open_desk
 
+MAX_CALL_ID_DIGITS = 18  # calldesk's ids are 64-bit: a longer run of digits can only be a PBX id
 CALL_HELP = "the call: the id `calldesk ring` printed, or the PBX's id given to `event ring --pbx-id`"
 
 
@@ -56,16 +57,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _call_id(reference: str) -> int:
+    """The call a hook names: the PBX's own id (given to `event ring --pbx-id`) first, since a PBX id may be made of
+    digits too; else calldesk's id as `ring` printed it (plain ASCII digits)."""
     from calldesk.desk.pbx_events import call_id_for
 
     reference = reference.strip()
-    if reference.isdigit():
+    call_id = call_id_for(reference) if reference else None
+    if call_id is not None:
+        return call_id
+    if reference.isascii() and reference.isdigit() and len(reference) <= MAX_CALL_ID_DIGITS:
         return int(reference)
-    call_id = call_id_for(reference)
-    if call_id is None:
-        raise CommandError(f"no call has the PBX id {reference!r}: report it first with `calldesk event ring "
-                           "--pbx-id`")
-    return call_id
+    raise CommandError(f"no call has the PBX id {reference!r}: report it first with `calldesk event ring "
+                       "--pbx-id`, or give the id `calldesk ring` printed")
 
 
 def run_ring(args: argparse.Namespace) -> int:
