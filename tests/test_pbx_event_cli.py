@@ -109,3 +109,12 @@ def test_digits_that_are_no_call_id_are_refused_in_one_line(desk, hook, referenc
     assert (status, out) == (1, "")
     assert err.startswith("calldesk: no call has the PBX id") and len(err.splitlines()) == 1
     assert [c.status for c in Call.select()] == ["ringing"]
+
+
+@pytest.mark.parametrize("argv", [("--db", "", "ring", "+919812345678"), ("--db=",), ("--db", "  ")])
+def test_an_empty_db_option_is_refused_not_read_as_the_configs_database(argv, capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the config's own database would be made here
+    assert main(["--config", str(CONFIG), *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "calldesk: --db is empty: give a SQLite file's path or a postgresql:// URL"
+    assert list(tmp_path.iterdir()) == []

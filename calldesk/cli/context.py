@@ -41,7 +41,11 @@ def database_url(args: argparse.Namespace, config: Config) -> str:
     from pathlib import Path
 
     db = getattr(args, "db", None)
-    return resolve_database(db, Path.cwd()) if db else config.database_url()
+    if db is None:
+        return config.database_url()
+    if not db.strip():
+        raise CommandError("--db is empty: give a SQLite file's path or a postgresql:// URL", status=2)
+    return resolve_database(db, Path.cwd())
 
 
 def operator_login(args: argparse.Namespace, config: Config) -> str:

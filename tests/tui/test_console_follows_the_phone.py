@@ -158,3 +158,17 @@ async def test_a_call_transferred_to_me_is_a_notice_and_arrives_with_the_note_on
         await settle(pilot)
         assert app.screen.live.id == onward
         assert dossier_text(app).startswith("Transferred by Asha Verma: wants the premium brochure by post")
+
+
+async def test_ctrl_s_during_a_call_from_an_unknown_caller_keeps_the_caller_on_screen(desk, asha, run_app):
+    queue.ring_call(desk, "+91 99887 76655", "sales")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("escape")  # not a client yet: the operator notes first
+        await pilot.press(*"asks for the price list", "ctrl+s")
+        await settle(pilot)
+        assert dossier_text(app).startswith("Unknown caller 099887 76655")
+        assert "On call" in str(app.screen.query_one("#status").content)

@@ -729,8 +729,12 @@ class DeskScreen(Screen):
 
     async def _reload_dossier(self, client_id: int | None = None) -> None:
         client_id = client_id or self.client_id
-        if client_id is None:
-            self.query_one(DossierView).show_idle()
+        if client_id is None:  # an unknown caller stays on screen as such; with no call, the desk is idle
+            dossier_view = self.query_one(DossierView)
+            if self.live is not None:
+                dossier_view.show_unknown(self.live.number, self.live.caller_name)
+            else:
+                dossier_view.show_idle()
             return
         from calldesk.desk.dossier import build_dossier
 
