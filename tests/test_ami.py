@@ -206,6 +206,22 @@ def test_after_a_lost_link_the_queue_is_resynchronised_with_the_pbx(desk: Desk, 
     eventually(lambda: status_of("4.4") == "answered")
 
 
+@pytest.mark.parametrize("talk", ["nan", "inf", "1e20", "-5"])
+def test_a_talk_time_that_is_no_duration_ends_the_call_now_and_the_source_goes_on(
+    desk: Desk, server: AmiServer, line: Line, talk: str
+) -> None:
+    line.start()
+    server.emit_many([join("6.1"), {"Event": "AgentConnect", "Uniqueid": "6.1", "Interface": "PJSIP/101"}])
+    answered = eventually(lambda: status_of("6.1") == "answered" and call_for("6.1"))
+    desk.clock.advance(30)
+    server.emit("AgentComplete", Uniqueid="6.1", Interface="PJSIP/101", TalkTime=talk, Reason="caller")
+    ended = eventually(lambda: status_of("6.1") == "completed" and call_for("6.1"))
+    assert ended.ended_at - answered.answered_at == timedelta(seconds=30)  # the PBX's count was no use: now
+    server.emit("QueueCallerJoin", Uniqueid="6.2", Queue="support", CallerIDNum="+919812345679", Wait="inf")
+    assert eventually(lambda: status_of("6.2") == "ringing")  # later callers are still recorded
+    assert line.reports[-1].status == "connected"
+
+
 def test_unknown_events_and_malformed_lines_change_nothing(desk: Desk, server: AmiServer, line: Line) -> None:
     line.start()
     server.emit("VarSet", Channel="PJSIP/trunk-1", Variable="FOO", Value="bar", Uniqueid="5.0")

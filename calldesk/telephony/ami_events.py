@@ -26,6 +26,7 @@ LEAVE_GRACE_SECONDS = 3.0  # Asterisk reports QueueCallerLeave just before Agent
 NO_CALLER_ID = ("", "<unknown>", "unknown", "anonymous")
 CALL_ID_CACHE_SIZE = 20_000
 OPERATOR_CACHE_SECONDS = 30.0
+MAX_SECONDS = 86_400.0  # no caller waits or talks a whole day: a larger figure is the PBX's garbage
 
 
 def event_fields(message: Mapping[str, object]) -> dict[str, str]:
@@ -113,7 +114,7 @@ class AmiEventHandler:
         waiting = [
             PbxWaitingCall(
                 external_id=e["uniqueid"], number=self._number(e), queue=self.queue_for(e.get("queue", "")),
-                caller_name=self._caller_name(e), waited_seconds=_seconds(e.get("wait")),
+                caller_name=self._caller_name(e), waited_seconds=_seconds(e.get("wait")) or 0.0,
             )
             for e in status if e.get("event", "").lower() == "queueentry" and e.get("uniqueid")
         ]
@@ -237,7 +238,7 @@ class AmiEventHandler:
 
     def _on_agentcomplete(self, event: AmiEvent) -> None:
         if (call_id := self._call_of(event)) is not None:
-            talk = _seconds(event.get("talktime")) if event.get("talktime") else None
+            talk = _seconds(event.get("talktime"))
             pbx_events.hang_up_call(self.desk, call_id, talk, transferred=event.get("reason") == "transfer")
 
     def _on_queuecallerabandon(self, event: AmiEvent) -> None:
@@ -261,8 +262,10 @@ def _is_join(event: AmiEvent) -> bool:
     return event.get("event", "").lower() == "queuecallerjoin"
 
 
-def _seconds(value: str | None) -> float:
+def _seconds(value: str | None) -> float | None:
+    """A duration the PBX reported; None when absent or no sane number (nan, inf, negative, over a day)."""
     try:
-        return max(float(value or 0), 0.0)
-    except ValueError:
-        return 0.0
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if 0.0 <= seconds <= MAX_SECONDS else None  # nan compares false: None too
