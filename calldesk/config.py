@@ -7,6 +7,7 @@ these types, and on Python 3.11 a frozen dataclass costs half a millisecond to d
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import string
@@ -253,13 +254,17 @@ class _Reader:
             raise self.fail(node, key, "must not be empty")
         return str(value)
 
-    def number(self, node: yaml.Node, key: str, *, integer: bool = False, minimum: float = 0) -> float:
+    def number(self, node: yaml.Node, key: str, *, integer: bool = False, minimum: float = 0,
+               maximum: float = 1e9) -> float:
+        """A number above ``minimum`` and at most ``maximum``: never nan or infinite (.nan and .inf are YAML)."""
         value = self.scalar(node, key)
         kinds = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds):
+        if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
             raise self.fail(node, key, f"expected {'a whole number' if integer else 'a number'}, got {value!r}")
         if value <= minimum:
             raise self.fail(node, key, f"must be greater than {minimum:g}, got {value!r}")
+        if value > maximum:
+            raise self.fail(node, key, f"must be at most {maximum:g}, got {value!r}")
         return value
 
     def text_list(self, node: yaml.Node, key: str) -> tuple[str, ...]:
@@ -284,9 +289,15 @@ class _Reader:
 
 def _check_placeholders(reader: _Reader, node: yaml.Node, key: str, text: str) -> None:
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError as exc:
         raise reader.fail(node, key, f"bad braces in script text ({exc})") from None
+    for name, spec, conversion in fields:
+        if spec or conversion:  # {operator:zzz} or {operator!z} would fail at the call, on every restart too
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise reader.fail(node, key, f"placeholders take no format or conversion: {{{name}}}, not {{{written}}}")
+    names = {name for name, _, _ in fields}
     unknown = sorted(names - SCRIPT_PLACEHOLDERS)
     if unknown:
         known = ", ".join("{" + n + "}" for n in sorted(SCRIPT_PLACEHOLDERS))
@@ -370,7 +381,7 @@ def _read_ami(reader: _Reader, node: yaml.Node) -> AmiSettings:
                 raise reader.fail(knode, key, "secrets never go in config.yaml: name them with secret_env or "
                                               "secret_file")
             case "port":
-                values[name] = int(reader.number(vnode, key, integer=True))
+                values[name] = int(reader.number(vnode, key, integer=True, maximum=65535))
             case "secret_file" | "dial_prefix":
                 values[name] = reader.text(vnode, key, allow_empty=True)
             case "operators" | "queues":

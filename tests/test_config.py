@@ -90,6 +90,11 @@ def test_an_unknown_nested_key_is_named_with_its_path(tmp_path, change, where):
     ("dispositions: Resolved", "dispositions", "expected a list"),
     ("company: {name: Acme}", "company", "expected a single value"),
     ("call_source: pbx", "call_source", "expected one of simulator, ami, none, got 'pbx'"),
+    # numbers that pass as numbers and would crash the desk later: YAML's .nan and .inf
+    ("ring_cycle_seconds: .nan", "ring_cycle_seconds", "expected a number, got nan"),
+    ("inquiry_sla_hours: .nan", "inquiry_sla_hours", "expected a number, got nan"),
+    ("inquiry_sla_hours: .inf", "inquiry_sla_hours", "expected a number, got inf"),
+    ("ami: {port: 999999}", "ami.port", "must be at most 65535, got 999999"),
 ])
 def test_a_wrong_type_is_named(tmp_path, extra, key, problem):
     assert problem_in(tmp_path, GOOD + extra + "\n") == (15, key, problem)
@@ -105,6 +110,14 @@ def test_unbalanced_braces_in_the_script_are_named(tmp_path):
     line, key, problem = problem_in(tmp_path, GOOD.replace("{operator}.", "{operator."))
     assert (line, key) == (13, "script[0].steps[0]")
     assert problem.startswith("bad braces in script text")
+
+
+@pytest.mark.parametrize(("written", "named"), [("{operator:zzz}", "{operator:zzz}"), ("{operator!z}", "{operator!z}"),
+                                                 ("{operator!r:>9}", "{operator!r:>9}")])
+def test_a_placeholder_with_a_format_or_conversion_is_named_before_any_call_can_crash_on_it(tmp_path, written, named):
+    line, key, problem = problem_in(tmp_path, GOOD.replace("{operator}.", written + "."))
+    assert (line, key) == (13, "script[0].steps[0]")
+    assert problem == f"placeholders take no format or conversion: {{operator}}, not {named}"
 
 
 @pytest.mark.parametrize("region", ["XX", "India", "12"])
