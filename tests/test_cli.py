@@ -84,7 +84,7 @@ def test_ring_puts_a_call_in_the_queue_that_every_console_sees(tmp_path, db, sho
     ]
 
 
-def test_ring_to_an_unknown_queue_says_so_in_one_line(tmp_path, db):
+def test_ring_to_an_unknown_queue_says_so_in_one_line(tmp_path, db, shop):
     result = calldesk("--config", str(CONFIG), "--db", str(db), "ring", "98765 43210", "--queue", "accounts",
                       cwd=tmp_path)
     assert result.returncode == 1

@@ -118,3 +118,12 @@ def test_an_empty_db_option_is_refused_not_read_as_the_configs_database(argv, ca
     err = capsys.readouterr().err.strip()
     assert err == "calldesk: --db is empty: give a SQLite file's path or a postgresql:// URL"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [("ring", "+919812345678"), ("event", "ring", "+919812345678", "--pbx-id", "17.1"),
+                                  ("event", "hangup", "17.1")])
+def test_a_hook_into_a_mistyped_database_path_fails_and_makes_nothing(argv, capsys, tmp_path) -> None:
+    mistyped = tmp_path / "calldsk" / "desk.db"
+    assert main(["--config", str(CONFIG), "--db", str(mistyped), *argv]) == 1
+    assert capsys.readouterr().err.strip().startswith(f"calldesk: no database at {mistyped}: check --db")
+    assert not mistyped.parent.exists()  # neither the file nor its folder: the PBX's call is not swallowed

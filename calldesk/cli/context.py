@@ -65,14 +65,19 @@ def desk_errors() -> Iterator[None]:
         raise CommandError(str(exc)) from None
 
 
-def open_desk(args: argparse.Namespace, url: str | None = None):
-    """Load the config, open (and upgrade) the database and return the Desk."""
+def open_desk(args: argparse.Namespace, url: str | None = None, *, existing: bool = False):
+    """Load the config, open (and upgrade) the database and return the Desk. ``existing``: a PBX hook reports to a
+    desk that exists; a mistyped path must fail, not make a new, empty desk that swallows the calls."""
     from calldesk.desk.context import Desk
-    from calldesk.store.database import open_database
+    from calldesk.store.database import open_database, sqlite_file
 
     config = config_from(args)
+    url = url or database_url(args, config)
+    file = sqlite_file(url)
+    if existing and file is not None and not file.exists():
+        raise CommandError(f"no database at {file}: check --db (the console or `calldesk db upgrade` makes one)")
     with desk_errors():
-        open_database(url or database_url(args, config))
+        open_database(url)
     return Desk(config)
 
 

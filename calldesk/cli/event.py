@@ -75,7 +75,7 @@ def run_ring(args: argparse.Namespace) -> int:
     from calldesk.desk.pbx_events import call_id_for, ring_pbx_call
     from calldesk.desk.queue import ring_call
 
-    desk = open_desk(args)
+    desk = open_desk(args, existing=True)
     with desk_errors():
         queue = args.queue or desk.config.queues[0]
         if args.pbx_id:
@@ -92,7 +92,7 @@ def run_answered(args: argparse.Namespace) -> int:
     login = getattr(args, "operator", None)
     if bool(login) == bool(args.extension):
         raise CommandError("say who answered: --operator LOGIN or --extension EXT (one of them)", status=2)
-    desk = open_desk(args)
+    desk = open_desk(args, existing=True)
     with desk_errors():
         answer_call_as(desk, _call_id(args.call), login or login_for_extension(args.extension))
     return 0
@@ -101,7 +101,7 @@ def run_answered(args: argparse.Namespace) -> int:
 def run_transfer(args: argparse.Namespace) -> int:
     from calldesk.desk.pbx_events import transfer_pbx_call
 
-    desk = open_desk(args)
+    desk = open_desk(args, existing=True)
     with desk_errors():
         onward = transfer_pbx_call(desk, _call_id(args.call), args.to, args.note)
     print(onward)
@@ -111,7 +111,7 @@ def run_transfer(args: argparse.Namespace) -> int:
 def run_hangup(args: argparse.Namespace) -> int:
     from calldesk.desk.pbx_events import hang_up_call
 
-    desk = open_desk(args)
+    desk = open_desk(args, existing=True)
     with desk_errors():
         print(hang_up_call(desk, _call_id(args.call)))
     return 0
@@ -121,7 +121,7 @@ def run_abandon(args: argparse.Namespace) -> int:
     from calldesk.desk.calls import get_call
     from calldesk.desk.queue import abandon_call
 
-    desk = open_desk(args)
+    desk = open_desk(args, existing=True)
     with desk_errors():
         call_id = _call_id(args.call)
         abandon_call(desk, call_id)

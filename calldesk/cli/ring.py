@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from calldesk.desk.queue import ring_call
 
-    desk = open_desk(args)
+    desk = open_desk(args, existing=True)
     with desk_errors():
         call_id = ring_call(desk, args.number, args.queue, args.name)
     print(call_id)

@@ -42,15 +42,25 @@ def _password() -> str | None:
     return os.environ.get(PASSWORD_ENV)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:// URL names; None for another database or an in-memory one."""
+    parsed = urlparse(url)
+    if parsed.scheme != "sqlite":
+        return None
+    path = unquote(parsed.path)
+    if path.startswith("/") and parsed.netloc == "" and url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+    return None if path == ":memory:" else Path(path).expanduser()
+
+
 def make_database(url: str) -> Database:
     """A Peewee database for the URL, not yet connected."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if path.startswith("/") and parsed.netloc == "" and url.startswith("sqlite:///"):
-            path = url[len("sqlite:///"):]
-        if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        file = sqlite_file(url)
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        path = str(file) if file is not None else ":memory:"
         # IMMEDIATE: a transaction takes the write lock up front, so it waits its turn (busy_timeout) instead of
         # failing with "database is locked" when it reads first and another console wrote meanwhile.
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
