@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,26 @@ def test_a_hook_into_a_mistyped_database_path_fails_and_makes_nothing(argv, caps
     assert main(["--config", str(CONFIG), "--db", str(mistyped), *argv]) == 1
     assert capsys.readouterr().err.strip().startswith(f"calldesk: no database at {mistyped}: check --db")
     assert not mistyped.parent.exists()  # neither the file nor its folder: the PBX's call is not swallowed
+
+
+class Terminal(io.StringIO):
+    """Standard output as a terminal: what a person's screen would receive."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_control_characters_from_a_caller_are_shown_not_obeyed_on_a_terminal(desk, db_url, monkeypatch) -> None:
+    add_operator(desk, "evil", "\x1b]0;pwned\x07\x1b[2JMallory")
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    assert main(["--config", str(CONFIG), "--db", db_url, "operator", "list"]) == 0
+    listed = screen.getvalue()
+    assert "\x1b" not in listed and "\x07" not in listed
+    assert "\\x1b]0;pwned\\x07\\x1b[2JMallory" in listed
+
+
+def test_output_to_a_file_or_pipe_keeps_the_text_exactly(desk, db_url, capsys) -> None:
+    add_operator(desk, "evil", "\x1b[2JMallory")
+    assert main(["--config", str(CONFIG), "--db", db_url, "operator", "list"]) == 0
+    assert "\x1b[2JMallory" in capsys.readouterr().out

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from calldesk.cli import console
 
+FULL_SCREEN_COMMANDS = (None, "demo", "train")  # the console itself: None is `calldesk` with global options alone
 # What every command takes, before or after it: option -> (metavar, help). The console's command line is read with
 # these alone (_console_arguments); calldesk/cli/parser.py gives them to every parser.
 GLOBAL_OPTIONS = {
@@ -46,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calldesk.cli.parser import build_parser
 
         args = build_parser().parse_args(argv)
+    if args.command not in FULL_SCREEN_COMMANDS:  # Textual writes its own escape sequences
+        from calldesk.cli.terminal import guard_terminal_output
+
+        guard_terminal_output()
     try:
         return args.run(args) or 0
     except CommandError as exc:
