@@ -49,4 +49,4 @@ def open_call(desk: Desk, call_id: int, operator: OperatorView) -> CallView:
     dossier = build_dossier(desk, call.client_id) if call.client_id else None
     script_name, script = call_script(desk, call_id, operator)
     return CallView(call=call, dossier=dossier, script_name=script_name, script=script,
-                    draft=load_draft(operator.id, call_id), transfer_note=transfer_note(call_id))
+                    draft=load_draft(operator.id, call_id), transfer_note=transfer_note(call))

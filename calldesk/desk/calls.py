@@ -32,6 +32,7 @@ class LiveCall(NamedTuple):
     ended_at: datetime | None
     rings: int | None
     script_steps: frozenset[str]
+    transferred_from: int | None = None  # the earlier leg, for a call transferred here
 
     @property
     def in_wrap_up(self) -> bool:
@@ -41,17 +42,18 @@ class LiveCall(NamedTuple):
 # What a LiveCall is made of; read on every screen pop, so the statement is built once (store.prepared) and its row
 # used as the driver gives it
 _LIVE_COLUMNS = (Call.id, Call.number_e164, Call.number_raw, Call.client, Call.caller_name, Call.queue, Call.status,
-                 Call.arrived_at, Call.answered_at, Call.ended_at, Call.rings, Call.script_steps)
+                 Call.arrived_at, Call.answered_at, Call.ended_at, Call.rings, Call.script_steps, Call.transferred_from)
 _LIVE_CALL = Prepared(lambda call_id: Call.select(*_LIVE_COLUMNS).where(Call.id == call_id))
 
 
 def _live_of_row(desk: Desk, row: tuple) -> LiveCall:
-    call_id, e164, raw, client_id, caller_name, queue, status, arrived, answered, ended, rings, steps = row
+    call_id, e164, raw, client_id, caller_name, queue, status, arrived, answered, ended, rings, steps, earlier = row
     moment = Call.arrived_at.python_value
     return LiveCall(
         id=call_id, number=format_phone(e164 or raw, desk.region), client_id=client_id, caller_name=caller_name,
         queue=queue, status=status, arrived_at=moment(arrived), answered_at=moment(answered),
         ended_at=moment(ended), rings=rings, script_steps=frozenset(s for s in steps.split(",") if s),
+        transferred_from=earlier,
     )
 
 
@@ -138,13 +140,12 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
     return onward.id
 
 
-def transfer_note(call_id: int) -> str:
+def transfer_note(call: LiveCall) -> str:
     """What the colleague who transferred this call here said with it ("Transferred by Asha: ..."), "" if none."""
-    call = Call.get_or_none(Call.id == call_id)
-    if call is None or call.transferred_from_id is None:
-        return ""
+    if call.transferred_from is None:
+        return ""  # most calls: no query
     note = (Note.select(Note.body, Operator.name).join(Operator, on=(Note.author == Operator.id))
-            .where((Note.call == call.transferred_from_id) & Note.body.startswith(TRANSFER_NOTE))
+            .where((Note.call == call.transferred_from) & Note.body.startswith(TRANSFER_NOTE))
             .order_by(Note.id.desc()).tuples().first())
     if note is None:
         return ""

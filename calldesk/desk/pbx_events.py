@@ -53,7 +53,7 @@ _CALL_TO_ANSWER = Prepared(lambda call_id: Call.select(Call.status, Call.arrived
 _ANSWER = Prepared(lambda call_id, operator_id, now, rings: Call.update(
     status=CallStatus.ANSWERED, operator=operator_id, answered_at=now, rings=rings, ended_at=None, offered_to=""
 ).where((Call.id == call_id) & (Call.status == CallStatus.RINGING)))
-_CALL_TO_HANG_UP = Prepared(lambda call_id: Call.select(Call.status, Call.answered_at, Call.operator, Call.offered_to,
+_CALL_AS_STORED = Prepared(lambda call_id: Call.select(Call.status, Call.answered_at, Call.operator, Call.offered_to,
                                                           Call.wrapped_at).where(Call.id == call_id))
 _HANG_UP = Prepared(lambda call_id, status, ended_at: Call.update(status=status, ended_at=ended_at).where(
     (Call.id == call_id) & (Call.status == CallStatus.ANSWERED)
@@ -127,7 +127,7 @@ def _let_go_of_pbx_id(call_id: int, external_id: str) -> None:
 def offer_call(desk: Desk, call_id: int, login: str) -> None:
     """The PBX is ringing this operator's phone for the call ("" when it stopped ringing there)."""
     with database.atomic():
-        rows = _CALL_TO_HANG_UP.rows(call_id=call_id)
+        rows = _CALL_AS_STORED.rows(call_id=call_id)
         if not rows:
             raise NotFound(f"call {call_id} does not exist")
         status, _, _, offered_to, wrapped_at = rows[0]
@@ -168,7 +168,7 @@ def hang_up_call(desk: Desk, call_id: int, talk_seconds: float | None = None, tr
 
     ``talk_seconds`` is the PBX's own count, which places the end exactly. Returns the call's status after.
     """
-    rows = _CALL_TO_HANG_UP.rows(call_id=call_id)
+    rows = _CALL_AS_STORED.rows(call_id=call_id)
     if not rows:
         raise NotFound(f"call {call_id} does not exist")
     status, answered_at, operator_id, offered_to, wrapped_at = rows[0]
