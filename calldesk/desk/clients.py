@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import Model, fn
+from peewee import fn
 
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
@@ -77,10 +77,6 @@ def create_client(desk: Desk, name: str, phones: list[NewPhone], *, company: str
         raise DeskError("a client needs a name")
     if stage not in STAGES:
         raise DeskError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
-    _check_lengths(Client, {"name": name, "company": company.strip(), "address_as": address_as.strip(),
-                            "manner": manner.strip()})
-    for phone in phones:
-        _check_lengths(Phone, {"label": phone.label})
     parsed = _parse_all(desk, phones)
     now = desk.clock.now()
     with database.atomic():
@@ -93,14 +89,6 @@ def create_client(desk: Desk, name: str, phones: list[NewPhone], *, company: str
             _insert_phone(client.id, new, phone)
         audit.record(desk, actor, "client", client.id, "create", after={"name": name, "company": company})
     return client.id
-
-
-def _check_lengths(model: type[Model], values: dict[str, str]) -> None:
-    """Refuse text longer than its column: PostgreSQL would reject it with an error no operator should see."""
-    for key, value in values.items():
-        limit = model._meta.fields[key].max_length
-        if len(value) > limit:
-            raise DeskError(f"{key.replace('_', ' ')} is too long: {len(value)} characters (at most {limit})")
 
 
 def _insert_phone(client_id: int, new: NewPhone, phone: ParsedPhone) -> None:
@@ -118,7 +106,6 @@ def update_client(desk: Desk, client_id: int, actor: str, **changes: str) -> Non
         raise DeskError(f"cannot change {', '.join(sorted(unknown))} of a client")
     if "stage" in changes and changes["stage"] not in STAGES:
         raise DeskError(f"stage {changes['stage']!r} is not one of {', '.join(STAGES)}")
-    _check_lengths(Client, {key: value.strip() for key, value in changes.items()})
     with database.atomic():
         client = Client.get_or_none(Client.id == client_id)
         if client is None:

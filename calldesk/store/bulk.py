@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from peewee import Field, Model
+from peewee import CharField, Field, Model, TextField
 
+from calldesk.store.limits import check_text
 from calldesk.store.models import database
 
 ROWS_PER_STATEMENT = 500  # x columns stays well under SQLite's 32,766 and PostgreSQL's 65,535 parameters
@@ -24,6 +25,7 @@ def insert_rows(model: type[Model], fields: Sequence[Field], rows: Sequence[Sequ
     columns = ", ".join(_quoted(f.column_name) for f in fields)
     one_row = "(" + ", ".join([db.param] * len(fields)) + ")"
     returning = f" RETURNING {_quoted(model._meta.primary_key.column_name)}" if return_ids else ""
+    _check_texts(fields, rows)
     ids: list[int] = []
     for start in range(0, len(rows), ROWS_PER_STATEMENT):  # slices: Peewee's chunked pads every batch to full size
         batch = rows[start:start + ROWS_PER_STATEMENT]
@@ -33,6 +35,15 @@ def insert_rows(model: type[Model], fields: Sequence[Field], rows: Sequence[Sequ
             # Rows come back in insert order on both backends (Django's bulk_create relies on the same).
             ids.extend(row[0] for row in cursor.fetchall())
     return ids
+
+
+def _check_texts(fields: Sequence[Field], rows: Sequence[Sequence[Any]]) -> None:
+    """The text columns' limits, as a Peewee insert checks them (store.limits): this path skips Peewee's values."""
+    for index, field in enumerate(fields):
+        if isinstance(field, CharField | TextField):
+            for row in rows:
+                if isinstance(row[index], str):
+                    check_text(field, row[index])
 
 
 def _quoted(name: str) -> str:

@@ -19,6 +19,8 @@ from peewee import (
     TextField,
 )
 
+from calldesk.store.limits import check_text
+
 database = DatabaseProxy()
 
 
@@ -36,6 +38,24 @@ class MomentField(DoubleField):  # double precision: PostgreSQL REAL would round
         return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
+class _TextWithinLimits:
+    """Text whose limits (store.limits) hold on SQLite as on PostgreSQL, checked on every value written or compared."""
+
+    def db_value(self, value: object) -> object:
+        value = super().db_value(value)
+        if isinstance(value, str):
+            check_text(self, value)
+        return value
+
+
+class ShortText(_TextWithinLimits, CharField):
+    """A VARCHAR: longer text is refused on both backends, where only PostgreSQL would refuse it."""
+
+
+class LongText(_TextWithinLimits, TextField):
+    """Text of any length, refused alike on both backends when it holds what PostgreSQL cannot keep."""
+
+
 class BaseModel(Model):
     class Meta:
         database = database
@@ -48,21 +68,21 @@ class SchemaVersion(BaseModel):
 
 
 class Operator(BaseModel):
-    login = CharField(max_length=64, unique=True)
-    name = CharField(max_length=200)
-    department = CharField(max_length=64)
-    role = CharField(max_length=16, default="operator")  # operator | lead
-    extension = CharField(max_length=32, default="")
+    login = ShortText(max_length=64, unique=True)
+    name = ShortText(max_length=200)
+    department = ShortText(max_length=64)
+    role = ShortText(max_length=16, default="operator")  # operator | lead
+    extension = ShortText(max_length=32, default="")
     enabled = BooleanField(default=True)
-    state = CharField(max_length=16, default="available")  # available | on_call | wrap_up | paused
-    state_reason = CharField(max_length=64, default="")
+    state = ShortText(max_length=16, default="available")  # available | on_call | wrap_up | paused
+    state_reason = ShortText(max_length=64, default="")
     state_since = MomentField(null=True)
 
 
 class OperatorStateChange(BaseModel):
     operator = ForeignKeyField(Operator, backref="state_changes", on_delete="CASCADE")
-    state = CharField(max_length=16)
-    reason = CharField(max_length=64, default="")
+    state = ShortText(max_length=16)
+    reason = ShortText(max_length=64, default="")
     started_at = MomentField(index=True)
 
     class Meta:
@@ -70,49 +90,49 @@ class OperatorStateChange(BaseModel):
 
 
 class Client(BaseModel):
-    name = CharField(max_length=200)
-    company = CharField(max_length=200, default="")
-    address_as = CharField(max_length=200, default="")
-    manner = CharField(max_length=500, default="")
-    stage = CharField(max_length=32, default="first_contact")
-    tags = CharField(max_length=500, default="")
-    time_zone = CharField(max_length=64, default="")
-    search_text = TextField(default="")  # lower-cased name, company and phone digits: what find_clients scans
+    name = ShortText(max_length=200)
+    company = ShortText(max_length=200, default="")
+    address_as = ShortText(max_length=200, default="")
+    manner = ShortText(max_length=500, default="")
+    stage = ShortText(max_length=32, default="first_contact")
+    tags = ShortText(max_length=500, default="")
+    time_zone = ShortText(max_length=64, default="")
+    search_text = LongText(default="")  # lower-cased name, company and phone digits: what find_clients scans
     created_at = MomentField()
     updated_at = MomentField()
 
 
 class Phone(BaseModel):
     client = ForeignKeyField(Client, backref="phones", on_delete="CASCADE", index=True)
-    raw = CharField(max_length=64)
-    e164 = CharField(max_length=32, null=True, index=True)
-    extension = CharField(max_length=20, default="")  # phonenumbers reads up to 20 digits after "ext."
-    label = CharField(max_length=32, default="")
+    raw = ShortText(max_length=64)
+    e164 = ShortText(max_length=32, null=True, index=True)
+    extension = ShortText(max_length=20, default="")  # phonenumbers reads up to 20 digits after "ext."
+    label = ShortText(max_length=32, default="")
     valid = BooleanField(default=False)
-    reversed_digits = CharField(max_length=64, index=True)  # for caller IDs that arrive without area code
+    reversed_digits = ShortText(max_length=64, index=True)  # for caller IDs that arrive without area code
 
 
 class Call(BaseModel):
-    direction = CharField(max_length=8, default="inbound")  # inbound | outbound
-    number_raw = CharField(max_length=64)
-    number_e164 = CharField(max_length=32, null=True)
-    caller_name = CharField(max_length=200, default="")
+    direction = ShortText(max_length=8, default="inbound")  # inbound | outbound
+    number_raw = ShortText(max_length=64)
+    number_e164 = ShortText(max_length=32, null=True)
+    caller_name = ShortText(max_length=200, default="")
     client = ForeignKeyField(Client, backref="calls", null=True, on_delete="SET NULL")
-    queue = CharField(max_length=64)
-    status = CharField(max_length=16)  # ringing | answered | abandoned | transferred | completed
+    queue = ShortText(max_length=64)
+    status = ShortText(max_length=16)  # ringing | answered | abandoned | transferred | completed
     arrived_at = MomentField()
     answered_at = MomentField(null=True)
     ended_at = MomentField(null=True)
     wrapped_at = MomentField(null=True)
     rings = IntegerField(null=True)  # rings heard before the answer
     operator = ForeignKeyField(Operator, backref="calls", null=True, on_delete="SET NULL")
-    disposition = CharField(max_length=64, default="")
-    script_steps = TextField(default="")  # comma-separated step ids ticked during the call
+    disposition = ShortText(max_length=64, default="")
+    script_steps = LongText(default="")  # comma-separated step ids ticked during the call
     phrase_hits = IntegerField(default=0)
-    transferred_to = CharField(max_length=64, default="")  # department id or operator login it went to
-    offered_to = CharField(max_length=64, default="")  # operator login a transfer reserved the call for
+    transferred_to = ShortText(max_length=64, default="")  # department id or operator login it went to
+    offered_to = ShortText(max_length=64, default="")  # operator login a transfer reserved the call for
     transferred_from = ForeignKeyField("self", null=True, backref="onward", on_delete="SET NULL")  # the earlier leg
-    external_id = CharField(max_length=64, null=True, unique=True)  # the PBX's id for the call
+    external_id = ShortText(max_length=64, null=True, unique=True)  # the PBX's id for the call
 
     class Meta:
         indexes = (
@@ -127,7 +147,7 @@ class Note(BaseModel):
     client = ForeignKeyField(Client, backref="notes", null=True, on_delete="CASCADE")
     call = ForeignKeyField(Call, backref="notes", null=True, on_delete="SET NULL")
     author = ForeignKeyField(Operator, backref="notes", null=True, on_delete="SET NULL")
-    body = TextField()
+    body = LongText()
     created_at = MomentField()
 
     class Meta:
@@ -140,7 +160,7 @@ class NoteDraft(BaseModel):
     operator = ForeignKeyField(Operator, on_delete="CASCADE")
     call = ForeignKeyField(Call, null=True, on_delete="CASCADE")
     client = ForeignKeyField(Client, null=True, on_delete="CASCADE")
-    body = TextField()
+    body = LongText()
     updated_at = MomentField()
 
     class Meta:
@@ -150,27 +170,27 @@ class NoteDraft(BaseModel):
 class CallBack(BaseModel):
     client = ForeignKeyField(Client, backref="callbacks", null=True, on_delete="SET NULL")
     call = ForeignKeyField(Call, null=True, on_delete="SET NULL")  # the call that promised it
-    number_e164 = CharField(max_length=32, null=True)
-    number_raw = CharField(max_length=64, default="")
-    reason = TextField()
+    number_e164 = ShortText(max_length=32, null=True)
+    number_raw = ShortText(max_length=64, default="")
+    reason = LongText()
     due_at = MomentField()
     sla_deadline = MomentField()
     assignee = ForeignKeyField(Operator, null=True, backref="callbacks", on_delete="SET NULL")
-    pool = CharField(max_length=64, default="")  # a department id when nobody owns it yet
+    pool = ShortText(max_length=64, default="")  # a department id when nobody owns it yet
     created_by = ForeignKeyField(Operator, null=True, on_delete="SET NULL")
-    status = CharField(max_length=16, default="open")  # open | done | cancelled
+    status = ShortText(max_length=16, default="open")  # open | done | cancelled
     attempts = IntegerField(default=0)
-    outcome = CharField(max_length=200, default="")
+    outcome = ShortText(max_length=200, default="")
     version = IntegerField(default=1)  # bumped on every change, for safe concurrent edits
     created_at = MomentField()
     updated_at = MomentField()
-    client_zone = CharField(max_length=64, default="")  # the zone picked for a number spread over several
+    client_zone = ShortText(max_length=64, default="")  # the zone picked for a number spread over several
     assigned_at = MomentField(null=True)  # when the current owner or pool got it
-    assigned_by = CharField(max_length=64, default="")  # a login, or "system"
+    assigned_by = ShortText(max_length=64, default="")  # a login, or "system"
     touched_at = MomentField(null=True)  # the owner's last start, try or reschedule: untouched ones go back
-    released_from = CharField(max_length=64, default="")  # the login it went back to the pool from
+    released_from = ShortText(max_length=64, default="")  # the login it went back to the pool from
     current_call = ForeignKeyField(Call, null=True, backref="+", on_delete="SET NULL")  # the try on the line
-    changed_by = CharField(max_length=64, default="")  # who made the last change: named on a stale edit
+    changed_by = ShortText(max_length=64, default="")  # who made the last change: named on a stale edit
     closed_at = MomentField(null=True)
 
     class Meta:
@@ -183,15 +203,15 @@ class CallBack(BaseModel):
 
 
 class Feedback(BaseModel):
-    kind = CharField(max_length=16)  # complaint | suggestion
-    category = CharField(max_length=64, default="")
-    body = TextField()
+    kind = ShortText(max_length=16)  # complaint | suggestion
+    category = ShortText(max_length=64, default="")
+    body = LongText()
     client = ForeignKeyField(Client, null=True, backref="feedback", on_delete="SET NULL")
     call = ForeignKeyField(Call, null=True, on_delete="SET NULL")
     owner = ForeignKeyField(Operator, null=True, on_delete="SET NULL")
-    status = CharField(max_length=16, default="open")  # open | in_progress | resolved
+    status = ShortText(max_length=16, default="open")  # open | in_progress | resolved
     deadline = MomentField()
-    resolution = TextField(default="")
+    resolution = LongText(default="")
     created_at = MomentField()
     resolved_at = MomentField(null=True)
     created_by = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
@@ -202,9 +222,9 @@ class Feedback(BaseModel):
 
 
 class FaqEntry(BaseModel):
-    question = TextField()
-    answer = TextField()
-    tags = CharField(max_length=500, default="")
+    question = LongText()
+    answer = LongText()
+    tags = ShortText(max_length=500, default="")
     updated_at = MomentField()
 
 
@@ -212,8 +232,8 @@ class PhraseHit(BaseModel):
     """A negative phrasing the phrase guard spotted during a call, once per phrase: it feeds the quality score."""
 
     call = ForeignKeyField(Call, backref="phrase_hit_rows", on_delete="CASCADE")
-    phrase = CharField(max_length=200)  # folded, so "I don't know" and "I DON’T KNOW" count once
-    suggestion = TextField(default="")
+    phrase = ShortText(max_length=200)  # folded, so "I don't know" and "I DON’T KNOW" count once
+    suggestion = LongText(default="")
     at = MomentField()
 
     class Meta:
@@ -226,7 +246,7 @@ class Escalation(BaseModel):
     call = ForeignKeyField(Call, backref="escalations", on_delete="CASCADE")
     client = ForeignKeyField(Client, null=True, on_delete="SET NULL")
     raised_by = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
-    reason = CharField(max_length=200)
+    reason = ShortText(max_length=200)
     raised_at = MomentField()
     acknowledged_by = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
     acknowledged_at = MomentField(null=True, index=True)
@@ -237,9 +257,9 @@ class Notice(BaseModel):
     an escalation acknowledged, a call transferred to them), kept until they read it."""
 
     operator = ForeignKeyField(Operator, backref="+", on_delete="CASCADE")  # who it is for
-    kind = CharField(max_length=32)
-    text = TextField()
-    by = CharField(max_length=64, default="")  # the login of who caused it; "" for the desk itself
+    kind = ShortText(max_length=32)
+    text = LongText()
+    by = ShortText(max_length=64, default="")  # the login of who caused it; "" for the desk itself
     created_at = MomentField()
     read_at = MomentField(null=True)
 
@@ -251,10 +271,10 @@ class TrainingScore(BaseModel):
     """One practice call's result for a trainee, with the reasons behind each point lost or won."""
 
     trainee = ForeignKeyField(Operator, backref="training_scores", on_delete="CASCADE")
-    scenario = CharField(max_length=64)
+    scenario = ShortText(max_length=64)
     points = IntegerField()
     out_of = IntegerField()
-    reasons = TextField(default="")  # JSON list of {"rule", "points", "out_of", "reason"}
+    reasons = LongText(default="")  # JSON list of {"rule", "points", "out_of", "reason"}
     call = ForeignKeyField(Call, null=True, on_delete="SET NULL")
     started_at = MomentField()
     finished_at = MomentField()
@@ -269,7 +289,7 @@ class CallReview(BaseModel):
     call = ForeignKeyField(Call, backref="reviews", unique=True, on_delete="CASCADE")
     reviewer = ForeignKeyField(Operator, null=True, backref="+", on_delete="SET NULL")
     score = IntegerField()
-    comment = TextField(default="")
+    comment = LongText(default="")
     reviewed_at = MomentField()
 
 
@@ -277,9 +297,9 @@ class StatsHour(BaseModel):
     """The calls of one local hour, queue and answering operator, summed once their day is closed, so a month's
     statistics read these instead of every call (calldesk/desk/stats/hours.py)."""
 
-    basis = CharField(max_length=160)  # what the sums depend on: time zone, thresholds, FCR window
+    basis = ShortText(max_length=160)  # what the sums depend on: time zone, thresholds, FCR window
     hour = IntegerField()  # local hours since 1970-01-01 00:00
-    queue = CharField(max_length=64)
+    queue = ShortText(max_length=64)
     operator = IntegerField(default=0)  # the answering operator's id; 0 for nobody (kept if they are deleted)
     offered = IntegerField(default=0)
     answered = IntegerField(default=0)
@@ -301,7 +321,7 @@ class StatsHour(BaseModel):
 class StatsDay(BaseModel):
     """A closed local day whose calls are summed in StatsHour, with the count of calls that decided the sums."""
 
-    basis = CharField(max_length=160)
+    basis = ShortText(max_length=160)
     day = IntegerField()  # local days since 1970-01-01
     calls = IntegerField()  # calls of the day and of the days its FCR window reaches into, when summed
     summed_at = MomentField()
@@ -311,12 +331,12 @@ class StatsDay(BaseModel):
 
 
 class AuditEvent(BaseModel):
-    actor = CharField(max_length=64)  # an operator's login, or "system"
-    entity = CharField(max_length=32)
+    actor = ShortText(max_length=64)  # an operator's login, or "system"
+    entity = ShortText(max_length=32)
     entity_id = IntegerField()
-    action = CharField(max_length=32)
-    before = TextField(default="")
-    after = TextField(default="")
+    action = ShortText(max_length=32)
+    before = LongText(default="")
+    after = LongText(default="")
     at = MomentField(index=True)
 
     class Meta:
@@ -327,9 +347,9 @@ class JournalApplied(BaseModel):
     """A console's offline journal entry that reached the database, written in the same transaction as the change
     it made, so a replay interrupted anywhere never applies it twice (calldesk/desk/journal.py)."""
 
-    entry_id = CharField(max_length=36, unique=True)  # the entry's UUID
-    operator = CharField(max_length=64)  # the login whose journal it came from
-    kind = CharField(max_length=16)
+    entry_id = ShortText(max_length=36, unique=True)  # the entry's UUID
+    operator = ShortText(max_length=64)  # the login whose journal it came from
+    kind = ShortText(max_length=16)
     applied_at = MomentField()
 
 

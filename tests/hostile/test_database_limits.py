@@ -1,0 +1,42 @@
+"""The database's limits on text hold alike on SQLite and PostgreSQL: what one refuses, the other refuses, in one line
+naming the field, and nothing is half written."""
+
+from __future__ import annotations
+
+import pytest
+
+from calldesk.desk import clients, operators, queue
+from calldesk.desk.clients import NewPhone
+from calldesk.store.limits import TextRefused
+from calldesk.store.models import Call, Client, Operator
+
+
+@pytest.mark.parametrize(("login", "name", "extension", "named"), [
+    ("x" * 65, "Asha Verma", "", "operator login is too long: 65 characters (at most 64)"),
+    ("asha", "A" * 201, "", "operator name is too long: 201 characters (at most 200)"),
+    ("asha", "Asha Verma", "1" * 33, "operator extension is too long: 33 characters (at most 32)"),
+    ("as\x00ha", "Asha Verma", "", "operator login contains a NUL character"),
+    ("asha", "Asha \ud800Verma", "", "operator name holds broken text at character 6"),
+])
+def test_an_operator_the_database_cannot_keep_is_refused_alike_on_both_backends(desk, login, name, extension, named):
+    with pytest.raises(TextRefused, match=named.replace("(", r"\(").replace(")", r"\)")):
+        operators.add_operator(desk, login, name, extension=extension)
+    assert Operator.select().count() == 0
+
+
+def test_the_longest_values_the_columns_hold_are_kept_on_both_backends(desk):
+    asha = operators.add_operator(desk, "l" * 64, "ऋ" * 200, extension="9" * 32)
+    stored = Operator.get_by_id(asha.id)
+    assert (stored.login, stored.name, stored.extension) == ("l" * 64, "ऋ" * 200, "9" * 32)
+
+
+def test_a_caller_name_with_a_nul_from_the_pbx_is_refused_and_rings_nothing(desk):
+    with pytest.raises(TextRefused, match="call caller name contains a NUL"):
+        queue.ring_call(desk, "98765 43210", "support", caller_name="Rahul\x00")
+    assert Call.select().count() == 0
+
+
+def test_a_client_company_too_long_is_refused_before_anything_is_written(desk):
+    with pytest.raises(TextRefused, match="client company is too long"):
+        clients.create_client(desk, "Priya Nair", [NewPhone("98450 12345")], company="C" * 201)
+    assert Client.select().count() == 0
