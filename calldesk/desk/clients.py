@@ -27,6 +27,7 @@ STAGE_NAMES = {
 }
 MIN_TAIL_DIGITS = 6  # a caller ID shorter than this matches no stored number by its tail
 SEARCH_LIMIT = 50
+SEARCH_WORDS = 8  # the longest words of a query are searched: more narrow nothing, and hundreds overflow the parser
 
 
 @dataclass(frozen=True)
@@ -220,4 +221,9 @@ def _query_words(query: str) -> list[str]:
     if re.fullmatch(r"[\d\s()+.\-/]+", query):  # a number typed any way: search its digits
         digits = digits_of(query)
         return [digits.lstrip("0") or digits] if digits else []
-    return [w for w in query.split(" ") if w]
+    typed = list(dict.fromkeys(w for w in query.split(" ") if w))  # in the order typed: the first ranks names
+    longest_first = sorted(typed, key=len, reverse=True)
+    # A word inside another word is found with it: dropping it changes no result
+    kept = {w for i, w in enumerate(longest_first) if not any(w in longer for longer in longest_first[:i])}
+    kept = set(sorted(kept, key=len, reverse=True)[:SEARCH_WORDS])
+    return [w for w in typed if w in kept]

@@ -40,3 +40,19 @@ def test_a_client_company_too_long_is_refused_before_anything_is_written(desk):
     with pytest.raises(TextRefused, match="client company is too long"):
         clients.create_client(desk, "Priya Nair", [NewPhone("98450 12345")], company="C" * 201)
     assert Client.select().count() == 0
+
+
+@pytest.mark.parametrize("words", [87, 489, 5_000])
+def test_a_search_of_hundreds_of_short_words_answers_instead_of_overflowing_the_parser(desk, words):
+    rahul = clients.create_client(desk, "Rahul Sharma", [NewPhone("98765 43210")], company="Sharma Traders")
+    query = " ".join(["ra", "sh", "a", "r"] * (words // 4)) + " sharma traders"
+    assert [hit.id for hit in clients.find_clients(desk, query)] == [rahul]
+    nonsense = " ".join(f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(words))
+    assert clients.find_clients(desk, nonsense) == []
+
+
+def test_a_word_inside_another_is_implied_and_the_first_typed_word_still_ranks_the_names(desk):
+    priya = clients.create_client(desk, "Priya Nair", [NewPhone("98450 12345")], company="Nair Sharma Co")
+    rahul = clients.create_client(desk, "Sharma Rahul", [NewPhone("98765 43210")], company="Priya Nair Fans")
+    assert [hit.id for hit in clients.find_clients(desk, "priya pri nair sharma sha")] == [priya, rahul]
+    assert [hit.id for hit in clients.find_clients(desk, "sharma priya")] == [rahul, priya]
