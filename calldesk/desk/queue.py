@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
@@ -81,10 +82,18 @@ def ring_calls(desk: Desk, incoming: Sequence[IncomingCall]) -> list[int]:
     with database.atomic():
         clients = match_phones(desk, phones)
         return insert_rows(Call, (*_GIVEN, *_DEFAULTED), [
-            (phone.raw, phone.e164, call.caller_name.strip()[:200], client_id, queue, CallStatus.RINGING, arrived_at,
-             call.external_id, *defaults)
+            (phone.raw, phone.e164, caller_name_shown(call.caller_name), client_id, queue, CallStatus.RINGING,
+             arrived_at, call.external_id, *defaults)
             for call, phone, client_id, queue in zip(incoming, phones, clients, queues, strict=True)
         ], return_ids=True)
+
+
+def caller_name_shown(name: str) -> str:
+    """The PBX's caller name as the desk keeps it: control characters and broken UTF-16 are garbage on the line, not
+    a reason to lose the caller, so they go; the rest is kept up to the column's length."""
+    if not name.isprintable():
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs"))
+    return name.strip()[:Call.caller_name.max_length]
 
 
 # Consoles read up to 500 waiting calls every time the queue changes: the statement is built once (store.prepared)
