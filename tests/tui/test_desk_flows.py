@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static, TextArea
 
 from calldesk.desk import calls, clients, notes, queue
 from calldesk.desk.context import Desk
-from calldesk.store.models import Call, Client, Note, Phone
+from calldesk.store.models import Call, Client, Note, Operator, Phone
 from calldesk.tui.widgets.script_pane import ScriptPane
 
 SIZE = (120, 36)
@@ -419,6 +419,9 @@ async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_pat
         app.screen.poll_queue()
         await settle(pilot)
         assert not app.screen.status.offline
+        # said once, however many writes failed; and the state shown is the store's after the replay
+        assert len([n for n in app._notifications if n.message.startswith("Database offline")]) == 1
+        assert app.screen.status.state == Operator.get_by_id(asha.id).state == "available"
     call = Call.get_by_id(call_id)
     assert call.wrapped_at is not None and call.disposition == "Call-back promised"  # F5 chose it for F6
     assert [n.body for n in Note.select().where(Note.call == call_id)] == ["Customer wants a refund"]
