@@ -101,9 +101,9 @@ async def test_the_statistics_tab_and_the_leaderboard(desk, day, tmp_path):
         assert cells(figures, "service_level") == ["Service level", "62.5 %"]  # the day, and Asha's answer in 3 s
         assert cells(figures, "first_call_resolution") == ["First-call resolution", "50.0 %"]
         board = screen.query_one("#stats-leaderboard", DataTable)
-        assert [board.get_row_at(i)[0] for i in range(board.row_count)] == ["Asha Verma", "Ravi Kumar", "Meena Iyer"]
+        assert [str(board.get_row_at(i)[0]) for i in range(board.row_count)] == ["Asha Verma", "Ravi Kumar", "Meena Iyer"]
         await pilot.press("ctrl+o", "ctrl+o")  # from calls handled to handle time, then first-call resolution
-        assert [board.get_row_at(i)[0] for i in range(board.row_count)][:2] == ["Asha Verma", "Ravi Kumar"]
+        assert [str(board.get_row_at(i)[0]) for i in range(board.row_count)][:2] == ["Asha Verma", "Ravi Kumar"]
         await pilot.press("ctrl+x")
         [exported] = tmp_path.glob("leaderboard-2026-11-27-to-2026-11-27.csv")
         assert [row["login"] for row in csv.DictReader(exported.open(encoding="utf-8"))] == ["asha", "ravi", "meena"]

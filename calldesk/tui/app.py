@@ -16,6 +16,7 @@ from peewee import PeeweeException
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from calldesk.desk.context import Desk
@@ -278,6 +279,12 @@ class CalldeskApp(App[int]):
             extra = [(where, keymap.get(b.id or "", b.key), b.description)
                      for b in getattr(self.screen, "BINDINGS", []) if isinstance(b, Binding)]
         self.push_screen(HelpScreen(keymap, extra))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast is plain text, whoever asks for it: the names and notes in them come from callers and colleagues,
+        and Textual would obey (or choke on) markup such as "[/]" or "[@click=app.quit]" in them."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     @work
     async def action_quit(self) -> None:

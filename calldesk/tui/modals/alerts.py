@@ -29,7 +29,7 @@ class AlertsModal(ModalScreen[int | None]):
         with Vertical(classes="dialog wide") as dialog:
             dialog.border_title = "Escalated calls"
             if self.escalations:
-                yield OptionList(*[Option(_line(e), id=str(e.id)) for e in self.escalations])
+                yield OptionList(*[Option(_line(e), id=str(e.id)) for e in self.escalations], markup=False)
                 yield Label("enter: acknowledge (you step in)   escape: close", classes="dialog-help")
             else:
                 yield Label("No escalated call is waiting.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
@@ -30,7 +31,7 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="call-review") as dialog:
-            dialog.border_title = f"Review call {self.call_id}" + (f" · {self.about}" if self.about else "")
+            dialog.border_title = f"Review call {self.call_id}" + (f" · {escape(self.about)}" if self.about else "")
             yield Label("Score: how well was the call handled?")
             with RadioSet(id="review-score"):
                 for score, words in SCORE_WORDS.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -26,9 +27,9 @@ class OwnerPickerModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="owner-picker") as dialog:
-            dialog.border_title = self.title_text
+            dialog.border_title = escape(self.title_text)
             yield Input(id="owner-filter", placeholder="type to narrow: a name or a department", compact=True)
-            yield OptionList(*[Option(label, id=key) for key, label in self.owners], id="owner-choices")
+            yield OptionList(*[Option(label, id=key) for key, label in self.owners], id="owner-choices", markup=False)
             yield Label("enter: give   down: the list   escape: cancel", classes="dialog-help")
 
     def on_mount(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
@@ -25,7 +26,7 @@ class EscalateModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="escalate") as dialog:
-            dialog.border_title = "Call a team lead" + (f" · {self.caller}" if self.caller else "")
+            dialog.border_title = "Call a team lead" + (f" · {escape(self.caller)}" if self.caller else "")
             yield Label("Why is a team lead needed? (one line)")
             yield Input(id="escalate-reason", max_length=MAX_REASON, compact=True,
                         placeholder="e.g. asks for a refund above my limit")

@@ -52,7 +52,7 @@ class FaqSearchModal(ModalScreen[str | None]):
             yield Input(self.initial_query, id="faq-query", placeholder="words of the question or the answer",
                         compact=True)
             with Horizontal(id="faq-body"):
-                yield OptionList(id="faq-results")
+                yield OptionList(id="faq-results", markup=False)
                 with VerticalScroll(id="faq-answer-pane"):
                     yield FaqAnswerView("", id="faq-answer")
             yield Label(HELP + (LEAD_HELP if self.operator.is_lead else ""), classes="dialog-help",

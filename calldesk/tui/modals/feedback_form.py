@@ -10,6 +10,7 @@ from datetime import timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Label, RadioButton, RadioSet, Select, TextArea
 
@@ -38,7 +39,8 @@ class FeedbackFormModal(ModalScreen[int | None]):
         config = self.desk.config
         deadline = (self.desk.clock.now() + timedelta(hours=config.inquiry_sla_hours)).astimezone()
         with Vertical(classes="dialog", id="feedback-form") as dialog:
-            dialog.border_title = "Complaint or suggestion" + (f" · {self.client_name}" if self.client_name else "")
+            about = f" · {escape(self.client_name)}" if self.client_name else ""
+            dialog.border_title = f"Complaint or suggestion{about}"
             with RadioSet(id="feedback-kind"):
                 yield RadioButton("Complaint", value=True, id="kind-complaint")
                 yield RadioButton("Suggestion", id="kind-suggestion")

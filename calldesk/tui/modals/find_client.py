@@ -34,7 +34,7 @@ class FindClientModal(ModalScreen[int | None]):
         with Vertical(classes="dialog wide") as dialog:
             dialog.border_title = "Find a client"
             yield Input(id="query", placeholder="name, company or digits of a number", compact=True)
-            yield OptionList(id="results")
+            yield OptionList(id="results", markup=False)
             yield Label("type to search   down: results   enter: open   escape: cancel", classes="dialog-help",
                         id="find-status")
 

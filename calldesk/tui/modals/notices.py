@@ -38,7 +38,7 @@ class NoticesModal(ModalScreen[None]):
             lines = [Option(f"Call-back · {text}") for text in self.callbacks]
             lines += [Option(_line(notice)) for notice in self.stored]
             if lines:
-                yield OptionList(*lines, id="notices-list")
+                yield OptionList(*lines, id="notices-list", markup=False)
                 yield Label("• not read before · newest first · escape: close", classes="dialog-help")
             else:
                 yield Label("No notices: call-backs given to you or taken from you, escalations acknowledged and "

@@ -7,6 +7,7 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -35,8 +36,8 @@ class ReviewPickerModal(ModalScreen[ReviewableCall | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as dialog:
-            dialog.border_title = f"Review a call · {self.client_name}" if self.client_name else "Review a call"
-            yield OptionList(*[Option(_line(call), id=call_id) for call_id, call in self.calls.items()],
+            dialog.border_title = f"Review a call · {escape(self.client_name)}" if self.client_name else "Review a call"
+            yield OptionList(*[Option(_line(call), id=call_id) for call_id, call in self.calls.items()], markup=False,
                              id="review-calls")
             yield Label("enter: score the call (1 to 5, a comment)   escape: close", classes="dialog-help")
 

@@ -31,7 +31,7 @@ class TransferModal(ModalScreen[TransferChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = "Transfer the call"
-            yield OptionList(*[Option(label, id=key) for key, label in self.targets], id="targets")
+            yield OptionList(*[Option(label, id=key) for key, label in self.targets], id="targets", markup=False)
             yield Label("Note for them")
             yield Input(id="note", placeholder="what the caller needs, in a line", compact=True)
             yield Label("up/down: choose   enter: transfer   escape: cancel", classes="dialog-help")

@@ -26,7 +26,7 @@ class WrapUpModal(ModalScreen[str | None]):
             yield OptionList(*[Option(d, id=d) for d in self.dispositions], id="dispositions")
             preview = self.notes_preview.strip()
             yield Label(f"Notes kept: {preview[:120]}{'…' if len(preview) > 120 else ''}" if preview
-                        else "No notes typed.", classes="dialog-help")
+                        else "No notes typed.", classes="dialog-help", markup=False)
             yield Label("enter: finish   escape: later (F6 reopens)", classes="dialog-help")
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, TextArea
 
@@ -394,7 +395,7 @@ class DeskScreen(Screen):
         notes_area = self.query_one("#notes", TextArea)
         notes_area.load_text(view.draft)
         self._saved_notes = view.draft
-        notes_area.border_title = f"Notes · call {view.call.id} · {view.call.number}"
+        notes_area.border_title = f"Notes · call {view.call.id} · {escape(view.call.number)}"
         notes_area.focus()
 
     async def _recover(self) -> None:

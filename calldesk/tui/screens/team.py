@@ -336,7 +336,7 @@ class TeamScreen(Screen[None]):
             states = self.query_one("#stats-states", DataTable)
             states.clear()
             for row in report.states:
-                states.add_row(row.name, *(Text(format_duration(row.seconds.get(s, 0.0)), justify="right")
+                states.add_row(Text(row.name), *(Text(format_duration(row.seconds.get(s, 0.0)), justify="right")
                                            for s in STATES), key=str(row.operator_id))
             self.show_leaderboard()
 
@@ -351,7 +351,7 @@ class TeamScreen(Screen[None]):
         board = self.query_one("#stats-leaderboard", DataTable)
         board.clear()
         for row in rows:
-            board.add_row(row.name, *(self._board_cell(row, c.name, c.kind) for c in LEADERBOARD_COLUMNS[1:]),
+            board.add_row(Text(row.name), *(self._board_cell(row, c.name, c.kind) for c in LEADERBOARD_COLUMNS[1:]),
                           key=str(row.operator_id))
 
     @staticmethod

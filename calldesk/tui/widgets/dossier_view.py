@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.widgets import Static
 
 if TYPE_CHECKING:
@@ -108,4 +109,4 @@ class DossierView(VerticalScroll, can_focus=False):
 
     def _about(self, subject: str) -> None:
         self.subject = subject
-        self.border_title = f"Dossier · {subject}" if subject else "Dossier"
+        self.border_title = f"Dossier · {escape(subject)}" if subject else "Dossier"

@@ -15,6 +15,12 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 
+def plain(value: object) -> object:
+    """A cell as shown: a str becomes Text, as DataTable would parse it as Rich markup (a caller named "[/]" crashed
+    the table, a "[link=...]" became a link)."""
+    return Text(value) if isinstance(value, str) else value
+
+
 def _signature(value: object) -> object:
     return (value.plain, str(value.style)) if isinstance(value, Text) else value
 
@@ -35,7 +41,7 @@ class KeyedTable(DataTable):
             self.add_column(Text(label), width=width, key=key)
 
     def add_keyed_row(self, row_id: int, cells: dict[str, object], height: int = 1) -> None:
-        self.add_row(*cells.values(), key=str(row_id), height=height)
+        self.add_row(*map(plain, cells.values()), key=str(row_id), height=height)
         self._shown[row_id] = {column: _signature(value) for column, value in cells.items()}
 
     def remove_keyed_row(self, row_id: int) -> None:
@@ -103,7 +109,7 @@ class KeyedTable(DataTable):
         for column, value in cells.items():
             signature = _signature(value)
             if shown.get(column) != signature:
-                self._data[RowKey(str(row_id))][ColumnKey(column)] = value
+                self._data[RowKey(str(row_id))][ColumnKey(column)] = plain(value)
                 shown[column] = signature
                 changed = True
         if changed:
