@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
@@ -47,7 +48,7 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
         try:
             earlier = await self.app.attempt(review_of, self.call_id)
         except DeskError as exc:
-            self.query_one("#review-error", Label).update(str(exc))
+            self.query_one("#review-error", Label).update(Content(str(exc)))
             return
         if earlier is not None:  # a new review replaces the earlier one: start from it
             self._pick(earlier.score)
@@ -69,7 +70,7 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
             review = await self.app.attempt(review_call, self.desk, self.call_id, self.reviewer_id, score,
                                            event.value)
         except DeskError as exc:
-            self.query_one("#review-error", Label).update(str(exc))
+            self.query_one("#review-error", Label).update(Content(str(exc)))
             return
         self.dismiss(review)
 

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
@@ -45,6 +46,6 @@ class OfflineCallbackModal(ModalScreen[CallbackRequest | None]):
         try:
             due_at = parse_due_text(self.query_one("#offline-when", Input).value, self.now, self.zone)
         except DeskError as exc:
-            error.update(str(exc))
+            error.update(Content(str(exc)))
             return
         self.dismiss(CallbackRequest(reason=reason, due_at=due_at, call_id=self.call_id, client_id=self.client_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
@@ -42,7 +43,7 @@ class EscalateModal(ModalScreen[int | None]):
             escalation_id = await self.app.attempt(escalate_call, self.desk, self.operator_id, self.call_id,
                                                   event.value)
         except DeskError as exc:
-            self.query_one("#escalate-error", Label).update(str(exc))
+            self.query_one("#escalate-error", Label).update(Content(str(exc)))
             return
         self.dismiss(escalation_id)
 

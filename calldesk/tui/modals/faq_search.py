@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -76,7 +77,7 @@ class FaqSearchModal(ModalScreen[str | None]):
         try:
             found = await self.app.attempt(search_faq, self.desk, query)
         except DeskError as exc:
-            self.query_one("#faq-status", Label).update(str(exc))
+            self.query_one("#faq-status", Label).update(Content(str(exc)))
             return
         self.hits = {str(entry.id): entry for entry in found}
         results = self.query_one("#faq-results", OptionList)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Label, RadioButton, RadioSet, Select, TextArea
@@ -65,7 +66,7 @@ class FeedbackFormModal(ModalScreen[int | None]):
             feedback_id = await self.app.attempt(log_feedback, self.desk, self.operator.id, kind, category, text,
                                                 client_id=self.client_id, call_id=self.call_id)
         except DeskError as exc:
-            self.query_one("#feedback-error", Label).update(str(exc))
+            self.query_one("#feedback-error", Label).update(Content(str(exc)))
             return
         self.dismiss(feedback_id)
 
