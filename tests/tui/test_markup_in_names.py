@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
+from test_desk_flows import SIZE, dossier_text, settle
 from textual.widgets import DataTable
 
 from calldesk.desk import clients, notes, operators, queue
 from calldesk.desk.callbacks import CallbackRequest, create_callback
 from calldesk.tui.widgets.script_pane import ScriptPane
-
-from test_desk_flows import SIZE, dossier_text, settle
 
 NAME = "[b]Rahul[/b] [/] [@click=app.quit]Sharma[/]"
 CALLER = "[red]Priya[/red] [link=file:///etc/passwd]x[/link] [/"
