@@ -188,9 +188,15 @@ async def test_help_lists_every_key_and_quit_asks_during_a_call(desk, asha, shar
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmModal"
-        await pilot.press("n")
+        await pilot.press("enter")  # out of habit: the call stays, the console too
+        await settle(pilot)
+        assert app.is_running and app.screen is app.desk_screen
+        await pilot.press("ctrl+q", "n")
         await settle(pilot)
         assert app.is_running
+        await pilot.press("ctrl+q", "y")
+        await settle(pilot)
+        assert not app.is_running
 
 
 async def test_hostile_caller_ids_never_break_the_queue(desk, asha, run_app):

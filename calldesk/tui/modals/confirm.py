@@ -1,4 +1,4 @@
-"""A yes/no question, answered with y / n (or enter / escape)."""
+"""A yes/no question: y says yes; n, enter and escape say no, so a key pressed out of habit changes nothing."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from textual.widgets import Label
 
 class ConfirmModal(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,enter,escape", "answer(False)", "No"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -22,7 +22,7 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question)
-            yield Label("y / enter: yes    n / escape: no", classes="dialog-help")
+            yield Label("y: yes    n / enter / escape: no", classes="dialog-help")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
