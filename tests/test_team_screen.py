@@ -101,7 +101,8 @@ async def test_the_statistics_tab_and_the_leaderboard(desk, day, tmp_path):
         assert cells(figures, "service_level") == ["Service level", "62.5 %"]  # the day, and Asha's answer in 3 s
         assert cells(figures, "first_call_resolution") == ["First-call resolution", "50.0 %"]
         board = screen.query_one("#stats-leaderboard", DataTable)
-        assert [str(board.get_row_at(i)[0]) for i in range(board.row_count)] == ["Asha Verma", "Ravi Kumar", "Meena Iyer"]
+        names = [str(board.get_row_at(i)[0]) for i in range(board.row_count)]
+        assert names == ["Asha Verma", "Ravi Kumar", "Meena Iyer"]
         await pilot.press("ctrl+o", "ctrl+o")  # from calls handled to handle time, then first-call resolution
         assert [str(board.get_row_at(i)[0]) for i in range(board.row_count)][:2] == ["Asha Verma", "Ravi Kumar"]
         await pilot.press("ctrl+x")
@@ -169,3 +170,22 @@ async def test_alt_1_and_alt_2_as_most_terminals_send_them_switch_the_tabs(desk,
         assert screen.query_one(TabbedContent).active == "stats-tab"
         await pilot.press("inverted_exclamation_mark")  # escape and 1
         assert screen.query_one(TabbedContent).active == "team-tab"
+
+
+async def test_f1_on_the_team_view_names_its_keys_as_a_person_reads_them(desk, day, tmp_path):
+    from calldesk.tui.screens.help import HelpScreen
+
+    app, _, push = open_team(desk, day, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await push(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = [(row[0], row[1]) for row in _table_rows(app.screen.query_one(Static))]
+        assert ("Team", "alt+1") in rows and ("Team", "ctrl+x") in rows
+        assert not [key for _, key in rows if "_" in key]  # "inverted_exclamation_mark" is no key a person presses
+
+
+def _table_rows(static: Static) -> list[tuple[str, ...]]:
+    columns = [list(column.cells) for column in static.content.columns]  # F1's Rich table
+    return [tuple(str(cell) for cell in row) for row in zip(*columns, strict=True)]

@@ -277,7 +277,8 @@ class CalldeskApp(App[int]):
         if not isinstance(self.screen, DeskScreen):
             where = type(self.screen).__name__.removesuffix("Screen").removesuffix("Modal")
             extra = [(where, keymap.get(b.id or "", b.key), b.description)
-                     for b in getattr(self.screen, "BINDINGS", []) if isinstance(b, Binding)]
+                     for b in getattr(self.screen, "BINDINGS", [])
+                     if isinstance(b, Binding) and (b.id is not None or b.show)]  # not a hidden second key
         self.push_screen(HelpScreen(keymap, extra))
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
