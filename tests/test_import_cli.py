@@ -36,7 +36,7 @@ def test_a_dry_run_shows_the_columns_and_what_would_happen(capsys, desk, db_url,
         "tags <- Group Membership; note <- Notes; phone <- Phone 1 - Value, Phone 2 - Value",
         "9 rows: 7 clients would be created, 1 would be merged, 0 unchanged, 1 rejected; 10 phones would be added "
         "(1 unverified)",
-        "  row 7: no name (nor a company to use instead)",
+        "  line 8: no name (nor a company to use instead)",
         "dry run: nothing was changed",
     ]
     assert Client.select().count() == 0
@@ -50,10 +50,11 @@ def test_the_import_prints_its_summary_and_writes_the_rejected_rows_beside_the_f
     assert status == 0
     assert out.splitlines()[1:] == [
         "9 rows: 7 clients created, 1 merged, 0 unchanged, 1 rejected; 10 phones added (1 unverified)",
-        "  row 7: no name (nor a company to use instead)",
+        "  line 8: no name (nor a company to use instead)",
         f"rejected rows written to {report}",
     ]
-    assert report.read_text(encoding="utf-8").splitlines() == ["row,reason", "7,no name (nor a company to use instead)"]
+    assert report.read_text(encoding="utf-8").splitlines() == ["line,reason",
+                                                               "8,no name (nor a company to use instead)"]
     assert Client.select().count() == 7
 
     status, out, _ = run(capsys, db_url, "import", "clients", str(google), "--report", str(google.parent / "r.csv"))

@@ -33,7 +33,8 @@ def register_clients(kinds: argparse._SubParsersAction, common: argparse.Argumen
     parser.add_argument("--region", metavar="CC", help="region for numbers without a country code (default: config)")
     parser.add_argument("--dry-run", action="store_true", help="show what would be created, merged and rejected")
     parser.add_argument("--report", metavar="PATH", type=Path,
-                        help="where to write the rejected rows (default: FILE's name + .rejected.csv beside it)")
+                        help="where to write the rejected rows, each with its line and why (default: FILE's name + "
+                             ".rejected.csv beside it)")
     parser.set_defaults(run=run_clients)
 
 
@@ -54,27 +55,24 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run_clients(args: argparse.Namespace) -> int:
     from calldesk.desk.client_files import parse_column_map
-    from calldesk.desk.client_import import import_clients, write_rejected_report
+    from calldesk.desk.client_import import import_clients
 
     desk = open_desk(args)
+    report = args.report or (None if args.dry_run else args.file.with_name(args.file.name + ".rejected.csv"))
     with desk_errors():
         mapping = parse_column_map(args.column_map)
         summary = import_clients(desk, args.file, mapping=mapping, region=args.region, dry_run=args.dry_run,
-                                 progress=progress_bar("rows"),
-                                 actor=operator_login(args, desk.config))
+                                 progress=progress_bar("bytes"), actor=operator_login(args, desk.config),
+                                 report=report)
     columns = "; ".join(f"{name} <- {', '.join(found)}" for name, found in summary.columns.items())
     print(f"{args.file} ({summary.kind}){': ' + columns if columns else ''}")
     print(summary.describe())
-    if summary.rejected:
-        for rejected in summary.rejected[:REJECTIONS_SHOWN]:
-            print(f"  row {rejected.row}: {rejected.reason}")
-        report = args.report or (None if args.dry_run else args.file.with_name(args.file.name + ".rejected.csv"))
-        if report is not None:
-            with desk_errors():
-                write_rejected_report(summary.rejected, report)
-            print(f"rejected rows written to {report}")
-        elif len(summary.rejected) > REJECTIONS_SHOWN:
-            print(f"  ... {len(summary.rejected) - REJECTIONS_SHOWN} more: add --report PATH to list them all")
+    for rejected in summary.rejected[:REJECTIONS_SHOWN]:
+        print(f"  line {rejected.line}: {rejected.reason}")
+    if summary.rejected_count and report is not None:
+        print(f"rejected rows written to {report}")
+    elif summary.rejected_count > REJECTIONS_SHOWN:
+        print(f"  ... {summary.rejected_count - REJECTIONS_SHOWN} more: add --report PATH to list them all")
     if args.dry_run:
         print("dry run: nothing was changed")
     return 0

@@ -1,25 +1,27 @@
 """Reading a phone book or a spreadsheet into contacts: CSV (Google Contacts, Outlook, any header), vCard, and
 calldesk's own JSON lines export.
 
-The file is read whole and split into entries first (so the importer knows the total for its progress bar); each
-entry becomes a ``Contact`` only when the importer asks, and a bad entry raises ``RowProblem`` without stopping the
-others. A file that is not what it claims raises ``ImportFileError``, one line naming the file.
+The file streams a line at a time (desk/file_lines.py), and each entry becomes a ``Contact`` only when the importer
+asks. A bad entry is a ``RowProblem`` for its first line, never more: a quote or a vCard left open takes at most
+``MAX_RECORD_LINES`` lines, and when it is found broken the lines after its first are read again on their own, so one
+stray quote cannot swallow the rest of the file. A file that is not what it claims raises ``ImportFileError``, one
+line naming the file.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from calldesk.desk.clients import NewPhone
 from calldesk.desk.errors import DeskError
+from calldesk.desk.file_lines import FileLine, FileLines
 from calldesk.store.models import Phone
 
 MAPPABLE_FIELDS = ("name", "first_name", "middle_name", "last_name", "prefix", "company", "address_as", "manner",
@@ -27,6 +29,10 @@ MAPPABLE_FIELDS = ("name", "first_name", "middle_name", "last_name", "prefix", "
 DELIMITERS = (",", ";", "\t", "|")
 MAX_LABEL_LENGTH = Phone.label.max_length
 VCARD_SUFFIXES = (".vcf", ".vcard")
+MAX_RECORD_LINES = 1000  # lines one CSV row (a quoted cell with line breaks) or one vCard may take
+MAX_RECORD_CHARS = 1 << 20
+BINARY_SHARE = 20  # a file whose first bytes are more than 1 in 20 control characters is no text file
+UNCLOSED_QUOTE = 'a quote (") opened in this row is never closed'
 
 # Header names (folded, see _header_key) that feed each field; the first one present wins.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -78,11 +84,12 @@ class Contact:
 
 @dataclass(frozen=True)
 class ClientFile:
-    """A contacts file read and split into entries, each made a ``Contact`` only when the importer asks."""
+    """A contacts file being read: its entries come one at a time, each made a ``Contact`` only when asked."""
 
     kind: str  # "CSV", "vCard" or "JSON lines"
-    entries: list[tuple[int, Any]]  # (row number for the report, the entry as read)
+    entries: Iterator[tuple[int, Any]]  # (line number, the entry as read, or the RowProblem that spoils it)
     decode: Callable[[Any], Contact]  # raises RowProblem
+    lines: FileLines  # its size and position feed a progress bar
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # CSV: which columns feed each field
 
 
@@ -100,67 +107,52 @@ def parse_column_map(specs: list[str]) -> dict[str, list[str]]:
     return mapping
 
 
-def read_client_file(path: Path, mapping: dict[str, list[str]] | None = None) -> ClientFile:
-    """Read and split the file; the format is told by its content (a .vcf must hold vCards)."""
+@contextmanager
+def open_client_file(path: Path, mapping: dict[str, list[str]] | None = None) -> Iterator[ClientFile]:
+    """Open the file and tell its format by its content (a .vcf must hold vCards); closed when the block ends."""
     try:
-        data = path.read_bytes()
+        binary = path.open("rb")
     except OSError as exc:
         raise ImportFileError(f"{path}: cannot read ({exc.strerror})") from None
-    text = _decode(data, path)
-    head = text.lstrip()
-    is_vcard = head[:11].casefold() == "begin:vcard"
-    if path.suffix.lower() in VCARD_SUFFIXES and not is_vcard:
-        raise ImportFileError(f"{path}: not a vCard file (it does not start with BEGIN:VCARD)")
-    if (is_vcard or head.startswith("{")) and mapping:
-        raise ImportFileError(f"{path}: --map applies to CSV files only")
-    if is_vcard:
-        return ClientFile("vCard", _vcard_entries(text), _vcard_contact)
-    if head.startswith("{"):
-        return ClientFile("JSON lines", _json_entries(text), _json_contact)
-    return _csv_file(text, mapping or {}, path)
+    with binary:
+        lines = FileLines(binary)
+        _refuse_binaries(lines, path)
+        first = _first_text_line(lines, path)
+        lines.give_back([first])
+        head = first.text.lstrip()
+        is_vcard = head[:11].casefold() == "begin:vcard"
+        if path.suffix.lower() in VCARD_SUFFIXES and not is_vcard:
+            raise ImportFileError(f"{path}: not a vCard file (it does not start with BEGIN:VCARD)")
+        if (is_vcard or head.startswith("{")) and mapping:
+            raise ImportFileError(f"{path}: --map applies to CSV files only")
+        if is_vcard:
+            yield ClientFile("vCard", _vcard_entries(lines), _vcard_contact, lines)
+        elif head.startswith("{"):
+            yield ClientFile("JSON lines", _json_entries(lines), _json_contact, lines)
+        else:
+            yield _csv_file(lines, mapping or {}, path)
 
 
-# --- bytes to text ------------------------------------------------------------------------------------------------
-
-def _decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (BOM), else Windows-1252, as spreadsheets and phones write them."""
-    if not data.strip():
-        raise ImportFileError(f"{path}: the file is empty")
-    if data.startswith(codecs.BOM_UTF8):
-        text = _strict(data, "utf-8-sig", path)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _strict(data, "utf-16", path)
-    else:
-        _refuse_known_binaries(data, path)
-        if b"\x00" in data[:8192]:
-            raise ImportFileError(f"{path}: binary data, not a CSV, vCard or JSON lines file")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _strict(data, "cp1252", path)
-    if not text.strip():
-        raise ImportFileError(f"{path}: the file is empty")
-    sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
-    if controls > len(sample) // 100:
-        raise ImportFileError(f"{path}: binary data, not a CSV, vCard or JSON lines file")
-    return text
+def _first_text_line(lines: FileLines, path: Path) -> FileLine:
+    while (line := lines.take()) is not None:
+        if line.problem:
+            raise ImportFileError(f"{path}: line {line.number}: {line.problem}")
+        if line.text.strip():
+            return line
+    raise ImportFileError(f"{path}: the file is empty")
 
 
-def _strict(data: bytes, encoding: str, path: Path) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(f"{path}: not readable text (byte {exc.start} is not {encoding})") from None
-
-
-def _refuse_known_binaries(data: bytes, path: Path) -> None:
+def _refuse_binaries(lines: FileLines, path: Path) -> None:
+    data = lines.head
     if data.startswith(b"PK\x03\x04"):
         raise ImportFileError(f"{path}: a ZIP archive (an .xlsx workbook?), not CSV: save it as CSV first")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(f"{path}: an old Excel (.xls) workbook, not CSV: save it as CSV first")
     if data.startswith(b"%PDF"):
         raise ImportFileError(f"{path}: a PDF document, not a CSV, vCard or JSON lines file")
+    controls = 0 if lines.utf16 else sum(data.count(bytes([b])) for b in range(32) if b not in b"\t\n\r\f")
+    if controls * BINARY_SHARE > len(data):
+        raise ImportFileError(f"{path}: binary data, not a CSV, vCard or JSON lines file")
 
 
 # --- CSV ----------------------------------------------------------------------------------------------------------
@@ -198,35 +190,81 @@ def _sniff_delimiter(first_line: str) -> str:
     return best
 
 
-def _csv_file(text: str, mapping: dict[str, list[str]], path: Path) -> ClientFile:
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    hint = first_line.casefold().startswith("sep=") and len(first_line) == 5  # Excel's first line: "sep=;"
-    delimiter = first_line[4] if hint else _sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    layout: _CsvLayout | None = None
-    entries: list[tuple[int, Any]] = []
-    row_number = 0  # spreadsheet numbering: the header is row 1 (or 2 under a sep= line)
-    try:
-        for row in reader:
-            row_number += 1
-            if not any(cell.strip() for cell in row):
-                continue
-            if hint:
-                hint = False
-            elif layout is None:
-                layout = _csv_layout(row, mapping, path)
-            else:
-                entries.append((row_number, tuple(row[i] if i < len(row) else "" for i in layout.kept)))
-    except csv.Error as exc:
-        raise ImportFileError(f"{path}: row {row_number + 1}: {exc}") from None
-    if layout is None:
+def _csv_file(lines: FileLines, mapping: dict[str, list[str]], path: Path) -> ClientFile:
+    first = lines.take()
+    assert first is not None  # open_client_file gave it back
+    text = first.text.strip()
+    hint = text.casefold().startswith("sep=") and len(text) == 5  # Excel's first line: "sep=;"
+    if not hint:
+        lines.give_back([first])
+    delimiter = text[4] if hint else _sniff_delimiter(text)
+    header = _csv_record(lines, delimiter, None)
+    if header is None:
         raise ImportFileError(f"{path}: no header row")
-    found = layout
+    if isinstance(header[1], RowProblem):
+        raise ImportFileError(f"{path}: line {header[0]}: {header[1]}")
+    layout = _csv_layout(header[1], mapping, path)
+    width = len(header[1])
+
+    def entries() -> Iterator[tuple[int, Any]]:
+        while (record := _csv_record(lines, delimiter, width)) is not None:
+            number, row = record
+            if isinstance(row, RowProblem):
+                yield number, row
+            elif any(cell.strip() for cell in row):
+                yield number, tuple(row[i] if i < len(row) else "" for i in layout.kept)
 
     def decode(cells: tuple[str, ...]) -> Contact:
-        return _csv_contact(found, cells)
+        return _csv_contact(layout, cells)
 
-    return ClientFile("CSV", entries, decode, layout.columns)
+    return ClientFile("CSV", entries(), decode, lines, layout.columns)
+
+
+def _csv_record(lines: FileLines, delimiter: str, width: int | None) -> tuple[int, list[str] | RowProblem] | None:
+    """The next row (its first line's number, its cells), or None at the end; a broken row is a RowProblem and,
+    when it took several lines, every line after its first is given back to be read on its own."""
+    first = lines.take()
+    while first is not None and not first.problem and not first.text.strip():
+        first = lines.take()
+    if first is None:
+        return None
+    if first.problem:
+        return first.number, RowProblem(first.problem)
+    taken = [first]
+    ran_out = False
+
+    def feed() -> Iterator[str]:
+        nonlocal ran_out
+        yield first.text
+        size = len(first.text)
+        while len(taken) < MAX_RECORD_LINES and size < MAX_RECORD_CHARS and (line := lines.take()) is not None:
+            taken.append(line)
+            size += len(line.text)
+            yield line.text
+        ran_out = True  # the reader asked for more: a quote is still open
+
+    try:
+        cells = next(csv.reader(feed(), delimiter=delimiter), [])
+        problem = UNCLOSED_QUOTE if ran_out or _rows_inside(taken, cells, delimiter, width) else ""
+    except csv.Error as exc:
+        problem = f"not CSV ({exc})"
+    if problem:
+        lines.give_back(taken[1:])
+        return first.number, RowProblem(problem)
+    if broken := next((line for line in taken if line.problem), None):
+        return first.number, RowProblem(f"line {broken.number}: {broken.problem}")
+    return first.number, cells
+
+
+def _rows_inside(taken: list[FileLine], cells: list[str], delimiter: str, width: int | None) -> bool:
+    """Whether a row spanning lines is rows stitched by two stray quotes: more cells than the header, or a line
+    within it that is a whole row by itself (a note's line break never is)."""
+    if len(taken) == 1 or width is None:
+        return False
+    if len(cells) > width:
+        return True
+    return width >= 3 and any(len(next(csv.reader([line.text], delimiter=delimiter), [])) >= width
+                              for line in taken[1:])
 
 
 def _csv_layout(header: list[str], mapping: dict[str, list[str]], path: Path) -> _CsvLayout:
@@ -312,8 +350,13 @@ def _csv_contact(layout: _CsvLayout, cells: tuple[str, ...]) -> Contact:
 
 
 def split_numbers(cell: str) -> list[str]:
-    """Several numbers in one cell (Google's " ::: ", or ; , | and line breaks); text with no digit is no number."""
-    return [n.strip() for n in NUMBER_SEPARATORS.split(cell) if any(ch.isdigit() for ch in n)]
+    """Several numbers in one cell (Google's " ::: ", or ; , | and line breaks), each kept as written: text that is
+    no number ("call me maybe") becomes an unverified phone, as the console keeps it; only "-" or "+" says nothing."""
+    return [n.strip() for n in NUMBER_SEPARATORS.split(cell) if says_something(n)]
+
+
+def says_something(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def clean_tags(text: str) -> str:
@@ -328,26 +371,25 @@ def clean_tags(text: str) -> str:
 
 # --- vCard --------------------------------------------------------------------------------------------------------
 
-def _vcard_entries(text: str) -> list[tuple[int, Any]]:
-    """One entry per card, numbered by the line of its BEGIN:VCARD; lines between cards are ignored."""
-    entries: list[tuple[int, Any]] = []
-    card: list[str] = []
-    start, depth = 0, 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        word = line.strip().upper()
-        if word == "BEGIN:VCARD":
-            if depth == 0:
-                card, start = [], number
-            depth += 1
-        if depth:
+def _vcard_entries(lines: FileLines) -> Iterator[tuple[int, Any]]:
+    """One entry per card, numbered by the line of its BEGIN:VCARD; lines between cards are ignored. A card with no
+    END:VCARD within reach is a RowProblem, and the lines after its BEGIN are read again."""
+    while (first := lines.take()) is not None:
+        if first.text.strip().upper() != "BEGIN:VCARD":
+            continue
+        card, depth, size = [first], 1, len(first.text)
+        while depth and len(card) < MAX_RECORD_LINES and size < MAX_RECORD_CHARS and (line := lines.take()) is not None:
             card.append(line)
-        if word == "END:VCARD" and depth:
-            depth -= 1
-            if depth == 0:
-                entries.append((start, "\r\n".join(card) + "\r\n"))
-    if depth:
-        entries.append((start, "\r\n".join(card) + "\r\n"))  # no END:VCARD: the parser rejects it
-    return entries
+            size += len(line.text)
+            word = line.text.strip().upper()
+            depth += (word == "BEGIN:VCARD") - (word == "END:VCARD")
+        if depth:
+            lines.give_back(card[1:])
+            yield first.number, RowProblem("no END:VCARD for this card")
+        elif broken := next((line for line in card if line.problem), None):
+            yield first.number, RowProblem(f"line {broken.number}: {broken.problem}")
+        else:
+            yield first.number, "\r\n".join(line.text.rstrip("\r\n") for line in card) + "\r\n"
 
 
 def _vcard_contact(text: str) -> Contact:
@@ -375,7 +417,7 @@ def _vcard_contact(text: str) -> Contact:
     for tel in contents.get("tel", []):
         raw = _text(tel.value)
         raw = raw[4:] if raw.lower().startswith("tel:") else raw  # vCard 4.0 writes numbers as tel: URIs
-        if any(ch.isdigit() for ch in raw):
+        if says_something(raw):
             phones.append(NewPhone(raw, _vcard_label(tel, labels)))
     return Contact(name=name, company=company, address_as=address_as, tags=tags, note=note,
                    time_zone=zone if isinstance(zone, str) and "/" in zone else "", phones=phones)
@@ -405,8 +447,12 @@ def _vcard_label(tel: Any, labels: dict[str, str]) -> str:
 
 # --- calldesk's own JSON lines --------------------------------------------------------------------------------------
 
-def _json_entries(text: str) -> list[tuple[int, Any]]:
-    return [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+def _json_entries(lines: FileLines) -> Iterator[tuple[int, Any]]:
+    while (line := lines.take()) is not None:
+        if line.problem:
+            yield line.number, RowProblem(line.problem)
+        elif line.text.strip():
+            yield line.number, line.text
 
 
 def _json_contact(line: str) -> Contact:
@@ -414,20 +460,40 @@ def _json_contact(line: str) -> Contact:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise RowProblem(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise RowProblem("not JSON calldesk reads (nested too deep)") from None
     if not isinstance(record, dict):
         raise RowProblem("not a JSON object")
 
     def text(key: str) -> str:
         value = record.get(key)
-        return "" if value is None else str(value).strip()
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise RowProblem(f"{key} should be text, not {_json_kind(value)}")
+        return value.strip()
 
+    listed = record.get("phones")
+    if listed is not None and not isinstance(listed, str | list):
+        raise RowProblem(f"phones should be a list or text, not {_json_kind(listed)}")
     phones: list[NewPhone] = []
-    listed = record.get("phones") or []
-    for phone in [listed] if isinstance(listed, str) else listed:
+    for phone in [listed] if isinstance(listed, str) else listed or []:
         if isinstance(phone, dict):
-            raw = str(phone.get("raw") or phone.get("e164") or "")
-            phones.extend(NewPhone(n, _clean_label(str(phone.get("label") or ""))) for n in split_numbers(raw))
-        else:
+            raw, label = phone.get("raw") or phone.get("e164") or "", phone.get("label") or ""
+            if not isinstance(raw, str) or not isinstance(label, str):
+                raise RowProblem("a phone's raw, e164 and label should be text")
+            phones.extend(NewPhone(n, _clean_label(label)) for n in split_numbers(raw))
+        elif isinstance(phone, str) or _json_kind(phone) == "a number":
             phones.extend(NewPhone(n) for n in split_numbers(str(phone)))
+        else:
+            raise RowProblem(f"a phone should be text or a number, not {_json_kind(phone)}")
     return Contact(name=text("name"), company=text("company"), address_as=text("address_as"), manner=text("manner"),
                    stage=text("stage"), tags=text("tags"), time_zone=text("time_zone"), phones=phones)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"

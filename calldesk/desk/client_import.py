@@ -3,24 +3,31 @@
 A contact is matched to a client by the E.164 of any of its valid numbers (a contact with none: by name and
 company) and merged: new phones are added and empty fields filled, so importing the same file twice changes nothing
 and a phone book holding the same person twice yields one client. An unverified number ("12345") matches nobody:
-junk shared by many rows must not fuse strangers. The work goes in chunks of rows: one bulk lookup, one transaction
-and one progress report each; a progress callback that raises stops the import between chunks.
+junk shared by many rows must not fuse strangers. The file streams in chunks of rows: one bulk lookup, one
+transaction and one progress report each; a progress callback that raises stops the import between chunks. Memory
+stays bounded: each row is checked against the database's limits (store/limits.py) before its chunk, so one bad row
+is rejected alone; rejected rows go to the report file as they come; and what the import knows of clients is
+forgotten once each chunk is written (later chunks find them in the database). A dry run writes nothing, so it
+remembers every client it would create.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from peewee import DatabaseError, chunked
 
-from calldesk.desk.client_files import ClientFile, Contact, RowProblem, read_client_file
+from calldesk.desk.client_files import ClientFile, Contact, RowProblem, open_client_file
 from calldesk.desk.clients import STAGE_NAMES, STAGES, fold, search_text_for
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
@@ -28,30 +35,29 @@ from calldesk.desk.notes import MAX_NOTE_LENGTH
 from calldesk.phones import ParsedPhone, parse_phone, reversed_digits
 from calldesk.store.bulk import VALUES_PER_IN_LIST, insert_rows
 from calldesk.store.errors import StoreError
+from calldesk.store.limits import TextRefused, check_text
 from calldesk.store.models import AuditEvent, Client, Note, Phone, database
 
 CHUNK = 2000  # rows per lookup, transaction and progress report
 FILLABLE = ("company", "address_as", "manner", "tags", "time_zone")  # filled on a merge when empty
-LIMITS = {key: Client._meta.fields[key].max_length for key in ("name", *FILLABLE)}  # PostgreSQL enforces them
-MAX_EXTENSION = Phone.extension.max_length
+REJECTS_KEPT = 1000  # rejected rows kept for the summary to show; all of them go to the report file
 CLIENT_VALUES = ("name", "stage", *FILLABLE)
 CLIENT_COLUMNS = (*(getattr(Client, k) for k in CLIENT_VALUES), Client.search_text, Client.created_at,
                   Client.updated_at)
 PHONE_COLUMNS = (Phone.client, Phone.raw, Phone.e164, Phone.extension, Phone.label, Phone.valid,
                  Phone.reversed_digits)
-TEXT_FIELDS = ("name", "stage", "note", *FILLABLE)
 STAGE_KEYS = {**{s: s for s in STAGES}, **{fold(label).replace(" ", "_"): s for s, label in STAGE_NAMES.items()}}
 AUDIT_COLUMNS = (AuditEvent.actor, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action, AuditEvent.before,
                  AuditEvent.after, AuditEvent.at)
 
-Progress = Callable[[int, int], None]  # (entries done, entries in the file)
+Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
 
 
 @dataclass(frozen=True)
 class RejectedRow:
     """An entry of the file the import could not take, and why, as the report lists it."""
 
-    row: int  # CSV: spreadsheet row (header = 1); vCard: line of BEGIN:VCARD; JSON lines: line
+    line: int  # the line it starts on (a vCard: its BEGIN:VCARD), as an editor numbers them
     reason: str
 
 
@@ -69,13 +75,14 @@ class ImportSummary:
     unchanged: int = 0
     phones_added: int = 0
     unverified: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)  # the first REJECTS_KEPT
+    rejected_count: int = 0
 
     def describe(self) -> str:
         """One line: what was (or, on a dry run, would be) done."""
         would = "would be " if self.dry_run else ""
         return (f"{self.rows} rows: {self.created} clients {would}created, {self.merged} {would}merged, "
-                f"{self.unchanged} unchanged, {len(self.rejected)} rejected; {self.phones_added} phones "
+                f"{self.unchanged} unchanged, {self.rejected_count} rejected; {self.phones_added} phones "
                 f"{would}added ({self.unverified} unverified)")
 
 
@@ -93,38 +100,62 @@ class _Client:
 
 
 def import_clients(desk: Desk, path: Path, *, mapping: dict[str, list[str]] | None = None, region: str | None = None,
-                   dry_run: bool = False, progress: Progress | None = None, actor: str = "system") -> ImportSummary:
-    """Import a CSV, vCard or JSON lines file of clients; on a dry run nothing is written but the counts are real."""
+                   dry_run: bool = False, progress: Progress | None = None, actor: str = "system",
+                   report: Path | None = None) -> ImportSummary:
+    """Import a CSV, vCard or JSON lines file of clients; on a dry run nothing is written but the counts are real.
+    Rejected rows are written to ``report`` (CSV: line, reason) as they are found; it is removed if none are."""
     region = (region or desk.region).upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise DeskError(f"region {region!r} is not a known region code (e.g. IN, GB, US)")
-    source = read_client_file(path, mapping)
-    summary = ImportSummary(str(path), source.kind, source.columns, dry_run, rows=len(source.entries))
-    merger = _Merger(desk, region, dry_run, actor, path.name)
-    total = len(source.entries)
-    if progress:
-        progress(0, total)
-    for start in range(0, total, CHUNK):
-        try:
-            merger.import_chunk(source, source.entries[start:start + CHUNK], summary)
-        except DatabaseError as exc:
-            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StoreError(f"database: {first_line}; the rows before row {source.entries[start][0]} are in, and "
-                             "importing the file again finishes the job") from exc
+    with open_client_file(path, mapping) as source, _rejected_rows(report) as write_rejected:
+        summary = ImportSummary(str(path), source.kind, source.columns, dry_run)
+
+        def reject(line: int, reason: str) -> None:
+            summary.rejected_count += 1
+            if len(summary.rejected) < REJECTS_KEPT:
+                summary.rejected.append(RejectedRow(line, reason))
+            write_rejected(line, reason)
+
+        merger = _Merger(desk, region, dry_run, actor, os.fsencode(path.name).decode("utf-8", "backslashreplace"))
         if progress:
-            progress(min(start + CHUNK, total), total)
+            progress(0, source.lines.size)
+        while chunk := list(islice(source.entries, CHUNK)):
+            summary.rows += len(chunk)
+            try:
+                merger.import_chunk(source, chunk, summary, reject)
+            except DatabaseError as exc:
+                first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise StoreError(f"database: {first_line}; the rows before line {chunk[0][0]} are in, and "
+                                 "importing the file again finishes the job") from exc
+            if progress:
+                progress(min(source.lines.position, source.lines.size), source.lines.size)
     return summary
 
 
-def write_rejected_report(rejected: list[RejectedRow], path: Path) -> None:
-    """The rejected rows as CSV (row, reason), for the person who fixes the file."""
+@contextmanager
+def _rejected_rows(path: Path | None) -> Iterator[Callable[[int, str], None]]:
+    """A writer of rejected rows to ``path``, opened first so that a path it cannot write stops the import before
+    anything is imported; the file is removed when nothing was rejected."""
+    if path is None:
+        yield lambda line, reason: None
+        return
     try:
-        with path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(("row", "reason"))
-            writer.writerows((r.row, r.reason) for r in rejected)
+        out: TextIO = path.open("w", encoding="utf-8", newline="")
     except OSError as exc:
         raise DeskError(f"{path}: cannot write the report ({exc.strerror})") from None
+    written = 0
+    with out:
+        writer = csv.writer(out)
+        writer.writerow(("line", "reason"))
+
+        def write(line: int, reason: str) -> None:
+            nonlocal written
+            written += 1
+            writer.writerow((line, reason))
+
+        yield write
+    if not written:
+        path.unlink(missing_ok=True)
 
 
 def _stage(value: str) -> str:
@@ -139,15 +170,13 @@ def _stage(value: str) -> str:
 
 def _checked(contact: Contact) -> Contact:
     """The contact ready to store, or RowProblem: a company stands in for a missing name."""
-    for key in TEXT_FIELDS:
-        if "\x00" in getattr(contact, key):  # PostgreSQL refuses NUL in text; it is never meant
-            setattr(contact, key, getattr(contact, key).replace("\x00", ""))
     contact.name = contact.name or contact.company
     if not contact.name:
         raise RowProblem("no name (nor a company to use instead)")
-    for key, limit in LIMITS.items():
-        if len(getattr(contact, key)) > limit:
-            raise RowProblem(f"{key.replace('_', ' ')} is longer than {limit} characters")
+    contact.note = contact.note[:MAX_NOTE_LENGTH]
+    for key in ("name", "stage", *FILLABLE):
+        _within_limits(getattr(Client, key), getattr(contact, key))
+    _within_limits(Note.body, contact.note)
     contact.stage = _stage(contact.stage)
     if contact.time_zone:
         try:
@@ -155,6 +184,14 @@ def _checked(contact: Contact) -> Contact:
         except (ZoneInfoNotFoundError, ValueError):
             raise RowProblem(f"time zone {contact.time_zone!r} is not a known zone (e.g. Asia/Kolkata)") from None
     return contact
+
+
+def _within_limits(column: Any, value: str) -> None:
+    """The database's own limits (store/limits.py), checked per row so a bad row is rejected alone, not its chunk."""
+    try:
+        check_text(column, value)
+    except TextRefused as refused:
+        raise RowProblem(str(refused)) from None
 
 
 class _Merger:
@@ -168,14 +205,17 @@ class _Merger:
         self.phones_looked_up: set[str] = set()
         self.names_looked_up: set[str] = set()
 
-    def import_chunk(self, source: ClientFile, entries: list[tuple[int, Any]], summary: ImportSummary) -> None:
+    def import_chunk(self, source: ClientFile, entries: list[tuple[int, Any]], summary: ImportSummary,
+                     reject: Callable[[int, str], None]) -> None:
         contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]] = []
-        for row, entry in entries:
+        for line, entry in entries:
             try:
+                if isinstance(entry, RowProblem):
+                    raise entry
                 contact = _checked(source.decode(entry))
                 contacts.append((contact, self._parsed_phones(contact)))
             except RowProblem as problem:
-                summary.rejected.append(RejectedRow(row, str(problem)))
+                reject(line, str(problem))
         self._look_up(contacts)
         created: list[_Client] = []
         changed: dict[int, _Client] = {}
@@ -199,20 +239,30 @@ class _Merger:
                 changed[target.id] = target
         if not self.dry_run:
             self._write(created, list(changed.values()))
+            self._forget()
         for client in (*created, *changed.values()):
             client.filled, client.new_phones = {}, []
+
+    def _forget(self) -> None:
+        """The chunk is written: the next one finds these clients in the database, so memory holds one chunk's."""
+        self.by_phone.clear()
+        self.by_name.clear()
+        self.loaded.clear()
+        self.phones_looked_up.clear()
+        self.names_looked_up.clear()
 
     def _parsed_phones(self, contact: Contact) -> list[tuple[str, ParsedPhone]]:
         phones: list[tuple[str, ParsedPhone]] = []
         seen: set[str] = set()
         for new in contact.phones:
-            phone = parse_phone(new.raw.replace("\x00", ""), self.region)
-            if len(phone.extension) > MAX_EXTENSION:
-                raise RowProblem(f"phone {new.raw!r}: extension longer than {MAX_EXTENSION} digits")
+            _within_limits(Phone.raw, new.raw.strip())  # parse_phone would cut a longer one short
+            _within_limits(Phone.label, new.label)
+            phone = parse_phone(new.raw, self.region)
+            _within_limits(Phone.extension, phone.extension)
             key = phone.e164 or phone.raw
             if key not in seen:
                 seen.add(key)
-                phones.append((new.label.replace("\x00", ""), phone))
+                phones.append((new.label, phone))
         return phones
 
     def _look_up(self, contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]]) -> None:
@@ -262,7 +312,7 @@ class _Merger:
 
     def _new_client(self, contact: Contact) -> _Client:
         values = {k: getattr(contact, k) for k in ("name", "stage", *FILLABLE)}
-        client = _Client(None, values, [], set(), note=contact.note[:MAX_NOTE_LENGTH])
+        client = _Client(None, values, [], set(), note=contact.note)
         self.by_name.setdefault((fold(contact.name), fold(contact.company)), client)
         return client
 

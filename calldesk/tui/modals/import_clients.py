@@ -15,11 +15,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from calldesk.desk.client_import import ImportSummary, import_clients, write_rejected_report
+from calldesk.desk.client_import import ImportSummary, import_clients
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.store.errors import StoreError
@@ -84,10 +85,8 @@ class ImportClientsModal(ModalScreen[ImportSummary | None]):
             self.app.call_from_thread(self._progress, done, total)
 
         with database.connection_context():  # this thread's own connection, closed when the import ends
-            summary = import_clients(self.desk, path, dry_run=dry_run, progress=progress, actor=self.actor)
-        if summary.rejected and not dry_run:
-            write_rejected_report(summary.rejected, _report_path(path))
-        return summary
+            return import_clients(self.desk, path, dry_run=dry_run, progress=progress, actor=self.actor,
+                                  report=None if dry_run else _report_path(path))
 
     def _progress(self, done: int, total: int) -> None:
         if self.is_attached:  # escape may have closed the dialog while the last chunk was written
@@ -111,7 +110,7 @@ class ImportClientsModal(ModalScreen[ImportSummary | None]):
                 self._show_error(f"import failed: {error!r}")
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#import-error", Label).update(message)
+        self.query_one("#import-error", Label).update(Content(message))
 
     def action_close(self) -> None:
         self.workers.cancel_group(self, "import-clients")
@@ -124,8 +123,8 @@ def _report_path(path: Path) -> Path:
 
 def _describe(summary: ImportSummary) -> str:
     lines = [f"{summary.kind}: {summary.describe()}"]
-    lines += [f"  row {r.row}: {r.reason}" for r in summary.rejected[:REJECTIONS_SHOWN]]
-    if summary.rejected and not summary.dry_run:
+    lines += [f"  line {r.line}: {r.reason}" for r in summary.rejected[:REJECTIONS_SHOWN]]
+    if summary.rejected_count and not summary.dry_run:
         lines.append(f"rejected rows written to {_report_path(Path(summary.file))}")
     if summary.dry_run:
         lines.append("Dry run: nothing was changed. Untick it and press enter on the path to import.")
