@@ -4,6 +4,7 @@ rebuilding), then reads the day's statistics, sorts the leaderboard and exports 
 from __future__ import annotations
 
 import csv
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,6 +98,8 @@ async def test_the_statistics_tab_and_the_leaderboard(desk, day, tmp_path):
         await pilot.press("alt+2")
         await settle(pilot)
         assert screen.query_one(TabbedContent).active == "stats-tab"
+        heat = screen.query_one("#stats-heatmap", Static).content.plain
+        assert " 100" in heat and not re.search(r"\d{4}", heat)  # every hour's figure apart: no "67100 67"
         figures = screen.query_one("#stats-figures", DataTable)
         assert cells(figures, "service_level") == ["Service level", "62.5 %"]  # the day, and Asha's answer in 3 s
         assert cells(figures, "first_call_resolution") == ["First-call resolution", "50.0 %"]

@@ -106,7 +106,7 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
     target, amber within 10 points, red below)."""
     cells = report.heat_map
     busiest = cells.busiest
-    hours = Text("     " + "".join(f"{h:>3}" for h in range(24)), style="dim")
+    hours = Text("     " + "".join(f"{h:>4}" for h in range(24)), style="dim")  # a space before each cell: 100 100
     out = Text()
     out.append("Calls offered", style="bold")
     out.append(f"   (brightest: {busiest:,} calls in one hour of the week)\n" if busiest else "   (no calls)\n",
@@ -118,10 +118,11 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
         for hour in range(24):
             offered = cells.offered(day, hour)
             if not offered:
-                out.append("  ·", style="dim")
+                out.append("   ·", style="dim")
                 continue
             shade = blend_rgb(OFFERED_LOW, OFFERED_HIGH, offered / busiest)
             shown = str(offered) if offered < 1000 else f"{offered // 1000}k"
+            out.append(" ")
             out.append(f"{shown:>3}", style=Style(color="white", bgcolor=Color.from_triplet(shade)))
         out.append("\n")
     out.append(f"\nService level (target {100 * target:.0f} %)\n", style="bold")
@@ -132,9 +133,10 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
         for hour in range(24):
             level = cells.service_level(day, hour)
             if level is None:
-                out.append("  ·", style="dim")
+                out.append("   ·", style="dim")
                 continue
             style = SL_GOOD if level >= target else SL_CLOSE if level >= target - 0.1 else SL_POOR
+            out.append(" ")
             out.append(f"{round(100 * level):>3}", style=f"white {style}")
         out.append("\n" if day < 6 else "")
     return out
