@@ -3,24 +3,30 @@ operators' states (signed in, paused, on a call), so a desk moving to calldesk k
 
 Each line is ``time|callid|queue|agent|EVENT|data1|data2|...``. A call is found again by its Asterisk uniqueid
 (``Call.external_id``; a caller put in another queue gets ``uniqueid#2``, ``#3``...), and a state change by its
-operator, time and state, so importing the same file twice adds nothing. A line that cannot be read, or whose event
-calldesk does not know, is counted and reported; it never stops the import. Calls still waiting or on the line
-when the file ends are left for a later import of the longer file, so the live queue never shows old callers.
+operator, time and state, so importing the same file twice adds nothing. A line that cannot be read (no number where
+one belongs, text the database cannot keep, bytes that are no text), or whose event calldesk does not know, is counted
+and reported with its number; it never stops the import. The file is read a line at a time (desk/file_lines.py).
+Calls still waiting or on the line when the file ends are left for a later import of the longer file, so the live
+queue never shows old callers.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from calldesk.desk.clients import match_caller
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.desk.file_lines import FileLines
 from calldesk.desk.queue import rings_heard
-from calldesk.phones import parse_phone
+from calldesk.phones import MAX_RAW_LENGTH, parse_phone
+from calldesk.store.limits import TextRefused, check_text
 from calldesk.store.models import Call, Operator, OperatorStateChange, database
 
 ENDINGS = {  # event -> the status the call ends in
@@ -39,6 +45,8 @@ NOT_USED = frozenset({"RINGNOANSWER", "RINGCANCELED", "QUEUESTART", "CONFIGRELOA
 LOG_END_REASON = "end of queue_log"  # the closing "offline" an import adds after each operator's last line
 BATCH = 500
 REPORTED_LINES = 10
+MALFORMED_KEPT = 1000  # malformed lines kept with their reasons; beyond, only counted
+MAX_SECONDS = 86_400.0  # no caller waits or talks a whole day: a larger figure is the log's garbage
 
 
 @dataclass
@@ -52,7 +60,8 @@ class QueueLogReport:
     calls_unfinished: int = 0  # still waiting or talking when the file ends
     calls_begun_before: int = 0  # their ENTERQUEUE is in an earlier file: the caller's number is unknown
     state_changes: int = 0
-    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line number, why)
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line number, why): the first MALFORMED_KEPT
+    malformed_count: int = 0
     unknown_events: Counter[str] = field(default_factory=Counter)
     not_used: Counter[str] = field(default_factory=Counter)
     unmapped_members: Counter[str] = field(default_factory=Counter)  # member -> lines naming them
@@ -67,8 +76,8 @@ class QueueLogReport:
                        "later import")
         if self.calls_begun_before:
             out.append(f"{self.calls_begun_before:,} calls began before the file (no ENTERQUEUE): caller unknown")
-        if self.malformed:
-            out.append(f"{len(self.malformed):,} malformed lines, skipped:")
+        if self.malformed_count:
+            out.append(f"{self.malformed_count:,} malformed lines, skipped:")
             out += [f"  line {n}: {why}" for n, why in self.malformed[:REPORTED_LINES]]
         if self.unknown_events:
             out.append("unknown events, skipped: " + _counts(self.unknown_events))
@@ -117,7 +126,7 @@ class _Line:
         return self.data[index].strip() if index < len(self.data) else ""
 
     def seconds(self, index: int) -> float:
-        """A data field holding whole seconds; ValueError names it."""
+        """A data field holding a duration in seconds; ValueError names it."""
         try:
             value = self.data[index].strip()
             seconds = float(value)
@@ -125,6 +134,8 @@ class _Line:
             raise ValueError(f"{self.event}: data{index + 1} should be a number of seconds") from None
         if seconds < 0:
             raise ValueError(f"{self.event}: data{index + 1} is negative")
+        if not math.isfinite(seconds) or seconds > MAX_SECONDS:
+            raise ValueError(f"{self.event}: data{index + 1} ({value[:20]}) is no duration (at most a day)")
         return seconds
 
 
@@ -198,10 +209,12 @@ class _Reader:
         return self.members.operator_id(member)
 
     def new_leg(self, line: _Line, number: str, arrived: float) -> _Leg:
-        self.stays[line.callid] += 1
-        stay = self.stays[line.callid]
-        leg = _Leg(line.callid if stay == 1 else f"{line.callid}#{stay}", self.queue_for(line.queue), number,
-                   arrived)
+        stay = self.stays[line.callid] + 1
+        external_id = line.callid if stay == 1 else f"{line.callid}#{stay}"
+        _storable(Call.external_id, external_id)
+        _storable(Call.number_raw, number[:MAX_RAW_LENGTH])
+        self.stays[line.callid] = stay
+        leg = _Leg(external_id, self.queue_for(line.queue), number, arrived)
         self.legs.append(leg)
         self.open[line.callid] = leg
         return leg
@@ -215,6 +228,7 @@ class _Reader:
         return leg
 
     def state(self, line: _Line, state: str, reason: str = "") -> None:
+        _storable(OperatorStateChange.reason, reason[:64])
         operator_id = self.operator(line.agent)
         if operator_id is not None:
             self.states.append((operator_id, state, reason, line.time))
@@ -250,9 +264,11 @@ class _Reader:
                 leg.answered, leg.member = line.time - talk, line.agent
         elif event.endswith("TRANSFER"):
             hold, talk = line.seconds(2), line.seconds(3)
-            leg = self.leg_of(line, line.time - talk - hold)
             attended_method = event == "ATTENDEDTRANSFER" and line.text(0) in ATTENDED_METHODS
-            leg.transferred_to = line.text(1 if attended_method else 0)
+            target = line.text(1 if attended_method else 0)[:64]
+            _storable(Call.transferred_to, target)
+            leg = self.leg_of(line, line.time - talk - hold)
+            leg.transferred_to = target
             if leg.answered is None:
                 leg.answered, leg.member = line.time - talk, line.agent
         else:
@@ -264,26 +280,40 @@ class _Reader:
             self.state(line, "available")
 
 
+def _storable(column: Any, value: str) -> None:
+    """The database's limits on text (store/limits.py), checked as the line is read so it alone is malformed."""
+    try:
+        check_text(column, value)
+    except TextRefused as refused:
+        raise ValueError(str(refused)) from None
+
+
 def import_queue_log(desk: Desk, path: Path | str) -> QueueLogReport:
     """Read an Asterisk queue_log into calls and operator states; safe to run again on the same (or a longer) file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        binary = path.open("rb")
     except FileNotFoundError:
         raise DeskError(f"{path}: no such file") from None
     except OSError as exc:
         raise DeskError(f"{path}: cannot read ({exc.strerror})") from None
     report = QueueLogReport()
     reader = _Reader(desk, report)
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        report.lines += 1
-        try:
-            reader.apply(_parse(number, raw))
-        except ValueError as exc:
-            report.malformed.append((number, str(exc)))
-    if report.lines and len(report.malformed) == report.lines:
+    with binary:
+        lines = FileLines(binary)
+        while (line := lines.take()) is not None:
+            if not line.problem and not line.text.strip():
+                continue
+            report.lines += 1
+            try:
+                if line.problem:
+                    raise ValueError(line.problem)
+                reader.apply(_parse(line.number, line.text))
+            except ValueError as exc:
+                report.malformed_count += 1
+                if len(report.malformed) < MALFORMED_KEPT:
+                    report.malformed.append((line.number, str(exc)))
+    if report.lines and report.malformed_count == report.lines:
         raise DeskError(f"{path}: not an Asterisk queue_log (no line reads time|callid|queue|agent|EVENT|...)")
     with database.atomic():
         _store_calls(desk, reader, report)

@@ -11,7 +11,8 @@ import pytest
 
 from calldesk.desk.client_import import import_clients
 from calldesk.desk.exports import export_clients
-from calldesk.store.models import Client
+from calldesk.desk.queue_log import import_queue_log
+from calldesk.store.models import Call, Client
 
 
 def imported(summary) -> tuple[int, list[tuple[int, str]]]:
@@ -176,3 +177,34 @@ def test_progress_goes_by_the_bytes_of_the_file(desk, tmp_path):
     size = Path(source).stat().st_size
     assert seen[0] == (0, size) and seen[-1] == (size, size)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_queue_log_line_with_no_sane_number_or_text_the_database_cannot_keep_is_malformed_alone(desk, tmp_path):
+    t0 = 1793590200
+    log = tmp_path / "queue_log"
+    log.write_text("\n".join([
+        f"{t0}|1.1|support|NONE|ENTERQUEUE||9876543210|1",
+        f"{t0 + 5}|1.1|support|SIP/1001|CONNECT|5|x|1",
+        f"{t0 + 65}|1.1|support|SIP/1001|COMPLETECALLER|5|60|1",
+        f"{t0 + 70}|2.1|support|NONE|ENTERQUEUE||9876543211|1",
+        f"{t0 + 75}|2.1|support|SIP/1001|CONNECT|nan|x|1",
+        f"{t0 + 80}|2.1|support|SIP/1001|COMPLETEAGENT|inf|60|1",
+        f"{t0 + 90}|2.1|support|NONE|ABANDON|1|1|1e20",
+        f"{t0 + 95}|{'9' * 70}|support|NONE|ENTERQUEUE||9876543212|1",
+        f"{t0 + 96}|3.1|support|NONE|ENTERQUEUE||98765\x0043213|1",
+        f"{t0 + 100}|2.1|support|NONE|ABANDON|1|1|30",
+        f"{t0 + 110}|4.1|support|NONE|ENTERQUEUE||9876543214|1",
+        f"{t0 + 120}|4.1|support|NONE|EXITWITHTIMEOUT|1|1|10",
+    ]) + "\n", encoding="utf-8")
+
+    report = import_queue_log(desk, log)
+
+    assert report.malformed == [
+        (5, "CONNECT: data1 (nan) is no duration (at most a day)"),
+        (6, "COMPLETEAGENT: data1 (inf) is no duration (at most a day)"),
+        (7, "ABANDON: data3 (1e20) is no duration (at most a day)"),
+        (8, "call external id is too long: 70 characters (at most 64)"),
+        (9, "call number raw contains a NUL character (\\0), which the database cannot keep"),
+    ]
+    assert {c.external_id: c.status for c in Call.select()} == {"1.1": "completed", "2.1": "abandoned",
+                                                               "4.1": "abandoned"}
