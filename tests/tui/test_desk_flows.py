@@ -480,3 +480,18 @@ async def test_alt_digits_as_most_terminals_send_them_jump_between_panes(desk, a
         assert app.screen.focused.id == "queue"
         await pilot.press("pound_sign")  # escape and 3, from the queue: the script
         assert app.screen.focused.id == "script"
+
+
+async def test_a_late_call_stays_red_under_the_cursor(desk, asha, clock, run_app):
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    clock.advance(60)  # ten rings: long past the third
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue", DataTable)
+        assert table.cursor_row == 0
+        row = table.region.y + 1 - app.screen.region.y  # under the header
+        strip = app.screen._compositor.render_strips()[row]
+        wait = next(segment for segment in strip if "01:00" in segment.text)
+        red = wait.style.color.get_truecolor()
+        assert red.red > 200 and red.green < 80 and red.blue < 120, red  # the theme's red, not the cursor's text colour

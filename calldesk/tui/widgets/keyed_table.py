@@ -31,7 +31,8 @@ class KeyedTable(DataTable):
     COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        # the cell's own colour wins under the cursor: a late call selected stays red
+        super().__init__(cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable", **kwargs)
         self._shown: dict[int, dict[str, object]] = {}  # what each row's cells show, to skip no-op writes
 
     def on_mount(self) -> None:
