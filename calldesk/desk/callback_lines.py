@@ -84,8 +84,8 @@ class CallbackLine(NamedTuple):
         return "unassigned" if self.assignee_id is None else "scheduled"
 
     def seconds_left(self, now: datetime) -> float:
-        """Time left to the SLA deadline; negative once it has passed."""
-        return (self.sla_deadline - now).total_seconds()
+        """Time left to the promised time, what the owner works to; negative once it has passed."""
+        return (self.due_at - now).total_seconds()
 
 
 def line_query():

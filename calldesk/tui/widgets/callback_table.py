@@ -19,7 +19,7 @@ STATE_STYLES = {"overdue": "bold red", "due_soon": "bold yellow", "unassigned": 
 
 
 def countdown(line: CallbackLine, now: datetime) -> Text:
-    """Time left to the SLA deadline; red once it has passed."""
+    """Time left to the promised time; red once it has passed."""
     left = line.seconds_left(now)
     return Text(describe_left(left), style="bold red" if left < 0 else "", justify="right")
 

@@ -1,5 +1,5 @@
 """My call-backs: the queue pane's second list. Mine by due time, then my department's pool; each row says when,
-how long is left to the deadline, who and what about. Due-soon and overdue ones stand out. F2 starts one."""
+how long is left to the promised time, who and what about. Due-soon and overdue ones stand out. F2 starts one."""
 
 from __future__ import annotations
 
