@@ -100,12 +100,12 @@ def test_wrapping_up_without_a_note_leaves_no_stale_draft(desk):
     assert NoteDraft.select().count() == 0
 
 
-def test_clearing_the_notes_removes_the_draft(desk):
+def test_clearing_the_notes_clears_the_draft_and_a_restart_brings_nothing_back(desk, db_url):
     asha, rahul, call_id = _answered_call(desk)
     notes.save_draft(desk, asha.id, call_id, rahul, "typo")
     notes.save_draft(desk, asha.id, call_id, rahul, "   ")
     assert notes.load_draft(asha.id, call_id) == ""
-    assert NoteDraft.select().count() == 0
+    assert resume_shift(_restart_console(desk, db_url), asha.id).view.draft == ""
 
 
 def test_a_note_typed_between_calls_is_kept_apart_from_the_call_drafts(desk):

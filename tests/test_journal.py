@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from outage import Outage, own_database_url
 
-from calldesk.desk import clients, journal, operators, queue
+from calldesk.desk import clients, journal, notes, operators, queue
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal, is_outage
 from calldesk.store.errors import StoreError
@@ -138,6 +138,18 @@ def test_submitting_while_the_database_answers_applies_at_once_and_refusals_are_
     assert book.pending() == [] and book.refused() == []
     with pytest.raises(ValueError, match="journal: wrap_up: missing a required argument: 'disposition'"):
         book.record("wrap_up", call_id=call_id)
+
+
+def test_notes_autosaved_after_the_clock_is_set_back_still_replace_the_earlier_text(desk, clock, on_a_call, outage):
+    asha, call_id, client_id = on_a_call
+    book = Journal.for_operator("asha", clock=desk.clock)
+    outage.begin()
+    book.submit(desk, "draft", body="Wants a visit", call_id=call_id, client_id=client_id)
+    clock.advance(minutes=-2)  # the machine's clock is corrected backwards while the database is away
+    book.submit(desk, "draft", body="Wants a visit on Saturday", call_id=call_id, client_id=client_id)
+    outage.end()
+    book.replay(desk)
+    assert notes.load_draft(asha.id, call_id) == "Wants a visit on Saturday"
 
 
 def test_a_line_torn_by_a_crash_costs_only_itself(desk, on_a_call):

@@ -4,7 +4,8 @@ One JSON-lines file per operator and database in the user data directory. Each e
 (flushed, fsynced, its folder fsynced when new) before ``record`` returns, so a console killed the next instant
 loses nothing. ``replay`` applies the pending entries in order, each as of the moment it was recorded; the entry's
 id goes into ``journal_applied`` in the same transaction as its change, so an entry is applied once, whatever dies
-when (the console mid-replay, or the connection just after a commit whose answer never came back).
+when (the console mid-replay, or the connection just after a commit whose answer never came back). A draft is as
+new as its entry's moment: replayed after a newer text of the same notes reached the database, it leaves that be.
 
 ``submit`` is the write-ahead way: record, then apply at once if the database answers; an outage leaves the entry
 for ``replay``. A line that says an entry is finished follows it in the file; finished entries are pruned now and
@@ -47,8 +48,8 @@ def _note(desk: Desk, operator_id: int, *, body: str, client_id: int | None = No
 
 
 def _draft(desk: Desk, operator_id: int, *, body: str, call_id: int | None = None,
-           client_id: int | None = None) -> None:
-    notes.save_draft(desk, operator_id, call_id, client_id, body)
+           client_id: int | None = None) -> bool:
+    return notes.save_draft(desk, operator_id, call_id, client_id, body)
 
 
 def _wrap_up(desk: Desk, operator_id: int, *, call_id: int, disposition: str, note: str = "") -> None:
@@ -177,6 +178,7 @@ class Journal:
         self.path = path
         self.login = login
         self.clock = clock or SystemClock()  # stamps each entry: it is replayed as of that moment
+        self._last_at: datetime | None = None
 
     @classmethod
     def for_operator(cls, login: str, *, clock: Clock | None = None, folder: Path | None = None) -> Journal:
@@ -190,8 +192,15 @@ class Journal:
         """Keep one change durably on this machine; returns the entry's id."""
         _check_payload(kind, payload)
         entry_id = str(uuid.uuid4())
-        self._append({"id": entry_id, "kind": kind, "at": self.clock.now().isoformat(), "payload": payload})
+        self._append({"id": entry_id, "kind": kind, "at": self._stamp().isoformat(), "payload": payload})
         return entry_id
+
+    def _stamp(self) -> datetime:
+        """Now, never before the last entry: a draft is as new as its stamp, and a clock set back must not make the
+        text typed next look older than the text before it."""
+        now = self.clock.now()
+        self._last_at = now if self._last_at is None else max(now, self._last_at)
+        return self._last_at
 
     def _append(self, line: dict[str, Any]) -> None:
         data = (json.dumps(line, ensure_ascii=False, default=_jsonable) + "\n").encode()

@@ -9,25 +9,30 @@ from calldesk.store.prepared import Prepared
 MAX_NOTE_LENGTH = 200_000
 
 
+def _draft_of(operator_id: int, call_id: int | None):
+    return (NoteDraft.operator == operator_id) & (
+        NoteDraft.call.is_null() if call_id is None else NoteDraft.call == call_id)
+
+
 def _draft_query(operator_id: int, call_id: int | None):
-    call_match = NoteDraft.call.is_null() if call_id is None else NoteDraft.call == call_id
-    return NoteDraft.select().where((NoteDraft.operator == operator_id) & call_match)
+    return NoteDraft.select().where(_draft_of(operator_id, call_id))
 
 
-def save_draft(desk: Desk, operator_id: int, call_id: int | None, client_id: int | None, body: str) -> None:
-    """Keep what is typed so far; an empty body removes the draft."""
+def save_draft(desk: Desk, operator_id: int, call_id: int | None, client_id: int | None, body: str) -> bool:
+    """Keep what is typed so far, as of the desk's clock (the journal replays a draft as of when it was typed).
+    A text from before the draft kept never replaces it, whichever way it comes (a replay, an autosave, another
+    console): False then. An empty body clears the draft but keeps its moment, so an older text cannot come back."""
+    typed_at = desk.clock.now()
+    body = body[:MAX_NOTE_LENGTH] if body.strip() else ""
     with database.atomic():
-        draft = _draft_query(operator_id, call_id).first()
-        if not body.strip():
-            if draft is not None:
-                draft.delete_instance()
-            return
-        if draft is None:
-            NoteDraft.create(operator=operator_id, call=call_id, client=client_id,
-                             body=body[:MAX_NOTE_LENGTH], updated_at=desk.clock.now())
-        else:
-            draft.body, draft.client, draft.updated_at = body[:MAX_NOTE_LENGTH], client_id, desk.clock.now()
-            draft.save()
+        # one statement compares and writes, so two consoles saving at once cannot both win
+        if NoteDraft.update(body=body, client=client_id, updated_at=typed_at).where(
+                _draft_of(operator_id, call_id) & (NoteDraft.updated_at <= typed_at)).execute():
+            return True
+        if _draft_query(operator_id, call_id).exists():
+            return False
+        NoteDraft.create(operator=operator_id, call=call_id, client=client_id, body=body, updated_at=typed_at)
+    return True
 
 
 # Read on every screen pop: built once (store.prepared)
@@ -50,11 +55,10 @@ def add_note(desk: Desk, operator_id: int, client_id: int | None, call_id: int |
     with database.atomic():
         note = Note.create(client=client_id, call=call_id, author=operator_id, body=body[:MAX_NOTE_LENGTH],
                            created_at=desk.clock.now())
-        discard_draft(operator_id, call_id)
+        save_draft(desk, operator_id, call_id, client_id, "")  # kept now: an older draft replayed later stays out
     return note.id
 
 
 def discard_draft(operator_id: int, call_id: int | None) -> None:
-    """Forget the draft once its text is kept (or the call's paperwork is closed)."""
-    NoteDraft.delete().where((NoteDraft.operator == operator_id)
-                             & (NoteDraft.call == call_id if call_id else NoteDraft.call.is_null())).execute()
+    """Forget the call's draft once its paperwork is closed: no text of it is wanted any more."""
+    NoteDraft.delete().where(_draft_of(operator_id, call_id)).execute()

@@ -129,11 +129,10 @@ class DeskScreen(Screen):
         self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
         self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
         self._paint_status()
-        self.poll_queue()  # first on the database thread: the queue is on the desk's first paint
+        await self._save_work_left_offline()
+        self.poll_queue()  # first read of the store: the queue is on the desk's first paint
         await self._recover()
         self._following = True
-        if await self.app.run_rule(self.app.journal.pending):  # left from a console that died
-            self.app.went_offline("changes made offline wait to be saved")
         if self.app.training is not None:
             await self._start_training()
             self.poll_queue()
@@ -397,6 +396,13 @@ class DeskScreen(Screen):
         self._saved_notes = view.draft
         notes_area.border_title = f"Notes · call {view.call.id} · {escape(view.call.number)}"
         notes_area.focus()
+
+    async def _save_work_left_offline(self) -> None:
+        """What a console that died left in the journal is saved before the desk reads itself: the notes come back as
+        last typed, not as last saved to the database (typed on and autosaved, that older text won)."""
+        if await self.app.run_rule(self.app.journal.pending):
+            self.app.went_offline("changes made offline wait to be saved")
+            await self.app.run_rule(self.app.journal.pending)  # a trip that comes back replays the journal first
 
     async def _recover(self) -> None:
         """After a crash or a restart: the live call, its script and the unsaved notes come back."""
