@@ -355,8 +355,12 @@ async def test_f5_promises_a_call_back_and_f6_enter_ends_the_call(desk, asha, sh
         await pilot.press("f5")
         await settle(pilot)
         assert type(app.screen).__name__ == "CallbackOfferModal"
-        await pilot.press(*"Check the fridge delivery date", "enter")
+        await pilot.press(*"Check the fridge delivery date", "tab", "space", "down", "enter")  # the list: "in 2 hours"
         await settle(pilot)
+        assert type(app.screen).__name__ == "CallbackOfferModal"  # enter chose in the open list
+        await pilot.press("tab", "tab", "tab", "enter")  # on Owner, closed: enter promises
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DeskScreen"
         await pilot.press("f6")
         await settle(pilot)
         await pilot.press("enter")  # "Call-back promised" is already chosen

@@ -51,6 +51,8 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+y", "promise_past_deadline", "Promise past the deadline", show=False),
+        # from any field: a list takes enter only while it is open (space or down opens it)
+        Binding("enter", "promise", "Promise", priority=True, show=False),
     ]
 
     def __init__(self, desk: Desk, offer: OfferContext, submit: Submit, operator_zone: tzinfo | None = None) -> None:
@@ -88,7 +90,7 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
             yield Static(id="cb-preview")
             yield Checkbox("promise it past the deadline anyway", id="cb-confirm", compact=True)
             yield Label("", id="cb-error", classes="dialog-error")
-            yield Label("enter: promise   tab: next field   escape: cancel", classes="dialog-help")
+            yield Label("enter: promise   tab: next field   space: open a list   escape: cancel", classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#cb-confirm", Checkbox).display = False
@@ -148,8 +150,10 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
 
     # --- promising -----------------------------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
+        return action != "promise" or not any(select.expanded for select in self.query(Select))
+
+    def action_promise(self) -> None:
         self.promise()
 
     def _refuse(self, message: str, focus: str | None = None) -> None:
