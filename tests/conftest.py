@@ -4,18 +4,17 @@ a config read from the repository's config.yaml, and a clock the test moves."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pg_schema import pg_schema_url
 
 from calldesk.config import Config, load_config
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
 from calldesk.store.database import open_database
-from calldesk.store.models import database
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL_ENV = "CALLDESK_TEST_PG_URL"
@@ -54,23 +53,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'calldesk.db'}"
         return
-    yield from _pg_schema_url(os.environ[PG_URL_ENV])
-
-
-def _pg_schema_url(base: str) -> Iterator[str]:
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        # In public, once: created inside a test schema it would vanish with it, under other tests' indexes.
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        conn.execute(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options=-csearch_path%3D{schema},public"
-    if not database.is_closed():
-        database.close()
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    yield from pg_schema_url(os.environ[PG_URL_ENV])
 
 
 @pytest.fixture

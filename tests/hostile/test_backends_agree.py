@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peewee import Database
+from pg_schema import pg_schema_url
 
 from calldesk.desk import clients, notes, operators, queue
 from calldesk.desk.clients import NewPhone
@@ -30,10 +31,8 @@ ANY_TEXT = st.one_of(st.text(max_size=80), st.text(st.characters(codec=None), mi
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Database]]:
     """A SQLite file and a PostgreSQL schema, both open for the whole module; the models point at one at a time."""
-    from conftest import _pg_schema_url
-
     sqlite = open_database(f"sqlite:///{tmp_path_factory.mktemp('agree') / 'calldesk.db'}")
-    schemas = _pg_schema_url(os.environ["CALLDESK_TEST_PG_URL"])
+    schemas = pg_schema_url(os.environ["CALLDESK_TEST_PG_URL"])
     postgres = open_database(next(schemas))
     yield [sqlite, postgres]
     sqlite.close()
