@@ -192,6 +192,10 @@ async def test_the_board_filters_and_a_second_lead_is_told_who_changed_it(desk, 
         await pilot.press(*["backspace"] * 5, *"warranty")
         await settle(pilot)
         [warranty] = board.query_one(BoardTable).lines
+        await pilot.press("ctrl+a")  # from the filter box: all the rows it shows
+        assert board.query_one(BoardTable).selected == {warranty.id}
+        await pilot.press("ctrl+a")
+        assert board.query_one(BoardTable).selected == set()
         await pilot.press("tab", "tab", "tab", "tab", "tab", "ctrl+r")  # back to the table: ctrl+r on that row
         await dialog_open(pilot, OwnerPickerModal)
         reassign_callbacks(desk, omar.id, [(warranty.id, warranty.version)], "sales")  # Omar, on his console

@@ -80,12 +80,13 @@ class BoardTable(CallbackTable):
 class CallbackBoardScreen(Screen[CallbackLine | None]):
     BINDINGS = [
         Binding("escape,f9", "close", "Close", id="board_close"),
-        Binding("f2", "start", "Start", id="board_start"),
+        # priority: the filter box has its own ctrl+a (home), ctrl+d and ctrl+f, and the board's keys work from it too
+        Binding("f2", "start", "Start", id="board_start", priority=True),
         Binding("space", "toggle_select", "Select", id="board_select"),
-        Binding("ctrl+a", "select_all", "All", id="board_select_all"),
-        Binding("ctrl+r", "reassign", "Reassign", id="board_reassign"),
-        Binding("ctrl+d", "distribute", "Distribute", id="board_distribute"),
-        Binding("ctrl+f", "focus_filter", "Filter", id="board_filter"),
+        Binding("ctrl+a", "select_all", "All", id="board_select_all", priority=True),
+        Binding("ctrl+r", "reassign", "Reassign", id="board_reassign", priority=True),
+        Binding("ctrl+d", "distribute", "Distribute", id="board_distribute", priority=True),
+        Binding("ctrl+f", "focus_filter", "Filter", id="board_filter", priority=True),
     ]
 
     def __init__(self, desk: Desk, viewer: OperatorView, run: Runner, operator_zone: tzinfo | None = None) -> None:
