@@ -107,17 +107,22 @@ def update_client(desk: Desk, client_id: int, actor: str, **changes: str) -> Non
         raise DeskError(f"cannot change {', '.join(sorted(unknown))} of a client")
     if "stage" in changes and changes["stage"] not in STAGES:
         raise DeskError(f"stage {changes['stage']!r} is not one of {', '.join(STAGES)}")
+    if "name" in changes and not changes["name"].strip():
+        raise DeskError("a client needs a name")
     with database.atomic():
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
             raise NotFound(f"client {client_id} does not exist")
-        before = {k: getattr(client, k) for k in changes}
-        for key, value in changes.items():
-            setattr(client, key, value.strip())
+        after = {k: v.strip() for k, v in changes.items() if getattr(client, k) != v.strip()}  # what really changes
+        if not after:
+            return
+        before = {k: getattr(client, k) for k in after}
+        for key, value in after.items():
+            setattr(client, key, value)
         client.updated_at = desk.clock.now()
         client.save()
         _refresh_search_text(client)
-        audit.record(desk, actor, "client", client_id, "update", before=before, after=changes)
+        audit.record(desk, actor, "client", client_id, "update", before=before, after=after)
 
 
 def add_phone(desk: Desk, client_id: int, raw: str, label: str = "", actor: str = "system") -> ParsedPhone:

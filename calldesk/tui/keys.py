@@ -14,7 +14,7 @@ ALT_1, ALT_2, ALT_3 = "inverted_exclamation_mark", "trade_mark_sign", "pound_sig
 
 DESK_BINDINGS: list[Binding] = [
     Binding("f2", "answer", "Answer", id="answer", priority=True),
-    Binding("f3", "new_client", "New client", id="new_client", priority=True, show=False),
+    Binding("f3", "new_client", "Client details", id="new_client", priority=True, show=False),
     Binding("f4", "transfer", "Transfer", id="transfer", priority=True),
     Binding("f5", "callback", "Call-back", id="callback", priority=True),
     Binding("f6", "end_call", "End call", id="end_call", priority=True),
@@ -49,7 +49,7 @@ APP_BINDINGS: list[Binding] = [
 KEY_HELP: dict[str, str] = {
     "help": "this help: every key, by screen",
     "answer": "take the selected call (or the longest waiting); in My call-backs, dial the selected one",
-    "new_client": "create a client for the unknown caller on the line (number filled in)",
+    "new_client": "the caller's details: make an unknown caller a client (number filled in), or correct a client's",
     "transfer": "transfer the live call to a department or operator, with a note",
     "end_call": "end the call and open wrap-up (disposition, notes); on a call-back, record how it went first",
     "callback": "promise a call-back instead of hold: when, why, who (F6 then enter ends the call)",

@@ -82,21 +82,51 @@ async def test_a_call_taken_by_another_console_is_reported_and_the_desk_stays_us
         assert app.screen.query_one("#queue", DataTable).row_count == 0
 
 
-async def test_unknown_caller_becomes_a_client_in_one_form(desk, asha, run_app):
+async def test_an_unknown_callers_words_go_in_the_notes_and_f3_makes_them_a_client(desk, asha, run_app):
     call_id = queue.ring_call(desk, "+91 99887 76655", "sales", caller_name="")
     app = run_app(desk, asha)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        assert type(app.screen).__name__ == "NewClientModal"
+        assert app.screen is app.desk_screen and app.focused is app.screen.query_one("#notes", TextArea)
+        await pilot.press(*"wants the delivery date")  # typed at once: into the notes, never into a name
+        await pilot.press("f3")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientDetailsModal"
         await pilot.press(*"Priya Nair", "tab", "tab", *"Nair Exports", "enter")
         await settle(pilot)
         assert "Priya Nair" in dossier_text(app)
+        assert app.screen.query_one("#notes", TextArea).text == "wants the delivery date"
+        script = " ".join(app.screen.query_one("#script", ScriptPane).lines_text())
+        assert "wants the delivery date" not in script
     client = Client.get(Client.name == "Priya Nair")
     assert client.company == "Nair Exports"
     assert Phone.get(Phone.client == client.id).e164 == "+919988776655"
     assert Call.get_by_id(call_id).client_id == client.id
+
+
+async def test_f3_on_a_known_client_corrects_how_to_address_them_and_the_script_follows(desk, asha, sharma, run_app):
+    from calldesk.store.models import AuditEvent
+
+    queue.ring_call(desk, "+91 98765 43210", "support")
+    app = run_app(desk, asha)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"Asked about the warranty", "f3")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientDetailsModal"
+        assert app.screen.query_one("#address_as").value == "Mr Sharma"
+        await pilot.press("tab", "tab", *["backspace"] * 9, *"Rahul ji", "enter")
+        await settle(pilot)
+        assert "Rahul ji" in dossier_text(app)
+        assert "How may I help you, Rahul ji?" in " ".join(app.screen.query_one("#script", ScriptPane).lines_text())
+        assert app.screen.query_one("#notes", TextArea).text == "Asked about the warranty"
+    assert Client.get_by_id(sharma).address_as == "Rahul ji"
+    event = AuditEvent.select().where(AuditEvent.entity == "client", AuditEvent.action == "update").get()
+    assert event.actor == "asha" and "Rahul ji" in event.after and "company" not in event.after
 
 
 async def test_transfer_to_a_department_with_a_note(desk, asha, ravi, sharma, run_app):
@@ -208,10 +238,13 @@ async def test_hostile_caller_ids_never_break_the_queue(desk, asha, run_app):
         assert app.screen.query_one("#queue", DataTable).row_count == 5
         await pilot.press("f2")
         await settle(pilot)
-        assert type(app.screen).__name__ == "NewClientModal"  # the odd number is offered as typed
+        assert "Unknown caller" in dossier_text(app)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientDetailsModal"
+        assert app.screen.query_one("#phone").value == "+"  # the odd number is offered as typed
         await pilot.press("escape")
         await settle(pilot)
-        assert "Unknown caller" in dossier_text(app)
     assert clients.find_clients(desk, "abc") == []
 
 

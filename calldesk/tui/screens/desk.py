@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from calldesk.desk.clients import ClientHit
     from calldesk.desk.phrase_guard import PhraseGuard
     from calldesk.tui.app import CalldeskApp
-    from calldesk.tui.modals.new_client import NewClientForm
+    from calldesk.tui.modals.client_details import ClientForm
     from calldesk.tui.modals.transfer import TransferChoice
 
 # Dialogs, the other screens and what a call needs (the screen pop, the phrase guard, the call-back and client
@@ -375,8 +375,6 @@ class DeskScreen(Screen):
         self.call_after_refresh(self.poll_queue)  # the queue catches up once the pop is on screen
         if self.app.training is not None and self.app.training.lines_said == 0:
             await self.action_caller_line()
-        if view.dossier is None:
-            self.action_new_client()
 
     def _show_call(self, view: CallView) -> None:
         self.live = view.call
@@ -534,15 +532,25 @@ class DeskScreen(Screen):
 
     # --- during the call ---------------------------------------------------------------------------
 
-    def action_new_client(self) -> None:
-        if self.live is None or self.client_id is not None:
-            self.notify("F3 creates a client for an unknown caller on the line.", severity="warning")
+    async def action_new_client(self) -> None:
+        """F3: the caller's details, when the operator chooses: a new client for an unknown caller, or a correction."""
+        if self.live is None:
+            self.notify("F3 is for the caller on the line: answer a call first (F2).", severity="warning")
             return
-        from calldesk.tui.modals.new_client import NewClientModal
+        from calldesk.tui.modals.client_details import ClientDetailsModal, ClientForm
 
-        self.app.push_screen(NewClientModal(self.live.number, self.live.caller_name), self._create_client)
+        if self.client_id is None:
+            self.app.push_screen(ClientDetailsModal(self.live.number, self.live.caller_name), self._create_client)
+            return
+        from calldesk.desk.dossier import build_dossier
 
-    async def _create_client(self, form: NewClientForm | None) -> None:
+        dossier = await self.app.run_rule(build_dossier, self.desk, self.client_id)
+        if dossier is not None:
+            known = ClientForm(name=dossier.name, company=dossier.company, address_as=dossier.address_as,
+                               manner=dossier.manner, stage=dossier.stage, tags=dossier.tags)
+            self.app.push_screen(ClientDetailsModal(known=known), self._correct_client)
+
+    async def _create_client(self, form: ClientForm | None) -> None:
         if form is None or self.live is None:
             return
         from calldesk.desk import clients
@@ -563,6 +571,25 @@ class DeskScreen(Screen):
         if view is not None:
             self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
             self.notify(f"{form.name} is now a client.")
+
+    async def _correct_client(self, form: ClientForm | None) -> None:
+        if form is None or self.live is None or self.client_id is None:
+            return
+        from calldesk.desk import clients
+        from calldesk.desk.call_view import open_call
+
+        call_id, client_id, actor = self.live.id, self.client_id, self.app.operator.login
+        changes = {"name": form.name, "company": form.company, "address_as": form.address_as,
+                   "manner": form.manner, "stage": form.stage, "tags": form.tags}
+
+        def correct() -> CallView:
+            clients.update_client(self.desk, client_id, actor, **changes)
+            return open_call(self.desk, call_id, self.app.operator)
+
+        view = await self.app.run_rule(correct)
+        if view is not None:  # the dossier and the script's greeting name the client as corrected
+            self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
+            self.notify(f"{form.name}: details saved.")
 
     def action_next_step(self) -> None:
         self.query_one(ScriptPane).advance()
