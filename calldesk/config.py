@@ -19,6 +19,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file
+
 CONFIG_ENV = "CALLDESK_CONFIG"
 DATABASE_ENV = "CALLDESK_DATABASE_URL"
 SCRIPT_PLACEHOLDERS = frozenset(
@@ -29,7 +31,6 @@ CALL_SOURCES = ("simulator", "ami", "none")
 NO_ENTRIES: Mapping[str, Any] = MappingProxyType({})  # the default of every mapping setting, shared and unchangeable
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: start-up reads this file
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # YAML's own typing of a scalar (numbers, booleans, null)
 
 
@@ -287,27 +288,31 @@ class _Reader:
         return time(hours, minutes)
 
 
-def _check_placeholders(reader: _Reader, node: yaml.Node, key: str, text: str) -> None:
+def _check_placeholders(reader: _Reader, node: yaml.Node, key: str, text: str,
+                        known: frozenset[str] = SCRIPT_PLACEHOLDERS) -> None:
+    """Every {name} in ``text`` is one of ``known``, bare: str.format would raise at the call, on every restart."""
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
                   if name is not None]
     except ValueError as exc:
-        raise reader.fail(node, key, f"bad braces in script text ({exc})") from None
+        raise reader.fail(node, key, f"bad braces ({exc})") from None
     for name, spec, conversion in fields:
         if spec or conversion:  # {operator:zzz} or {operator!z} would fail at the call, on every restart too
             written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
             raise reader.fail(node, key, f"placeholders take no format or conversion: {{{name}}}, not {{{written}}}")
     names = {name for name, _, _ in fields}
-    unknown = sorted(names - SCRIPT_PLACEHOLDERS)
+    unknown = sorted(names - known)
     if unknown:
-        known = ", ".join("{" + n + "}" for n in sorted(SCRIPT_PLACEHOLDERS))
-        raise reader.fail(node, key, f"unknown placeholder {{{unknown[0]}}} (known: {known})")
+        listed = ", ".join("{" + n + "}" for n in sorted(known))
+        raise reader.fail(node, key, f"unknown placeholder {{{unknown[0]}}} (known: {listed})")
 
 
 def _read_departments(reader: _Reader, node: yaml.Node) -> tuple[Department, ...]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise reader.fail(node, "departments", "expected a list of departments with id, name and queues")
     departments = []
+    owner_of_id: dict[str, str] = {}
+    owner_of_queue: dict[str, str] = {}  # a call's queue must lead to one department: its team and its pool
     for i, item in enumerate(node.value):
         where = f"departments[{i}]"
         fields = reader.mapping(item, where)
@@ -317,8 +322,17 @@ def _read_departments(reader: _Reader, node: yaml.Node) -> tuple[Department, ...
         if "id" not in fields:
             raise reader.fail(item, f"{where}.id", "missing")
         dep_id = reader.text(fields["id"][1], f"{where}.id")
+        if dep_id in owner_of_id:
+            raise reader.fail(fields["id"][1], f"{where}.id", f"{dep_id!r} is already the id of {owner_of_id[dep_id]}")
+        owner_of_id[dep_id] = where
         name = reader.text(fields["name"][1], f"{where}.name") if "name" in fields else dep_id
         queues = reader.text_list(fields["queues"][1], f"{where}.queues") if "queues" in fields else (dep_id,)
+        for j, queue in enumerate(queues):
+            if queue in owner_of_queue:
+                queue_node = fields["queues"][1].value[j] if "queues" in fields else fields["id"][1]
+                raise reader.fail(queue_node, f"{where}.queues[{j}]",
+                                  f"queue {queue!r} is already named by {owner_of_queue[queue]}")
+            owner_of_queue[queue] = f"{where} ({dep_id})"
         departments.append(Department(dep_id, name, queues))
     return tuple(departments)
 
@@ -388,6 +402,7 @@ def _read_ami(reader: _Reader, node: yaml.Node) -> AmiSettings:
                 values[name] = _read_str_map(reader, vnode, key)
             case "channel":
                 values[name] = reader.text(vnode, key)
+                _check_placeholders(reader, vnode, key, values[name], frozenset({"extension"}))
                 if "{extension}" not in values[name]:
                     raise reader.fail(vnode, key, "must contain {extension}, e.g. \"PJSIP/{extension}\"")
             case _ if name in AmiSettings._fields:
@@ -484,18 +499,13 @@ def load_config(path: Path | str | None = None) -> Config:
     if not explicit and not path.exists():
         return Config(path=path, script=DEFAULT_SCRIPT)  # no file in this folder: sensible defaults
     try:
-        text = path.read_text(encoding="utf-8")
+        root = compose_yaml(read_yaml_file(path), str(path))
     except FileNotFoundError:
         raise ConfigError(f"{path}:1: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read the config file ({exc})") from None
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}:{line}: YAML syntax error: {problem}") from None
+    except YamlRefused as exc:
+        raise ConfigError(str(exc)) from None
     reader = _Reader(path)
     values: dict[str, Any] = {"path": path, "script": DEFAULT_SCRIPT}
     if root is None:

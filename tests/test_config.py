@@ -88,7 +88,7 @@ def test_an_unknown_nested_key_is_named_with_its_path(tmp_path, change, where):
     ("ring_cycle_seconds: [6]", "ring_cycle_seconds", "expected a single value"),
     ("ring_cycle_seconds: -1", "ring_cycle_seconds", "must be greater than 0, got -1"),
     ("dispositions: Resolved", "dispositions", "expected a list"),
-    ("company: {name: Acme}", "company", "expected a single value"),
+    ("unknown_caller: {name: Sir}", "unknown_caller", "expected a single value"),
     ("call_source: pbx", "call_source", "expected one of simulator, ami, none, got 'pbx'"),
     # numbers that pass as numbers and would crash the desk later: YAML's .nan and .inf
     ("ring_cycle_seconds: .nan", "ring_cycle_seconds", "expected a number, got nan"),
@@ -109,7 +109,7 @@ def test_an_unknown_placeholder_in_the_script_names_the_step(tmp_path):
 def test_unbalanced_braces_in_the_script_are_named(tmp_path):
     line, key, problem = problem_in(tmp_path, GOOD.replace("{operator}.", "{operator."))
     assert (line, key) == (13, "script[0].steps[0]")
-    assert problem.startswith("bad braces in script text")
+    assert problem.startswith("bad braces (")
 
 
 @pytest.mark.parametrize(("written", "named"), [("{operator:zzz}", "{operator:zzz}"), ("{operator!z}", "{operator!z}"),

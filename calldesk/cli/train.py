@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from calldesk.cli.context import desk_errors, open_desk, operator_login
+from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login
 
 TRAINING_DB = "training.db"
 FIRST_SCENARIO = "friendly_faq"  # the gentlest call, for a trainee who names none
@@ -44,14 +44,19 @@ def training_url(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from calldesk.desk.errors import DeskError
     from calldesk.desk.faq_seed import seed_faq
     from calldesk.desk.training import find_scenario, shipped_scenarios, trainee_for, training_results
 
+    try:  # a scenario the user names is read before the training database is opened, and its mistake is status 2
+        scenario = None if args.list or args.scores else find_scenario(args.scenario or FIRST_SCENARIO)
+    except DeskError as exc:
+        raise CommandError(str(exc), status=2) from None
     desk = open_desk(args, training_url(args))
     with desk_errors():
         if args.list:
-            for scenario in shipped_scenarios():
-                print(f"{scenario.name:<16} {scenario.title}")
+            for shipped in shipped_scenarios():
+                print(f"{shipped.name:<16} {shipped.title}")
             return 0
         seed_faq(desk)  # scenarios ask what the demo FAQ answers
         trainee = trainee_for(desk, operator_login(args, desk.config))
@@ -59,7 +64,6 @@ def run(args: argparse.Namespace) -> int:
             for result in training_results(desk, trainee.id):
                 print(f"{result.finished_at:%Y-%m-%d %H:%M}  {result.scenario:<16} {result.points:>3}/{result.out_of}")
             return 0
-        scenario = find_scenario(args.scenario or FIRST_SCENARIO)
         if args.terminal:
             return play_in_terminal(desk, trainee, scenario)
     return play_on_the_desk(desk, trainee, scenario, training_url(args) or "")

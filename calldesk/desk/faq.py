@@ -20,6 +20,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.store.faq_search import search_faq_ids
 from calldesk.store.models import FaqEntry, Operator, database
+from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file, yaml_value
 
 SEARCH_LIMIT = 20
 MAX_QUERY_WORDS = 8  # a pasted paragraph must not become a slow query
@@ -208,33 +209,36 @@ def read_faq_file(path: Path | str) -> list[FaqDraft]:
     Problems raise DeskError naming the file and line.
     """
     path = Path(path)
+    is_yaml = path.suffix.lower() in (".yaml", ".yml")
+    if not is_yaml and path.suffix.lower() not in (".md", ".markdown", ".txt"):
+        raise DeskError(f"{path}: expected a .yaml, .yml or .md file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_file(path) if is_yaml else path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DeskError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise DeskError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise DeskError(f"{path}: cannot read ({exc.strerror})") from None
-    if path.suffix.lower() in (".md", ".markdown", ".txt"):
-        drafts = read_faq_markdown(text, str(path))
-    elif path.suffix.lower() in (".yaml", ".yml"):
-        drafts = read_faq_yaml(text, str(path))
-    else:
-        raise DeskError(f"{path}: expected a .yaml, .yml or .md file")
+    except YamlRefused as exc:
+        raise DeskError(str(exc)) from None
+    drafts = read_faq_yaml(text, str(path)) if is_yaml else read_faq_markdown(text, str(path))
     if not drafts:
         raise DeskError(f"{path}: no FAQ entries found")
+    for draft in drafts:  # the import's own checks, named by line here so a file is refused before any entry is kept
+        try:
+            _checked(draft.question, draft.answer)
+        except DeskError as exc:
+            raise DeskError(f"{path}:{draft.line}: {exc}") from None
     return drafts
 
 
 def read_faq_yaml(text: str, name: str = "<yaml>") -> list[FaqDraft]:
     """A list of {question, answer, tags}, or the same list under a top-level `faq:` key."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DeskError(f"{name}:{mark.line + 1 if mark else 1}: YAML syntax error: "
-                        f"{getattr(exc, 'problem', None) or exc}") from None
+        root = compose_yaml(text, name)
+    except YamlRefused as exc:
+        raise DeskError(str(exc)) from None
     if isinstance(root, yaml.MappingNode):
         found = [v for k, v in root.value if k.value == "faq"]
         if not found:
@@ -252,7 +256,7 @@ def read_faq_yaml(text: str, name: str = "<yaml>") -> list[FaqDraft]:
         unknown = sorted(set(fields) - {"question", "answer", "tags"})
         if unknown:
             raise DeskError(f"{name}:{line}: unknown key {unknown[0]!r} (expected question, answer, tags)")
-        values = {k: yaml.safe_load(yaml.serialize(v)) for k, v in fields.items()}
+        values = {k: yaml_value(v) for k, v in fields.items()}
         for key in ("question", "answer"):
             if not isinstance(values.get(key), str | int | float) or not str(values[key]).strip():
                 raise DeskError(f"{name}:{line}: entry needs a text '{key}'")

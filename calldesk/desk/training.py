@@ -9,6 +9,7 @@ greeting steps done, negative phrases used, call-back offered instead of a long 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from calldesk.desk.script import (
     script_for_call,
 )
 from calldesk.store.models import Call, CallBack, Note, Operator, PhraseHit, TrainingScore
+from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file, yaml_value
 
 GREETING_POINTS = 30
 PHRASE_POINTS = 25
@@ -113,18 +115,12 @@ def _fail(name: str, node: yaml.Node | None, problem: str) -> DeskError:
     return DeskError(f"{name}:{node.start_mark.line + 1 if node is not None else 1}: {problem}")
 
 
-def _value(node: yaml.Node):
-    return yaml.safe_load(yaml.serialize(node))
-
-
 def parse_scenario(text: str, name: str, source: str = "<scenario>") -> Scenario:
     """A scenario from YAML text; problems raise DeskError naming the file and line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DeskError(f"{source}:{mark.line + 1 if mark else 1}: YAML syntax error: "
-                        f"{getattr(exc, 'problem', None) or exc}") from None
+        root = compose_yaml(text, source)
+    except YamlRefused as exc:
+        raise DeskError(str(exc)) from None
     if not isinstance(root, yaml.MappingNode):
         raise _fail(source, root, "a scenario is a mapping with title, caller and lines")
     fields = {k.value: (k, v) for k, v in root.value}
@@ -137,26 +133,26 @@ def parse_scenario(text: str, name: str, source: str = "<scenario>") -> Scenario
         if key not in fields:
             raise _fail(source, root, f"missing {key!r}")
     caller_node = fields["caller"][1]
-    caller = _value(caller_node)
+    caller = yaml_value(caller_node)
     if not isinstance(caller, dict) or not str(caller.get("number") or "").strip():
         raise _fail(source, caller_node, "caller needs at least a number (and name, address_as, company, manner)")
-    unknown = sorted(set(caller) - {"number", "name", "company", "address_as", "manner"})
+    unknown = sorted(str(k) for k in set(caller) - {"number", "name", "company", "address_as", "manner"})
     if unknown:
         raise _fail(source, caller_node, f"unknown caller key {unknown[0]!r}")
     lines_node = fields["lines"][1]
-    lines = _value(lines_node)
+    lines = yaml_value(lines_node)
     if not isinstance(lines, list) or not lines or not all(isinstance(x, str) and x.strip() for x in lines):
         raise _fail(source, lines_node, "lines are a list of what the caller says, in order")
-    after = _value(fields["callback_after_line"][1]) if "callback_after_line" in fields else 0
+    after = yaml_value(fields["callback_after_line"][1]) if "callback_after_line" in fields else 0
     if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= len(lines):
         raise _fail(source, fields["callback_after_line"][1], f"expected a line number from 1 to {len(lines)}")
-    hold = _value(fields["hold_limit_seconds"][1]) if "hold_limit_seconds" in fields else DEFAULT_HOLD_LIMIT
-    if isinstance(hold, bool) or not isinstance(hold, int | float) or hold <= 0:
+    hold = yaml_value(fields["hold_limit_seconds"][1]) if "hold_limit_seconds" in fields else DEFAULT_HOLD_LIMIT
+    if isinstance(hold, bool) or not isinstance(hold, int | float) or not 0 < hold < math.inf:  # .nan, .inf too
         raise _fail(source, fields["hold_limit_seconds"][1], "expected a number of seconds")
-    dispositions = _value(fields["dispositions"][1]) if "dispositions" in fields else []
+    dispositions = yaml_value(fields["dispositions"][1]) if "dispositions" in fields else []
     if not isinstance(dispositions, list):
         raise _fail(source, fields["dispositions"][1], "expected a list of dispositions")
-    text_of = {k: str(_value(v)).strip() for k, (_, v) in fields.items() if k in ("title", "briefing", "queue")}
+    text_of = {k: str(yaml_value(v)).strip() for k, (_, v) in fields.items() if k in ("title", "briefing", "queue")}
     return Scenario(
         name=name, title=text_of["title"], briefing=text_of.get("briefing", ""), queue=text_of.get("queue", ""),
         caller=ScenarioCaller(**{k: str(v).strip() for k, v in caller.items() if v is not None}),
@@ -169,11 +165,13 @@ def load_scenario(path: Path | str) -> Scenario:
     """A scenario file; its name is the file's name without the extension."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_file(path)
     except FileNotFoundError:
         raise DeskError(f"{path}: no such scenario file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DeskError(f"{path}: cannot read ({exc})") from None
+    except YamlRefused as exc:
+        raise DeskError(str(exc)) from None
     return parse_scenario(text, path.stem, str(path))
 
 
@@ -318,8 +316,12 @@ def _phrases(call: Call) -> ScoreItem:
 def _callback(desk: Desk, scenario: Scenario, call: Call, shown: dict[int, datetime]) -> ScoreItem:
     if not scenario.callback_after_line:
         return ScoreItem("callback", CALLBACK_POINTS, CALLBACK_POINTS, "no call-back needed")
-    asked_at = shown.get(scenario.callback_after_line - 1) or call.answered_at or call.arrived_at
     promise = CallBack.select().where(CallBack.call == call.id).order_by(CallBack.created_at).first()
+    asked_at = shown.get(scenario.callback_after_line - 1)
+    if asked_at is None:  # scored on what happened on the call: a promise made before the caller asked is a guess
+        said = "a call-back was promised" if promise else "nothing was promised"
+        return ScoreItem("callback", 0, CALLBACK_POINTS,
+                         f"the caller never got to ask (ctrl+l plays their words) and {said}")
     if promise is None:
         waited = ((call.ended_at or desk.clock.now()) - asked_at).total_seconds()
         return ScoreItem("callback", 0, CALLBACK_POINTS,
@@ -332,11 +334,14 @@ def _callback(desk: Desk, scenario: Scenario, call: Call, shown: dict[int, datet
                      f"call-back offered after {_minutes(waited)} instead of a hold")
 
 
-def _wrap_up(scenario: Scenario, call: Call) -> ScoreItem:
+def _wrap_up(scenario: Scenario, call: Call, shown: dict[int, datetime]) -> ScoreItem:
     reasons = []
     points = 0
     if call.wrapped_at is None or not call.disposition:
         reasons.append("no wrap-up: end the call (F6) and pick a disposition")
+    elif len(shown) < len(scenario.lines):
+        reasons.append(f"wrapped up after hearing {len(shown)} of the caller's {len(scenario.lines)} lines: "
+                       "let them finish (ctrl+l)")
     elif scenario.dispositions and call.disposition not in scenario.dispositions:
         points += DISPOSITION_POINTS // 2
         reasons.append(f"disposition “{call.disposition}”; this call was “{' or '.join(scenario.dispositions)}”")
@@ -362,7 +367,7 @@ def score_call(desk: Desk, scenario: Scenario, call_id: int, trainee_id: int,
         _greeting(desk, call, trainee),
         _phrases(call),
         _callback(desk, scenario, call, shown or {}),
-        _wrap_up(scenario, call),
+        _wrap_up(scenario, call, shown or {}),
     ))
 
 
