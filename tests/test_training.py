@@ -47,7 +47,8 @@ def test_a_trainee_who_follows_the_handbook_scores_full_marks(desk, clock):
     create_callback(desk, tara.id, CallbackRequest(reason="Quote for 60 AC units", call_id=call_id,
                                                    due_at=clock.now() + timedelta(hours=2)))
     session.say("Our sales team will call you back by 17:00 today with the figures.")
-    session.next_line()
+    while session.next_line():  # the caller says all they wanted
+        pass
     notes.add_note(desk, tara.id, None, call_id, "60 AC units for Mehta Hotels; sales to quote by 17:00")
     calls.wrap_up(desk, call_id, tara.id, "Call-back promised")
     score = session.finish()
@@ -124,3 +125,23 @@ def test_calldesk_train_plays_a_call_in_the_terminal(desk):
     assert "disposition 'Nonsense' is not in the config" in output
     assert "Score: 100/100" in output
     assert training_results(desk, tara.id)[0].points == 100
+
+
+def test_keys_pressed_without_listening_to_the_caller_do_not_score_full_marks(desk, clock):
+    """ctrl+n twice, F5, F6: the greeting ticked, a call-back promised and the call wrapped up before the caller
+    said a word of what they wanted."""
+    tara = trainee_for(desk, "tara")
+    scenario = find_scenario("needs_callback")
+    session = TrainingSession(desk, tara.id, scenario)
+    call_id = session.start()
+    session.answer()
+    calls.record_script_steps(call_id, greeting_step_ids(script_for_call(desk, call_id)))
+    create_callback(desk, tara.id, CallbackRequest(reason="x", call_id=call_id,
+                                                   due_at=clock.now() + timedelta(hours=2)))
+    notes.add_note(desk, tara.id, None, call_id, "x")
+    calls.wrap_up(desk, call_id, tara.id, "Call-back promised")
+    score = session.finish()
+    by_rule = {item.rule: item for item in score.items}
+    assert by_rule["callback"].points == 0 and "never got to ask" in by_rule["callback"].reason
+    assert "0 of the caller's" in by_rule["wrap_up"].reason
+    assert score.points <= 100 - 20 - 15, score.items

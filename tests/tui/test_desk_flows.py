@@ -490,6 +490,7 @@ async def test_a_trainee_plays_a_whole_practice_call_on_the_desk_and_is_scored(d
         await pilot.press("f2")
         await settle(pilot)
         assert session.lines_said == 1  # the caller speaks as the call is answered
+        assert "PRACTICE CALL" in dossier_text(app)  # nobody mistakes it for a real caller
         await pilot.press("ctrl+n", "ctrl+n", "ctrl+l")
         await settle(pilot)
         await pilot.press(*"Explained the documents needed")

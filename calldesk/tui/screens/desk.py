@@ -38,6 +38,8 @@ from calldesk.tui.widgets.queue_table import QueueTable
 from calldesk.tui.widgets.script_pane import ScriptPane
 from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
 
+PRACTICE_BANNER = "PRACTICE CALL (calldesk train): the caller is a scenario; ctrl+l plays their next words"
+
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
     from calldesk.desk.callbacks import OutcomeResult
@@ -379,12 +381,13 @@ class DeskScreen(Screen):
     def _show_call(self, view: CallView) -> None:
         self.live = view.call
         dossier = self.query_one(DossierView)
+        banner = PRACTICE_BANNER if self.app.training is not None else view.transfer_note
         if view.dossier is not None:
             self.client_id = view.dossier.client_id
-            dossier.show_dossier(view.dossier, self.desk.clock.now(), view.transfer_note)
+            dossier.show_dossier(view.dossier, self.desk.clock.now(), banner)
         else:
             self.client_id = None
-            dossier.show_unknown(view.call.number, view.call.caller_name, view.transfer_note)
+            dossier.show_unknown(view.call.number, view.call.caller_name, banner)
         self.script_name = view.script_name
         self.query_one(ScriptPane).load(view.script, view.call.script_steps)
         self._phrases = frozenset()
