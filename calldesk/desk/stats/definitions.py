@@ -20,7 +20,7 @@ class Figure:
     name: str  # the key in JSON and the column in CSV: a public interface
     label: str
     kind: Kind
-    definition: str  # may name config values: {threshold}, {short}, {fcr_window}, {steps}
+    definition: str  # may name config values: {threshold}, {short}, {fcr_window}, {steps}, {sla}
     value: Callable[[Tally, Config], float | int | None]
 
 
@@ -64,8 +64,9 @@ FIGURES: tuple[Figure, ...] = (
            lambda t, c: t.callbacks_kept),
     Figure("callbacks_on_time", "Call-backs kept on time", "share",
            "call-backs done by their deadline divided by call-backs due", lambda t, c: t.callbacks_on_time),
-    Figure("callbacks_overdue", "Call-backs overdue", "count",
-           "call-backs due in the period that are still open now, past their deadline",
+    Figure("callbacks_overdue", "Call-backs past the deadline", "count",
+           "call-backs whose {sla}-hour deadline fell in the period and that are still open now (the team view's "
+           "'late' counts those past the time promised to the client, a stricter measure)",
            lambda t, c: t.callbacks_overdue),
     Figure("complaints_opened", "Complaints opened", "count", "complaints logged in the period",
            lambda t, c: t.complaints_opened),
@@ -96,13 +97,13 @@ def definition_of(figure: Figure, config: Config | None = None) -> str:
     if config is None:
         return figure.definition.format(
             threshold="answer_within_rings x ring_cycle_seconds", short="short_abandon_seconds",
-            fcr_window="fcr_window_hours", steps="out of the steps of the config's script",
+            fcr_window="fcr_window_hours", steps="out of the steps of the config's script", sla="inquiry_sla_hours",
         )
     return figure.definition.format(
         threshold=f"{config.answer_threshold_seconds:g} s ({config.answer_within_rings} rings of "
                   f"{config.ring_cycle_seconds:g} s)",
         short=f"{config.short_abandon_seconds:g} s", fcr_window=f"{config.fcr_window_hours:g} h",
-        steps=f"out of the script's {script_length(config)}",
+        steps=f"out of the script's {script_length(config)}", sla=f"{config.inquiry_sla_hours:g}",
     )
 
 

@@ -251,7 +251,7 @@ class TeamScreen(Screen[None]):
         summary.append(f" ({today.short_abandoned:,} short) · waiting {len(snapshot.waiting):,}, longest {longest}"
                        f" · call-backs open {snapshot.open_callbacks:,}")
         if snapshot.late_callbacks:
-            summary.append(f" ({snapshot.late_callbacks:,} late)", style="bold red")
+            summary.append(f" ({snapshot.late_callbacks:,} past the time promised)", style="bold red")
         self.query_one("#team-summary", Static).update(summary)
         self.query_one(OperatorsTable).show_rows((p.id, OperatorsTable.cells(p)) for p in snapshot.operators)
         self.query_one(WaitingTable).show_rows(
