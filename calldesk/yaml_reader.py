@@ -62,9 +62,12 @@ def compose_yaml(text: str, source: str) -> yaml.Node | None:
     """The node tree of one YAML document (None when it is empty); anything refused raises YamlRefused."""
     if len(text) > MAX_DOCUMENT_BYTES:
         raise YamlRefused(f"{source}:1: (file): larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
-    parser = _PARSER(text)
     try:
-        return _Composer(parser, source).document()
+        parser = _PARSER(text)  # PyYAML's own reader, without libyaml, checks the characters here
+        try:
+            return _Composer(parser, source).document()
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -73,8 +76,6 @@ def compose_yaml(text: str, source: str) -> yaml.Node | None:
         line = text.encode()[:exc.position].count(b"\n") + 1
         problem = f"character #x{exc.character:04x}: {exc.reason}"
         raise YamlRefused(f"{source}:{line}: YAML syntax error: {problem}") from None
-    finally:
-        parser.dispose()
 
 
 def yaml_value(node: yaml.Node) -> object:

@@ -73,7 +73,7 @@ def test_a_tag_deep_in_the_departments_names_the_path(tmp_path):
     assert message == "8: departments[1].name: YAML tags (!!binary) are not accepted: write the value alone"
 
 
-@pytest.mark.parametrize("argv_tail", [["ring", "123"], ["db", "status"]])
+@pytest.mark.parametrize("argv_tail", [["ring", "123"], ["db", "status"]], ids=["ring", "db status"])
 def test_the_command_line_refuses_a_tagged_config_in_one_line_with_status_2(tmp_path, argv_tail):
     config = tmp_path / "config.yaml"
     config.write_text(GOOD + 'unknown_caller: !!python/object/apply:os.system ["touch pwned"]\n', encoding="utf-8")
@@ -126,7 +126,7 @@ def test_a_list_used_as_a_key_is_refused(tmp_path):
      "13: callback_window.start: given twice (first on line 12)"),
     (GOOD.replace("    name: Sales\n", "    name: Sales\n    name: Selling\n"),
      "9: departments[1].name: given twice (first on line 8)"),
-])
+], ids=["top level", "nested", "in a list"])
 def test_a_key_given_twice_is_refused_naming_both_lines(tmp_path, text, expected):
     assert refusal(tmp_path / "config.yaml", text) == expected
 
@@ -137,7 +137,7 @@ def test_a_key_given_twice_is_refused_naming_both_lines(tmp_path, text, expected
      "9: departments[1].queues[1]: queue 'support' is already named by departments[0] (support)"),
     (("[sales, renewals]", "[sales, sales]"),
      "9: departments[1].queues[1]: queue 'sales' is already named by departments[1] (sales)"),
-])
+], ids=["a department id twice", "a queue in two departments", "a queue twice in one"])
 def test_a_department_or_queue_given_twice_is_refused(tmp_path, change, expected):
     assert refusal(tmp_path / "config.yaml", GOOD.replace(*change)) == expected
 
@@ -176,7 +176,7 @@ def test_every_placeholder_the_config_accepts_is_filled_at_the_call(tmp_path):
     ("9" * 5000, f"11: unknown_caller: not a valid int: '{'9' * 40}'"),
     ("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
      "11: unknown_caller" + "[0]" * 31 + ": nested deeper than 32 levels"),
-])
+], ids=["no such date", "5,000 digits", "deep"])
 def test_a_value_yaml_cannot_convert_or_nest_is_one_line(tmp_path, value, expected):
     assert refusal(tmp_path / "config.yaml", GOOD + f"unknown_caller: {value}\n") == expected
 
@@ -196,7 +196,7 @@ def test_a_lone_equals_sign_is_text_not_a_crash(tmp_path):
     (GOOD + "---\ncompany: Two\n", "11: (top level): a second YAML document (---): one per file"),
     (GOOD + "unknown_caller: sir\x07\n", "11: YAML syntax error: character #x0007: control characters are not allowed"),
     ("company: " + "x" * (4 * 1024 * 1024) + "\n", "1: (file): larger than 4 MB"),
-])
+], ids=["two documents", "a control character", "4 MB"])
 def test_a_document_that_is_no_single_hand_written_file_is_refused(tmp_path, text, expected):
     assert refusal(tmp_path / "config.yaml", text) == expected
 
@@ -215,7 +215,7 @@ def test_a_document_that_is_no_single_hand_written_file_is_refused(tmp_path, tex
      "3: [0].answer: given twice (first on line 2)"),
     ("- question: Opening hours?\n  answer: Nine to six.\n- question: Refunds?\n  answer: " + "x" * 20_001 + "\n",
      "3: the answer is longer than 20000 characters"),
-])
+], ids=["code", "a tag", "billion laughs", "a key twice", "an answer too long"])
 def test_a_hostile_faq_file_imports_nothing_and_says_why_in_one_line(db_url, tmp_path, capsys, text, expected):
     faq = tmp_path / "faq.yaml"
     faq.write_text(text, encoding="utf-8")
@@ -244,7 +244,7 @@ def test_the_same_faq_file_without_its_tag_is_imported_on_either_backend(db_url,
     (SCENARIO + "hold_limit_seconds: .nan\n", "4: expected a number of seconds"),
     (SCENARIO + "hold_limit_seconds: .inf\n", "4: expected a number of seconds"),
     (SCENARIO.replace("name: Priya", "name: Priya, 7: seven"), "2: unknown caller key '7'"),
-])
+], ids=["code", "billion laughs", "a key twice", "nan seconds", "infinite seconds", "a number as a key"])
 def test_a_hostile_scenario_is_refused_before_any_practice_database_is_made(tmp_path, capsys, text, expected):
     scenario = tmp_path / "hostile.yaml"
     scenario.write_text(text, encoding="utf-8")
