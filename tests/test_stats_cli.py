@@ -89,12 +89,14 @@ def test_the_other_reports(stats, tmp_path):
     assert out.splitlines()[0] == "login,available,on_call,wrap_up,paused,offline"
 
 
-def test_mistakes_are_one_line(stats):
-    status, _, err = stats("--from", "27/11/2026")
-    assert status == 1 and err.strip() == (
-        "calldesk: --from: expected a date like 2026-11-27, today, yesterday or -7, got '27/11/2026'")
+def test_mistakes_are_one_line(stats, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        stats("--from", "27/11/2026")
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "calldesk stats: error: argument --from: expected a date from 2000-01-01 to ")
     status, _, err = stats("--from", "2026-11-27", "--to", "2026-11-01")
-    assert status == 1 and "ends (2026-11-01) before it starts" in err
+    assert status == 2 and "ends (2026-11-01) before it starts" in err
     status, _, err = stats("--operator", "nobody")
     assert status == 2 and "no operator 'nobody'" in err
     status, _, err = stats("--report", "leaderboard", "--sort", "salary")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from calldesk.cli import console
+from calldesk.cli.output import OutputLost, abandon_output, guard_output
 
 FULL_SCREEN_COMMANDS = (None, "demo", "train")  # the console itself: None is `calldesk` with global options alone
 # What every command takes, before or after it: option -> (metavar, help). The console's command line is read with
@@ -38,10 +39,24 @@ def _console_arguments(argv: Sequence[str]) -> SimpleNamespace | None:
     return SimpleNamespace(**values, command=None, run=console.run_console)
 
 
+def _not_utf8(argv: Sequence[str]) -> str | None:
+    """What is wrong with an argument that is not UTF-8 text (Python keeps its bytes as lone surrogates), if any."""
+    for position, argument in enumerate(argv, 1):
+        if not argument.isascii():
+            try:
+                argument.encode("utf-8")
+            except UnicodeEncodeError:
+                return (f"argument {position} ({os.fsencode(argument)!r}) is not UTF-8 text: check the character "
+                        "set of the terminal or the PBX that ran calldesk")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from calldesk.cli.context import CommandError, fail
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    if problem := _not_utf8(argv):
+        return fail(problem, 2)
     args = _console_arguments(argv)
     if args is None:
         from calldesk.cli.parser import build_parser
@@ -51,12 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calldesk.cli.terminal import guard_terminal_output
 
         guard_terminal_output()
+        guard_output()
     try:
-        return args.run(args) or 0
+        status = args.run(args) or 0
+        sys.stdout.flush()  # here, where a failure is one line, not in the interpreter's exit
+        return status
     except CommandError as exc:
         return fail(str(exc), exc.status)
+    except OutputLost as exc:
+        abandon_output()
+        return fail(str(exc), 1)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `calldesk ... | head` closed the pipe: stop quietly, as other commands do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        abandon_output()
         return 141

@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from calldesk.cli import values
 from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login
 
 LIST_FIELDS = ("id", "client_id", "client", "number_e164", "reason", "due_at", "sla_deadline", "seconds_left",
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     listing.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     listing.set_defaults(run=run_list)
     assign = actions.add_parser("assign", parents=[common], help="give a call-back to an operator or a pool")
-    assign.add_argument("id", type=int, help="the call-back's id (see `calldesk callbacks list`)")
+    assign.add_argument("id", type=values.record_id, help="the call-back's id (see `calldesk callbacks list`)")
     assign.add_argument("target", metavar="LOGIN-or-POOL", help="an operator's login or a department id")
     assign.set_defaults(run=run_assign)
 

@@ -38,14 +38,20 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 def database_url(args: argparse.Namespace, config: Config) -> str:
+    """The database's URL from --db or the config, refused here (exit 2) when it can name no database."""
     from pathlib import Path
 
+    from calldesk.store.database import DatabaseUrlRefused, check_url
+
     db = getattr(args, "db", None)
-    if db is None:
-        return config.database_url()
-    if not db.strip():
+    if db is not None and not db.strip():
         raise CommandError("--db is empty: give a SQLite file's path or a postgresql:// URL", status=2)
-    return resolve_database(db, Path.cwd())
+    url = config.database_url() if db is None else resolve_database(db, Path.cwd())
+    try:
+        check_url(url)
+    except DatabaseUrlRefused as exc:
+        raise CommandError(str(exc), status=2) from None
+    return url
 
 
 def operator_login(args: argparse.Namespace, config: Config) -> str:

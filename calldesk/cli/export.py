@@ -10,6 +10,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from calldesk.cli import values
 from calldesk.cli.context import CommandError, open_desk
 
 if TYPE_CHECKING:
@@ -23,20 +24,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                    description="Export records in the documented format (docs/export-format.md).")
     parser.add_argument("entity", choices=ENTITIES)
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    parser.add_argument("--since", metavar="WHEN", type=_moment,
+    parser.add_argument("--since", metavar="WHEN", type=values.moment,
                         help="only records from then on: an ISO date or date-time (no offset: this machine's time)")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument("--output", "-o", metavar="FILE", type=values.file_path,
+                        help="write here instead of standard output")
     parser.set_defaults(run=run)
-
-
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T09:00+05:30)"
-        ) from None
-    return moment if moment.tzinfo else moment.astimezone()
 
 
 def _phone_text(phone: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from typing import Any, TextIO
 
+from calldesk.cli import values
 from calldesk.cli.context import CommandError, desk_errors, open_desk, progress_bar
 
 REPORTS = ("figures", "leaderboard", "staffing", "heatmap", "states")
@@ -51,9 +52,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="The desk's figures for a period (default: today), whole or by queue, operator, day or hour.",
         epilog=_definitions,  # built when the help is shown
     )
-    parser.add_argument("--from", dest="first", metavar="DAY", default="today",
+    parser.add_argument("--from", dest="first", metavar="DAY", default="today", type=values.day,
                         help="first day: 2026-11-01, today, yesterday or -N (N days ago); default today")
-    parser.add_argument("--to", dest="last", metavar="DAY", default="today", help="last day, included (default today)")
+    parser.add_argument("--to", dest="last", metavar="DAY", default="today", type=values.day,
+                        help="last day, included (default today)")
     parser.add_argument("--queue", metavar="QUEUE", help="only this queue's calls")
     parser.add_argument("--operator", metavar="LOGIN", default=argparse.SUPPRESS,
                         help="only this operator's calls, call-backs and complaints")
@@ -65,24 +67,28 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="leaderboard column to sort by, best first (calls_handled, average_handle_time, "
                              "first_call_resolution, callbacks_on_time, quality_score, reviews, login)")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    parser.add_argument("--output", "-o", metavar="FILE", type=values.file_path,
+                        help="write here instead of standard output")
     parser.set_defaults(run=run)
 
 
 def _scope(args: argparse.Namespace, desk: Any) -> Any:
+    from calldesk.desk.errors import DeskError
     from calldesk.desk.stats.kpis import Scope
     from calldesk.desk.stats.period import days_period, parse_day
     from calldesk.store.models import Operator
 
-    first = parse_day(desk, args.first, "--from")
-    last = parse_day(desk, args.last, "--to")
+    try:
+        period = days_period(desk, parse_day(desk, args.first, "--from"), parse_day(desk, args.last, "--to"))
+    except DeskError as exc:  # days the desk cannot count, or too many of them: the user's to change
+        raise CommandError(str(exc), status=2) from None
     operator_id = None
     if login := getattr(args, "operator", None):
         operator = Operator.get_or_none(Operator.login == login)
         if operator is None:
             raise CommandError(f"--operator: no operator {login!r} here (see `calldesk operator list`)", status=2)
         operator_id = operator.id
-    return Scope(days_period(desk, first, last), args.queue, operator_id)
+    return Scope(period, args.queue, operator_id)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from peewee import IntegrityError
+
 from calldesk.desk import operators
 from calldesk.desk.calls import transfer_call
 from calldesk.desk.context import Desk
@@ -63,6 +65,25 @@ _OFFER = Prepared(lambda call_id, login: Call.update(offered_to=login).where(
 ))
 
 
+def check_pbx_id(external_id: str) -> None:
+    """The one rule for a PBX's id of a call, from the hook and AMI alike: text the desk can keep and name it by."""
+    if not external_id:
+        raise DeskError("the PBX's id for the call is empty")
+    if len(external_id) > PBX_ID_LENGTH:
+        raise DeskError(f"the PBX's id for the call is {len(external_id):,} characters long "
+                        f"(the desk keeps at most {PBX_ID_LENGTH})")
+    if not external_id.isprintable():
+        raise DeskError(f"the PBX's id for the call {external_id!r} holds a control character or a NUL")
+
+
+def is_pbx_id(external_id: str) -> bool:
+    try:
+        check_pbx_id(external_id)
+    except DeskError:
+        return False
+    return True
+
+
 def call_id_for(external_id: str) -> int | None:
     """The desk's call for the PBX's id of it (Asterisk's Uniqueid), if any."""
     rows = _CALL_BY_PBX_ID.rows(external_id=external_id)
@@ -94,12 +115,17 @@ def ring_pbx_calls(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | 
     already shows waiting), with one lookup and one insert for them all, as a burst from the PBX needs.
 
     A PBX keeps a caller's id when a transfer puts them in another queue: the finished call then lets go of it.
-    An id longer than the desk keeps is refused (DeskError), on SQLite as on PostgreSQL.
+    An id the desk cannot keep (``check_pbx_id``) is refused (DeskError), on SQLite as on PostgreSQL.
     """
     for caller in callers:
-        if len(caller.external_id) > PBX_ID_LENGTH:
-            raise DeskError(f"the PBX's id for the call is {len(caller.external_id)} characters long "
-                            f"(the desk keeps at most {PBX_ID_LENGTH})")
+        check_pbx_id(caller.external_id)
+    try:
+        return _ring_unknown_callers(desk, callers)
+    except IntegrityError:  # a report of the same caller (a retried hook, the hook and AMI) stored it meanwhile
+        return _ring_unknown_callers(desk, callers)  # read again: it is known now, and rings no second call
+
+
+def _ring_unknown_callers(desk: Desk, callers: Sequence[PbxWaitingCall]) -> list[int | None]:
     with database.atomic():
         wanted = sorted({c.external_id for c in callers})
         earlier = {external_id: (call_id, status) for external_id, call_id, status
@@ -214,7 +240,7 @@ def resync_queue(desk: Desk, waiting: list[PbxWaitingCall], pending: Collection[
     present = {w.external_id for w in waiting}
     added, dropped = [], []
     for entry in waiting:
-        if len(entry.external_id) > PBX_ID_LENGTH:
+        if not is_pbx_id(entry.external_id):
             continue  # a call the desk cannot keep (see ring_pbx_calls)
         call_id = ring_pbx_call(desk, entry.external_id, entry.number, entry.queue, entry.caller_name)
         if call_id is not None:

@@ -49,6 +49,16 @@ _DEFAULTED = tuple(f for f in Call._meta.sorted_fields
                    if f.default is not None and f.name not in {g.name for g in _GIVEN})
 
 
+WITHHELD = "withheld"  # what a PBX sends for a caller who hid their number: the call is kept with none
+
+
+def check_caller_number(number: str) -> None:
+    """A ringing call needs the number it comes from, or the PBX's word that the caller withheld it: a blank one is
+    a broken report (a dialplan's empty variable), and would sit in the queue as a caller nobody can call back."""
+    if not number.strip():
+        raise DeskError(f"a call needs the caller's number: give it, or {WITHHELD!r} for a caller who hid it")
+
+
 def rings_heard(wait_seconds: float, ring_cycle_seconds: float) -> int:
     """Rings a caller has heard after waiting this long: the first ring starts at once."""
     return int(max(wait_seconds, 0) // ring_cycle_seconds) + 1
@@ -76,7 +86,10 @@ def ring_calls(desk: Desk, incoming: Sequence[IncomingCall]) -> list[int]:
             raise DeskError(f"queue {queue!r} is not in the config (known: {', '.join(desk.config.queues)})")
     from calldesk.desk.clients import match_phones  # here, not above: a console's start reads the queue, rings none
 
-    phones = [parse_phone(call.number, desk.region) for call in incoming]
+    for call in incoming:
+        check_caller_number(call.number)
+    phones = [parse_phone("" if call.number.strip().lower() == WITHHELD else call.number, desk.region)
+              for call in incoming]
     arrived_at = Call.arrived_at.db_value(desk.clock.now())
     defaults = [f.db_value(f.default() if callable(f.default) else f.default) for f in _DEFAULTED]
     with database.atomic():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlparse
+from urllib.parse import ParseResult, parse_qs, parse_qsl, unquote, urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
@@ -25,12 +26,62 @@ SQLITE_PRAGMAS = {
 }
 
 
+class DatabaseUrlRefused(StoreError):
+    """A URL that names no database calldesk could open: a mistake in --db or the config, refused before anything
+    connects or is created."""
+
+
 def describe(url: str) -> str:
-    """The URL without its password, fit for messages and logs."""
-    parsed = urlparse(url)
-    if parsed.password:
-        return url.replace(f":{parsed.password}@", ":***@")
-    return url
+    """The URL without its password (in the address or as ?password=), fit for messages and logs."""
+    url = re.sub(r"([?&]password=)[^&]*", r"\1***", url)
+    return re.sub(r"^([^:/?#]+://[^/?#@:]*):[^/?#]*@", r"\1:***@", url)
+
+
+def check_url(url: str) -> None:
+    """Refuse in one line a URL that cannot name a database: a broken address, a SQLite URL naming no file, a
+    PostgreSQL option libpq does not know, a control character (urllib drops some unseen; no file name takes NUL)."""
+    shown = describe(url) if url.isprintable() else repr(describe(url))
+    if not url.isprintable() or "\x00" in unquote(url):
+        raise DatabaseUrlRefused(f"database {shown}: the URL holds a control character or a NUL")
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 -- reading it is the check: urllib refuses a port past 65535 only when asked
+    except ValueError as exc:  # a port out of range, a broken [IPv6] address
+        raise DatabaseUrlRefused(f"database {shown}: not a valid URL ({exc})") from None
+    if parsed.scheme == "sqlite":
+        file = sqlite_file(url)
+        try:
+            folder = file is not None and (not file.name or url.endswith("/") or file.is_dir())
+        except OSError as exc:  # a name too long for the file system
+            raise DatabaseUrlRefused(f"database {shown}: {exc.strerror}") from None
+        if folder:
+            raise DatabaseUrlRefused(f"database {shown}: names no SQLite file (give sqlite:///PATH/FILE.db or a path)")
+    elif parsed.scheme in ("postgres", "postgresql"):
+        try:
+            load_psycopg()
+            from psycopg.conninfo import make_conninfo
+        except ImportError:
+            return  # said by make_database, which needs the driver
+        try:
+            make_conninfo(**_postgres_options(parsed, password=None))
+        except Exception as exc:  # psycopg.ProgrammingError: an option libpq does not know
+            raise DatabaseUrlRefused(f"database {shown}: {str(exc).strip().splitlines()[0]}") from None
+    else:
+        raise DatabaseUrlRefused(f"database {shown}: unsupported kind (use a file path, sqlite:///PATH or "
+                                 "postgresql://...)")
+
+
+def _postgres_options(parsed: ParseResult, password: str | None) -> dict[str, object]:
+    """libpq's connection options from a URL; the query's (sslmode, options=-csearch_path=...) override the rest."""
+    options: dict[str, object] = {
+        "dbname": unquote(parsed.path.lstrip("/")) or "postgres",
+        "user": unquote(parsed.username) if parsed.username else None,
+        "password": unquote(parsed.password) if parsed.password else password,
+        "host": parsed.hostname or None,
+        "port": parsed.port,
+        "connect_timeout": 5,
+    }
+    return options | dict(parse_qsl(parsed.query))
 
 
 def _password() -> str | None:
@@ -39,6 +90,9 @@ def _password() -> str | None:
             return Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise StoreError(f"{PASSWORD_FILE_ENV}={path}: cannot read the password file ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise StoreError(f"{PASSWORD_FILE_ENV}={path}: the password file is not UTF-8 text (byte "
+                             f"{exc.start + 1})") from None
     return os.environ.get(PASSWORD_ENV)
 
 
@@ -55,30 +109,25 @@ def sqlite_file(url: str) -> Path | None:
 
 def make_database(url: str) -> Database:
     """A Peewee database for the URL, not yet connected."""
+    check_url(url)
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         file = sqlite_file(url)
         if file is not None:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"database {url}: cannot make its folder ({exc.strerror})") from None
         path = str(file) if file is not None else ":memory:"
         # IMMEDIATE: a transaction takes the write lock up front, so it waits its turn (busy_timeout) instead of
         # failing with "database is locked" when it reads first and another console wrote meanwhile.
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
-    if parsed.scheme in ("postgres", "postgresql"):
-        try:
-            load_psycopg()
-        except ImportError as exc:
-            raise StoreError(f"database {describe(url)}: PostgreSQL needs the psycopg package ({exc})") from None
-        return PostgresqlDatabase(
-            unquote(parsed.path.lstrip("/")) or "postgres",
-            user=unquote(parsed.username) if parsed.username else None,
-            password=unquote(parsed.password) if parsed.password else _password(),
-            host=parsed.hostname or None,
-            port=parsed.port,
-            connect_timeout=5,
-            **dict(parse_qsl(parsed.query)),  # libpq options such as sslmode or options=-csearch_path=...
-        )
-    raise StoreError(f"database {url!r}: unsupported kind (use a file path, sqlite:///PATH or postgresql://...)")
+    try:  # PostgreSQL: check_url refused every other kind
+        load_psycopg()
+    except ImportError as exc:
+        raise StoreError(f"database {describe(url)}: PostgreSQL needs the psycopg package ({exc})") from None
+    options = _postgres_options(parsed, _password() if "password" not in parse_qs(parsed.query) else None)
+    return PostgresqlDatabase(options.pop("dbname"), **options)
 
 
 def open_database(url: str, *, upgrade: bool = True) -> Database:

@@ -16,7 +16,7 @@ from calldesk.config import AmiSettings
 from calldesk.desk import pbx_events
 from calldesk.desk.context import Desk
 from calldesk.desk.pbx_events import PbxWaitingCall, QueueResync
-from calldesk.desk.queue import abandon_call
+from calldesk.desk.queue import WITHHELD, abandon_call
 from calldesk.store.models import Operator
 
 log = logging.getLogger("calldesk.ami")
@@ -191,7 +191,7 @@ class AmiEventHandler:
     @staticmethod
     def _number(event: AmiEvent) -> str:
         number = event.get("calleridnum", "").strip()
-        return "" if number.lower() in NO_CALLER_ID else number
+        return WITHHELD if number.lower() in NO_CALLER_ID else number  # said outright: the desk refuses a blank one
 
     @staticmethod
     def _caller_name(event: AmiEvent) -> str:

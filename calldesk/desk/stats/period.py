@@ -26,6 +26,9 @@ DAY_SECONDS = 86_400
 HOUR_SECONDS = 3_600
 EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday is 0)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+EARLIEST_DAY = date(2000, 1, 1)  # before any desk kept calls: an earlier day is a slip of the keyboard
+DAYS_AHEAD = 366  # a day typed may look a year ahead, no further
+LONGEST_PERIOD_DAYS = 3 * 366  # each day of a period is summed on its own: a longer one would run for hours
 
 
 @lru_cache(maxsize=16)
@@ -77,6 +80,9 @@ def days_period(desk: Desk, first: date, last: date) -> Period:
     """Whole local days, ``first`` to ``last`` included."""
     if last < first:
         raise DeskError(f"the period ends ({last}) before it starts ({first})")
+    if (last - first).days >= LONGEST_PERIOD_DAYS:
+        raise DeskError(f"the period from {first} to {last} is {(last - first).days + 1:,} days long: at most "
+                        f"{LONGEST_PERIOD_DAYS:,} (three years) at a time")
     zone = desk_zone(desk)
     start = datetime.combine(first, time(), zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
@@ -112,18 +118,34 @@ def preset_days(desk: Desk, preset: str) -> tuple[date, date]:
 
 
 def parse_day(desk: Desk, text: str, what: str) -> date:
-    """A day typed by a person: 2026-11-27, today, yesterday, or -N (N days ago)."""
-    value = text.strip().lower()
-    if value == "today":
-        return today(desk)
-    if value == "yesterday":
-        return today(desk) - timedelta(days=1)
-    if value.startswith("-") and value[1:].isdigit():
-        return today(desk) - timedelta(days=int(value[1:]))
+    """A day typed by a person (see ``day_from_text``), counted from the desk's today."""
     try:
-        return date.fromisoformat(value)
+        return day_from_text(text, today(desk))
+    except DeskError as exc:
+        raise DeskError(f"{what}: {exc}") from None
+
+
+def day_from_text(text: str, today: date) -> date:
+    """A day typed by a person: 2026-11-27, today, yesterday, or -N (N days ago); from EARLIEST_DAY to a year after
+    ``today``, so a slip of the keyboard (0001-01-02, -999999) is refused rather than summed day by day."""
+    value = text.strip().lower()
+    latest = today + timedelta(days=DAYS_AHEAD)
+    expected = f"expected a date from {EARLIEST_DAY} to {latest}, today, yesterday or -N (N days ago), got {text!r}"
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    if value.startswith("-") and value[1:].isascii() and value[1:].isdigit():
+        if len(value) > 7 or int(value[1:]) > (today - EARLIEST_DAY).days:
+            raise DeskError(expected)
+        return today - timedelta(days=int(value[1:]))
+    try:
+        day = date.fromisoformat(value)
     except ValueError:
-        raise DeskError(f"{what}: expected a date like 2026-11-27, today, yesterday or -7, got {text!r}") from None
+        raise DeskError(expected) from None
+    if not EARLIEST_DAY <= day <= latest:
+        raise DeskError(expected)
+    return day
 
 
 def utc_offsets(zone: tzinfo, start: datetime, end: datetime) -> list[tuple[float, int]]:
