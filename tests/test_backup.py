@@ -94,7 +94,7 @@ def test_a_restore_brings_the_backup_back_after_asking(capsys, live, tmp_path):
     clients.create_client(desk, "Added after the backup", [])
 
     status, _, err = run(capsys, path, "restore", str(tmp_path / "monday.db"))
-    assert status == 1
+    assert status == 2
     assert err == (f"calldesk: restoring replaces every record in {path} with {tmp_path / 'monday.db'} "
                    f"(schema version {LATEST_VERSION}): add --yes to go ahead\n")
     assert counts(path)[0] == 4
@@ -143,7 +143,7 @@ def test_a_restore_refuses_what_is_not_a_calldesk_database_it_knows(capsys, live
 
     status, _, err = run(capsys, path, "restore", str(candidate), "--yes")
 
-    assert (status, err) == (1, f"calldesk: {candidate}: {message}\n")
+    assert (status, err) == (2, f"calldesk: {candidate}: {message}\n")
     assert counts(path) == before
 
 

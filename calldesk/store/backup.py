@@ -10,17 +10,24 @@ from __future__ import annotations
 import os
 import sqlite3
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from peewee import DatabaseError, SqliteDatabase
+from peewee import Database, DatabaseError, SqliteDatabase
 
 from calldesk.store.errors import StoreError
-from calldesk.store.migrations import LATEST_VERSION, current_version
-from calldesk.store.models import SchemaVersion
+from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS, current_version
+from calldesk.store.models import ALL_MODELS, SchemaVersion
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CALLDESK_TABLES = ("schema_version", "client", "phone", "call")
+MISSING_SHOWN = 3
+
+
+class BackupRefused(StoreError):
+    """A path the user gave that a backup may not be written to, or a file that is no calldesk backup to restore:
+    refused before anything is replaced."""
 
 
 def postgres_backup_hint(described_url: str) -> str:
@@ -30,17 +37,33 @@ def postgres_backup_hint(described_url: str) -> str:
             "SQLite files)")
 
 
+def backup_target(target: Path, database_file: Path, *, replace: bool = False) -> Path:
+    """Where a backup to ``target`` goes: a new file, a dated file in a folder, or (``replace``) over an older copy;
+    never over a device, a pipe or the database itself (BackupRefused, naming the path)."""
+    try:
+        if target.is_dir():
+            target = target / f"calldesk-{datetime.now():%Y%m%d-%H%M%S}.db"
+        if target.exists() or target.is_symlink():
+            if not target.is_file():
+                raise BackupRefused(f"{target}: not a regular file (a device, a pipe or a broken link): give a file's "
+                                    "or a folder's path")
+            if target.resolve() == database_file.resolve():
+                raise BackupRefused(f"{target}: that is the database itself; give another path")
+            if not replace:
+                raise BackupRefused(f"{target}: a file is there already: add --force to replace it")
+        elif not target.parent.is_dir():
+            raise BackupRefused(f"{target}: there is no folder {target.parent} to write it in")
+    except OSError as exc:  # a name too long, a folder not searchable
+        raise BackupRefused(f"{target}: cannot write the backup there ({exc.strerror})") from None
+    return target
+
+
 def backup_sqlite(db: SqliteDatabase, target: Path) -> Path:
-    """Copy the database to ``target`` (a file, or a folder for a dated file) as one consistent snapshot.
+    """Copy the database to ``target`` (see ``backup_target``) as one consistent snapshot.
 
     Consoles keep writing meanwhile (WAL lets the snapshot read beside them). The copy is written next to the target
     and renamed into place, so nothing half-written ever has the target's name; it is a single file (no -wal).
     """
-    if target.is_dir():
-        target = target / f"calldesk-{datetime.now():%Y%m%d-%H%M%S}.db"
-    source = Path(db.database).resolve()
-    if target.resolve() == source:
-        raise StoreError(f"{target}: that is the database itself; give another path")
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         copy = sqlite3.connect(partial)
@@ -60,34 +83,79 @@ def backup_sqlite(db: SqliteDatabase, target: Path) -> Path:
 
 
 def backup_version(path: Path) -> int:
-    """The schema version of a calldesk database file; StoreError when it is not one or is newer than this code."""
+    """The schema version of a calldesk database file, after checking it is whole (integrity_check) and holds every
+    table, column, index and trigger that version has; BackupRefused when it is not one, is damaged or incomplete, or
+    is newer than this code: a restore must never put a database in place that every command then fails on."""
     try:
+        if not path.is_file():
+            raise BackupRefused(f"{path}: not a file" + ("" if path.exists() else " (nothing is there)"))
         with path.open("rb") as file:
             magic = file.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
+        raise BackupRefused(f"{path}: cannot read ({exc.strerror})") from None
     if magic != SQLITE_MAGIC:
-        raise StoreError(f"{path}: not a SQLite database, so not a calldesk backup")
+        raise BackupRefused(f"{path}: not a SQLite database, so not a calldesk backup")
     db = SqliteDatabase(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     try:
+        if db.execute_sql("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
+            raise BackupRefused(f"{path}: the database is damaged (PRAGMA integrity_check failed)")
         tables = set(db.get_tables())
         missing = [t for t in CALLDESK_TABLES if t not in tables]
         if missing:
-            raise StoreError(f"{path}: a SQLite database but not calldesk's (no {', '.join(missing)} table)")
+            raise BackupRefused(f"{path}: a SQLite database but not calldesk's (no {', '.join(missing)} table)")
         with db.bind_ctx([SchemaVersion]):
             version = current_version(db)
-        if db.execute_sql("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise StoreError(f"{path}: the database is damaged (PRAGMA quick_check failed)")
-    except (sqlite3.DatabaseError, DatabaseError) as exc:  # Peewee wraps sqlite3's errors in its own
-        raise StoreError(f"{path}: not a readable SQLite database ({exc})") from None
+        if not isinstance(version, int):
+            raise BackupRefused(f"{path}: its schema version is {version!r}, not a number: not a backup calldesk made")
+        if 1 <= version <= LATEST_VERSION and (missing := _missing_parts(db, version)):
+            shown = ", ".join(missing[:MISSING_SHOWN]) + (f" and {len(missing) - MISSING_SHOWN} more"
+                                                          if len(missing) > MISSING_SHOWN else "")
+            raise BackupRefused(f"{path}: not a whole calldesk database of schema version {version} (no {shown})")
+    except (sqlite3.DatabaseError, DatabaseError, ValueError) as exc:  # Peewee wraps sqlite3's errors in its own
+        raise BackupRefused(f"{path}: not a readable SQLite database ({exc})") from None
     finally:
         db.close()
     if version < 1:
-        raise StoreError(f"{path}: a calldesk database with no schema version: not a backup calldesk made")
+        raise BackupRefused(f"{path}: a calldesk database with no schema version: not a backup calldesk made")
     if version > LATEST_VERSION:
-        raise StoreError(f"{path}: schema version {version} is newer than this calldesk ({LATEST_VERSION}): "
-                         "upgrade calldesk first")
+        raise BackupRefused(f"{path}: schema version {version} is newer than this calldesk ({LATEST_VERSION}): "
+                            "upgrade calldesk first")
     return version
+
+
+def _missing_parts(db: Database, version: int) -> list[str]:
+    """What the schema of ``version`` has that the database lacks: tables, their columns, indexes, triggers."""
+    present = _schema_of(db)
+    missing = []
+    for part, columns in _schema_at(version).items():
+        if part not in present:
+            missing.append(part)
+        else:
+            missing += [f"column {part.removeprefix('table ')}.{column}" for column in sorted(columns - present[part])]
+    return missing
+
+
+@lru_cache(maxsize=4)
+def _schema_at(version: int) -> dict[str, frozenset[str]]:
+    """The schema the migrations up to ``version`` make, read from a scratch database they build."""
+    scratch = SqliteDatabase(":memory:")
+    with scratch.bind_ctx(ALL_MODELS):
+        for step_version, step in MIGRATIONS:
+            if step_version <= version:
+                step(scratch)
+    try:
+        return _schema_of(scratch)
+    finally:
+        scratch.close()
+
+
+def _schema_of(db: Database) -> dict[str, frozenset[str]]:
+    """Each table ("table NAME", with its columns), index and trigger of a SQLite database but SQLite's own."""
+    rows = db.execute_sql("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index', 'trigger') "
+                          "AND name NOT LIKE 'sqlite%'").fetchall()
+    quoted = {name: name.replace('"', '""') for _, name in rows}
+    return {f"{kind} {name}": frozenset(column[1] for column in db.execute_sql(f'PRAGMA table_info("{quoted[name]}")'))
+            if kind == "table" else frozenset() for kind, name in rows}
 
 
 def restore_sqlite(source: Path, target: Path) -> int:
@@ -98,7 +166,7 @@ def restore_sqlite(source: Path, target: Path) -> int:
     """
     version = backup_version(source)
     if target.exists() and target.resolve() == source.resolve():
-        raise StoreError(f"{source}: that is the database itself")
+        raise BackupRefused(f"{source}: that is the database itself")
     existing = target.exists()
     destination = target if existing else target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
