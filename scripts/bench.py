@@ -12,10 +12,10 @@ dossier painted), and for a call answered at the handset (the PBX's answer store
 wait for the change to be seen included); cold start against a bare Textual app (scripts/cold_start.py); peak
 memory. Targets are DESIGN.md section 10's. The data comes from scripts/bench_dataset.py, in a child process.
 
-Other benchmarks plug in as scripts/bench_NAME.py (callbacks, coach, stats, ami, import): bench.py imports the
-module when its section runs and calls its ``run`` function, passing whichever of these keyword arguments it
-names: desk, db_url, db_path, config, dataset_clients, dataset_calls, samples, seed, keep, backend (the desk and the
-URL are the benchmark's own database, already open). ``run`` returns a dict of figures,
+Other benchmarks plug in as scripts/bench_NAME.py (callbacks, coach, stats, ami, import, junk_import): bench.py
+imports the module when its section runs and calls its ``run`` function, passing whichever of these keyword
+arguments it names: desk, db_url, db_path, config, dataset_clients, dataset_calls, samples, seed, keep, backend,
+junk_rows (the desk and the URL are the benchmark's own database, already open). ``run`` returns a dict of figures,
 ``{"name": number}`` or ``{"name": {"value": v, "unit": "ms", "target": 50, "at_least": False, "note": ""}}``
 (target is an upper bound unless at_least is true).
 """
@@ -50,7 +50,7 @@ import calldesk.tui  # noqa: F401  (sets the console's frame rate, which Textual
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_OPERATOR = "bench"
 CORE_SECTIONS = ("search", "caller", "queue", "dossier", "pop", "cold")
-PLUGIN_SECTIONS = ("callbacks", "coach", "stats", "ami", "import", "team")
+PLUGIN_SECTIONS = ("callbacks", "coach", "stats", "ami", "import", "team", "junk_import")
 
 
 @dataclass
@@ -569,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pop-samples", type=positive, default=100, help="answered calls for the screen pop")
     parser.add_argument("--cold-runs", type=positive, default=5, help="cold starts of each app (best is kept)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--junk-rows", type=positive, default=1_000_000, help="rows of the junk CSV to import")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", help="PostgreSQL database for --backend postgresql; the data goes in a schema of "
                         "its own (calldesk_bench_CLIENTS_CALLS), dropped afterwards unless --keep")
@@ -597,7 +598,8 @@ def main(argv: list[str] | None = None) -> int:
         steps.append(("cold", lambda: bench_cold(url, args)))
         pool = {"desk": desk, "db_url": url, "db_path": url.removeprefix("sqlite:///") if "sqlite" in url else None,
                 "config": desk.config, "dataset_clients": args.clients, "dataset_calls": args.calls,
-                "samples": args.samples, "seed": args.seed, "keep": args.keep, "backend": args.backend}
+                "samples": args.samples, "seed": args.seed, "keep": args.keep, "backend": args.backend,
+                "junk_rows": args.junk_rows}
         steps.append(("memory", lambda: [Figure("peak memory: bench process, desk figures", peak_rss_mib(), "MiB",
                                                 note="search, dossier, queue and the app in one process")]))
         steps += [(name, lambda name=name: bench_plugin(name, pool)) for name in PLUGIN_SECTIONS]

@@ -61,3 +61,21 @@ def test_cold_start_times_both_apps_from_spawn_to_painted(tmp_path: Path) -> Non
     for app in ("console", "bare"):
         painted, life = float(rows[app][1]), float(rows[app][3])
         assert 0 < painted < life, run.stdout
+
+
+def test_the_junk_import_section_imports_a_tiny_junk_file_and_reports_what_it_took(tmp_path: Path) -> None:
+    """The junk CSV (stray quotes, binary bytes, NULs, over-long fields, mixed encodings, huge lines) at 3,000 rows:
+    every row is either taken or rejected, and the import's seconds and peak memory are reported."""
+    results = tmp_path / "bench.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--clients", "300", "--calls", "2000",
+         "--db", str(tmp_path / "bench.sqlite3"), "--only", "junk_import", "--junk-rows", "3000",
+         "--json", str(results)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    figures = {f["name"]: f for f in json.loads(results.read_text(encoding="utf-8"))["figures"]}
+    taken, rejected = figures["junk_import: rows taken"]["value"], figures["junk_import: rows rejected"]["value"]
+    assert taken > 1500 and rejected > 300, (taken, rejected)
+    assert figures["junk_import: import"]["value"] is not None
+    assert figures["junk_import: peak memory"]["target"] == 300

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ class ClientFile:
 
     kind: str  # "CSV", "vCard" or "JSON lines"
     entries: Iterator[tuple[int, Any]]  # (line number, the entry as read, or the RowProblem that spoils it)
-    decode: Callable[[Any], Contact]  # raises RowProblem
+    decode: Callable[[Any], Contact]  # raises RowProblem; picklable, for the process that prepares rows
     lines: FileLines  # its size and position feed a progress bar
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # CSV: which columns feed each field
 
@@ -214,10 +215,7 @@ def _csv_file(lines: FileLines, mapping: dict[str, list[str]], path: Path) -> Cl
             elif any(cell.strip() for cell in row):
                 yield number, tuple(row[i] if i < len(row) else "" for i in layout.kept)
 
-    def decode(cells: tuple[str, ...]) -> Contact:
-        return _csv_contact(layout, cells)
-
-    return ClientFile("CSV", entries(), decode, lines, layout.columns)
+    return ClientFile("CSV", entries(), partial(_csv_contact, layout), lines, layout.columns)
 
 
 def _csv_record(lines: FileLines, delimiter: str, width: int | None) -> tuple[int, list[str] | RowProblem] | None:

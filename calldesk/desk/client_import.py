@@ -8,7 +8,8 @@ transaction and one progress report each; a progress callback that raises stops 
 stays bounded: each row is checked against the database's limits (store/limits.py) before its chunk, so one bad row
 is rejected alone; rejected rows go to the report file as they come; and what the import knows of clients is
 forgotten once each chunk is written (later chunks find them in the database). A dry run writes nothing, so it
-remembers every client it would create.
+remembers every client it would create. Rows are made ready (checked, phones parsed: desk/client_rows.py) a chunk
+ahead, in a second process for a big file.
 """
 
 from __future__ import annotations
@@ -22,20 +23,18 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from peewee import DatabaseError, chunked
 
-from calldesk.desk.client_files import ClientFile, Contact, RowProblem, open_client_file
-from calldesk.desk.clients import STAGE_NAMES, STAGES, fold, search_text_for
+from calldesk.desk.client_files import Contact, open_client_file
+from calldesk.desk.client_rows import ReadyRow, preparer
+from calldesk.desk.clients import fold, search_text_for
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.notes import MAX_NOTE_LENGTH
-from calldesk.phones import ParsedPhone, parse_phone, reversed_digits
+from calldesk.phones import ParsedPhone, reversed_digits
 from calldesk.store.bulk import VALUES_PER_IN_LIST, insert_rows
 from calldesk.store.errors import StoreError
-from calldesk.store.limits import TextRefused, check_text
 from calldesk.store.models import AuditEvent, Client, Note, Phone, database
 
 CHUNK = 2000  # rows per lookup, transaction and progress report
@@ -46,7 +45,6 @@ CLIENT_COLUMNS = (*(getattr(Client, k) for k in CLIENT_VALUES), Client.search_te
                   Client.updated_at)
 PHONE_COLUMNS = (Phone.client, Phone.raw, Phone.e164, Phone.extension, Phone.label, Phone.valid,
                  Phone.reversed_digits)
-STAGE_KEYS = {**{s: s for s in STAGES}, **{fold(label).replace(" ", "_"): s for s, label in STAGE_NAMES.items()}}
 AUDIT_COLUMNS = (AuditEvent.actor, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action, AuditEvent.before,
                  AuditEvent.after, AuditEvent.at)
 
@@ -116,20 +114,28 @@ def import_clients(desk: Desk, path: Path, *, mapping: dict[str, list[str]] | No
                 summary.rejected.append(RejectedRow(line, reason))
             write_rejected(line, reason)
 
-        merger = _Merger(desk, region, dry_run, actor, os.fsencode(path.name).decode("utf-8", "backslashreplace"))
+        merger = _Merger(desk, dry_run, actor, os.fsencode(path.name).decode("utf-8", "backslashreplace"))
         if progress:
             progress(0, source.lines.size)
-        while chunk := list(islice(source.entries, CHUNK)):
-            summary.rows += len(chunk)
-            try:
-                merger.import_chunk(source, chunk, summary, reject)
-            except DatabaseError as exc:
-                first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                raise StoreError(f"database: {first_line}; the rows before line {chunk[0][0]} are in, and "
-                                 "importing the file again finishes the job") from exc
-            if progress:
-                progress(min(source.lines.position, source.lines.size), source.lines.size)
-    return summary
+        with preparer(source.lines.size) as prepare:
+            ahead: tuple[int, Callable[[], list[ReadyRow]]] | None = None  # prepared while the one before is written
+            while True:
+                chunk = list(islice(source.entries, CHUNK))
+                summary.rows += len(chunk)
+                job = (chunk[0][0], prepare(source.decode, region, chunk)) if chunk else None
+                if ahead is not None:
+                    first_line, rows = ahead
+                    try:
+                        merger.import_chunk(rows(), summary, reject)
+                    except DatabaseError as exc:
+                        problem = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                        raise StoreError(f"database: {problem}; the rows before line {first_line} are in, and "
+                                         "importing the file again finishes the job") from exc
+                    if progress:
+                        progress(min(source.lines.position, source.lines.size), source.lines.size)
+                if job is None:
+                    return summary
+                ahead = job
 
 
 @contextmanager
@@ -158,64 +164,24 @@ def _rejected_rows(path: Path | None) -> Iterator[Callable[[int, str], None]]:
         path.unlink(missing_ok=True)
 
 
-def _stage(value: str) -> str:
-    """A stage by id or by its display name ("Negotiation"); first contact when empty."""
-    if not value:
-        return "first_contact"
-    stage = STAGE_KEYS.get(fold(value).replace(" ", "_"))
-    if stage is None:
-        raise RowProblem(f"stage {value!r} is not one of {', '.join(STAGES)}")
-    return stage
-
-
-def _checked(contact: Contact) -> Contact:
-    """The contact ready to store, or RowProblem: a company stands in for a missing name."""
-    contact.name = contact.name or contact.company
-    if not contact.name:
-        raise RowProblem("no name (nor a company to use instead)")
-    contact.note = contact.note[:MAX_NOTE_LENGTH]
-    for key in ("name", "stage", *FILLABLE):
-        _within_limits(getattr(Client, key), getattr(contact, key))
-    _within_limits(Note.body, contact.note)
-    contact.stage = _stage(contact.stage)
-    if contact.time_zone:
-        try:
-            ZoneInfo(contact.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise RowProblem(f"time zone {contact.time_zone!r} is not a known zone (e.g. Asia/Kolkata)") from None
-    return contact
-
-
-def _within_limits(column: Any, value: str) -> None:
-    """The database's own limits (store/limits.py), checked per row so a bad row is rejected alone, not its chunk."""
-    try:
-        check_text(column, value)
-    except TextRefused as refused:
-        raise RowProblem(str(refused)) from None
-
-
 class _Merger:
     """Matches contacts to clients across the whole run, so duplicates in one file are found too."""
 
-    def __init__(self, desk: Desk, region: str, dry_run: bool, actor: str, file_name: str) -> None:
-        self.desk, self.region, self.dry_run, self.actor, self.file_name = desk, region, dry_run, actor, file_name
+    def __init__(self, desk: Desk, dry_run: bool, actor: str, file_name: str) -> None:
+        self.desk, self.dry_run, self.actor, self.file_name = desk, dry_run, actor, file_name
         self.by_phone: dict[str, _Client] = {}  # E.164 -> the client holding it
         self.by_name: dict[tuple[str, str], _Client] = {}  # (folded name, folded company) -> client
         self.loaded: dict[int, _Client] = {}
         self.phones_looked_up: set[str] = set()
         self.names_looked_up: set[str] = set()
 
-    def import_chunk(self, source: ClientFile, entries: list[tuple[int, Any]], summary: ImportSummary,
-                     reject: Callable[[int, str], None]) -> None:
+    def import_chunk(self, rows: list[ReadyRow], summary: ImportSummary, reject: Callable[[int, str], None]) -> None:
         contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]] = []
-        for line, entry in entries:
-            try:
-                if isinstance(entry, RowProblem):
-                    raise entry
-                contact = _checked(source.decode(entry))
-                contacts.append((contact, self._parsed_phones(contact)))
-            except RowProblem as problem:
-                reject(line, str(problem))
+        for row in rows:
+            if row.contact is None:
+                reject(row.line, row.reason)
+            else:
+                contacts.append((row.contact, row.phones))
         self._look_up(contacts)
         created: list[_Client] = []
         changed: dict[int, _Client] = {}
@@ -250,20 +216,6 @@ class _Merger:
         self.loaded.clear()
         self.phones_looked_up.clear()
         self.names_looked_up.clear()
-
-    def _parsed_phones(self, contact: Contact) -> list[tuple[str, ParsedPhone]]:
-        phones: list[tuple[str, ParsedPhone]] = []
-        seen: set[str] = set()
-        for new in contact.phones:
-            _within_limits(Phone.raw, new.raw.strip())  # parse_phone would cut a longer one short
-            _within_limits(Phone.label, new.label)
-            phone = parse_phone(new.raw, self.region)
-            _within_limits(Phone.extension, phone.extension)
-            key = phone.e164 or phone.raw
-            if key not in seen:
-                seen.add(key)
-                phones.append((new.label, phone))
-        return phones
 
     def _look_up(self, contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]]) -> None:
         """Find the stored clients this chunk may merge into, in a few bulk queries."""

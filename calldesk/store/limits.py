@@ -18,15 +18,18 @@ class TextRefused(DeskError):
 
 def check_text(field: Field, value: str) -> None:
     """Refuse ``value`` for ``field`` in one line: too long for the column, a NUL character, or not encodable."""
-    what = f"{field.model.__name__.lower()} {field.name.replace('_', ' ')}"
     limit = getattr(field, "max_length", None)
     if limit is not None and len(value) > limit:
-        raise TextRefused(f"{what} is too long: {len(value):,} characters (at most {limit})")
+        raise TextRefused(f"{_named(field)} is too long: {len(value):,} characters (at most {limit})")
     if "\x00" in value:
-        raise TextRefused(f"{what} contains a NUL character (\\0), which the database cannot keep")
+        raise TextRefused(f"{_named(field)} contains a NUL character (\\0), which the database cannot keep")
     if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise TextRefused(f"{what} holds broken text at character {exc.start + 1} "
+            raise TextRefused(f"{_named(field)} holds broken text at character {exc.start + 1} "
                               "(half of a UTF-16 pair): not stored") from None
+
+
+def _named(field: Field) -> str:
+    return f"{field.model.__name__.lower()} {field.name.replace('_', ' ')}"  # only on a refusal: imports check millions

@@ -4,11 +4,14 @@ every good row around it comes in, alike on SQLite and PostgreSQL, in bounded me
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
+from calldesk.desk import client_rows
 from calldesk.desk.client_import import import_clients
 from calldesk.desk.exports import export_clients
 from calldesk.desk.queue_log import import_queue_log
@@ -133,6 +136,37 @@ def test_a_huge_line_is_skipped_unread_and_memory_stays_small(desk, tmp_path):
 
     assert imported(summary) == (2, [(3, "the line is longer than 1,048,576 characters")])
     assert peak < 10_000_000  # the file is 30 MB: it was never held whole
+
+
+def test_a_big_file_prepared_in_a_second_process_comes_in_as_a_small_one_does(desk, tmp_path, monkeypatch):
+    source = tmp_path / "book.csv"
+    rows = ["Name,Phone"] + [f"Person {n},98450 {n:05d}" for n in range(3000)] + ['Asha Rao,"98450 11111']
+    source.write_text("\n".join([*rows[:1500], ",98450 99999", *rows[1500:]]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(client_rows, "PREPARE_APART_FROM", 0)  # every file is big
+
+    summary = import_clients(desk, source)
+
+    assert imported(summary) == (3000, [(1501, "no name (nor a company to use instead)"),
+                                        (3003, 'a quote (") opened in this row is never closed')])
+
+
+def test_rows_are_prepared_here_when_the_second_process_dies(desk, tmp_path, monkeypatch):
+    source = tmp_path / "book.csv"
+    source.write_text("Name,Phone\nAsha Rao,98450 11111\n,98450 22222\n", encoding="utf-8")
+    monkeypatch.setattr(client_rows, "PREPARE_APART_FROM", 0)
+    monkeypatch.setattr(client_rows, "prepared_rows", _dies_in_a_child)
+
+    assert imported(import_clients(desk, source)) == (1, [(3, "no name (nor a company to use instead)")])
+
+
+PREPARED_ROWS = client_rows.prepared_rows
+
+
+def _dies_in_a_child(*args):
+    """Rows prepared as usual here, and a helper process killed as the machine might kill it."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return PREPARED_ROWS(*args)
 
 
 def test_a_vcard_never_ended_rejects_that_card_and_not_the_cards_after_it(desk, tmp_path):
