@@ -16,6 +16,7 @@ from datetime import time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -160,6 +161,7 @@ class Config(NamedTuple):
     default_operator: str = ""
     departments: tuple[Department, ...] = (Department("support", "Customer Support", ("support",)),)
     phone_region: str = "IN"
+    time_zone: str = ""  # the desk's clock; "" for the main zone of phone_region (calldesk.time_zones)
     ring_cycle_seconds: float = 6.0
     answer_within_rings: int = 3
     inquiry_sla_hours: float = 10.0
@@ -187,6 +189,13 @@ class Config(NamedTuple):
     def answer_threshold_seconds(self) -> float:
         """The handbook's "before the third ring", in seconds."""
         return self.answer_within_rings * self.ring_cycle_seconds
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The desk's one clock, whatever zone the machine is set to: screens, due times, exports, statistics."""
+        from calldesk.time_zones import desk_zone_of
+
+        return desk_zone_of(self.time_zone, self.phone_region)
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == department_id), None)
@@ -532,6 +541,14 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             if not _valid_region(region):
                 raise reader.fail(vnode, name, f"unknown region {region!r} (use an ISO code such as IN, GB, US)")
             return {name: region}
+        case "time_zone":
+            from calldesk.time_zones import current_name, zone_named
+
+            zone = reader.text(vnode, name)
+            if zone_named(zone) is None:
+                raise reader.fail(vnode, name, f"{zone!r} is not a time zone this machine knows "
+                                               "(an IANA name such as Asia/Kolkata, Europe/London)")
+            return {name: current_name(zone)}
         case "ring_cycle_seconds" | "inquiry_sla_hours":
             return {name: float(reader.number(vnode, name))}
         case "fcr_window_hours":

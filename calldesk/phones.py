@@ -79,8 +79,10 @@ def time_zones_for(e164: str) -> tuple[str, ...]:
         number = phonenumbers.parse(e164, None)
     except NumberParseException:
         return ()
+    from calldesk.time_zones import current_name
+
     zones = timezone.time_zones_for_number(number)
-    return tuple(z for z in zones if z != "Etc/Unknown")
+    return tuple(current_name(z) for z in zones if z != "Etc/Unknown")
 
 
 def local_time(zone: str, now: datetime) -> datetime | None:

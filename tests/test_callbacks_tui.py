@@ -106,17 +106,17 @@ async def test_an_operator_offers_a_call_back_during_the_call_and_ends_it(desk, 
         await settle(pilot)
         modal = app.screen
         preview = _text(modal.query_one("#cb-preview", Static))
-        assert preview == "You: today Fri 09:30   Client: today Fri 15:00 Asia/Calcutta"  # this console runs on UTC
+        assert preview == "You: today Fri 15:00   Client: today Fri 15:00 Asia/Kolkata"  # the desk's clock, not UTC's
         await pilot.press("enter")  # no reason yet
         await settle(pilot)
         assert "A reason is needed" in _text(modal.query_one("#cb-error"))
         await pilot.press(*"Refund status [order 4411]", "tab", "tab")
         await pilot.press(*"in 2h")
         await settle(pilot)
-        assert "You: today Fri 11:00" in _text(modal.query_one("#cb-preview", Static))
+        assert "You: today Fri 16:30" in _text(modal.query_one("#cb-preview", Static))  # 11:00 UTC on the desk's clock
         await pilot.press("enter")
         await settle(pilot)
-        assert promised and promised[0].operator_time == "today Fri 11:00"
+        assert promised and promised[0].operator_time == "today Fri 16:30"
         await pilot.press("f6")  # the second keystroke: the call ends and wrap-up opens
         await dialog_open(pilot, WrapUpModal)
         await pilot.press("enter")
@@ -151,7 +151,7 @@ async def test_past_the_deadline_the_dialog_asks_and_ctrl_y_confirms(desk, lead)
         assert CallBack.select().count() == 0
         await pilot.press("ctrl+y")
         await settle(pilot)
-    assert CallBack.get().due_at.strftime("%d %H:%M") == "28 10:00"
+    assert CallBack.get().due_at.astimezone(desk.zone).strftime("%d %H:%M") == "28 10:00"  # typed on the desk's clock
 
 
 async def test_a_lead_selects_three_on_the_board_and_reassigns_them_in_two_keystrokes(desk, lead, board_data):
@@ -243,7 +243,7 @@ async def test_a_call_back_that_rings_out_offers_the_next_try_and_a_rescheduled_
 
         app.push_screen(outcome_dialog(started.callback), results.append)
         await settle(pilot)
-        assert "offered: 10:12" in app.screen.query_one("#next-try").placeholder
+        assert "offered: 15:42" in app.screen.query_one("#next-try").placeholder  # 10:12 UTC, on the desk's clock
         await pilot.press("down", "enter")  # no answer: the next try offered
         await settle(pilot)
         app.push_screen(outcome_dialog(results[0].callback), results.append)
@@ -266,14 +266,14 @@ async def test_my_call_backs_list_counts_down_and_marks_late_ones(desk, lead, bo
     app = CalldeskApp(desk, lead)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        widget = MyCallbacks(timedelta(minutes=10))
+        widget = MyCallbacks(timedelta(minutes=10), desk.zone)
         await app.screen.mount(widget)
         lines = await app.db.run(my_callbacks, desk, asha.id)
         widget.show_lines(lines, desk.clock.now())
         assert [line.reason for line in widget.lines] == [
             "Refund for order 4411", "Invoice copy for March", "Missed call: hung up after 1:23"]
         first = widget.get_row(str(lines[0].id))
-        assert first[0].plain == "09:05\nlate" and first[1].plain == "-0:07:00"  # to the promised 09:05, not the SLA
+        assert first[0].plain == "14:35\nlate" and first[1].plain == "-0:07:00"  # to the promised time, not the SLA
         widget.tick(desk.clock.now() + timedelta(seconds=61))
         assert widget.get_row(str(lines[0].id))[1].plain == "-0:08:01"
         assert widget.count("overdue", desk.clock.now()) == 1 and widget.count("due_soon", desk.clock.now()) == 1

@@ -49,7 +49,7 @@ def test_json_holds_every_figure_by_its_documented_name(stats):
     status, out, _ = stats(*DAY, "--by", "queue", "--format", "json")
     document = json.loads(out)
     assert status == 0 and document["period"] == {"from": "2026-11-27", "to": "2026-11-27",
-                                                 "time_zone": "Asia/Calcutta"}
+                                                 "time_zone": "Asia/Kolkata"}
     rows = {row["queue"]: row for row in document["rows"]}
     assert set(rows["sales"]) == {"queue", *(f.name for f in FIGURES)}
     assert (rows["sales"]["offered"], rows["sales"]["service_level"]) == (4, 0.6667)

@@ -64,16 +64,16 @@ def run(args: argparse.Namespace) -> int:
     export = EXPORTS[args.entity]
     if args.since and not export.moment:
         raise CommandError(f"{args.entity} have no time to filter on: leave out --since")
-    open_desk(args)
+    since = values.on_desk_clock(args.since, open_desk(args).zone)
     if not args.output:
         try:
-            write_rows(export, args.format, sys.stdout, args.since)
+            write_rows(export, args.format, sys.stdout, since)
         except BrokenPipeError:  # the reader stopped early (`| head`): not an error; silence the final flush
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     try:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
-            count = write_rows(export, args.format, out, args.since)
+            count = write_rows(export, args.format, out, since)
     except OSError as exc:
         raise CommandError(f"{args.output}: cannot write ({exc.strerror})") from None
     print(f"exported {count} {args.entity} to {args.output}", file=sys.stderr)

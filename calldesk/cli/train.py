@@ -154,9 +154,9 @@ def _command(desk, session, trainee, steps, typed: str, write: Callable[[str], N
             if rest.startswith("in "):
                 amount, _, reason = rest[3:].partition(" ")
                 when = f"in {amount}"
-            due = parse_due_text(when, desk.clock.now(), None)
+            due = parse_due_text(when, desk.clock.now(), desk.zone)
             create_callback(desk, trainee.id, CallbackRequest(reason=reason, due_at=due, call_id=session.call_id))
-            write(f"  call-back promised for {due.astimezone():%a %H:%M}")
+            write(f"  call-back promised for {due.astimezone(desk.zone):%a %H:%M}")
         elif name == "wrap":
             wrap_up(desk, session.call_id, trainee.id, rest)
             return True

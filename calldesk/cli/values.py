@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from argparse import ArgumentTypeError
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 LARGEST_ID = 2**31 - 1  # the tables' ids are PostgreSQL's SERIAL: a larger one fits SQLite's column, not PostgreSQL's
@@ -36,7 +36,8 @@ def day(text: str) -> str:
 
 
 def moment(text: str) -> datetime:
-    """An ISO date or date-time within the days ``day`` accepts; without an offset, this machine's local time."""
+    """An ISO date or date-time within the days ``day`` accepts; without an offset it is kept naive, to be read on
+    the desk's clock once the desk is open (``on_desk_clock``)."""
     from calldesk.desk.stats.period import day_from_text
 
     try:
@@ -45,7 +46,12 @@ def moment(text: str) -> datetime:
         raise ArgumentTypeError(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-01 or "
                                 "2026-11-01T09:00+05:30)") from None
     _refused_as_argument(lambda _: day_from_text(value.date().isoformat(), date.today()), text)
-    return value if value.tzinfo else value.astimezone()
+    return value
+
+
+def on_desk_clock(value: datetime | None, zone: tzinfo) -> datetime | None:
+    """A moment typed without an offset, read on the desk's clock."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=zone)
 
 
 def record_id(text: str) -> int:

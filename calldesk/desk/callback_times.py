@@ -1,6 +1,6 @@
 """When to call back: the quick choices, typed times ("14:30", "tue 10:00", "in 45m") and the client-local window.
 
-Pure functions over aware datetimes. A zone of ``None`` means this machine's own zone (the operator's console).
+Pure functions over aware datetimes, each read on the clock of the zone it is given (the desk's, or the client's).
 Wall-clock times are built with the zone's rules on that very day, so a daylight-saving change between now and the
 call-back moves nothing: "tomorrow 09:00" stays 09:00 on the client's clock. A time that does not exist (the hour
 skipped when clocks go forward) lands just after the jump, as Python's zoneinfo places it.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calldesk.config import CallbackWindow
 from calldesk.desk.errors import DeskError
@@ -41,35 +40,23 @@ class DueTimeNotUnderstood(DeskError):
         super().__init__(f"{text.strip()!r}: {why} (try {TYPED_EXAMPLES})")
 
 
-def zone_named(name: str) -> tzinfo | None:
-    """The IANA zone of that name; None for "" or a name this machine does not know."""
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+def seen_in(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` on the wall clock of ``zone``."""
+    return moment.astimezone(zone)
 
 
-def seen_in(moment: datetime, zone: tzinfo | None) -> datetime:
-    """``moment`` on the wall clock of ``zone`` (None: this machine's zone)."""
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
-
-
-def wall_time(day: date, clock: time, zone: tzinfo | None) -> datetime:
+def wall_time(day: date, clock: time, zone: tzinfo) -> datetime:
     """The UTC moment when the clocks of ``zone`` show ``day`` at ``clock``, by that day's rules."""
-    naive = datetime.combine(day, clock)
-    local = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
-    return local.astimezone(UTC)
+    return datetime.combine(day, clock).replace(tzinfo=zone).astimezone(UTC)
 
 
-def inside_window(moment: datetime, zone: tzinfo | None, window: CallbackWindow) -> bool:
+def inside_window(moment: datetime, zone: tzinfo, window: CallbackWindow) -> bool:
     """Does ``moment`` fall within the call-back window on the clock of ``zone``? Both ends count as inside."""
     local = seen_in(moment, zone).time().replace(tzinfo=None)
     return window.start <= local <= window.end
 
 
-def next_inside_window(moment: datetime, zone: tzinfo | None, window: CallbackWindow) -> datetime:
+def next_inside_window(moment: datetime, zone: tzinfo, window: CallbackWindow) -> datetime:
     """``moment`` itself when it falls inside the window, else the window's next opening on the clock of ``zone``."""
     if inside_window(moment, zone, window):
         return moment
@@ -78,7 +65,7 @@ def next_inside_window(moment: datetime, zone: tzinfo | None, window: CallbackWi
     return wall_time(day, window.start, zone)
 
 
-def quick_choice_time(choice: str, now: datetime, client_zone: tzinfo | None,
+def quick_choice_time(choice: str, now: datetime, client_zone: tzinfo,
                       window: CallbackWindow) -> datetime | None:
     """The due time a quick choice stands for; None when it makes no sense now ("later today" late at night).
 
@@ -124,7 +111,7 @@ def _clock(text: str, original: str) -> _Clock:
     return _Clock(hour, minute)
 
 
-def parse_due_text(text: str, now: datetime, zone: tzinfo | None) -> datetime:
+def parse_due_text(text: str, now: datetime, zone: tzinfo) -> datetime:
     """A typed due time, read on the clock of ``zone``; raises ``DueTimeNotUnderstood`` with examples.
 
     "14:30" is the next 14:30 (tomorrow if it has passed); "tue 10:00" the next Tuesday at 10:00 (today if it is
@@ -170,7 +157,7 @@ def _future(due: datetime, now: datetime, text: str) -> datetime:
     return due
 
 
-def describe_moment(moment: datetime, zone: tzinfo | None, now: datetime, *, weekday: bool = False) -> str:
+def describe_moment(moment: datetime, zone: tzinfo, now: datetime, *, weekday: bool = False) -> str:
     """A due time as a person reads it on the clock of ``zone``: "14:30", "tomorrow 09:00", "Tue 10:00".
 
     ``weekday`` names the day even for today and tomorrow ("tomorrow Sat 09:00"): two clocks either side of the

@@ -18,13 +18,7 @@ from peewee import fn
 
 from calldesk.desk import audit, operators
 from calldesk.desk.callback_lines import CallbackLine, line_of
-from calldesk.desk.callback_times import (
-    describe_moment,
-    inside_window,
-    next_inside_window,
-    seen_in,
-    zone_named,
-)
+from calldesk.desk.callback_times import describe_moment, inside_window, next_inside_window, seen_in
 from calldesk.desk.calls import end_call
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
@@ -33,10 +27,12 @@ from calldesk.desk.notices import NoticeKind, post_notice
 from calldesk.desk.states import CallStatus, OperatorEvent
 from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
+from calldesk.time_zones import current_name, region_zones, zone_named
 
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
 
+UNKNOWN_ZONE = "(zone unknown: the desk's clock)"
 OUTCOMES = ("reached", "no_answer", "wrong_number", "rescheduled")
 PAST_SLACK = timedelta(minutes=1)  # a due time this little in the past is "now", not a mistake
 SYSTEM = "system"
@@ -93,7 +89,7 @@ class OfferContext:
     client_id: int | None
     caller: str  # the client's name, or the number
     number: str
-    client_zones: tuple[str, ...]  # several: the caller must pick one; empty: this machine's zone is assumed
+    client_zones: tuple[str, ...]  # several: the caller must pick one; empty: the desk's zone is assumed
     deadline: datetime  # the inquiry deadline: later due times need a confirmation
     owners: tuple[OwnerChoice, ...]  # me first, then the other operators, then the departments' pools
 
@@ -148,22 +144,12 @@ class OutcomeResult:
 # --- time zones, window and deadline ---------------------------------------------------------------------------
 
 
-def region_zones(region: str) -> tuple[str, ...]:
-    """The zones of the desk's own region: the guess for a number that tells nothing."""
-    import phonenumbers
-
-    example = phonenumbers.example_number(region)
-    if example is None:
-        return ()
-    return time_zones_for(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
-
-
 def client_zones(desk: Desk, client_id: int | None, number_e164: str | None) -> tuple[str, ...]:
     """Where the client's clock is: their own setting, else their number's zones, else the desk region's one zone."""
     if client_id is not None:
         client = Client.get_or_none(Client.id == client_id)
         if client is not None and client.time_zone:
-            return (client.time_zone,)
+            return (current_name(client.time_zone),)
     zones = time_zones_for(number_e164) if number_e164 else ()
     if zones:
         return zones
@@ -171,7 +157,8 @@ def client_zones(desk: Desk, client_id: int | None, number_e164: str | None) -> 
     return own if len(own) == 1 else ()
 
 
-def _pick_zone(zones: tuple[str, ...], chosen: str) -> tuple[str, tzinfo | None]:
+def _pick_zone(desk: Desk, zones: tuple[str, ...], chosen: str) -> tuple[str, tzinfo]:
+    """The client's zone by name and as a clock; a client whose zone nothing tells is taken on the desk's clock."""
     if chosen:
         if zones and chosen not in zones:
             raise DeskError(f"{chosen} is not one of the number's time zones ({', '.join(zones)})")
@@ -181,7 +168,7 @@ def _pick_zone(zones: tuple[str, ...], chosen: str) -> tuple[str, tzinfo | None]
         return chosen, zone
     if len(zones) > 1:
         raise ZoneChoiceNeeded(zones)
-    return (zones[0], zone_named(zones[0])) if zones else ("", None)
+    return (zones[0], zone_named(zones[0]) or desk.zone) if zones else ("", desk.zone)
 
 
 def inquiry_deadline(desk: Desk, call_id: int | None) -> datetime:
@@ -195,12 +182,12 @@ def preview_due(desk: Desk, offer: OfferContext, due_at: datetime, client_zone: 
                 operator_zone: tzinfo | None = None) -> DuePreview:
     """How a due time reads for both people and whether it can be offered; pure, for the dialog's every keystroke."""
     now = desk.clock.now()
-    operator_time = describe_moment(due_at, operator_zone, now, weekday=True)
+    operator_time = describe_moment(due_at, operator_zone or desk.zone, now, weekday=True)
     if offer.needs_zone_choice and not client_zone:  # no one clock to check yet: show the spread, ask
         spread = client_local_time(offer.client_zones, due_at)
         return DuePreview(due_at, operator_time, f"{spread}: ask which zone", "", due_at > offer.deadline)
     zone_name = client_zone or (offer.client_zones[0] if offer.client_zones else "")
-    zone = zone_named(zone_name)
+    zone = zone_named(zone_name) or desk.zone
     problem = ""
     if due_at < now - PAST_SLACK:
         problem = "that time has passed"
@@ -209,19 +196,19 @@ def preview_due(desk: Desk, offer: OfferContext, due_at: datetime, client_zone: 
     return DuePreview(
         due_at=due_at,
         operator_time=operator_time,
-        client_time=f"{describe_moment(due_at, zone, now, weekday=True)} {zone_name or '(zone unknown: your clock)'}",
+        client_time=f"{describe_moment(due_at, zone, now, weekday=True)} {zone_name or UNKNOWN_ZONE}",
         problem=problem,
         past_deadline=due_at > offer.deadline,
     )
 
 
-def _outside_window(due_at: datetime, zone: tzinfo | None, zone_name: str, desk: Desk) -> str:
+def _outside_window(due_at: datetime, zone: tzinfo, zone_name: str, desk: Desk) -> str:
     window = desk.config.callback_window
     return (f"{seen_in(due_at, zone):%a %H:%M} is outside the client's call-back hours "
-            f"({window.start:%H:%M}–{window.end:%H:%M} {zone_name or 'local time'})")
+            f"({window.start:%H:%M}–{window.end:%H:%M} {zone_name or UNKNOWN_ZONE})")
 
 
-def _check_due(desk: Desk, due_at: datetime, zone: tzinfo | None, zone_name: str, deadline: datetime,
+def _check_due(desk: Desk, due_at: datetime, zone: tzinfo, zone_name: str, deadline: datetime,
                confirmed: bool) -> None:
     now = desk.clock.now()
     if due_at.tzinfo is None:
@@ -294,7 +281,7 @@ def create_callback(desk: Desk, operator_id: int, request: CallbackRequest) -> i
         e164, raw = parsed.e164, parsed.raw
     if not digits_of(raw):
         raise DeskError("a call-back needs a number to call")
-    zone_name, zone = _pick_zone(client_zones(desk, client_id, e164), request.client_zone)
+    zone_name, zone = _pick_zone(desk, client_zones(desk, client_id, e164), request.client_zone)
     deadline = inquiry_deadline(desk, call.id if call else None)
     _check_due(desk, request.due_at, zone, zone_name, deadline, request.confirm_past_deadline)
     assignee, pool = _owner(desk, me, request.owner)
@@ -452,7 +439,7 @@ def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int)
 def suggested_next_try(desk: Desk, client_zone: str) -> datetime:
     """The next try offered after no answer: ``retry_after_minutes`` on, moved into the client's window."""
     due = desk.clock.now() + timedelta(minutes=desk.config.callbacks.retry_after_minutes)
-    return next_inside_window(due, zone_named(client_zone), desk.config.callback_window)
+    return next_inside_window(due, zone_named(client_zone) or desk.zone, desk.config.callback_window)
 
 
 def record_outcome(desk: Desk, callback_id: int, version: int, operator_id: int, outcome: str, *,
@@ -478,7 +465,7 @@ def record_outcome(desk: Desk, callback_id: int, version: int, operator_id: int,
             case "rescheduled":
                 if next_due is None:
                     raise DeskError("rescheduling needs the new time")
-                _check_due(desk, next_due, zone_named(callback.client_zone), callback.client_zone,
+                _check_due(desk, next_due, zone_named(callback.client_zone) or desk.zone, callback.client_zone,
                            callback.sla_deadline, confirm_past_deadline)
                 changes.update(due_at=next_due, outcome="rescheduled")
             case "no_answer":
@@ -491,7 +478,7 @@ def record_outcome(desk: Desk, callback_id: int, version: int, operator_id: int,
                         escalated_to = lead.name
                 due = next_due or suggested_next_try(desk, callback.client_zone)
                 if next_due is not None:
-                    _check_due(desk, next_due, zone_named(callback.client_zone), callback.client_zone,
+                    _check_due(desk, next_due, zone_named(callback.client_zone) or desk.zone, callback.client_zone,
                                callback.sla_deadline, confirm_past_deadline)
                 changes["due_at"] = due
         after = {key: changes[key] for key in ("status", "due_at", "attempts") if key in changes}

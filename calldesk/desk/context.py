@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from calldesk.config import Config
 from calldesk.desk.clock import Clock, SystemClock
@@ -17,3 +18,8 @@ class Desk(NamedTuple):
     @property
     def region(self) -> str:
         return self.config.phone_region
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The desk's one clock, whatever zone the machine is set to: screens, due times, exports, statistics."""
+        return self.config.zone

@@ -180,7 +180,7 @@ def render_script(config: Config, context: ScriptContext, now: datetime,
         "company": config.company,
         "client": client,
         "address_as": context.address_as or client,
-        "greeting_time": greeting_time(config, now.astimezone()),
+        "greeting_time": greeting_time(config, now.astimezone(config.zone)),
         "local_time": context.local_time or "—",
         "reason": context.reason or "your request",
     }

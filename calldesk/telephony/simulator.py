@@ -11,7 +11,6 @@ import threading
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from peewee import PeeweeException
@@ -22,7 +21,6 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.pbx_events import hang_up_call
 from calldesk.desk.queue import ring_call
 from calldesk.desk.states import CallStatus
-from calldesk.phones import time_zones_for
 from calldesk.store.models import Call
 from calldesk.telephony.source import LinkState, Report
 
@@ -55,7 +53,7 @@ class Simulator:
         self.desk = desk
         self.settings = desk.config.simulator
         self._rng = random.Random(seed)
-        self._zone = _region_zone(desk.region)
+        self._zone = desk.zone  # peak hours are the desk's hours
         self._next_arrival: datetime | None = None
         self._callers: dict[int, _Caller] = {}
         self._known_numbers: list[str] | None = None
@@ -166,9 +164,3 @@ def _as_pbx_sends(rng: random.Random, e164: str, region: str) -> str:
     return rng.choice((e164, national, str(number.national_number)))
 
 
-def _region_zone(region: str) -> ZoneInfo:
-    """The phone region's main time zone: peak hours are local hours there."""
-    example = phonenumbers.example_number(region)
-    e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164) if example else ""
-    zones = time_zones_for(e164) if e164 else ()
-    return ZoneInfo(zones[0] if zones else "UTC")

@@ -10,13 +10,10 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 from peewee import Case, Cast, Node, fn
 
-from calldesk.desk.callbacks import region_zones
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.store.database import is_sqlite
@@ -29,17 +26,6 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EARLIEST_DAY = date(2000, 1, 1)  # before any desk kept calls: an earlier day is a slip of the keyboard
 DAYS_AHEAD = 366  # a day typed may look a year ahead, no further
 LONGEST_PERIOD_DAYS = 3 * 366  # each day of a period is summed on its own: a longer one would run for hours
-
-
-@lru_cache(maxsize=16)
-def region_zone(region: str) -> ZoneInfo:
-    zones = region_zones(region)
-    return ZoneInfo(zones[0] if zones else "UTC")
-
-
-def desk_zone(desk: Desk) -> ZoneInfo:
-    """The zone the desk's days and hours are counted in."""
-    return region_zone(desk.region)
 
 
 @dataclass(frozen=True)
@@ -83,14 +69,14 @@ def days_period(desk: Desk, first: date, last: date) -> Period:
     if (last - first).days >= LONGEST_PERIOD_DAYS:
         raise DeskError(f"the period from {first} to {last} is {(last - first).days + 1:,} days long: at most "
                         f"{LONGEST_PERIOD_DAYS:,} (three years) at a time")
-    zone = desk_zone(desk)
+    zone = desk.zone
     start = datetime.combine(first, time(), zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
     return Period(start, end, zone)
 
 
 def today(desk: Desk) -> date:
-    return desk.clock.now().astimezone(desk_zone(desk)).date()
+    return desk.clock.now().astimezone(desk.zone).date()
 
 
 PRESETS = (("today", "Today"), ("yesterday", "Yesterday"), ("7days", "Last 7 days"),

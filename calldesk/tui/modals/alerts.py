@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,8 +14,9 @@ from textual.widgets.option_list import Option
 from calldesk.desk.escalation import EscalationView
 
 
-def _line(item: EscalationView) -> str:
-    return f"{item.raised_at.astimezone():%H:%M} · {item.operator} · {item.client_name or item.number}: {item.reason}"
+def _line(item: EscalationView, zone: tzinfo) -> str:
+    who = item.client_name or item.number
+    return f"{item.raised_at.astimezone(zone):%H:%M} · {item.operator} · {who}: {item.reason}"
 
 
 class AlertsModal(ModalScreen[int | None]):
@@ -21,15 +24,17 @@ class AlertsModal(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
 
-    def __init__(self, escalations: list[EscalationView]) -> None:
+    def __init__(self, escalations: list[EscalationView], zone: tzinfo) -> None:
+        """``zone``: the desk's clock, the times are shown on it."""
         super().__init__()
+        self.zone = zone
         self.escalations = escalations
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as dialog:
             dialog.border_title = "Escalated calls"
             if self.escalations:
-                yield OptionList(*[Option(_line(e), id=str(e.id)) for e in self.escalations], markup=False)
+                yield OptionList(*[Option(_line(e, self.zone), id=str(e.id)) for e in self.escalations], markup=False)
                 yield Label("enter: acknowledge (you step in)   escape: close", classes="dialog-help")
             else:
                 yield Label("No escalated call is waiting.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,11 +27,11 @@ from calldesk.desk.callback_times import (
     describe_moment,
     parse_due_text,
     quick_choice_time,
-    zone_named,
 )
 from calldesk.desk.callbacks import CallbackRequest, DuePreview, OfferContext, preview_due
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.time_zones import zone_named
 
 Submit = Callable[[CallbackRequest], Awaitable[int]]
 
@@ -55,13 +55,13 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
         Binding("enter", "promise", "Promise", priority=True, show=False),
     ]
 
-    def __init__(self, desk: Desk, offer: OfferContext, submit: Submit, operator_zone: tzinfo | None = None) -> None:
+    def __init__(self, desk: Desk, offer: OfferContext, submit: Submit) -> None:
         """``submit`` creates the call-back and returns its id, raising ``DeskError`` when a rule says no."""
         super().__init__()
         self.desk = desk
         self.offer = offer
         self.submit = submit
-        self.operator_zone = operator_zone
+        self.zone = desk.zone  # the desk's clock: what "14:30" typed on "my clock" means
         self.due: datetime | None = None
         self.preview: DuePreview | None = None
 
@@ -113,11 +113,11 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
     def _due_time(self) -> datetime | None:
         """The due time the fields say; raises ``DueTimeNotUnderstood`` for a typed time it cannot read."""
         now = self.desk.clock.now()
-        client_zone = zone_named(self._client_zone_name())
+        client_zone = zone_named(self._client_zone_name()) or self.zone
         typed = self.query_one("#cb-typed", Input).value
         if typed.strip():
             on_client_clock = self.query_one("#cb-clock", Select).value == "client"
-            return parse_due_text(typed, now, client_zone if on_client_clock else self.operator_zone)
+            return parse_due_text(typed, now, client_zone if on_client_clock else self.zone)
         choice = str(self.query_one("#cb-quick", Select).value)
         return quick_choice_time(choice, now, client_zone, self.desk.config.callback_window)
 
@@ -136,13 +136,13 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
             shown.update(Content.styled("Too late for «later today»: pick another time.", "$warning"))
             confirm.display = False
             return
-        self.preview = preview_due(self.desk, self.offer, self.due, self._client_zone_name(), self.operator_zone)
+        self.preview = preview_due(self.desk, self.offer, self.due, self._client_zone_name(), self.zone)
         parts: list[str | tuple[str, str]] = [
             "You: ", (self.preview.operator_time, "bold"), "   Client: ", (self.preview.client_time, "bold")]
         if self.preview.problem:
             parts += ["\n", (self.preview.problem, "$error")]
         elif self.preview.past_deadline:
-            deadline = describe_moment(self.offer.deadline, self.operator_zone, self.desk.clock.now(), weekday=True)
+            deadline = describe_moment(self.offer.deadline, self.zone, self.desk.clock.now(), weekday=True)
             parts += ["\n", (f"After the {self.desk.config.inquiry_sla_hours:g}-hour deadline ({deadline}): "
                              "ctrl+y (or tick the box) to promise it anyway.", "$warning")]
         shown.update(Content.assemble(*parts))

@@ -7,7 +7,7 @@ a refusal (a stale call-back, a time outside the client's hours) is shown here a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -36,13 +36,13 @@ class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
         Binding("ctrl+y", "confirm_late", "Confirm past the deadline", show=False),
     ]
 
-    def __init__(self, desk: Desk, line: CallbackLine, submit: Submit, operator_zone: tzinfo | None = None) -> None:
+    def __init__(self, desk: Desk, line: CallbackLine, submit: Submit) -> None:
         """``submit(outcome, next_due, confirm_past_deadline)`` records the outcome and returns the result."""
         super().__init__()
         self.desk = desk
         self.line = line
         self.submit = submit
-        self.operator_zone = operator_zone
+        self.zone = desk.zone
         self.confirmed = False
 
     def compose(self) -> ComposeResult:
@@ -60,13 +60,13 @@ class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
     def on_mount(self) -> None:
         offered = suggested_next_try(self.desk, self.line.client_zone)
         self.query_one("#next-try", Input).placeholder = (
-            f"offered: {describe_moment(offered, self.operator_zone, self.desk.clock.now())}; or type 14:30, in 2h")
+            f"offered: {describe_moment(offered, self.zone, self.desk.clock.now())}; or type 14:30, in 2h")
         self.query_one(OptionList).highlighted = 0
         self.query_one(OptionList).focus()
 
     def _next_due(self) -> datetime | None:
         typed = self.query_one("#next-try", Input).value
-        return parse_due_text(typed, self.desk.clock.now(), self.operator_zone) if typed.strip() else None
+        return parse_due_text(typed, self.desk.clock.now(), self.zone) if typed.strip() else None
 
     @on(Input.Changed, "#next-try")
     def _read_next_try(self) -> None:
@@ -76,7 +76,7 @@ class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
         except DueTimeNotUnderstood as exc:
             shown.update(Content.styled(str(exc), "$error"))
             return
-        shown.update(describe_moment(due, self.operator_zone, self.desk.clock.now(), weekday=True) if due else "")
+        shown.update(describe_moment(due, self.zone, self.desk.clock.now(), weekday=True) if due else "")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -38,7 +38,7 @@ class FeedbackFormModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         config = self.desk.config
-        deadline = (self.desk.clock.now() + timedelta(hours=config.inquiry_sla_hours)).astimezone()
+        deadline = (self.desk.clock.now() + timedelta(hours=config.inquiry_sla_hours)).astimezone(self.desk.zone)
         with Vertical(classes="dialog", id="feedback-form") as dialog:
             about = f" · {escape(self.client_name)}" if self.client_name else ""
             dialog.border_title = f"Complaint or suggestion{about}"

@@ -3,7 +3,7 @@ call-backs that need me now. Opening the list marks the stored notices read."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,10 +15,10 @@ from textual.widgets.option_list import Option
 from calldesk.desk.notices import NoticeView
 
 
-def _line(notice: NoticeView) -> str:
+def _line(notice: NoticeView, zone: tzinfo) -> str:
     mark = "  " if notice.read else "• "
     by = f" · {notice.by}" if notice.by else ""
-    return f"{mark}{notice.at.astimezone():%d %b %H:%M}{by} · {notice.text}"
+    return f"{mark}{notice.at.astimezone(zone):%d %b %H:%M}{by} · {notice.text}"
 
 
 class NoticesModal(ModalScreen[None]):
@@ -27,6 +27,7 @@ class NoticesModal(ModalScreen[None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
 
     def __init__(self, stored: list[NoticeView], callbacks: list[str], now: datetime) -> None:
+        """``now`` on the desk's clock: the notices' times are shown on it."""
         super().__init__()
         self.stored = stored
         self.callbacks = callbacks
@@ -36,7 +37,7 @@ class NoticesModal(ModalScreen[None]):
         with Vertical(classes="dialog wide") as dialog:
             dialog.border_title = "Notices"
             lines = [Option(f"Call-back · {text}") for text in self.callbacks]
-            lines += [Option(_line(notice)) for notice in self.stored]
+            lines += [Option(_line(notice, self.now.tzinfo)) for notice in self.stored]
             if lines:
                 yield OptionList(*lines, id="notices-list", markup=False)
                 yield Label("• not read before · newest first · escape: close", classes="dialog-help")

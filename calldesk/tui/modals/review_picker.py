@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,13 +15,13 @@ from textual.widgets.option_list import Option
 from calldesk.desk.stats.reviews import ReviewableCall
 
 
-def call_moment(at: datetime) -> str:
-    return f"{at.astimezone():%d %b %H:%M}"
+def call_moment(at: datetime, zone: tzinfo) -> str:
+    return f"{at.astimezone(zone):%d %b %H:%M}"
 
 
-def _line(call: ReviewableCall) -> str:
+def _line(call: ReviewableCall, zone: tzinfo) -> str:
     review = f"reviewed {call.score}/5" if call.score is not None else "not reviewed"
-    return f"{call_moment(call.at)} · {call.summary} · {call.operator or 'nobody'} · {review}"
+    return f"{call_moment(call.at, zone)} · {call.summary} · {call.operator or 'nobody'} · {review}"
 
 
 class ReviewPickerModal(ModalScreen[ReviewableCall | None]):
@@ -29,16 +29,18 @@ class ReviewPickerModal(ModalScreen[ReviewableCall | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
 
-    def __init__(self, calls: list[ReviewableCall], client_name: str) -> None:
+    def __init__(self, calls: list[ReviewableCall], client_name: str, zone: tzinfo) -> None:
+        """``zone``: the desk's clock, the calls' times are shown on it."""
         super().__init__()
+        self.zone = zone
         self.calls = {str(call.call_id): call for call in calls}
         self.client_name = client_name
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as dialog:
             dialog.border_title = f"Review a call · {escape(self.client_name)}" if self.client_name else "Review a call"
-            yield OptionList(*[Option(_line(call), id=call_id) for call_id, call in self.calls.items()], markup=False,
-                             id="review-calls")
+            calls = [Option(_line(call, self.zone), id=call_id) for call_id, call in self.calls.items()]
+            yield OptionList(*calls, markup=False, id="review-calls")
             yield Label("enter: score the call (1 to 5, a comment)   escape: close", classes="dialog-help")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -42,7 +42,7 @@ class BoardTable(CallbackTable):
                ("owner", "Owner", 14), ("client", "Client", 16), ("reason", "Reason", 20), ("tries", "Tries", 5),
                ("by", "By", 10))
 
-    def __init__(self, due_soon: timedelta, zone: tzinfo | None = None, **kwargs: object) -> None:
+    def __init__(self, due_soon: timedelta, zone: tzinfo, **kwargs: object) -> None:
         super().__init__(due_soon, zone, **kwargs)
         self.selected: set[int] = set()
 
@@ -89,14 +89,13 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
         Binding("ctrl+f", "focus_filter", "Filter", id="board_filter", priority=True),
     ]
 
-    def __init__(self, desk: Desk, viewer: OperatorView, run: Runner, operator_zone: tzinfo | None = None) -> None:
+    def __init__(self, desk: Desk, viewer: OperatorView, run: Runner) -> None:
         """``run`` runs a desk function on the database thread (the app's ``attempt``); dismisses with the call-back
         to start (F2), or None."""
         super().__init__()
         self.desk = desk
         self.viewer = viewer
         self.run = run
-        self.operator_zone = operator_zone
         self.due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
         self.page: BoardPage | None = None
         self._people: list[OperatorView] = []
@@ -113,7 +112,7 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
                 departments = [("Every department", "")] + [(d.name, d.id) for d in self.desk.config.departments]
                 yield Select(departments, value="", allow_blank=False, id="board-department", compact=True)
             yield Select(SORTS, value="deadline", allow_blank=False, id="board-sort", compact=True)
-        yield BoardTable(self.due_soon, self.operator_zone, id="board-table")
+        yield BoardTable(self.due_soon, self.desk.zone, id="board-table")
         yield KeyBar()
 
     async def on_mount(self) -> None:

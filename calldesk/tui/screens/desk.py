@@ -114,7 +114,7 @@ class DeskScreen(Screen):
                     yield QueueTable(config.ring_cycle_seconds, config.answer_within_rings, id="queue")
                 with Vertical(id="callbacks-pane", classes="pane") as pane:
                     pane.border_title = "My call-backs"
-                    yield MyCallbacks(self._due_soon, id="my-callbacks")
+                    yield MyCallbacks(self._due_soon, self.desk.zone, id="my-callbacks")
             with Vertical(id="centre", classes="pane"):
                 yield DossierView(id="dossier")
                 notes_area = NotesArea(id="notes", soft_wrap=True, show_line_numbers=False)
@@ -384,7 +384,7 @@ class DeskScreen(Screen):
         banner = PRACTICE_BANNER if self.app.training is not None else view.transfer_note
         if view.dossier is not None:
             self.client_id = view.dossier.client_id
-            dossier.show_dossier(view.dossier, self.desk.clock.now(), banner)
+            dossier.show_dossier(view.dossier, self.desk.clock.now().astimezone(self.desk.zone), banner)
         else:
             self.client_id = None
             dossier.show_unknown(view.call.number, view.call.caller_name, banner)
@@ -777,7 +777,7 @@ class DeskScreen(Screen):
 
         dossier = await self.app.run_rule(build_dossier, self.desk, client_id)
         if dossier is not None:
-            self.query_one(DossierView).show_dossier(dossier, self.desk.clock.now())
+            self.query_one(DossierView).show_dossier(dossier, self.desk.clock.now().astimezone(self.desk.zone))
 
     # --- FAQ, complaints and suggestions, escalation -------------------------------------------------
 
@@ -823,7 +823,7 @@ class DeskScreen(Screen):
             self.notify("Alerts are for team leads.", severity="warning")
             return
         self._escalations = await self.app.run_rule(escalation.open_escalations, self.desk) or []
-        chosen = await self.app.push_screen_wait(AlertsModal(self._escalations))
+        chosen = await self.app.push_screen_wait(AlertsModal(self._escalations, self.desk.zone))
         if chosen is not None and await self.app.rule_ok(escalation.acknowledge_escalation, self.desk,
                                                  self.app.operator.id, chosen):
             self.notify("Acknowledged: the operator sees you are stepping in.")
@@ -841,7 +841,8 @@ class DeskScreen(Screen):
             return
         now = self.desk.clock.now()
         standing = notices_for(self._notice_lines, Viewer(me.id, me.login, me.is_lead), now, self._due_soon)
-        await self.app.push_screen_wait(NoticesModal(stored, [describe_notice(n, now) for n in standing], now))
+        await self.app.push_screen_wait(NoticesModal(stored, [describe_notice(n, now) for n in standing],
+                                                     now.astimezone(self.desk.zone)))
         if any(not notice.read for notice in stored) and await self.app.rule_ok(mark_read, self.desk, me.id):
             self.status.unread = 0
             self._paint_status()
@@ -866,13 +867,13 @@ class DeskScreen(Screen):
             if answered is not None:
                 self.notify(f"{name} has no answered call to review yet.")
             return
-        call = await self.app.push_screen_wait(ReviewPickerModal(answered, name))
+        call = await self.app.push_screen_wait(ReviewPickerModal(answered, name, self.desk.zone))
         if call is None:
             return
         review = await self.app.push_screen_wait(CallReviewModal(
-            self.desk, self.app.operator.id, call.call_id, f"{name} · {call_moment(call.at)}"))
+            self.desk, self.app.operator.id, call.call_id, f"{name} · {call_moment(call.at, self.desk.zone)}"))
         if review is not None:
-            self.notify(f"Review kept: {review.score}/5 for the call of {call_moment(call.at)}.")
+            self.notify(f"Review kept: {review.score}/5 for the call of {call_moment(call.at, self.desk.zone)}.")
             await self._reload_dossier()
 
     @work

@@ -42,7 +42,7 @@ from calldesk.desk.stats.leaderboard import (
     sort_leaderboard,
     write_leaderboard_csv,
 )
-from calldesk.desk.stats.period import PRESETS, WEEKDAYS, days_period, desk_zone, parse_day, preset_days
+from calldesk.desk.stats.period import PRESETS, WEEKDAYS, days_period, parse_day, preset_days
 from calldesk.desk.stats.report import StatisticsReport, statistics_report
 from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team_snapshot
 from calldesk.store.errors import StoreError
@@ -162,7 +162,7 @@ class TeamScreen(Screen[None]):
         self.desk = desk
         self.run = run
         self.export_folder = export_folder or Path.cwd()
-        self.zone = desk_zone(desk)
+        self.zone = desk.zone
         self.report: StatisticsReport | None = None
         self.sort_column = "calls_handled"
         self.best_first = True

@@ -29,10 +29,10 @@ class CallbackTable(KeyedTable):
 
     ROW_HEIGHT: ClassVar[int] = 1
 
-    def __init__(self, due_soon: timedelta, zone: tzinfo | None = None, **kwargs: object) -> None:
+    def __init__(self, due_soon: timedelta, zone: tzinfo, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.due_soon = due_soon
-        self.zone = zone  # whose clock the due times are shown on; None: this machine's
+        self.zone = zone  # the desk's clock: due times are shown on it
         self._lines: dict[int, CallbackLine] = {}
 
     def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:

@@ -17,8 +17,8 @@ HELP_IDLE = "No call. F2 answers the longest-waiting call; ctrl+f finds a client
 
 
 def _when(moment: datetime, now: datetime) -> str:
-    local = moment.astimezone()
-    if local.date() == now.astimezone().date():
+    local = moment.astimezone(now.tzinfo)  # ``now`` is on the desk's clock
+    if local.date() == now.date():
         return f"today {local:%H:%M}"
     return f"{local:%d %b %H:%M}"
 
@@ -89,7 +89,8 @@ class DossierView(VerticalScroll, can_focus=False):
         self._about("")
 
     def show_dossier(self, dossier: Dossier, now: datetime, banner: str = "") -> None:
-        """``banner``: a line above the dossier, such as the note a colleague transferred the call with."""
+        """``now`` on the desk's clock, which the history's times are shown on. ``banner``: a line above the
+        dossier, such as the note a colleague transferred the call with."""
         self._about(dossier.name)
         self.query_one("#dossier-body", Static).update(_with_banner(banner, render_dossier(dossier, now)))
         self.scroll_home(animate=False)
