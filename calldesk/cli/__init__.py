@@ -63,9 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args = build_parser().parse_args(argv)
     if args.command not in FULL_SCREEN_COMMANDS:  # Textual writes its own escape sequences
-        from calldesk.cli.terminal import guard_terminal_output
-
-        guard_terminal_output()
         guard_output()
     try:
         status = args.run(args) or 0

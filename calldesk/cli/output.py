@@ -1,38 +1,60 @@
-"""Standard output that fails in one line: a full disk (`> /dev/full`), a dead device or a closed terminal stops the
-command with a message instead of a traceback. A reader that stops early (`| head`) is left to BrokenPipeError."""
+"""What the command line writes, through one guard: on a terminal, control characters are written out instead of
+obeyed; a standard output that cannot be written stops the command in one line.
+
+A caller ID, a caller's or an operator's name can carry escape sequences (``\\e]0;...\\a`` retitles the terminal,
+``\\e[2J`` clears it), and the caller ID is the caller's to choose. Output to a file or a pipe keeps the text exactly:
+the exports keep the data as stored. A full disk (``> /dev/full``) or a dead device gives ``OutputLost``; a reader
+that stops early (``| head``) is left to BrokenPipeError.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import suppress
-from typing import TextIO
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
+
+# C0 controls but tab, newline and carriage return (the progress bars redraw their line with it), DEL, and C1
+_SHOWN = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (0x09, 0x0A, 0x0D)}
 
 
 class OutputLost(Exception):
     """Standard output could not be written; the message says why."""
 
 
-class GuardedStream:
-    """Standard output whose write and flush failures become OutputLost; everything else is the stream's own."""
+def shown(text: str) -> str:
+    """The text with each control character written out (``\\x1b``), as a terminal must show it."""
+    return text.translate(_SHOWN)
 
-    def __init__(self, stream: TextIO) -> None:
+
+class GuardedStream:
+    """A standard stream as the command line writes it; everything but ``write`` and ``flush`` is the stream's own.
+
+    ``on_terminal``: control characters are written out. ``lost_in_one_line``: a write that fails is OutputLost (not
+    for standard error, where that line itself goes)."""
+
+    def __init__(self, stream: TextIO, on_terminal: bool, lost_in_one_line: bool) -> None:
         self._stream = stream
+        self._on_terminal = on_terminal
+        self._lost_in_one_line = lost_in_one_line
 
     def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise OutputLost(f"cannot write to standard output ({exc.strerror or exc})") from None
+        return self._guarded(self._stream.write, shown(text) if self._on_terminal else text)
 
     def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    def _guarded(self, act: Callable[..., T], *args: str) -> T:
         try:
-            self._stream.flush()
+            return act(*args)
         except BrokenPipeError:
             raise
         except OSError as exc:
+            if not self._lost_in_one_line:
+                raise
             raise OutputLost(f"cannot write to standard output ({exc.strerror or exc})") from None
 
     def __getattr__(self, name: str) -> object:
@@ -40,8 +62,11 @@ class GuardedStream:
 
 
 def guard_output() -> None:
-    if not isinstance(sys.stdout, GuardedStream):
-        sys.stdout = GuardedStream(sys.stdout)
+    """Standard output and error go through the guard, once."""
+    for name, lost_in_one_line in (("stdout", True), ("stderr", False)):
+        stream = getattr(sys, name)
+        if not isinstance(stream, GuardedStream):
+            setattr(sys, name, GuardedStream(stream, stream.isatty(), lost_in_one_line))
 
 
 def abandon_output() -> None:
