@@ -1,5 +1,5 @@
 """`calldesk import clients FILE` from a shell: a dry run first, then the import, its summary and its report; a
-wrong file or option is one line and exit status 1, never a traceback."""
+wrong file or option is the user's mistake: one line and exit status 2, never a traceback."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_region_and_map_options(capsys, desk, db_url, tmp_path):
 def test_a_wrong_option_is_one_line(capsys, desk, db_url, google, argv, message):
     status, out, err = run(capsys, db_url, "import", "clients", str(google), *argv)
 
-    assert (status, out) == (1, "")
+    assert (status, out) == (2, "")
     assert err.startswith("calldesk: " + message.format(file=google))
     assert len(err.splitlines()) == 1
 
@@ -95,7 +95,23 @@ def test_a_file_that_is_not_a_contact_list_is_one_line(capsys, desk, db_url, tmp
     picture.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00H\x00H\x00\x00")
 
     status, _, err = run(capsys, db_url, "import", "clients", str(picture))
-    assert (status, err) == (1, f"calldesk: {picture}: binary data, not a CSV, vCard or JSON lines file\n")
+    assert (status, err) == (2, f"calldesk: {picture}: binary data, not a CSV, vCard or JSON lines file\n")
 
     status, _, err = run(capsys, db_url, "import", "clients", str(tmp_path / "missing.csv"))
-    assert (status, err) == (1, f"calldesk: {tmp_path / 'missing.csv'}: cannot read (No such file or directory)\n")
+    assert (status, err) == (2, f"calldesk: {tmp_path / 'missing.csv'}: cannot read (No such file or directory)\n")
+
+
+def test_a_damaged_file_imports_its_good_rows_and_lists_the_bad_lines(capsys, desk, db_url, tmp_path):
+    source = tmp_path / "book.csv"
+    source.write_bytes(b'Name,Phone\nAsha Rao,"98450 11111\nRavi Kumar,98450 22222\nNul\x00Name,98450 33333\n'
+                       + "Zoë Schäfer,98450 44444\n".encode("cp1252"))
+
+    status, out, err = run(capsys, db_url, "import", "clients", str(source))
+
+    assert (status, err) == (0, "")
+    assert out.splitlines()[1:4] == [
+        "4 rows: 2 clients created, 0 merged, 0 unchanged, 2 rejected; 2 phones added (0 unverified)",
+        '  line 2: a quote (") opened in this row is never closed',
+        "  line 4: client name contains a NUL character (\\0), which the database cannot keep",
+    ]
+    assert sorted(c.name for c in Client.select()) == ["Ravi Kumar", "Zoë Schäfer"]

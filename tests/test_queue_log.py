@@ -136,5 +136,5 @@ def test_calldesk_import_queue_log_prints_the_summary(db_url, team, capsys, monk
     assert main(["--config", str(config), "--db", db_url, "import", "queue-log", str(QUEUE_LOG)]) == 0
     out = capsys.readouterr().out
     assert "12 calls added" in out and "line 41" in out and "'helpdesk' is not in config.yaml" in out
-    assert main(["--config", str(config), "--db", db_url, "import", "queue-log", str(tmp_path / "none")]) == 1
+    assert main(["--config", str(config), "--db", db_url, "import", "queue-log", str(tmp_path / "none")]) == 2
     assert "no such file" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from calldesk.cli import faq, queue_log
-from calldesk.cli.context import desk_errors, open_desk, operator_login, progress_bar
+from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login, progress_bar
 
 REJECTIONS_SHOWN = 5
 
@@ -56,14 +56,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run_clients(args: argparse.Namespace) -> int:
     from calldesk.desk.client_files import parse_column_map
     from calldesk.desk.client_import import import_clients
+    from calldesk.desk.errors import DeskError
 
     desk = open_desk(args)
     report = args.report or (None if args.dry_run else args.file.with_name(args.file.name + ".rejected.csv"))
     with desk_errors():
-        mapping = parse_column_map(args.column_map)
-        summary = import_clients(desk, args.file, mapping=mapping, region=args.region, dry_run=args.dry_run,
-                                 progress=progress_bar("bytes"), actor=operator_login(args, desk.config),
-                                 report=report)
+        try:
+            mapping = parse_column_map(args.column_map)
+            summary = import_clients(desk, args.file, mapping=mapping, region=args.region, dry_run=args.dry_run,
+                                     progress=progress_bar("bytes"), actor=operator_login(args, desk.config),
+                                     report=report)
+        except DeskError as exc:  # a wrong file, --map, --region or --report: the user's mistake, nothing imported
+            raise CommandError(str(exc), status=2) from None
     columns = "; ".join(f"{name} <- {', '.join(found)}" for name, found in summary.columns.items())
     print(f"{args.file} ({summary.kind}){': ' + columns if columns else ''}")
     print(summary.describe())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from calldesk.cli.context import desk_errors, open_desk
+from calldesk.cli.context import CommandError, desk_errors, open_desk
 
 
 def register_import(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -22,11 +22,15 @@ def register_import(kinds: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from calldesk.desk.errors import DeskError
     from calldesk.desk.queue_log import import_queue_log
 
     desk = open_desk(args)
     with desk_errors():
-        report = import_queue_log(desk, args.file)
+        try:
+            report = import_queue_log(desk, args.file)
+        except DeskError as exc:  # no such file, or not a queue_log: the user's mistake, nothing imported
+            raise CommandError(str(exc), status=2) from None
     print(f"{args.file}:")
     for line in report.describe():
         print(line)
