@@ -37,7 +37,7 @@ from calldesk.store.bulk import VALUES_PER_IN_LIST, insert_rows
 from calldesk.store.errors import StoreError
 from calldesk.store.models import AuditEvent, Client, Note, Phone, database
 
-CHUNK = 2000  # rows per lookup, transaction and progress report
+CHUNK = 10_000  # rows per lookup, transaction and progress report: fewer, bigger lookups (a name has no index)
 FILLABLE = ("company", "address_as", "manner", "tags", "time_zone")  # filled on a merge when empty
 REJECTS_KEPT = 1000  # rejected rows kept for the summary to show; all of them go to the report file
 CLIENT_VALUES = ("name", "stage", *FILLABLE)
