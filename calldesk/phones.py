@@ -56,14 +56,17 @@ def parse_phone(raw: str, region: str) -> ParsedPhone:
 
 
 @lru_cache(maxsize=4096)
-def format_phone(e164_or_raw: str, region: str) -> str:
-    """The display form: national inside the operator's region, international outside it, raw if unparsable."""
+def format_phone(e164: str | None, raw: str, region: str) -> str:
+    """The display form of a valid number: national inside the desk's region, international outside it. A number
+    that is not valid (a short code, a typo) is shown as it was typed: "12345", never a made-up "+9112345"."""
+    if not e164:
+        return raw
     try:
-        number = phonenumbers.parse(e164_or_raw, region)
+        number = phonenumbers.parse(e164, region)
     except NumberParseException:
-        return e164_or_raw
-    if not phonenumbers.is_possible_number(number):
-        return e164_or_raw
+        return raw
+    if not phonenumbers.is_valid_number(number):
+        return raw or e164
     same_region = phonenumbers.region_code_for_number(number) == region
     return phonenumbers.format_number(
         number, PhoneNumberFormat.NATIONAL if same_region else PhoneNumberFormat.INTERNATIONAL

@@ -105,6 +105,14 @@ def test_calls_from_strange_numbers_ring_and_can_be_answered(desk):
     assert [row["number_raw"] for row in EXPORTS["calls"].rows()] == [raw.strip()[:64] for raw in numbers]
 
 
+@pytest.mark.parametrize(("typed", "shown"), [("12345", "12345"), ("100", "100"), ("+91 98765 43210", "098765 43210"),
+                                              ("+44 20 7946 0958", "+44 20 7946 0958")])
+def test_a_number_is_shown_formatted_only_when_it_is_a_real_number(desk, typed, shown):
+    """A short code or a typo is shown as typed, never as a made-up international number ("+9112345")."""
+    queue.ring_call(desk, typed, "support")
+    assert [w.number for w in queue.waiting_calls(desk)] == [shown]
+
+
 def test_an_empty_phone_is_not_stored_and_a_nameless_client_is_refused(desk):
     client_id = clients.create_client(desk, "Amit Gupta", [NewPhone(""), NewPhone("   ")])
     assert Phone.select().where(Phone.client == client_id).count() == 0

@@ -60,7 +60,7 @@ class CallbackLine(NamedTuple):
     @property
     def number(self) -> str:
         """Formatted for the desk's region; only when shown, as most rows show the client's name instead."""
-        return format_phone(self.number_e164 or self.number_raw, self.region) if self.number_raw else ""
+        return format_phone(self.number_e164, self.number_raw, self.region) if self.number_raw else ""
 
     @property
     def owner(self) -> str:

@@ -238,7 +238,7 @@ def offer_context(desk: Desk, operator_id: int, call_id: int | None = None,
     client_id = client_id if client_id is not None else (call.client_id if call else None)
     e164, raw = _number_of(call, client_id, "")
     client = Client.get_or_none(Client.id == client_id) if client_id is not None else None
-    number = format_phone(e164 or raw, desk.region) if raw else ""
+    number = format_phone(e164, raw, desk.region) if raw else ""
     others = Operator.select().where(Operator.enabled & (Operator.id != me.id)).order_by(Operator.name)
     owners = (
         OwnerChoice(me.login, f"me ({me.name})", "me"),

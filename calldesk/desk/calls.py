@@ -50,7 +50,7 @@ def _live_of_row(desk: Desk, row: tuple) -> LiveCall:
     call_id, e164, raw, client_id, caller_name, queue, status, arrived, answered, ended, rings, steps, earlier = row
     moment = Call.arrived_at.python_value
     return LiveCall(
-        id=call_id, number=format_phone(e164 or raw, desk.region), client_id=client_id, caller_name=caller_name,
+        id=call_id, number=format_phone(e164, raw, desk.region), client_id=client_id, caller_name=caller_name,
         queue=queue, status=status, arrived_at=moment(arrived), answered_at=moment(answered),
         ended_at=moment(ended), rings=rings, script_steps=frozenset(s for s in steps.split(",") if s),
         transferred_from=earlier,
@@ -131,7 +131,7 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
         add_note(desk, operator_id, call.client_id, call_id, f"{body}: {note}" if note.strip() else body)
         audit.record(desk, actor.login, "call", call_id, "transfer", after={"to": target, "new_call": onward.id})
         if target_operator is not None:
-            caller = call.client.name if call.client_id else format_phone(call.number_e164 or call.number_raw,
+            caller = call.client.name if call.client_id else format_phone(call.number_e164, call.number_raw,
                                                                            desk.region)
             post_notice(desk, target_operator.id, NoticeKind.CALL_TRANSFERRED,
                         f"{caller} is waiting for you (call {onward.id})" + (f": {note.strip()}" if note.strip()

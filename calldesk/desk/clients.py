@@ -212,11 +212,11 @@ def find_clients(desk: Desk, query: str, limit: int = SEARCH_LIMIT) -> list[Clie
     clients = {c.id: c for c in Client.select().where(Client.id.in_(ids))}
     first_phone: dict[int, str] = {}
     for phone in Phone.select(Phone.client, Phone.e164, Phone.raw).where(Phone.client.in_(ids)).order_by(Phone.id):
-        first_phone.setdefault(phone.client_id, phone.e164 or phone.raw)
+        first_phone.setdefault(phone.client_id, format_phone(phone.e164, phone.raw, desk.region))
     head = words[0]
     ordered = sorted(clients.values(), key=lambda c: (not fold(c.name).startswith(head), fold(c.name), c.id))
     return [
-        ClientHit(c.id, c.name, c.company, format_phone(first_phone[c.id], desk.region) if c.id in first_phone else "")
+        ClientHit(c.id, c.name, c.company, first_phone.get(c.id, ""))
         for c in ordered
     ]
 

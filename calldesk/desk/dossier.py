@@ -128,7 +128,7 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
     names = dict(_OPERATOR_NAMES.rows())
     phones = tuple(
         DossierPhone(
-            number=format_phone(e164 or raw, desk.region) + (f" ext. {extension}" if extension else ""),
+            number=format_phone(e164, raw, desk.region) + (f" ext. {extension}" if extension else ""),
             label=label, valid=bool(valid),
             local_time=client_local_time((time_zone,) if time_zone else time_zones_for(e164) if e164 else (), now),
         )

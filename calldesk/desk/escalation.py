@@ -99,7 +99,7 @@ def _views(desk: Desk, query) -> list[EscalationView]:
             id=row.id, call_id=row.call_id, reason=row.reason, raised_at=row.raised_at,
             operator=names.get(row.raised_by_id, ("", ""))[0], operator_login=names.get(row.raised_by_id, ("", ""))[1],
             client_id=row.client_id, client_name=row.client.name if row.client_id and row.client else "",
-            number=format_phone(row.call.number_e164 or row.call.number_raw, desk.region),
+            number=format_phone(row.call.number_e164, row.call.number_raw, desk.region),
             call_live=row.call.status == CallStatus.ANSWERED,
             acknowledged_by=names.get(row.acknowledged_by_id, ("", ""))[0], acknowledged_at=row.acknowledged_at,
         )

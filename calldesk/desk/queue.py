@@ -137,7 +137,7 @@ def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
         if call is None:
             call_id, queue_name, raw, e164, client_id, caller_name, arrived_at, offered_to, name = row
             call = WaitingCall(
-                id=call_id, queue=queue_name, number=format_phone(e164 or raw, region), client_id=client_id,
+                id=call_id, queue=queue_name, number=format_phone(e164, raw, region), client_id=client_id,
                 client_name=name or "", caller_name=caller_name, arrived_at=moment(arrived_at),
                 offered_to=offered_to,
             )

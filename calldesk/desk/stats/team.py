@@ -67,7 +67,7 @@ class TeamSnapshot:
 
 
 def _caller(desk: Desk, client_name: str | None, caller_name: str, number_e164: str | None, raw: str) -> str:
-    return client_name or caller_name or format_phone(number_e164 or raw, desk.region)
+    return client_name or caller_name or format_phone(number_e164, raw, desk.region)
 
 
 # A lead's console takes this every second: each statement is built once per database (store.prepared) and its
