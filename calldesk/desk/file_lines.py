@@ -13,10 +13,10 @@ import codecs
 import io
 import os
 from collections.abc import Sequence
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 MAX_LINE_CHARS = 1 << 20  # no contact or log line is longer: a longer one is junk, skipped without holding it
-HEAD_BYTES = 64 * 1024  # what is looked at to tell the kind of file
+HEAD_BYTES = 8 * 1024  # what is looked at to tell the kind of file (a buffered reader's peek gives this much)
 LINE_ENDINGS = ("\n", "\r")
 
 
@@ -31,11 +31,10 @@ class FileLine(NamedTuple):
 class FileLines:
     """The lines of an open binary file, decoded one by one; ``give_back`` puts taken lines back to be read again."""
 
-    def __init__(self, binary: BinaryIO) -> None:
+    def __init__(self, binary: io.BufferedReader) -> None:
         self.binary = binary
-        self.head = binary.read(HEAD_BYTES)
-        binary.seek(0)
-        self.size = os.fstat(binary.fileno()).st_size
+        self.head = binary.peek(HEAD_BYTES)[:HEAD_BYTES]  # peek, not read and seek: a pipe cannot seek
+        self.size = os.fstat(binary.fileno()).st_size  # 0 for a pipe
         self.utf16 = self.head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         # latin-1 maps bytes to characters one to one: lines are split here and decoded each on its own below
         self.stream = io.TextIOWrapper(binary, encoding="utf-16" if self.utf16 else "latin-1", errors="replace",
@@ -45,8 +44,11 @@ class FileLines:
 
     @property
     def position(self) -> int:
-        """Bytes read so far (to the read-ahead buffer), for a progress bar against ``size``."""
-        return self.binary.tell()
+        """Bytes read so far (to the read-ahead buffer), for a progress bar against ``size``; 0 from a pipe."""
+        try:
+            return self.binary.tell()
+        except OSError:
+            return 0
 
     def take(self) -> FileLine | None:
         """The next line, or None at the end of the file."""
