@@ -37,20 +37,65 @@ SORTS = (("By deadline", "deadline"), ("By due time", "due"), ("Most urgent", "s
          ("By department", "department"), ("Newest first", "newest"))
 
 
+SCROLLBAR = 2  # the table's own vertical scrollbar, kept free so a long board loses no column
+CELL_PADDING = 2  # DataTable's space either side of a cell
+
+
+def board_columns(width: int) -> dict[str, int]:
+    """The board's columns that fit in ``width``, by key, with their widths: the most needed first (what to call,
+    how late, for whom, why, who has it), then the due time and the id, tries and who promised; the spare width goes
+    to the reason, the client and the owner, in turn."""
+    minimum = {key: least for key, _, least in BoardTable.COLUMNS}
+    widths: dict[str, int] = {}
+    room = width - SCROLLBAR
+    for key in BoardTable.PRIORITY:
+        if minimum[key] + CELL_PADDING > room:
+            break  # a less needed column never takes the place of a more needed one's room to grow
+        widths[key] = minimum[key]
+        room -= minimum[key] + CELL_PADDING
+    for key, most in BoardTable.GROWS:
+        if key in widths:
+            grown = min(most - widths[key], room)
+            widths[key] += grown
+            room -= grown
+    return {key: widths[key] for key, _, _ in BoardTable.COLUMNS if key in widths}  # in the table's own order
+
+
 class BoardTable(CallbackTable):
-    COLUMNS = (("sel", "", 1), ("id", "#", 5), ("state", "", 4), ("left", "Left", 8), ("due", "Due", 14),
-               ("owner", "Owner", 14), ("client", "Client", 16), ("reason", "Reason", 20), ("tries", "Tries", 5),
+    COLUMNS = (("sel", "", 1), ("id", "#", 5), ("state", "", 4), ("left", "Left", 9), ("due", "Due", 15),
+               ("owner", "Owner", 12), ("client", "Client", 15), ("reason", "Reason", 12), ("tries", "Tries", 5),
                ("by", "By", 10))
+    PRIORITY = ("sel", "state", "left", "client", "reason", "owner", "due", "id", "tries", "by")
+    GROWS = (("reason", 24), ("client", 20), ("owner", 16), ("reason", 80))
 
     def __init__(self, due_soon: timedelta, zone: tzinfo, **kwargs: object) -> None:
         super().__init__(due_soon, zone, **kwargs)
         self.selected: set[int] = set()
+        self.widths = {key: width for key, _, width in self.COLUMNS}  # the columns shown: all, until laid out
+        self.painted_at: datetime | None = None  # the moment the rows show, to fill them again on a resize
+
+    def on_resize(self) -> None:
+        widths = board_columns(self.size.width)
+        if widths == self.widths:
+            return
+        self.widths = widths
+        current, lines = self.selected_id(), self.lines
+        self.clear_rows()
+        self.clear(columns=True)
+        for key, label, _ in self.COLUMNS:
+            if key in widths:
+                self.add_column(Text(label), width=widths[key], key=key)
+        if self.painted_at is not None:
+            self._rebuild(lines, self.painted_at)
+        if current in self._shown:
+            self.move_cursor(row=self.get_row_index(str(current)))
 
     def cells(self, line: CallbackLine, now: datetime) -> dict[str, object]:
+        self.painted_at = now
         state = line.state(now, self.due_soon)
         style = STATE_STYLES[state]
         pooled = "italic" if line.assignee_id is None else ""
-        return {
+        every = {
             "sel": Text("●" if line.id in self.selected else " ", style="bold"),
             "id": Text(str(line.id), justify="right", style="dim"),
             "state": Text("call" if line.on_the_line else STATE_WORDS[state], style=style),
@@ -62,6 +107,7 @@ class BoardTable(CallbackTable):
             "tries": Text(str(line.attempts), justify="right"),
             "by": line.created_by or "desk",
         }
+        return {key: every[key] for key in self.widths}
 
     def toggle(self, line: CallbackLine, now: datetime) -> None:
         self.selected ^= {line.id}
@@ -78,6 +124,7 @@ class BoardTable(CallbackTable):
 
 
 class CallbackBoardScreen(Screen[CallbackLine | None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # narrow: a lead's filters take two rows
     BINDINGS = [
         Binding("escape,f9", "close", "Close", id="board_close"),
         # priority: the filter box has its own ctrl+a (home), ctrl+d and ctrl+f, and the board's keys work from it too
@@ -92,7 +139,7 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
     def __init__(self, desk: Desk, viewer: OperatorView, run: Runner) -> None:
         """``run`` runs a desk function on the database thread (the app's ``attempt``); dismisses with the call-back
         to start (F2), or None."""
-        super().__init__()
+        super().__init__(classes="-lead" if viewer.is_lead else None)
         self.desk = desk
         self.viewer = viewer
         self.run = run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,7 +25,26 @@ MODAL_KEYS = (
 )
 
 
+def key_sections(keymap: dict[str, str], extra: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str, str]]]:
+    """Every key by where it works: the screen in front first (``extra``), then the desk, then the dialogs and panes;
+    each as (keys, what it does, binding id or "")."""
+    sections: dict[str, list[tuple[str, str, str]]] = {}
+    for where, key, what in extra:
+        sections.setdefault(where, []).append((key, what, ""))
+    for binding in DESK_BINDINGS + APP_BINDINGS:
+        if binding.id is None:
+            continue  # another key for a binding listed already
+        key = keymap.get(binding.id, binding.key)
+        sections.setdefault("Desk", []).append((key, KEY_HELP.get(binding.id, binding.description), binding.id))
+    for where, key, what in MODAL_KEYS:
+        sections.setdefault(where, []).append((key, what, ""))
+    return sections
+
+
 class HelpScreen(ModalScreen[None]):
+    """Two columns, keys and what they do, under a heading for each place: readable at 80 columns, where a column
+    for the place and one for the binding id left the description 12 characters."""
+
     BINDINGS = [Binding("escape,f1,q", "dismiss(None)", "Close")]
 
     def __init__(self, keymap: dict[str, str], extra: list[tuple[str, str, str]] | None = None) -> None:
@@ -33,20 +53,16 @@ class HelpScreen(ModalScreen[None]):
         self.extra = extra or []
 
     def compose(self) -> ComposeResult:
-        table = Table(expand=True, show_edge=False)
-        table.add_column("Where", style="dim", no_wrap=True)
+        table = Table(expand=True, box=None, show_header=False, padding=(0, 1), pad_edge=False)
         table.add_column("Key", style="bold", no_wrap=True)
-        table.add_column("What it does")
-        table.add_column("Binding id (for config.yaml keys:)", style="dim")
-        for where, key, what in self.extra:
-            table.add_row(where, key, what, "")
-        for binding in DESK_BINDINGS + APP_BINDINGS:
-            if binding.id is None:
-                continue  # another key for a binding listed already
-            key = self.keymap.get(binding.id, binding.key)
-            table.add_row("Desk", key, KEY_HELP.get(binding.id, binding.description), binding.id)
-        for where, key, what in MODAL_KEYS:
-            table.add_row(where, key, what, "")
-        with VerticalScroll(classes="dialog wide") as dialog:
+        table.add_column("What it does", ratio=1)
+        for n, (where, keys) in enumerate(key_sections(self.keymap, self.extra).items()):
+            if n:
+                table.add_row("", "")  # a blank line between places
+            table.add_row(Text(where, style="bold underline"), "")
+            for key, what, binding_id in keys:
+                table.add_row(key, Text.assemble(what, (f"  [{binding_id}]" if binding_id else "", "dim")))
+        with VerticalScroll(classes="dialog wide", id="help") as dialog:
             dialog.border_title = "Keys (escape closes)"
+            dialog.border_subtitle = "in brackets: the id to remap a key in config.yaml's keys:"
             yield Static(table)

@@ -39,32 +39,67 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
+Part = str | tuple[str, str]  # text, or text and its style
+# What a narrow status bar shortens or leaves out, one more at a time, least missed first
+ECONOMIES = ("department", "keys", "link detail", "my name", "pause reason", "offline detail")
+
+
+def _counter(count: int, noun: str, key: str, short: bool) -> str:
+    text = f"{count} {noun}{'s' if count > 1 else ''}"
+    return text if short else f"{text} ({key})"
+
+
+def status_line(status: DeskStatus, now: datetime, width: int) -> Content:
+    """The status bar at ``width`` columns: everything when it fits, else the ``ECONOMIES`` one more at a time; the
+    clock and the link's state stay at the right edge whatever the width, and the end of the left part goes last."""
+    for economy in range(len(ECONOMIES) + 1):
+        left, right = _parts(status, now, set(ECONOMIES[:economy]))
+        if left.cell_length + right.cell_length <= width:
+            break
+    room = max(width - right.cell_length, 0)
+    return Content.assemble(left.truncate(room, ellipsis=True, pad=True), right)
+
+
+def _parts(status: DeskStatus, now: datetime, cut: set[str]) -> tuple[Content, Content]:
+    state = STATE_LABELS.get(status.state, status.state)
+    if status.state_reason and "pause reason" not in cut:
+        state += f" ({status.state_reason})"
+    if status.state_since is not None:
+        state += f" {_duration((now - status.state_since).total_seconds())}"
+    offline = " DATABASE OFFLINE " if "offline detail" in cut else " DATABASE OFFLINE, reconnecting "
+    # Most needed first: on a narrow terminal the end of the left part is what gets cut.
+    left: list[Part] = [
+        (offline, "bold reverse $error") if status.offline else "",
+        "" if "my name" in cut else (f" {status.operator} ", "bold"),
+        (f" {state} ", "bold reverse $success" if status.state == OperatorState.AVAILABLE else "bold reverse $warning"),
+        " waiting ", (str(status.waiting), "bold"),
+    ]
+    if status.late:
+        left += ["  ", (f"{status.late} late", "bold $error")]
+    if status.callbacks_due:
+        left += ["  ", (f"{status.callbacks_due} call-back{'s' if status.callbacks_due > 1 else ''} due",
+                        "bold $warning")]
+    if count := status.notices + status.unread:
+        left += ["  ", (_counter(count, "notice", "ctrl+t", "keys" in cut), "bold $warning" if status.unread
+                        else "$warning")]
+    if status.alerts:
+        left += ["  ", (_counter(status.alerts, "alert", "ctrl+a", "keys" in cut), "bold $warning")]
+    right: list[Part] = ["" if "department" in cut else f"  {status.department}", f"  {now.astimezone():%H:%M:%S} "]
+    if status.link:
+        right.append(f"· {status.link.split(': ')[0] if 'link detail' in cut else status.link} ")
+    return Content.assemble(*left), Content.assemble(*right)
+
+
 class StatusBar(Static):
+    """Shows the latest status at whatever width it is given: a resize paints it again."""
+
+    _shown: tuple[DeskStatus, datetime] | None = None
+
     def show(self, status: DeskStatus, now: datetime) -> None:
-        state = STATE_LABELS.get(status.state, status.state)
-        if status.state_reason:
-            state += f" ({status.state_reason})"
-        if status.state_since is not None:
-            state += f" {_duration((now - status.state_since).total_seconds())}"
-        # Most needed first: on a narrow terminal the end of the line is what gets cut.
-        parts: list[str | tuple[str, str]] = [
-            (" DATABASE OFFLINE, reconnecting ", "bold reverse $error") if status.offline else "",
-            (f" {status.operator} ", "bold"),
-            (f" {state} ",
-             "bold reverse $success" if status.state == OperatorState.AVAILABLE else "bold reverse $warning"),
-            "  waiting ", (str(status.waiting), "bold"),
-        ]
-        if status.late:
-            parts += ["  ", (f"{status.late} late", "bold $error")]
-        if status.callbacks_due:
-            parts += ["  ", (f"{status.callbacks_due} call-back{'s' if status.callbacks_due > 1 else ''} due",
-                             "bold $warning")]
-        if count := status.notices + status.unread:
-            parts += ["  ", (f"{count} notice{'s' if count > 1 else ''} (ctrl+t)",
-                             "bold $warning" if status.unread else "$warning")]
-        if status.alerts:
-            parts += ["  ", (f"{status.alerts} alert{'s' if status.alerts > 1 else ''} (ctrl+a)", "bold $warning")]
-        parts.append(f"  {now.astimezone():%H:%M:%S}  {status.department}")
-        if status.link:
-            parts.append(f"  · {status.link}")
-        self.update(Content.assemble(*parts), layout=False)  # one line, always: a repaint, not a screen re-layout
+        self._shown = (status, now)
+        width = self.size.width or self.app.size.width  # before the first layout it spans the screen
+        self.update(status_line(status, now, width), layout=False)  # one line, always: a repaint, not a re-layout
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
