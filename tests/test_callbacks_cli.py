@@ -78,7 +78,8 @@ def test_an_operator_lists_only_their_own_in_a_table(capsys, db_url, promised):
 def test_assign_is_allowed_to_a_lead_and_refused_to_an_operator_in_one_line(capsys, db_url, promised):
     status, _, err = _run(capsys, db_url, "callbacks", "assign", str(promised["ahead"]), "asha", "--operator", "asha")
     assert status == 1
-    assert err == (f"calldesk: call-back {promised['ahead']} belongs to Ravi Kumar: only a team lead may change it\n")
+    assert err == (f"calldesk: call-back {promised['ahead']} belongs to Ravi Kumar: only a team lead may give a "
+                   "call-back to someone else\n")
 
     status, out, _ = _run(capsys, db_url, "callbacks", "assign", str(promised["pooled"]), "ravi", "--operator", "lina")
     assert status == 0

@@ -126,7 +126,7 @@ def test_calldesk_import_faq_from_the_command_line(tmp_path, capsys):
     assert "1 added, 0 updated, 0 unchanged" in capsys.readouterr().out
     assert main(["operator", "add", "ravi", *common]) == 0
     assert main(["import", "faq", str(md_file), "--config", str(config), "--db", str(db), "--operator", "ravi"]) == 1
-    assert "only a team lead can change the FAQ" in capsys.readouterr().err
+    assert "only a team lead may change the FAQ" in capsys.readouterr().err
     assert main(["import", "faq", str(tmp_path / "missing.md"), *common]) == 2  # the user's mistake
     assert "missing.md: no such file" in capsys.readouterr().err
     assert FaqEntry.select().count() == 1

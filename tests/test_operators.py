@@ -63,7 +63,7 @@ def test_an_operator_may_not_manage_others(desk):
     operators.sign_in(desk, "meera")
     operators.add_operator(desk, "ravi", "Ravi Kumar")
     operators.add_operator(desk, "asha", "Asha Verma")
-    refusal = "only a team lead manages operators, and Ravi Kumar is not one"
+    refusal = "Ravi Kumar is not a team lead: only a team lead may manage operators"
     with pytest.raises(NotAllowed, match=refusal):
         operators.set_role(desk, "ravi", "lead", by="ravi")
     with pytest.raises(NotAllowed, match=refusal):
@@ -138,7 +138,7 @@ def test_refusals_on_the_command_line_are_one_line(command):
     command("operator", "add", "meera", "--role", "lead")
     command("operator", "add", "ravi")
     assert command("operator", "set-role", "meera", "operator", "--operator", "ravi") == (
-        1, "", "calldesk: only a team lead manages operators, and ravi is not one\n")
+        1, "", "calldesk: ravi is not a team lead: only a team lead may manage operators\n")
     assert command("operator", "disable", "ghost") == (
         1, "", "calldesk: operator 'ghost' is not known here (see `calldesk operator list`)\n")
     assert command("operator", "set-role", "ravi", "boss") == (

@@ -15,6 +15,7 @@ from peewee import JOIN, Case, fn
 from calldesk.desk.callback_lines import CallbackLine, Owner, get_viewer, line_query, read_lines
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.desk.permissions import Action, may
 from calldesk.phones import digits_of
 from calldesk.store.models import CallBack, Client, Operator
 
@@ -57,7 +58,7 @@ class BoardPage:
 def _scope(viewer: Operator):
     """What a person may see on the board: a lead everything open, an operator their own."""
     is_open = CallBack.status == "open"
-    return is_open if viewer.role == "lead" else is_open & (CallBack.assignee == viewer.id)
+    return is_open if may(viewer, Action.SEE_EVERY_CALLBACK) else is_open & (CallBack.assignee == viewer.id)
 
 
 def _owner_condition(desk: Desk, owner: str):

@@ -12,6 +12,7 @@ from peewee import JOIN
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
+from calldesk.desk.permissions import Action, may
 from calldesk.phones import format_phone
 from calldesk.store.models import CallBack, Client, Operator, database
 from calldesk.store.prepared import Prepared
@@ -165,7 +166,7 @@ def notice_snapshot(desk: Desk, viewer_id: int) -> list[CallbackLine]:
     """What the notices are computed from: my open call-backs, and for a lead every overdue or released one."""
     viewer = get_viewer(viewer_id)
     condition = CallBack.assignee == viewer.id
-    if viewer.role == "lead":
+    if may(viewer, Action.SEE_EVERY_CALLBACK):
         condition |= (CallBack.due_at <= desk.clock.now()) | (
             CallBack.assignee.is_null() & (CallBack.released_from != ""))
     return read_lines(desk, line_query().where((CallBack.status == "open") & condition).order_by(CallBack.due_at))

@@ -24,6 +24,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note
 from calldesk.desk.notices import NoticeKind, post_notice
+from calldesk.desk.permissions import Action, Role, require
 from calldesk.desk.states import CallStatus, OperatorEvent
 from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
@@ -400,11 +401,28 @@ def _save(desk: Desk, callback: CallBack, actor: str, action: str, before: dict[
     audit.record(desk, actor, "callback", callback.id, action, before=before, after=after)
 
 
-def _may_change(actor: Operator, callback: CallBack) -> None:
-    if actor.role == "lead" or callback.assignee_id == actor.id:
-        return
+def _whose(callback: CallBack, actor: Operator) -> str:
+    """Whose the call-back is, as a refusal names it."""
+    if callback.assignee_id == actor.id:
+        return f"call-back {callback.id} is yours"
     owner = "the pool" if callback.assignee_id is None else Operator.get_by_id(callback.assignee_id).name
-    raise NotAllowed(f"call-back {callback.id} belongs to {owner}: only a team lead may change it")
+    return f"call-back {callback.id} belongs to {owner}"
+
+
+def _may_change(actor: Operator, callback: CallBack) -> None:
+    """Its owner works a call-back (starts it, records a try, reschedules, cancels); anyone else's is a lead's."""
+    if callback.assignee_id != actor.id:
+        require(actor, Action.CHANGE_OTHERS_CALLBACK, _whose(callback, actor))
+
+
+def _may_hand(actor: Operator, callback: CallBack, assignee: Operator | None, pool: str) -> None:
+    """Handing a call-back to someone else is a lead's; anyone takes one from a pool for themselves, and an owner
+    gives their own back to their department's pool."""
+    to_me = assignee is not None and assignee.id == actor.id
+    mine = callback.assignee_id == actor.id
+    if (to_me and (mine or callback.assignee_id is None)) or (mine and pool == actor.department):
+        return
+    require(actor, Action.REASSIGN_CALLBACK, _whose(callback, actor))
 
 
 # --- working one: start, outcomes, cancel --------------------------------------------------------------------------
@@ -499,7 +517,7 @@ def _lead_for(callback: CallBack, me: Operator) -> Operator | None:
     department = me.department
     if callback.assignee_id is not None:
         department = Operator.get_by_id(callback.assignee_id).department
-    leads = list(Operator.select().where((Operator.role == "lead") & Operator.enabled))
+    leads = list(Operator.select().where((Operator.role == Role.LEAD) & Operator.enabled))
     if not leads:
         return None
     load = _open_counts([lead.id for lead in leads])
@@ -525,16 +543,14 @@ def cancel_callback(desk: Desk, callback_id: int, version: int, operator_id: int
 def reassign_callbacks(desk: Desk, operator_id: int, seen: Sequence[tuple[int, int]], target: str) -> int:
     """Give call-backs (id, version seen) to an operator (login) or a department's pool, all or none.
 
-    A lead may move any; an operator only their own, or take one from a pool for themselves."""
+    A lead may move any; an operator takes one from a pool for themselves or gives their own back to their pool."""
     me = _operator(operator_id)
     assignee, pool = _owner(desk, me, target)
     now = desk.clock.now()
     with database.atomic():
         for callback_id, version in seen:
             callback = _seen(desk, callback_id, version)
-            taking_from_pool = callback.assignee_id is None and assignee is not None and assignee.id == me.id
-            if not taking_from_pool:
-                _may_change(me, callback)
+            _may_hand(me, callback, assignee, pool)
             _move(desk, callback, me, assignee, pool, now)
     return len(seen)
 
@@ -576,10 +592,9 @@ def distribute_callbacks(desk: Desk, operator_id: int, seen: Sequence[tuple[int,
     """Spread call-backs over the available operators (of ``department`` if given), fewest open first; leads only.
     Returns each call-back's new owner login."""
     me = _operator(operator_id)
-    if me.role != "lead":
-        raise NotAllowed("only a team lead may distribute call-backs")
+    require(me, Action.DISTRIBUTE_CALLBACKS)
     candidates = Operator.select().where(Operator.enabled & (Operator.state == "available")
-                                         & (Operator.role == "operator"))
+                                         & (Operator.role == Role.OPERATOR))
     if department:
         candidates = candidates.where(Operator.department == department)
     people = {o.id: o for o in candidates}

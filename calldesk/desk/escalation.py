@@ -15,6 +15,7 @@ from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notices import NoticeKind, post_notice
+from calldesk.desk.permissions import Action, require
 from calldesk.desk.states import CallStatus
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Client, Escalation, Operator, database
@@ -70,8 +71,7 @@ def acknowledge_escalation(desk: Desk, lead_id: int, escalation_id: int) -> None
     """A team lead takes the escalation on; a second lead is told who already did."""
     with database.atomic():
         lead = Operator.get_or_none(Operator.id == lead_id)
-        if lead is None or lead.role != "lead":
-            raise NotAllowed("only a team lead can acknowledge an escalation")
+        require(lead, Action.ACKNOWLEDGE_ESCALATION)
         now = desk.clock.now()
         taken = (
             Escalation.update(acknowledged_by=lead_id, acknowledged_at=now)

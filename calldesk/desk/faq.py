@@ -17,7 +17,8 @@ import yaml
 from calldesk.desk import audit
 from calldesk.desk.clients import fold
 from calldesk.desk.context import Desk
-from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.errors import DeskError, NotFound
+from calldesk.desk.permissions import Action, require
 from calldesk.store.faq_search import search_faq_ids
 from calldesk.store.models import FaqEntry, Operator, database
 from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file, yaml_value
@@ -101,8 +102,7 @@ def get_faq(desk: Desk, entry_id: int) -> FaqAnswer:
 
 def _lead(actor_id: int) -> Operator:
     actor = Operator.get_or_none(Operator.id == actor_id)
-    if actor is None or actor.role != "lead":
-        raise NotAllowed("only a team lead can change the FAQ")
+    require(actor, Action.CHANGE_FAQ)
     return actor
 
 

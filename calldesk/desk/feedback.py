@@ -14,7 +14,8 @@ from peewee import JOIN
 from calldesk.desk import audit
 from calldesk.desk.clients import fold
 from calldesk.desk.context import Desk
-from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.errors import DeskError, NotFound
+from calldesk.desk.permissions import Action, may, require
 from calldesk.store.models import Call, Client, Feedback, Operator, database
 
 KINDS = ("complaint", "suggestion")
@@ -124,8 +125,8 @@ def _move(desk: Desk, actor_id: int, feedback_id: int, status: str, resolution: 
         row = Feedback.get_or_none(Feedback.id == feedback_id)
         if row is None:
             raise NotFound(f"feedback {feedback_id} does not exist")
-        if actor.role != "lead" and actor.id != row.owner_id:
-            raise NotAllowed(f"feedback {feedback_id} belongs to someone else: its owner or a team lead moves it")
+        if actor.id != row.owner_id:
+            require(actor, Action.MOVE_OTHERS_FEEDBACK, f"feedback {feedback_id} belongs to someone else")
         if status not in NEXT_STATUSES[row.status]:
             raise DeskError(f"feedback {feedback_id} is {STATUS_NAMES[row.status]}: "
                             f"it cannot become {STATUS_NAMES[status]}")
@@ -159,8 +160,7 @@ def assign_feedback(desk: Desk, actor_id: int, feedback_id: int, owner_login: st
     """A team lead hands it to another owner."""
     with database.atomic():
         actor = _actor(actor_id)
-        if actor.role != "lead":
-            raise NotAllowed("only a team lead can hand a complaint or suggestion to someone else")
+        require(actor, Action.HAND_FEEDBACK)
         owner = Operator.get_or_none(Operator.login == owner_login)
         if owner is None:
             raise NotFound(f"operator {owner_login!r} is not known")
@@ -184,7 +184,7 @@ def list_feedback(desk: Desk, viewer_id: int, *, kind: str | None = None, status
     """
     viewer = _actor(viewer_id)
     query = Feedback.select(Feedback, Client).join(Client, JOIN.LEFT_OUTER, on=(Feedback.client == Client.id))
-    if viewer.role != "lead":
+    if not may(viewer, Action.SEE_EVERY_FEEDBACK):
         query = query.where((Feedback.owner == viewer.id) | (Feedback.created_by == viewer.id))
     if kind:
         query = query.where(Feedback.kind == kind)

@@ -8,11 +8,13 @@ from typing import NamedTuple
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
+from calldesk.desk.permissions import Action, Role, require
 from calldesk.desk.states import OperatorEvent, OperatorState, operator_move, sources_of
+from calldesk.store.database import one_at_a_time
 from calldesk.store.models import CallBack, Operator, OperatorStateChange, database
 from calldesk.store.prepared import Prepared
 
-ROLES = ("operator", "lead")
+FIRST_LEAD_LOCK_ID = 0x6C65_6164  # "lead": consoles opening a new database make its first lead one at a time
 # The states the figures report time in (ringing counts as available there; a disabled operator is nobody's time)
 STATES = ("available", "on_call", "wrap_up", "paused", "offline")
 VIEW_COLUMNS = (Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.extension,
@@ -35,7 +37,7 @@ class OperatorView(NamedTuple):
 
     @property
     def is_lead(self) -> bool:
-        return self.role == "lead"
+        return self.role == Role.LEAD
 
 
 def view_of(operator: Operator) -> OperatorView:
@@ -60,7 +62,14 @@ _KEEP_STATE_CHANGE = Prepared(lambda operator_id, state, reason, now: OperatorSt
 ))
 
 
-def add_operator(desk: Desk, login: str, name: str = "", department: str = "", role: str = "operator",
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise DeskError(f"role {role!r} is not one of {', '.join(Role)}") from None
+
+
+def add_operator(desk: Desk, login: str, name: str = "", department: str = "", role: str = Role.OPERATOR,
                  extension: str = "", actor: str = "system", by: str | None = None) -> OperatorView:
     """Create an operator; the department defaults to the first one in the config. ``by``: the person asking,
     who must be a team lead (``actor`` names a non-person such as the demo or the command line)."""
@@ -68,8 +77,7 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
     login = login.strip()
     if not login:
         raise DeskError("an operator needs a login")
-    if role not in ROLES:
-        raise DeskError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    role = _role(role)
     department = department or desk.config.departments[0].id
     if desk.config.department(department) is None:
         known = ", ".join(d.id for d in desk.config.departments)
@@ -78,10 +86,10 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
         if Operator.get_or_none(Operator.login == login) is not None:
             raise DeskError(f"operator {login!r} exists already")
         operator = Operator.create(
-            login=login, name=name.strip() or login, department=department, role=role, extension=extension,
+            login=login, name=name.strip() or login, department=department, role=role.value, extension=extension,
             state="available", state_since=desk.clock.now(),
         )
-        audit.record(desk, actor, "operator", operator.id, "create", after={"login": login, "role": role})
+        audit.record(desk, actor, "operator", operator.id, "create", after={"login": login, "role": role.value})
     return view_of(operator)
 
 
@@ -89,11 +97,14 @@ def sign_in(desk: Desk, login: str) -> OperatorView:
     """The operator at this console. On a database with no operators the first one becomes a lead."""
     operator = Operator.get_or_none(Operator.login == login)
     if operator is None:
-        if Operator.select().exists():
-            raise UnknownOperator(
-                f"operator {login!r} is not known here: a lead adds them with `calldesk operator add {login}`"
-            )
-        return add_operator(desk, login, role="lead")
+        with one_at_a_time(FIRST_LEAD_LOCK_ID):  # many consoles opening a new database make one lead, not several
+            operator = Operator.get_or_none(Operator.login == login)
+            if operator is None and not Operator.select().exists():
+                return add_operator(desk, login, role=Role.LEAD)
+    if operator is None:
+        raise UnknownOperator(
+            f"operator {login!r} is not known here: a lead adds them with `calldesk operator add {login}`"
+        )
     if not operator.enabled:
         raise UnknownOperator(f"operator {login!r} is disabled: a team lead can run `calldesk operator enable {login}`")
     return view_of(operator)
@@ -117,10 +128,9 @@ def _acting_lead(by: str | None) -> str | None:
     if by is None:
         return None
     actor = Operator.get_or_none(Operator.login == by)
-    if actor is None or not actor.enabled:
-        raise NotAllowed(f"operator {by!r} is not an enabled operator here: only a team lead manages operators")
-    if actor.role != "lead":
-        raise NotAllowed(f"only a team lead manages operators, and {actor.name} is not one")
+    known = actor is not None and actor.enabled
+    require(actor, Action.MANAGE_OPERATORS,
+            f"{actor.name} is not a team lead" if known else f"operator {by!r} is not an enabled operator here")
     return actor.login
 
 
@@ -133,24 +143,23 @@ def _known(login: str) -> Operator:
 
 def _keep_a_lead(operator: Operator, change: str) -> None:
     """A desk with no enabled lead could not manage anyone any more."""
-    others = Operator.select().where((Operator.role == "lead") & Operator.enabled & (Operator.id != operator.id))
-    if operator.role == "lead" and operator.enabled and not others.exists():
+    others = Operator.select().where((Operator.role == Role.LEAD) & Operator.enabled & (Operator.id != operator.id))
+    if operator.role == Role.LEAD and operator.enabled and not others.exists():
         raise NotAllowed(f"{operator.login} is the only team lead: make someone else a lead before you {change}")
 
 
 def set_role(desk: Desk, login: str, role: str, *, by: str | None = None) -> OperatorView:
     """Make an operator a team lead or an operator again; audited."""
-    if role not in ROLES:
-        raise DeskError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    role = _role(role)
     with database.atomic():
         actor = _acting_lead(by) or "system"
         operator = _known(login)
         if operator.role != role:
-            if role != "lead":
+            if role != Role.LEAD:
                 _keep_a_lead(operator, f"make {operator.login} an operator")
-            Operator.update(role=role).where(Operator.id == operator.id).execute()
+            Operator.update(role=role.value).where(Operator.id == operator.id).execute()
             audit.record(desk, actor, "operator", operator.id, "set_role", before={"role": operator.role},
-                         after={"role": role})
+                         after={"role": role.value})
     return get_operator(operator.id)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import ParseResult, parse_qs, parse_qsl, unquote, urlparse
 
@@ -130,16 +132,27 @@ def make_database(url: str) -> Database:
     return PostgresqlDatabase(options.pop("dbname"), **options)
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner alone, unless it exists; SQLite then gives its -wal and -shm
+    the same mode (a new file would otherwise take the umask's, often world-readable)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def open_database(url: str, *, upgrade: bool = True) -> Database:
     """Connect, bind the models to the database and bring the schema up to date."""
     db = make_database(url)
     database.initialize(db)
     try:
+        if is_sqlite(db) and db.database != ":memory:":
+            create_private(Path(db.database))
         _connect(db)
         if upgrade:
             migrate(db)
     except OperationalError as exc:
         raise StoreError(f"database {describe(url)}: {str(exc).strip().splitlines()[0]}") from None
+    except OSError as exc:  # creating the SQLite file: a folder not writable, a name too long
+        raise StoreError(f"database {describe(url)}: cannot create the file ({exc.strerror})") from None
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
             raise StoreError(f"database {describe(url)}: {str(exc).strip().splitlines()[0]}") from None
@@ -163,3 +176,15 @@ def _connect(db: Database) -> None:
 
 def is_sqlite(db: Database) -> bool:
     return isinstance(db, SqliteDatabase)
+
+
+@contextmanager
+def one_at_a_time(lock_id: int) -> Iterator[None]:
+    """A transaction only one connection holds at once, for a read-then-write no other console may interleave:
+    SQLite's IMMEDIATE write lock (how every transaction begins here), or a PostgreSQL advisory lock on ``lock_id``
+    held until commit."""
+    db = database.obj
+    with db.atomic():
+        if not is_sqlite(db):
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (lock_id,))
+        yield

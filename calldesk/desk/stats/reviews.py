@@ -9,7 +9,8 @@ from peewee import JOIN
 
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
-from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.errors import DeskError, NotFound
+from calldesk.desk.permissions import Action, require
 from calldesk.desk.stats.definitions import format_duration
 from calldesk.store.models import Call, CallReview, Operator, database
 
@@ -45,8 +46,7 @@ def review_call(desk: Desk, call_id: int, reviewer_id: int, score: int, comment:
     reviewer = Operator.get_or_none(Operator.id == reviewer_id)
     if reviewer is None:
         raise NotFound(f"operator {reviewer_id} does not exist")
-    if reviewer.role != "lead":
-        raise NotAllowed("only a team lead can review a call")
+    require(reviewer, Action.REVIEW_CALL)
     if isinstance(score, bool) or score not in SCORES:
         raise DeskError(f"a review score is a whole number from 1 to 5, not {score!r}")
     comment = comment.strip()[:MAX_COMMENT]

@@ -18,6 +18,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.faq import FaqAnswer, search_faq
 from calldesk.desk.operators import OperatorView
+from calldesk.desk.permissions import Action, may
 from calldesk.tui.modals.faq_edit import FaqEditModal
 
 HELP = "type to search   down: results   enter: answer   ctrl+t: into the notes   escape: close"
@@ -56,8 +57,10 @@ class FaqSearchModal(ModalScreen[str | None]):
                 yield OptionList(id="faq-results", markup=False)
                 with VerticalScroll(id="faq-answer-pane"):
                     yield FaqAnswerView("", id="faq-answer")
-            yield Label(HELP + (LEAD_HELP if self.operator.is_lead else ""), classes="dialog-help",
-                        id="faq-status")
+            yield Label(self._help(), classes="dialog-help", id="faq-status")
+
+    def _help(self) -> str:
+        return HELP + (LEAD_HELP if may(self.operator, Action.CHANGE_FAQ) else "")
 
     def on_mount(self) -> None:
         self.query_one("#faq-query", Input).focus()
@@ -65,7 +68,7 @@ class FaqSearchModal(ModalScreen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_entry", "edit_entry"):
-            return self.operator.is_lead
+            return may(self.operator, Action.CHANGE_FAQ)
         return True
 
     @on(Input.Changed, "#faq-query")
@@ -89,7 +92,7 @@ class FaqSearchModal(ModalScreen[str | None]):
         else:
             self._show(None)
         self.query_one("#faq-status", Label).update(
-            (f"{len(found)} found   " if query.strip() else "") + HELP + (LEAD_HELP if self.operator.is_lead else "")
+            (f"{len(found)} found   " if query.strip() else "") + self._help()
         )
 
     def _show(self, entry: FaqAnswer | None) -> None:

@@ -24,6 +24,7 @@ from calldesk.desk.calls import LiveCall
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError
 from calldesk.desk.notices import NoticeView
+from calldesk.desk.permissions import Action, may
 from calldesk.desk.shift import Standing, resume_shift, where_i_stand
 from calldesk.desk.states import OperatorEvent, OperatorState
 from calldesk.store.changes import ChangeWatcher
@@ -223,7 +224,7 @@ class DeskScreen(Screen):
         """Everything the desk shows that others change: the queue, escalations, my call-backs and notices, and
         where I stand."""
         me = self.app.operator
-        raised = escalation.open_escalations(self.desk) if me.is_lead else []
+        raised = escalation.open_escalations(self.desk) if may(me, Action.ACKNOWLEDGE_ESCALATION) else []
         return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id, limit=callbacks_limit),
                 notice_snapshot(self.desk, me.id), where_i_stand(self.desk, me.id))
 
@@ -310,10 +311,14 @@ class DeskScreen(Screen):
         self._show_notices(self.desk.clock.now())
         self._paint_status()
 
+    def _notice_viewer(self) -> Viewer:
+        """Who the call-back notices are for: a lead hears of everyone's late ones."""
+        me = self.app.operator
+        return Viewer(me.id, me.login, may(me, Action.SEE_EVERY_CALLBACK))
+
     def _show_notices(self, now: datetime) -> None:
         """Call-back notices: a toast the first time each appears, a counter while it stands."""
-        me = self.app.operator
-        notices = notices_for(self._notice_lines, Viewer(me.id, me.login, me.is_lead), now, self._due_soon)
+        notices = notices_for(self._notice_lines, self._notice_viewer(), now, self._due_soon)
         fresh = [notice for notice in notices if notice.key not in self._noticed]
         self._noticed.update(notice.key for notice in fresh)
         if len(fresh) > TOASTS_AT_ONCE:  # a backlog (a lead starting the day): one toast, not a wall of them
@@ -819,7 +824,7 @@ class DeskScreen(Screen):
     async def action_alerts(self) -> None:
         from calldesk.tui.modals.alerts import AlertsModal
 
-        if not self.app.operator.is_lead:
+        if not may(self.app.operator, Action.ACKNOWLEDGE_ESCALATION):
             self.notify("Alerts are for team leads.", severity="warning")
             return
         self._escalations = await self.app.run_rule(escalation.open_escalations, self.desk) or []
@@ -840,7 +845,7 @@ class DeskScreen(Screen):
         if stored is None:
             return
         now = self.desk.clock.now()
-        standing = notices_for(self._notice_lines, Viewer(me.id, me.login, me.is_lead), now, self._due_soon)
+        standing = notices_for(self._notice_lines, self._notice_viewer(), now, self._due_soon)
         await self.app.push_screen_wait(NoticesModal(stored, [describe_notice(n, now) for n in standing],
                                                      now.astimezone(self.desk.zone)))
         if any(not notice.read for notice in stored) and await self.app.rule_ok(mark_read, self.desk, me.id):
@@ -853,7 +858,7 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.call_review import CallReviewModal
         from calldesk.tui.modals.review_picker import ReviewPickerModal, call_moment
 
-        if not self.app.operator.is_lead:
+        if not may(self.app.operator, Action.REVIEW_CALL):
             self.notify("Reviewing calls is for team leads.", severity="warning")
             return
         client_id = self.client_id
