@@ -360,9 +360,12 @@ class Journal:
                 if entry.id in contents.finished:
                     lines.append({"done": entry.id, "refused": contents.finished[entry.id]})
             fresh = self.path.with_suffix(".tmp")
-            fresh.write_text("".join(json.dumps(line, ensure_ascii=False, default=_jsonable) + "\n"
-                                     for line in lines), encoding="utf-8")
-            with open(fresh, "rb") as written:
+            fresh.unlink(missing_ok=True)  # a leftover of a crash keeps its own mode: the rewrite starts afresh
+            text = "".join(json.dumps(line, ensure_ascii=False, default=_jsonable) + "\n" for line in lines)
+            # Only its operator reads the journal: the notes in it are clients' words, as private as the database
+            with open(os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as written:
+                written.write(text)
+                written.flush()
                 os.fsync(written.fileno())
             os.replace(fresh, self.path)
             _fsync_folder(self.path.parent)

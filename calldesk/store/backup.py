@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from peewee import Database, DatabaseError, SqliteDatabase
 
+from calldesk.store.database import create_private
 from calldesk.store.errors import StoreError
 from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS, current_version
 from calldesk.store.models import ALL_MODELS, SchemaVersion
@@ -66,6 +67,8 @@ def backup_sqlite(db: SqliteDatabase, target: Path) -> Path:
     """
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
+        partial.unlink(missing_ok=True)  # a leftover of a crash keeps its own mode
+        create_private(partial)  # a backup holds every client: only its owner reads it
         copy = sqlite3.connect(partial)
         try:
             db.connection().backup(copy)  # all pages in one step: one snapshot
@@ -170,6 +173,9 @@ def restore_sqlite(source: Path, target: Path) -> int:
     existing = target.exists()
     destination = target if existing else target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
+        if not existing:
+            destination.unlink(missing_ok=True)  # a leftover of a crash keeps its own mode
+            create_private(destination)  # a restored database is as private as one the desk creates
         backup = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
         live = sqlite3.connect(destination, timeout=10)
         try:
