@@ -116,3 +116,9 @@ def test_no_module_decides_on_a_role_by_itself():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if literal.search(line)]
     assert offenders == []
+
+
+def test_docs_security_lists_every_lead_only_action():
+    table = [line.split("|")[1].strip() for line in (ROOT / "docs" / "security.md").read_text().splitlines()
+             if line.startswith("| ") and line.split("|")[2].strip() == "lead"]
+    assert table == [action.value for action in Action]
