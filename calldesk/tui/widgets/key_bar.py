@@ -9,6 +9,7 @@ key) and the command palette's key are pinned to the right edge of the last row,
 
 from __future__ import annotations
 
+from textual.binding import ActiveBinding, Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
@@ -90,7 +91,7 @@ class KeyBar(Widget):
         pinned: list[Content] = []
         palette: list[Content] = []
         seen: set[str] = set()
-        for key, (namespace, binding, enabled, _) in self.screen.active_bindings.items():
+        for key, (namespace, binding, enabled, _) in sorted(self.screen.active_bindings.items(), key=self._declared):
             shown = Content.assemble((f" {self.app.get_key_display(binding)} ", key_style),
                                      (f"{binding.description} ", description_style))
             if not enabled:
@@ -101,6 +102,13 @@ class KeyBar(Widget):
                 seen.add(binding.action)
                 (pinned if namespace is self.app and binding.action in PINNED_ACTIONS else keys).append(shown)
         return lay_out_keys(keys, pinned + palette, width)
+
+    def _declared(self, item: tuple[str, ActiveBinding]) -> tuple[bool, int]:
+        """Keys in the order their screen declares them, the app's last: Textual orders them by which widget bound the
+        key first, so the desk's keys changed places when a call put the cursor in the notes."""
+        namespace, binding = item[1].node, item[1].binding
+        actions = [b.action for b in getattr(namespace, "BINDINGS", []) if isinstance(b, Binding)]
+        return namespace is self.app, actions.index(binding.action) if binding.action in actions else len(actions)
 
     def render(self) -> Content:
         return Content("\n").join(self.rows(self.size.width))
