@@ -52,15 +52,16 @@ def test_a_lead_lists_everything_and_filters_mine_overdue_and_by_owner(capsys, d
     rows = [json.loads(line) for line in out.splitlines()]
     assert status == 0
     assert [r["id"] for r in rows] == [promised["late"], promised["ahead"], promised["pooled"]]
-    assert [r["owner"] for r in rows] == ["asha", "ravi", ""]
-    assert rows[2]["pool"] == "sales" and rows[0]["state"] == "overdue" and rows[0]["seconds_left"] < 0
+    assert [r["assignee"] for r in rows] == ["asha", "ravi", ""]  # the export's own word for it
+    assert rows[2]["pool"] == "sales" and rows[0]["urgency"] == "overdue" and rows[0]["seconds_left"] < 0
     assert rows[1]["reason"] == "Warranty, \"urgent\""
 
     _, out, _ = _run(capsys, db_url, "callbacks", "list", "--operator", "lina", "--overdue", "--format", "csv")
     [row] = list(csv.DictReader(io.StringIO(out)))
-    assert (row["id"], row["owner"], row["client"]) == (str(promised["late"]), "asha", "Rahul Sharma")
+    assert (row["id"], row["assignee"], row["client"]) == (str(promised["late"]), "asha", "Rahul Sharma")
 
-    _, out, _ = _run(capsys, db_url, "callbacks", "list", "--operator", "lina", "--owner", "sales", "--format", "jsonl")
+    _, out, _ = _run(capsys, db_url, "callbacks", "list", "--operator", "lina", "--assignee", "sales",
+                     "--format", "jsonl")
     assert [json.loads(line)["id"] for line in out.splitlines()] == [promised["pooled"]]
 
 

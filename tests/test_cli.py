@@ -155,7 +155,8 @@ def test_a_lead_adds_and_lists_operators(db, command):
     status, listing, _ = command("operator", "list", *common)
     assert status == 0
     assert [line.split()[:4] for line in listing.splitlines()] == [
-        ["meera", "Meera", "Iyer", "support"], ["ravi", "Ravi", "Kumar", "sales"]]
+        ["LOGIN", "NAME", "DEPARTMENT", "ROLE"], ["meera", "Meera", "Iyer", "support"],
+        ["ravi", "Ravi", "Kumar", "sales"]]
 
 
 @pytest.mark.parametrize(("argv", "says"), [

@@ -50,7 +50,7 @@ def test_a_dialplan_reports_ring_answer_and_hangup_by_its_own_call_id(desk, hook
 
 def test_answered_by_operator_login_and_transferred_to_a_department(desk, hook) -> None:
     _, out, _ = hook("ring", "+919812345678")
-    assert hook("event", "answered", out, "--operator", "asha")[0] == 0
+    assert hook("event", "answered", out, "--by", "asha")[0] == 0
     status, onward, _ = hook("event", "transfer", out, "--to", "billing", "--note", "wants a refund")
     assert status == 0
     assert Call.get_by_id(int(out)).status == "transferred"
@@ -59,7 +59,7 @@ def test_answered_by_operator_login_and_transferred_to_a_department(desk, hook) 
 
 def test_after_a_transfer_the_pbx_id_names_the_onward_call(desk, hook) -> None:
     _, first, _ = hook("event", "ring", "+919812345678", "--pbx-id", "1700.7")
-    hook("event", "answered", "1700.7", "--operator", "asha")
+    hook("event", "answered", "1700.7", "--by", "asha")
     _, onward, _ = hook("event", "transfer", "1700.7", "--to", "sales")
     add_operator(desk, "ravi", "Ravi Kumar", "sales", extension="102")  # asha is wrapping up the first leg
     assert hook("event", "answered", "1700.7", "--extension", "102")[0] == 0
@@ -80,11 +80,11 @@ def test_a_caller_who_hangs_up_while_waiting_is_abandoned(desk, hook) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("event", "answered", "99999", "--operator", "asha"), "calldesk: call 99999 does not exist"),
+        (("event", "answered", "99999", "--by", "asha"), "calldesk: call 99999 does not exist"),
         (("event", "hangup", "no-such-uuid"), "calldesk: no call has the PBX id 'no-such-uuid'"),
-        (("event", "answered", "1", "--operator", "nobody"), "calldesk: operator 'nobody' is not known here"),
+        (("event", "answered", "1", "--by", "nobody"), "calldesk: operator 'nobody' is not known here"),
         (("event", "answered", "1", "--extension", "555"), "calldesk: no operator has extension '555'"),
-        (("event", "answered", "1"), "calldesk: say who answered: --operator LOGIN or --extension EXT"),
+        (("event", "answered", "1"), "calldesk: say who answered: --by LOGIN or --extension EXT"),
         (("event", "transfer", "1", "--to", "nowhere"), "calldesk: call 1 has no operator yet"),
     ],
 )

@@ -287,8 +287,8 @@ def test_the_hook_refuses_a_second_call_to_an_operator_on_a_call(desk: Desk, tea
     _, asha, _ = team
     _, first, _ = hook("event", "ring", NUMBER, "--pbx-id", "1700.1")
     _, second, _ = hook("event", "ring", OTHER_NUMBER, "--pbx-id", "1700.2")
-    assert hook("event", "answered", "1700.1", "--operator", "asha") == (0, "", "")
-    for who in (("--operator", "asha"), ("--extension", "101")):
+    assert hook("event", "answered", "1700.1", "--by", "asha") == (0, "", "")
+    for who in (("--by", "asha"), ("--extension", "101")):
         status, out, err = hook("event", "answered", "1700.2", *who)
         assert (status, out) == (1, "")
         assert one_line(err) == "calldesk: Asha Rao is on a call: finish it first (F6)"
@@ -302,7 +302,7 @@ def test_the_hook_takes_a_late_hang_up_and_a_repeated_answer_as_no_ops(desk: Des
     _, call_id, _ = hook("event", "ring", NUMBER, "--pbx-id", "1700.3")
     assert hook("event", "answered", "1700.3", "--extension", "101")[0] == 0
     answered = call_row(int(call_id))
-    for again in (("--extension", "101"), ("--operator", "asha"), ("--operator", "ravi")):  # a retrying PBX
+    for again in (("--extension", "101"), ("--by", "asha"), ("--by", "ravi")):  # a retrying PBX
         assert hook("event", "answered", "1700.3", *again) == (0, "", "")
     assert call_row(int(call_id)) == answered
     assert state_of(ravi.id) == "available" and moves_of(ravi.id) == []
@@ -315,14 +315,14 @@ def test_the_hook_takes_a_late_hang_up_and_a_repeated_answer_as_no_ops(desk: Des
     assert hook("event", "hangup", call_id) == (0, "completed", "")
     assert hook("event", "abandon", "1700.3") == (0, "completed", "")
     assert hook("abandon", call_id) == (0, "completed", "")
-    assert hook("event", "answered", "1700.3", "--operator", "asha") == (0, "", "")  # an answer after the end
+    assert hook("event", "answered", "1700.3", "--by", "asha") == (0, "", "")  # an answer after the end
     assert call_row(int(call_id)) == ended
     assert moves_of(asha.id) == ["on_call", "wrap_up"]
 
 
 def test_a_transfer_hook_for_a_call_that_ended_is_refused_and_changes_nothing(desk: Desk, team, hook) -> None:
     _, call_id, _ = hook("event", "ring", NUMBER, "--pbx-id", "1700.4")
-    hook("event", "answered", "1700.4", "--operator", "asha")
+    hook("event", "answered", "1700.4", "--by", "asha")
     hook("event", "hangup", "1700.4")
     before = everything()
     status, out, err = hook("event", "transfer", "1700.4", "--to", "billing")
@@ -560,7 +560,7 @@ def test_operator_disable_on_the_command_line_leaves_them_disabled_and_every_pat
         queue.claim_call(desk, ringing, asha.id)  # F2
     with pytest.raises(Refused, match="Asha Rao is disabled"):
         answer_call(desk, me, None)
-    for who in (("--operator", "asha"), ("--extension", "101")):  # the hook
+    for who in (("--by", "asha"), ("--extension", "101")):  # the hook
         status, out, err = hook("event", "answered", "1700.9", *who)
         assert (status, out) == (1, "")
         assert one_line(err) == "calldesk: Asha Rao is disabled: a team lead can enable them again"
@@ -615,16 +615,16 @@ def test_a_leads_reassign_acknowledgement_and_a_transfer_post_notices_to_the_ope
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (("event", "answered", "99999", "--operator", "asha"), "calldesk: call 99999 does not exist"),
+    (("event", "answered", "99999", "--by", "asha"), "calldesk: call 99999 does not exist"),
     (("event", "hangup", "99999"), "calldesk: call 99999 does not exist"),
     (("event", "abandon", "99999"), "calldesk: call 99999 does not exist"),
     (("event", "transfer", "99999", "--to", "billing"), "calldesk: call 99999 does not exist"),
-    (("event", "answered", "never-seen.1", "--operator", "asha"), "calldesk: no call has the PBX id 'never-seen.1'"),
+    (("event", "answered", "never-seen.1", "--by", "asha"), "calldesk: no call has the PBX id 'never-seen.1'"),
     (("event", "hangup", "never-seen.1"), "calldesk: no call has the PBX id 'never-seen.1'"),
     (("event", "abandon", "never-seen.1"), "calldesk: no call has the PBX id 'never-seen.1'"),
     (("event", "answered", "{call}", "--extension", "555"), "calldesk: no operator has extension '555'"),
     (("event", "answered", "1700.5", "--extension", "555"), "calldesk: no operator has extension '555'"),
-    (("event", "answered", "1700.5", "--operator", "nobody"), "calldesk: operator 'nobody' is not known here"),
+    (("event", "answered", "1700.5", "--by", "nobody"), "calldesk: operator 'nobody' is not known here"),
 ], ids=["answered-unknown-call", "hangup-unknown-call", "abandon-unknown-call", "transfer-unknown-call",
         "answered-unseen-pbx-id", "hangup-unseen-pbx-id", "abandon-unseen-pbx-id", "extension-of-nobody",
         "extension-of-nobody-by-pbx-id", "unknown-login"])
@@ -646,7 +646,7 @@ def test_a_hook_event_the_desk_cannot_place_is_one_line_exit_1_and_changes_nothi
 def test_the_pbx_hang_up_ends_the_live_call_of_an_operator_disabled_mid_call(desk: Desk, team, hook) -> None:
     _, asha, _ = team
     _, call_id, _ = hook("event", "ring", NUMBER, "--pbx-id", "1700.7")
-    hook("event", "answered", "1700.7", "--operator", "asha")
+    hook("event", "answered", "1700.7", "--by", "asha")
     hook("operator", "disable", "asha")
     status, out, err = hook("event", "hangup", "1700.7")
     assert (status, out, err) == (0, "completed", "")
@@ -686,7 +686,7 @@ def test_an_operator_enabled_again_mid_call_is_not_put_on_a_second_live_call(des
     queue.claim_call(desk, first, asha.id)
     hook("operator", "disable", "asha")
     hook("operator", "enable", "asha")
-    hook("event", "answered", "1700.6", "--operator", "asha")
+    hook("event", "answered", "1700.6", "--by", "asha")
     live = Call.select().where((Call.operator == asha.id) & (Call.status == "answered")).count()
     assert live == 1, f"asha is on {live} live calls ({first} and {second})"
 

@@ -67,7 +67,7 @@ def test_csv_by_operator_and_by_hour(stats):
 
 
 def test_one_operator_and_one_queue(stats):
-    _, out, _ = stats(*DAY, "--operator", "ravi", "--format", "json")
+    _, out, _ = stats(*DAY, "--of", "ravi", "--format", "json")
     [row] = json.loads(out)["rows"]
     assert (row["answered"], row["first_call_resolution"]) == (2, 0.5)
     _, out, _ = stats(*DAY, "--queue", "support", "--format", "json")
@@ -97,7 +97,7 @@ def test_mistakes_are_one_line(stats, capsys):
         "calldesk stats: error: argument --from: expected a date from 2000-01-01 to ")
     status, _, err = stats("--from", "2026-11-27", "--to", "2026-11-01")
     assert status == 2 and "ends (2026-11-01) before it starts" in err
-    status, _, err = stats("--operator", "nobody")
+    status, _, err = stats("--of", "nobody")
     assert status == 2 and "no operator 'nobody'" in err
     status, _, err = stats("--report", "leaderboard", "--sort", "salary")
     assert status == 1 and "cannot sort the leaderboard by 'salary'" in err

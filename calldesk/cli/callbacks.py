@@ -12,8 +12,10 @@ from typing import Any
 from calldesk.cli import values
 from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login
 
+# The export's names where they say the same (assignee, pool, attempts, created_by: docs/export-format.md); urgency
+# is the list's own: overdue, due_soon, unassigned or scheduled, as the board shows it.
 LIST_FIELDS = ("id", "client_id", "client", "number_e164", "reason", "due_at", "sla_deadline", "seconds_left",
-               "owner", "pool", "attempts", "created_by", "state", "version")
+               "assignee", "pool", "attempts", "created_by", "urgency", "version")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -26,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     listing = actions.add_parser("list", parents=[common], help="list open call-backs, most urgent deadline first")
     listing.add_argument("--mine", action="store_true", help="only the acting operator's own")
     listing.add_argument("--overdue", action="store_true", help="only those past their due time")
-    listing.add_argument("--owner", metavar="LOGIN-or-POOL", default="",
+    listing.add_argument("--assignee", "--owner", dest="assignee", metavar="LOGIN-or-POOL", default="",
                          help="only those of this operator, or waiting in this department's pool")
     listing.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     listing.set_defaults(run=run_list)
@@ -56,15 +58,15 @@ def run_list(args: argparse.Namespace) -> int:
     due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
     with desk_errors():
         me = sign_in(desk, operator_login(args, desk.config))
-        if args.mine and args.owner and args.owner != me.login:
-            raise CommandError(f"--mine lists {me.login}'s call-backs, --owner {args.owner} another's: pick one",
-                               status=2)
-        wanted = BoardFilter(owner=me.login if args.mine else args.owner, state="overdue" if args.overdue else "",
+        if args.mine and args.assignee and args.assignee != me.login:
+            raise CommandError(f"--mine lists {me.login}'s call-backs, --assignee {args.assignee} another's: pick "
+                               "one", status=2)
+        wanted = BoardFilter(owner=me.login if args.mine else args.assignee, state="overdue" if args.overdue else "",
                              limit=None)
         page = board_page(desk, me.id, wanted)
     now = desk.clock.now()
     if args.format == "table":
-        _print_table(page.lines, now)
+        _print_table(page.lines, now, desk.zone)
     elif args.format == "jsonl":
         for line in page.lines:
             sys.stdout.write(json.dumps(_row(line, now, due_soon), ensure_ascii=False) + "\n")
@@ -76,12 +78,12 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_table(lines: Any, now: Any) -> None:
+def _print_table(lines: Any, now: Any, zone: Any) -> None:
     from calldesk.desk.callback_times import describe_left, describe_moment
 
     print(f"{'ID':>6}  {'DUE':<16} {'LEFT':>8}  {'OWNER':<18} {'CALLER':<22} {'TRIES':>5}  REASON")
     for line in lines:
-        print(f"{line.id:>6}  {describe_moment(line.due_at, None, now):<16} "
+        print(f"{line.id:>6}  {describe_moment(line.due_at, zone, now):<16} "
               f"{describe_left(line.seconds_left(now)):>8}  {line.owner[:18]:<18} {line.caller[:22]:<22} "
               f"{line.attempts:>5}  {line.reason}")
     print(f"{len(lines)} open call-back{'' if len(lines) == 1 else 's'}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """`calldesk event ...`: a PBX dialplan reports the whole life of a call (see docs/pbx-hooks.md).
 
     calldesk event ring NUMBER [--queue Q] [--name NAME] [--pbx-id ID]   prints the call's id
-    calldesk event answered CALL --operator LOGIN | --extension EXT
+    calldesk event answered CALL --by LOGIN | --extension EXT
     calldesk event transfer CALL --to DEPARTMENT-or-LOGIN [--note TEXT]
     calldesk event hangup CALL
     calldesk event abandon CALL        (also `calldesk abandon CALL`)
@@ -33,9 +33,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                          help="a call arrived: put it in the queue, print its id"))
 
     answered = events.add_parser("answered", parents=[common],
-                                 help="an operator picked up (--operator LOGIN or --extension EXT)")
+                                 help="an operator picked up (--by LOGIN or --extension EXT)")
     answered.add_argument("call", type=values.pbx_id, help=CALL_HELP)
-    answered.add_argument("--extension", help="the phone that picked up, instead of --operator")
+    answered.add_argument("--by", dest="answered_by", metavar="LOGIN", help="the operator who picked up")
+    answered.add_argument("--extension", help="the phone that picked up, instead of --by")
     answered.set_defaults(run=run_answered)
 
     transfer = events.add_parser("transfer", parents=[common], help="the call went to a department or operator")
@@ -71,9 +72,9 @@ def _call_id(reference: str) -> int:
 def run_answered(args: argparse.Namespace) -> int:
     from calldesk.desk.pbx_events import answer_call_as, login_for_extension
 
-    login = getattr(args, "operator", None)
+    login = args.answered_by
     if bool(login) == bool(args.extension):
-        raise CommandError("say who answered: --operator LOGIN or --extension EXT (one of them)", status=2)
+        raise CommandError("say who answered: --by LOGIN or --extension EXT (one of them)", status=2)
     desk = open_desk(args, existing=True)
     with desk_errors():
         answer_call_as(desk, _call_id(args.call), login or login_for_extension(args.extension))

@@ -54,6 +54,7 @@ def run_list(args: argparse.Namespace) -> int:
     from calldesk.desk.operators import list_operators
 
     open_desk(args)
+    print(f"{'LOGIN':<16} {'NAME':<24} {'DEPARTMENT':<12} {'ROLE':<8} {'EXTENSION':<10} STATE")
     for o in list_operators(with_disabled=True):
         print(f"{o.login:<16} {o.name:<24} {o.department:<12} {o.role:<8} {o.extension:<10} "
               f"{o.state if o.enabled else 'disabled'}".rstrip())

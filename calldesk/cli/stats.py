@@ -35,19 +35,9 @@ def _definitions() -> str:
     return "\n".join(lines)
 
 
-def _without_operator(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The global options but --operator, which here picks whose figures to show (actions are shared, not copied,
-    so the global one is left as it is)."""
-    parent = argparse.ArgumentParser(add_help=False)
-    for action in common._actions:
-        if "--operator" not in action.option_strings:
-            parent._add_action(action)
-    return parent
-
-
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "stats", parents=[_without_operator(common)], help="service figures, leaderboard, peak hours",
+        "stats", parents=[common], help="service figures, leaderboard, peak hours",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="The desk's figures for a period (default: today), whole or by queue, operator, day or hour.",
         epilog=_definitions,  # built when the help is shown
@@ -57,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--to", dest="last", metavar="DAY", default="today", type=values.day,
                         help="last day, included (default today)")
     parser.add_argument("--queue", metavar="QUEUE", help="only this queue's calls")
-    parser.add_argument("--operator", metavar="LOGIN", default=argparse.SUPPRESS,
+    parser.add_argument("--of", dest="of_operator", metavar="LOGIN",
                         help="only this operator's calls, call-backs and complaints")
     parser.add_argument("--by", choices=("queue", "operator", "day", "hour"), help="one row per group")
     parser.add_argument("--report", choices=REPORTS, default="figures",
@@ -83,10 +73,10 @@ def _scope(args: argparse.Namespace, desk: Any) -> Any:
     except DeskError as exc:  # days the desk cannot count, or too many of them: the user's to change
         raise CommandError(str(exc), status=2) from None
     operator_id = None
-    if login := getattr(args, "operator", None):
+    if login := args.of_operator:
         operator = Operator.get_or_none(Operator.login == login)
         if operator is None:
-            raise CommandError(f"--operator: no operator {login!r} here (see `calldesk operator list`)", status=2)
+            raise CommandError(f"--of: no operator {login!r} here (see `calldesk operator list`)", status=2)
         operator_id = operator.id
     return Scope(period, args.queue, operator_id)
 
@@ -185,7 +175,7 @@ def _write(args: argparse.Namespace, scope: Any, header: list[str], rows: list[l
     if args.format == "json":
         document = {"period": {"from": scope.period.first_day.isoformat(), "to": scope.period.last_day.isoformat(),
                                "time_zone": str(scope.period.zone)},
-                    "queue": scope.queue, "operator": getattr(args, "operator", None), "report": args.report,
+                    "queue": scope.queue, "operator": args.of_operator, "report": args.report,
                     "rows": [dict(zip(header, row, strict=True)) for row in rows]}
         out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif args.format == "csv":
@@ -211,7 +201,7 @@ def _figures_table(args: argparse.Namespace, scope: Any, header: list[str], rows
     from calldesk.desk.stats.definitions import FIGURES_BY_NAME
 
     where = "".join(f", {name} {value}" for name, value in (("queue", scope.queue),
-                                                            ("operator", getattr(args, "operator", None))) if value)
+                                                            ("operator", args.of_operator)) if value)
     out.write(f"figures for {scope.period.label}{where}\n")
     if not args.by:
         [row] = rows

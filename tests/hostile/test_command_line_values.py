@@ -213,7 +213,7 @@ def test_a_transfer_whose_onward_id_cannot_be_written_is_not_made(desk, db_url, 
 
     add_operator(desk, "asha", "Asha Rao")
     calldesk("event", "ring", "+919812345678", "--pbx-id", "17.5")
-    calldesk("event", "answered", "17.5", "--operator", "asha")
+    calldesk("event", "answered", "17.5", "--by", "asha")
     with open("/dev/full", "w") as full:
         failed = shell("--db", db_url, "event", "transfer", "17.5", "--to", "billing", stdout=full, cwd=tmp_path)
     assert failed.returncode == 1 and b"Traceback" not in failed.stderr

@@ -84,5 +84,5 @@ async def test_at_80x24_every_desk_key_is_shown_and_the_status_bar_keeps_the_clo
         for binding in [b for b in DESK_BINDINGS if b.show] + APP_BINDINGS:
             assert f" {app.get_key_display(binding)} {binding.description} " in bar, binding.id
         status = _drawn(app.screen.query_one(StatusBar))[0]
-        assert f"{clock.now().astimezone():%H:%M:%S}" in status and "· connected" in status
+        assert f"{clock.now().astimezone(desk.zone):%H:%M:%S}" in status and "· connected" in status
         assert "On call" in status and "waiting 2" in status

@@ -936,7 +936,7 @@ class DeskScreen(Screen):
     def _paint_status(self) -> None:
         self.status.offline = self.app.offline
         self.status.link = self.app.link_text
-        self.query_one(StatusBar).show(self.status, self.desk.clock.now())
+        self.query_one(StatusBar).show(self.status, self.desk.clock.now().astimezone(self.desk.zone))
 
     def _department_name(self) -> str:
         department = self.desk.config.department(self.app.operator.department)

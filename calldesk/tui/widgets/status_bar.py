@@ -84,7 +84,7 @@ def _parts(status: DeskStatus, now: datetime, cut: set[str]) -> tuple[Content, C
                         else "$warning")]
     if status.alerts:
         left += ["  ", (_counter(status.alerts, "alert", "ctrl+a", "keys" in cut), "bold $warning")]
-    right: list[Part] = ["" if "department" in cut else f"  {status.department}", f"  {now.astimezone():%H:%M:%S} "]
+    right: list[Part] = ["" if "department" in cut else f"  {status.department}", f"  {now:%H:%M:%S} "]
     if status.link:
         right.append(f"· {status.link.split(': ')[0] if 'link detail' in cut else status.link} ")
     return Content.assemble(*left), Content.assemble(*right)
