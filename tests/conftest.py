@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from outage import Outage
 from pg_schema import pg_schema_url
 
 from calldesk.config import Config, load_config
+from calldesk.desk import clients, operators, queue
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
 from calldesk.store.database import open_database
@@ -62,3 +64,19 @@ def desk(db_url: str, config: Config, clock: ManualClock) -> Iterator[Desk]:
     db = open_database(db_url)
     yield Desk(config, clock)
     db.close()
+
+
+@pytest.fixture
+def outage(db_url: str) -> Outage:
+    """Takes the test's database away and back (a module using it sets ``db_url = own_database_url``)."""
+    return Outage(db_url)
+
+
+@pytest.fixture
+def on_a_call(desk):
+    """Asha has answered Rahul Sharma's call: (operator, call id, client id)."""
+    asha = operators.sign_in(desk, "asha")
+    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("098765 43210")])
+    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    queue.claim_call(desk, call_id, asha.id)
+    return asha, call_id, client_id

@@ -11,9 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from outage import Outage, own_database_url
+from outage import own_database_url
 
-from calldesk.desk import clients, journal, notes, operators, queue
+from calldesk.desk import journal, notes, operators
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal, is_outage
 from calldesk.store.errors import StoreError
@@ -21,21 +21,6 @@ from calldesk.store.models import Call, CallBack, JournalApplied, Note, NoteDraf
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 db_url = own_database_url  # the desk fixture runs on a database this test alone can take away
-
-
-@pytest.fixture
-def outage(db_url: str) -> Outage:
-    return Outage(db_url)
-
-
-@pytest.fixture
-def on_a_call(desk):
-    """Asha has answered Rahul Sharma's call: (operator, call id, client id)."""
-    asha = operators.sign_in(desk, "asha")
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("098765 43210")])
-    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
-    queue.claim_call(desk, call_id, asha.id)
-    return asha, call_id, client_id
 
 
 def _promise(call_id: int, due) -> dict:

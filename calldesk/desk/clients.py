@@ -229,6 +229,5 @@ def _query_words(query: str) -> list[str]:
     typed = list(dict.fromkeys(w for w in query.split(" ") if w))  # in the order typed: the first ranks names
     longest_first = sorted(typed, key=len, reverse=True)
     # A word inside another word is found with it: dropping it changes no result
-    kept = {w for i, w in enumerate(longest_first) if not any(w in longer for longer in longest_first[:i])}
-    kept = set(sorted(kept, key=len, reverse=True)[:SEARCH_WORDS])
-    return [w for w in typed if w in kept]
+    kept = [w for i, w in enumerate(longest_first) if not any(w in longer for longer in longest_first[:i])]
+    return [w for w in typed if w in kept[:SEARCH_WORDS]]

@@ -111,7 +111,7 @@ class CalldeskApp(App[int]):
         except StoreError as exc:
             self.went_offline(exc)
             raise DatabaseAway(str(exc)) from None
-        await self._back_online()
+        await self.back_online()
         return result
 
     async def run_rule(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
@@ -151,7 +151,7 @@ class CalldeskApp(App[int]):
             self.notify(f"Database offline, reconnecting ({reason}). Keep working: notes, wrap-ups and drafts are "
                         "kept on this machine until it is back.", severity="error", timeout=10)
 
-    async def _back_online(self) -> None:
+    async def back_online(self) -> None:
         """After an outage: replay what was kept locally, once, and say so."""
         if not self.offline or self._replaying:
             return

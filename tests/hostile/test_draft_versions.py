@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from outage import Outage, own_database_url
+from outage import own_database_url
 from textual.widgets import TextArea
 
 from calldesk.desk import clients, notes, operators, queue
@@ -18,21 +17,6 @@ from calldesk.store.models import Note, database
 
 db_url = own_database_url  # the desk fixture runs on a database this test alone can take away
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def outage(db_url: str) -> Outage:
-    return Outage(db_url)
-
-
-@pytest.fixture
-def on_a_call(desk):
-    """Asha has answered Rahul Sharma's call: (operator, call id, client id)."""
-    asha = operators.sign_in(desk, "asha")
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("098765 43210")])
-    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
-    queue.claim_call(desk, call_id, asha.id)
-    return asha, call_id, client_id
 
 
 def test_notes_typed_offline_on_a_laptop_never_replace_newer_ones_typed_on_the_desktop_meanwhile(

@@ -389,7 +389,7 @@ class DeskScreen(Screen):
         banner = PRACTICE_BANNER if self.app.training is not None else view.transfer_note
         if view.dossier is not None:
             self.client_id = view.dossier.client_id
-            dossier.show_dossier(view.dossier, self.desk.clock.now().astimezone(self.desk.zone), banner)
+            dossier.show_dossier(view.dossier, self._desk_now(), banner)
         else:
             self.client_id = None
             dossier.show_unknown(view.call.number, view.call.caller_name, banner)
@@ -403,12 +403,16 @@ class DeskScreen(Screen):
         notes_area.border_title = f"Notes · call {view.call.id} · {escape(view.call.number)}"
         notes_area.focus()
 
+    def _desk_now(self) -> datetime:
+        """Now on the desk's clock, which the screen shows every time on."""
+        return self.desk.clock.now().astimezone(self.desk.zone)
+
     async def _save_work_left_offline(self) -> None:
         """What a console that died left in the journal is saved before the desk reads itself: the notes come back as
         last typed, not as last saved to the database (typed on and autosaved, that older text won)."""
         if await self.app.run_rule(self.app.journal.pending):
             self.app.went_offline("changes made offline wait to be saved")
-            await self.app.run_rule(self.app.journal.pending)  # a trip that comes back replays the journal first
+            await self.app.back_online()  # replays now if the database answers, else on the first read that does
 
     async def _recover(self) -> None:
         """After a crash or a restart: the live call, its script and the unsaved notes come back."""
@@ -782,7 +786,7 @@ class DeskScreen(Screen):
 
         dossier = await self.app.run_rule(build_dossier, self.desk, client_id)
         if dossier is not None:
-            self.query_one(DossierView).show_dossier(dossier, self.desk.clock.now().astimezone(self.desk.zone))
+            self.query_one(DossierView).show_dossier(dossier, self._desk_now())
 
     # --- FAQ, complaints and suggestions, escalation -------------------------------------------------
 
@@ -936,7 +940,7 @@ class DeskScreen(Screen):
     def _paint_status(self) -> None:
         self.status.offline = self.app.offline
         self.status.link = self.app.link_text
-        self.query_one(StatusBar).show(self.status, self.desk.clock.now().astimezone(self.desk.zone))
+        self.query_one(StatusBar).show(self.status, self._desk_now())
 
     def _department_name(self) -> str:
         department = self.desk.config.department(self.app.operator.department)
