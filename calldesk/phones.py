@@ -31,8 +31,11 @@ class ParsedPhone(NamedTuple):
         return digits_of(self.e164 or self.raw)
 
 
+_NOT_DIGITS = re.compile(r"\D")
+
+
 def digits_of(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    return _NOT_DIGITS.sub("", text)
 
 
 def reversed_digits(text: str) -> str:

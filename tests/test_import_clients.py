@@ -159,6 +159,19 @@ def test_a_merge_fills_empty_fields_adds_new_numbers_and_keeps_the_rest(desk, tm
     assert [(e["actor"], e["entity_id"]) for e in merge] == [("lina", known)]
 
 
+def test_a_client_new_in_the_file_is_found_by_what_later_rows_of_the_file_add(desk, tmp_path):
+    source = tmp_path / "book.csv"
+    source.write_text("Name,Company,Phone,Mobile\n"
+                      "Asha Rao,,98450 11111,\n"
+                      "Asha Rao,Rao Textiles,98450 11111,98450 22222\n", encoding="utf-8")
+
+    summary = import_clients(desk, source)
+
+    assert (summary.created, summary.merged) == (1, 1)
+    assert [h.name for h in clients.find_clients(desk, "textiles")] == ["Asha Rao"]
+    assert [h.name for h in clients.find_clients(desk, "22222")] == ["Asha Rao"]
+
+
 def test_duplicates_far_apart_in_a_long_file_still_make_one_client(desk, tmp_path, monkeypatch):
     monkeypatch.setattr(client_import, "CHUNK", 2)  # the duplicate lands in a later chunk (and transaction)
     source = tmp_path / "book.csv"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,17 +26,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import phonenumbers
-from peewee import DatabaseError, chunked
+from peewee import DatabaseError
 
-from calldesk.desk.client_files import Contact, open_client_file
-from calldesk.desk.client_rows import ReadyRow, preparer
-from calldesk.desk.clients import fold, search_text_for
+from calldesk.desk.client_files import open_client_file
+from calldesk.desk.client_rows import ReadyRow, Rows, name_key, preparer
+from calldesk.desk.clients import search_text_for
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.phones import ParsedPhone, reversed_digits
-from calldesk.store.bulk import VALUES_PER_IN_LIST, insert_rows
+from calldesk.store.bulk import insert_rows
 from calldesk.store.errors import StoreError
 from calldesk.store.models import AuditEvent, Client, Note, Phone, database
+from calldesk.store.prepared import Prepared
 
 CHUNK = 10_000  # rows per lookup, transaction and progress report: fewer, bigger lookups (a name has no index)
 FILLABLE = ("company", "address_as", "manner", "tags", "time_zone")  # filled on a merge when empty
@@ -47,6 +49,16 @@ PHONE_COLUMNS = (Phone.client, Phone.raw, Phone.e164, Phone.extension, Phone.lab
                  Phone.reversed_digits)
 AUDIT_COLUMNS = (AuditEvent.actor, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action, AuditEvent.before,
                  AuditEvent.after, AuditEvent.at)
+
+# Each chunk looks up thousands of numbers and names: these are built once (see store.prepared).
+_OWNERS_OF_NUMBERS = Prepared(lambda numbers: Phone.select(Phone.e164, Phone.client).where(
+    Phone.e164.in_(numbers) & Phone.valid))
+_CLIENTS_NAMED = Prepared(lambda names: Client.select(Client.id, Client.name, Client.company).where(
+    Client.name.in_(names)))
+_CLIENTS = Prepared(lambda ids: Client.select(Client.id, *CLIENT_COLUMNS[:len(CLIENT_VALUES)]).where(
+    Client.id.in_(ids)))
+_PHONES_OF = Prepared(lambda ids: Phone.select(Phone.client, Phone.raw, Phone.e164, Phone.extension, Phone.valid)
+                      .where(Phone.client.in_(ids)).order_by(Phone.id))
 
 Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
 
@@ -93,6 +105,7 @@ class _Client:
     phones: list[ParsedPhone]
     unverified_keys: set[str]  # E.164 or raw of the phones that are not valid: they match no other client
     note: str = ""  # the file's note on a client it creates, kept on the dossier
+    search_text: str = ""  # as prepared with its row, while still true of the client; else worked out when written
     filled: dict[str, str] = field(default_factory=dict)  # fields filled since the last write
     new_phones: list[tuple[str, ParsedPhone]] = field(default_factory=list)  # (label, phone) not yet written
 
@@ -118,24 +131,21 @@ def import_clients(desk: Desk, path: Path, *, mapping: dict[str, list[str]] | No
         if progress:
             progress(0, source.lines.size)
         with preparer(source.lines.size) as prepare:
-            ahead: tuple[int, Callable[[], list[ReadyRow]]] | None = None  # prepared while the one before is written
-            while True:
-                chunk = list(islice(source.entries, CHUNK))
+            in_flight: deque[tuple[int, Rows]] = deque()  # (first line, its rows) prepared while others are written
+
+            def write_oldest() -> None:
+                merger.write_chunk(*in_flight.popleft(), summary, reject)
+                if progress:
+                    progress(min(source.lines.position, source.lines.size), source.lines.size)
+
+            for chunk in iter(lambda: list(islice(source.entries, CHUNK)), []):
                 summary.rows += len(chunk)
-                job = (chunk[0][0], prepare(source.decode, region, chunk)) if chunk else None
-                if ahead is not None:
-                    first_line, rows = ahead
-                    try:
-                        merger.import_chunk(rows(), summary, reject)
-                    except DatabaseError as exc:
-                        problem = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                        raise StoreError(f"database: {problem}; the rows before line {first_line} are in, and "
-                                         "importing the file again finishes the job") from exc
-                    if progress:
-                        progress(min(source.lines.position, source.lines.size), source.lines.size)
-                if job is None:
-                    return summary
-                ahead = job
+                in_flight.append((chunk[0][0], prepare(source.decode, region, chunk)))
+                while len(in_flight) > prepare.ahead:
+                    write_oldest()
+            while in_flight:
+                write_oldest()
+            return summary
 
 
 @contextmanager
@@ -175,24 +185,36 @@ class _Merger:
         self.phones_looked_up: set[str] = set()
         self.names_looked_up: set[str] = set()
 
+    def write_chunk(self, first_line: int, rows: Rows, summary: ImportSummary,
+                    reject: Callable[[int, str], None]) -> None:
+        """Merge a chunk (written unless this is a dry run); a database failure says how far the import got."""
+        try:
+            self.import_chunk(rows(), summary, reject)
+        except DatabaseError as exc:
+            problem = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreError(f"database: {problem}; the rows before line {first_line} are in, and importing the "
+                             "file again finishes the job") from exc
+
     def import_chunk(self, rows: list[ReadyRow], summary: ImportSummary, reject: Callable[[int, str], None]) -> None:
-        contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]] = []
+        contacts: list[ReadyRow] = []
         for row in rows:
-            if row.contact is None:
+            if row.values is None:
                 reject(row.line, row.reason)
             else:
-                contacts.append((row.contact, row.phones))
+                contacts.append(row)
         self._look_up(contacts)
         created: list[_Client] = []
         changed: dict[int, _Client] = {}
-        for contact, phones in contacts:
-            target = self._match(contact, phones)
+        for row in contacts:
+            target = self._match(row)
             is_new = target is None
             if target is None:
-                target = self._new_client(contact)
+                target = self._new_client(row)
                 created.append(target)
-            filled = not is_new and self._fill(target, contact)
-            added = self._add_phones(target, phones)
+            filled = not is_new and self._fill(target, row.values)
+            added = self._add_phones(target, row.phones)
+            if not is_new and (filled or added):
+                target.search_text = ""  # no longer its first row's: worked out again when written
             summary.phones_added += len(added)
             summary.unverified += sum(1 for p in added if not p.valid)
             if is_new:
@@ -217,62 +239,53 @@ class _Merger:
         self.phones_looked_up.clear()
         self.names_looked_up.clear()
 
-    def _look_up(self, contacts: list[tuple[Contact, list[tuple[str, ParsedPhone]]]]) -> None:
+    def _look_up(self, contacts: list[ReadyRow]) -> None:
         """Find the stored clients this chunk may merge into, in a few bulk queries."""
-        numbers = {p.e164 for _, phones in contacts for _, p in phones if p.valid} - self.phones_looked_up
-        names = {c.name for c, phones in contacts if not any(p.valid for _, p in phones)} - self.names_looked_up
+        numbers = {p.e164 for row in contacts for _, p in row.phones if p.valid} - self.phones_looked_up
+        names = {row.values["name"] for row in contacts if not any(p.valid for _, p in row.phones)}
+        names -= self.names_looked_up
         self.phones_looked_up |= numbers
         self.names_looked_up |= names
-        owners: list[tuple[str, int]] = []
-        for batch in chunked(sorted(numbers), VALUES_PER_IN_LIST):
-            owners.extend(Phone.select(Phone.e164, Phone.client).where(Phone.e164.in_(batch) & Phone.valid).tuples())
-        named: list[tuple[int, str, str]] = []
-        for batch in chunked(sorted(names), VALUES_PER_IN_LIST):
-            named.extend(Client.select(Client.id, Client.name, Client.company).where(Client.name.in_(batch)).tuples())
+        owners = _OWNERS_OF_NUMBERS.rows_in_batches("numbers", sorted(numbers))
+        named = _CLIENTS_NAMED.rows_in_batches("names", sorted(names))
         self._load({client_id for _, client_id in owners} | {client_id for client_id, _, _ in named})
         for e164, client_id in sorted(owners, key=lambda owner: owner[1]):  # the oldest client wins a shared number
             self.by_phone.setdefault(e164, self.loaded[client_id])
         for client_id, name, company in sorted(named):
-            self.by_name.setdefault((fold(name), fold(company)), self.loaded[client_id])
+            self.by_name.setdefault(name_key(name, company), self.loaded[client_id])
 
     def _load(self, ids: set[int]) -> None:
         ids -= self.loaded.keys()
-        for batch in chunked(sorted(ids), VALUES_PER_IN_LIST):
-            for client_id, *values in Client.select(Client.id, *CLIENT_COLUMNS[:len(CLIENT_VALUES)]).where(
-                Client.id.in_(batch)
-            ).tuples():
-                self.loaded[client_id] = _Client(client_id, dict(zip(CLIENT_VALUES, values, strict=True)), [], set())
-            phones = Phone.select(Phone.client, Phone.raw, Phone.e164, Phone.extension, Phone.valid).where(
-                Phone.client.in_(batch)
-            ).order_by(Phone.id).tuples()
-            for client_id, raw, e164, extension, valid in phones:
-                client = self.loaded[client_id]
-                client.phones.append(ParsedPhone(raw, e164, extension, bool(valid)))
-                if valid:
-                    self.by_phone.setdefault(e164, client)
-                else:
-                    client.unverified_keys.add(e164 or raw)
+        for client_id, *values in _CLIENTS.rows_in_batches("ids", sorted(ids)):
+            self.loaded[client_id] = _Client(client_id, dict(zip(CLIENT_VALUES, values, strict=True)), [], set())
+        for client_id, raw, e164, extension, valid in _PHONES_OF.rows_in_batches("ids", sorted(ids)):
+            client = self.loaded[client_id]
+            client.phones.append(ParsedPhone(raw, e164, extension, bool(valid)))
+            if valid:
+                self.by_phone.setdefault(e164, client)
+            else:
+                client.unverified_keys.add(e164 or raw)
 
-    def _match(self, contact: Contact, phones: list[tuple[str, ParsedPhone]]) -> _Client | None:
-        numbers = [p.e164 for _, p in phones if p.valid]
+    def _match(self, row: ReadyRow) -> _Client | None:
+        numbers = [p.e164 for _, p in row.phones if p.valid]
         for e164 in numbers:
             if e164 in self.by_phone:
                 return self.by_phone[e164]
         if numbers:
             return None
-        return self.by_name.get((fold(contact.name), fold(contact.company)))
+        return self.by_name.get(row.key)
 
-    def _new_client(self, contact: Contact) -> _Client:
-        values = {k: getattr(contact, k) for k in ("name", "stage", *FILLABLE)}
-        client = _Client(None, values, [], set(), note=contact.note)
-        self.by_name.setdefault((fold(contact.name), fold(contact.company)), client)
+    def _new_client(self, row: ReadyRow) -> _Client:
+        client = _Client(None, {k: row.values[k] for k in CLIENT_VALUES}, [], set(), note=row.note,
+                         search_text=row.search_text)
+        self.by_name.setdefault(row.key, client)
         return client
 
-    def _fill(self, target: _Client, contact: Contact) -> bool:
-        """Fill the target's empty fields from the contact; True when something changed."""
+    def _fill(self, target: _Client, values: dict[str, str]) -> bool:
+        """Fill the target's empty fields from the row's values; True when something changed."""
         changed = False
         for key in FILLABLE:
-            value = getattr(contact, key)
+            value = values[key]
             if value and not target.values[key]:
                 target.values[key] = target.filled[key] = value
                 changed = True
@@ -320,6 +333,8 @@ class _Merger:
             ])
 
     def _search_text(self, client: _Client) -> str:
+        if client.search_text:
+            return client.search_text
         v = client.values
         return search_text_for(v["name"], v["company"], v["address_as"], client.phones)
 

@@ -60,10 +60,12 @@ def search_text_for(name: str, company: str, address_as: str, phones: list[Parse
     return fold(" ".join(p for p in parts if p))
 
 
+_SPACES = re.compile(r"[\s\x00]+")  # NUL too: PostgreSQL refuses it in text
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for matching; Devanagari and other scripts pass through."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\s\x00]+", " ", text).strip()  # PostgreSQL refuses NUL in text
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 def _parse_all(desk: Desk, phones: list[NewPhone]) -> list[tuple[NewPhone, ParsedPhone]]:

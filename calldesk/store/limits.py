@@ -31,5 +31,20 @@ def check_text(field: Field, value: str) -> None:
                               "(half of a UTF-16 pair): not stored") from None
 
 
+def within_limits(field: Field, texts: list[str]) -> bool:
+    """True when every text passes ``check_text``: a quick look at many values at once, before naming a culprit."""
+    limit = getattr(field, "max_length", None)
+    if limit is not None and max(map(len, texts)) > limit:
+        return False
+    joined = "\n".join(texts)
+    if "\x00" in joined:
+        return False
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _named(field: Field) -> str:
     return f"{field.model.__name__.lower()} {field.name.replace('_', ' ')}"  # only on a refusal: imports check millions

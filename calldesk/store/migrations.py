@@ -106,7 +106,13 @@ def _v2(db: Database) -> None:
     install_change_notices(db)
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1), (2, _v2))
+def _v3(db: Database) -> None:
+    """Clients by name: an import matches a contact with no valid phone by name, thousands per chunk, and without
+    the index each lookup read the whole table (0.15 s a chunk at 800,000 clients)."""
+    db.execute_sql("CREATE INDEX IF NOT EXISTS client_name ON client (name)")
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1), (2, _v2), (3, _v3))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

@@ -15,7 +15,7 @@ from calldesk.cli import main
 from calldesk.desk import clients
 from calldesk.desk.context import Desk
 from calldesk.store.database import open_database
-from calldesk.store.migrations import MIGRATIONS
+from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS
 from calldesk.store.models import ALL_MODELS, SchemaVersion, database
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
@@ -115,12 +115,13 @@ def _version_not_a_number(path: Path) -> None:
         conn.execute("UPDATE schema_version SET version = 'two'")
 
 
+NOT_WHOLE = f"not a whole calldesk database of schema version {LATEST_VERSION}"
+
+
 @pytest.mark.parametrize(("spoil", "says"), [
-    (_look_alike, "not a whole calldesk database of schema version 2 (no table audit_event, index audit_event_at, "
-                  "index audit_event_entity_entity_id and "),
-    (_without_a_column, "not a whole calldesk database of schema version 2 (no column call.external_id, "
-                        "index call_external_id)"),
-    (_without_a_trigger, "not a whole calldesk database of schema version 2 (no trigger client_search_ai)"),
+    (_look_alike, f"{NOT_WHOLE} (no table audit_event, index audit_event_at, index audit_event_entity_entity_id and "),
+    (_without_a_column, f"{NOT_WHOLE} (no column call.external_id, index call_external_id)"),
+    (_without_a_trigger, f"{NOT_WHOLE} (no trigger client_search_ai)"),
     (_damaged, "the database is damaged (PRAGMA integrity_check failed)"),
     (_version_not_a_number, "its schema version is 'two', not a number: not a backup calldesk made"),
 ])
