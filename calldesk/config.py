@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from calldesk.paths import expand_user
 from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file
 
 CONFIG_ENV = "CALLDESK_CONFIG"
@@ -218,7 +219,7 @@ def resolve_database(value: str, base: Path) -> str:
         return value
     if value == ":memory:":
         return "sqlite:///:memory:"
-    path = Path(value).expanduser()
+    path = expand_user(value)
     if not path.is_absolute():
         path = base / path
     return f"sqlite:///{path}"

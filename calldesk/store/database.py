@@ -12,6 +12,7 @@ from urllib.parse import ParseResult, parse_qs, parse_qsl, unquote, urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
+from calldesk.paths import expand_user
 from calldesk.store.driver import load_psycopg
 from calldesk.store.errors import StoreError
 from calldesk.store.migrations import migrate
@@ -106,7 +107,7 @@ def sqlite_file(url: str) -> Path | None:
     path = unquote(parsed.path)
     if path.startswith("/") and parsed.netloc == "" and url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
-    return None if path == ":memory:" else Path(path).expanduser()
+    return None if path == ":memory:" else expand_user(path)
 
 
 def make_database(url: str) -> Database:

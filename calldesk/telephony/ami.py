@@ -15,7 +15,6 @@ import threading
 import time
 from collections import deque
 from contextlib import suppress
-from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -26,6 +25,7 @@ from peewee import DataError, IntegrityError, PeeweeException
 from calldesk.config import AmiSettings
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.paths import expand_user
 from calldesk.phones import digits_of
 from calldesk.store.models import database
 from calldesk.telephony.ami_events import AmiEventHandler, event_fields
@@ -54,7 +54,7 @@ class _LinkLost(Exception):
 def read_secret(settings: AmiSettings) -> str:
     """The AMI secret, from ``ami.secret_file`` when set, else from the variable ``ami.secret_env``."""
     if settings.secret_file:
-        path = Path(settings.secret_file).expanduser()
+        path = expand_user(settings.secret_file)
         try:
             secret = path.read_text(encoding="utf-8").strip()
         except OSError as exc:

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from calldesk.desk.client_import import ImportSummary, import_clients
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.paths import expand_user
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 
@@ -73,7 +74,7 @@ class ImportClientsModal(ModalScreen[ImportSummary | None]):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
-        self.run_import(Path(text).expanduser(), self.query_one("#import-dry-run", Checkbox).value)
+        self.run_import(expand_user(text), self.query_one("#import-dry-run", Checkbox).value)
 
     @work(thread=True, exclusive=True, group="import-clients", exit_on_error=False)
     def run_import(self, path: Path, dry_run: bool) -> ImportSummary:
