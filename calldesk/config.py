@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from calldesk.languages import LANGUAGES
 from calldesk.paths import expand_user
 from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file
 
@@ -59,6 +60,19 @@ DEFAULT_SCRIPT = (
     ScriptStage("Greeting", ("{greeting_time}, {company} {department}, this is {operator}.",
                              "How may I help you, {address_as}?")),
     ScriptStage("Close", ("Is there anything else I can do for you, {address_as}?",)),
+)
+# The handbook's telephone etiquette in its own language: name and department, "how may I help", listen, help
+# without leaving the caller on hold, say what happens next, close. "सकता/सकती": the operator says their own form.
+DEFAULT_SCRIPT_HI = (
+    ScriptStage("अभिवादन", ("{greeting_time}, मैं {operator}, {company} {department} से बात कर रहा/रही हूँ।",
+                            "{address_as}, मैं आपकी क्या सहायता कर सकता/सकती हूँ?")),
+    ScriptStage("सुनना", ("बीच में टोके बिना पूरी बात सुनिए; ग्राहक का अनुरोध उन्हीं के शब्दों में नोट कीजिए।",
+                         "पुष्टि कीजिए: “तो {address_as}, आप चाहते हैं कि ... क्या मैंने सही समझा?”")),
+    ScriptStage("सहायता", ("उत्तर दीजिए, कॉल ट्रांसफ़र कीजिए (F4) या कॉल-बैक का वादा कीजिए (F5): ग्राहक को होल्ड पर "
+                          "मत छोड़िए।",
+                          "साफ़-साफ़ बताइए कि आगे क्या होगा और कब।")),
+    ScriptStage("समापन", ("{address_as}, क्या मैं आपकी और कोई सहायता कर सकता/सकती हूँ?",
+                         "{company} को कॉल करने के लिए धन्यवाद। आपका दिन शुभ हो!")),
 )
 
 
@@ -103,6 +117,66 @@ DEFAULT_PHRASEBOOK = (
     PhraseRule("“कभी नहीं” के बजाय बताइए कि क्या संभव है और कब।", ("कभी नहीं",), language="hi"),
     PhraseRule("सिर्फ़ “नहीं” कहने के बजाय बताइए कि आप क्या कर सकते हैं।", ("नहीं",), language="hi", bare=True),
 )
+
+class LanguageDefaults(NamedTuple):
+    """What a desk of this `language` says when config.yaml gives no script, greeting words or unknown caller."""
+
+    script: tuple[ScriptStage, ...]
+    scripts: tuple[EtiquetteScript, ...]
+    greeting_times: Mapping[str, str]
+    unknown_caller: str
+
+
+# A Hindi desk's call-backs and transfers get the handbook's words too; config.yaml's `scripts` replace these.
+DEFAULT_SCRIPTS_HI = (
+    EtiquetteScript("call_back", "कॉल-बैक", (
+        ScriptStage("अभिवादन", ("{greeting_time} {address_as}, मैं {operator}, {company} {department} से बोल रहा/रही "
+                                "हूँ।",
+                                "जैसा वादा किया था, मैं {reason} के बारे में वापस कॉल कर रहा/रही हूँ। क्या अभी बात "
+                                "करने का सही समय है? (आपके यहाँ अभी {local_time} बजे हैं।)")),
+        ScriptStage("सहायता", ("उत्तर या जानकारी दीजिए; अगर बात अभी भी पूरी नहीं हुई, तो बताइए कि अगली बार कब कॉल "
+                              "करेंगे।",)),
+        ScriptStage("समापन", ("{address_as}, क्या मैं आपकी और कोई सहायता कर सकता/सकती हूँ?",
+                             "धन्यवाद, आपका दिन शुभ हो!")),
+    ), situation="call_back"),
+    EtiquetteScript("transfer", "ट्रांसफ़र की गई कॉल", (
+        ScriptStage("अभिवादन", ("{greeting_time} {address_as}, मैं {operator}, {company} {department} से।",
+                                "मेरे सहकर्मी ने मुझे आपके प्रश्न के बारे में बताया है; मैं एक बार पुष्टि कर लूँ कि "
+                                "मैंने सही समझा है।")),
+        ScriptStage("सहायता", ("डोज़ियर में ट्रांसफ़र नोट पढ़िए; ग्राहक से सब कुछ दोबारा मत कहलवाइए।",)),
+        ScriptStage("समापन", ("साफ़-साफ़ बताइए कि आगे क्या होगा और कब।",
+                             "{company} को कॉल करने के लिए धन्यवाद, {address_as}।")),
+    ), situation="transfer"),
+    EtiquetteScript("angry_caller", "नाराज़ ग्राहक", (
+        ScriptStage("अभिवादन", ("{greeting_time}, मैं {operator}, {company} {department} से बात कर रहा/रही हूँ।",
+                                "{address_as}, मैं आपकी क्या सहायता कर सकता/सकती हूँ?")),
+        ScriptStage("शांत करना", ("{address_as} को पूरी बात कहने दीजिए; बहस मत कीजिए, बीच में मत टोकिए।",
+                                 "“{address_as}, मैं समझ सकता/सकती हूँ कि यह कितना परेशान करने वाला है, और मैं इसे "
+                                 "सुलझाने के लिए ही यहाँ हूँ।”")),
+        ScriptStage("कदम", ("बताइए कि आप अभी क्या करेंगे; शिकायत दर्ज कीजिए (F8) ताकि उसका ज़िम्मेदार और समय-सीमा तय हो।",
+                           "अगर बात आपके बस की न हो, तो ग्राहक को बताइए कि आप अपने टीम लीड को शामिल कर रहे हैं "
+                           "(ctrl+e)।")),
+        ScriptStage("समापन", ("बताइए कि कौन और कब तक संपर्क करेगा; और वह वादा निभाइए।",
+                             "हमें बताने के लिए धन्यवाद, {address_as}।")),
+    ), situation="angry_caller"),
+    EtiquetteScript("refund_request", "रिफ़ंड का अनुरोध", (
+        ScriptStage("अभिवादन", ("{greeting_time}, मैं {operator}, {company} {department} से बात कर रहा/रही हूँ।",
+                                "{address_as}, मैं आपकी क्या सहायता कर सकता/सकती हूँ?")),
+        ScriptStage("विवरण", ("ऑर्डर, तारीख़ और क्या गड़बड़ हुई, यह पूछिए और नोट कीजिए।",
+                             "राशि और भुगतान का तरीका पक्का कीजिए।")),
+        ScriptStage("रिफ़ंड", ("केवल वही वादा कीजिए जो रिफ़ंड नीति में है; पक्का न हो तो जाँच कर कॉल-बैक (F5) का "
+                              "प्रस्ताव दीजिए।",)),
+        ScriptStage("समापन", ("बताइए कि पैसा कब पहुँचेगा और उन्हें कैसे सूचित किया जाएगा।",
+                             "धैर्य रखने के लिए धन्यवाद, {address_as}।")),
+    ), situation="refund_request"),
+)
+LANGUAGE_DEFAULTS: Mapping[str, LanguageDefaults] = MappingProxyType({
+    "en": LanguageDefaults(DEFAULT_SCRIPT, (), NO_ENTRIES, "sir or madam"),
+    # On an Indian desk "नमस्ते" serves the whole day.
+    "hi": LanguageDefaults(DEFAULT_SCRIPT_HI, DEFAULT_SCRIPTS_HI,
+                           MappingProxyType({"morning": "नमस्ते", "afternoon": "नमस्ते", "evening": "नमस्ते"}),
+                           "सर/मैडम"),
+})
 DEFAULT_FEEDBACK_CATEGORIES = ("Product", "Delivery", "Billing", "Staff", "Website", "Other")
 # A desk started without a config file still gets a full wrap-up list and the usual reasons to pause.
 DEFAULT_DISPOSITIONS = ("Resolved", "Information given", "Call-back promised", "Transferred", "Complaint logged",
@@ -159,6 +233,7 @@ class Config(NamedTuple):
 
     path: Path
     company: str = "Acme"
+    language: str = "en"  # the interface's and the default script's (an operator may choose their own)
     default_operator: str = ""
     departments: tuple[Department, ...] = (Department("support", "Customer Support", ("support",)),)
     phone_region: str = "IN"
@@ -502,12 +577,13 @@ def _valid_region(region: str) -> bool:
     return region.upper() in phonenumbers.SUPPORTED_REGIONS
 
 
-def load_config(path: Path | str | None = None) -> Config:
-    """Read and validate a config file; raises ``ConfigError`` with file, line and key."""
+def load_config(path: Path | str | None = None, language: str | None = None) -> Config:
+    """Read and validate a config file; raises ``ConfigError`` with file, line and key. ``language`` overrides the
+    file's `language` (and so the default script it picks)."""
     explicit = path is not None or CONFIG_ENV in os.environ
     path = Path(path) if path is not None else default_config_path()
     if not explicit and not path.exists():
-        return Config(path=path, script=DEFAULT_SCRIPT)  # no file in this folder: sensible defaults
+        return _with_language_defaults({"path": path}, language)  # no file in this folder: sensible defaults
     try:
         root = compose_yaml(read_yaml_file(path), str(path))
     except FileNotFoundError:
@@ -517,11 +593,24 @@ def load_config(path: Path | str | None = None) -> Config:
     except YamlRefused as exc:
         raise ConfigError(str(exc)) from None
     reader = _Reader(path)
-    values: dict[str, Any] = {"path": path, "script": DEFAULT_SCRIPT}
-    if root is None:
-        return Config(**values)
-    for name, (knode, vnode) in reader.mapping(root, "(top level)").items():
-        values.update(_read_key(reader, name, knode, vnode))
+    values: dict[str, Any] = {"path": path}
+    if root is not None:
+        for name, (knode, vnode) in reader.mapping(root, "(top level)").items():
+            values.update(_read_key(reader, name, knode, vnode))
+    return _with_language_defaults(values, language)
+
+
+def _with_language_defaults(values: dict[str, Any], language: str | None) -> Config:
+    """The settings read, with the desk language's script, greeting words and unknown caller where none is given.
+    ``language``, when given (``calldesk demo --language hi``), is the desk's whatever the file says."""
+    if language is not None:
+        if language not in LANGUAGES:
+            raise ConfigError(f"{values['path']}:1: language: expected one of {', '.join(LANGUAGES)}, "
+                              f"got {language!r}")
+        values["language"] = language
+    defaults = LANGUAGE_DEFAULTS[values.get("language", "en")]
+    for name in LanguageDefaults._fields:
+        values.setdefault(name, getattr(defaults, name))
     return Config(**values)
 
 
@@ -531,6 +620,11 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: reader.text(vnode, name)}
         case "unknown_caller":
             return {name: reader.text(vnode, name)}
+        case "language":
+            language = reader.text(vnode, name)
+            if language not in LANGUAGES:
+                raise reader.fail(vnode, name, f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
+            return {name: language}
         case "default_operator":
             return {name: reader.text(vnode, name, allow_empty=True)}
         case "database":

@@ -24,6 +24,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
 from calldesk.desk.operators import OperatorView, move
 from calldesk.desk.states import OperatorEvent
+from calldesk.i18n import _, choose_language, operator_language, use_language
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.db_thread import DatabaseAway, DatabaseThread
@@ -53,8 +54,14 @@ class CalldeskApp(App[int]):
     TITLE = "calldesk"
 
     def __init__(self, desk: Desk, operator: OperatorView, source: Any = None, database_url: str = "",
-                 training: TrainingSession | None = None) -> None:
+                 training: TrainingSession | None = None, language: str | None = None) -> None:
+        """``language``: the console's (``calldesk demo --language hi``); else the operator's own, else the desk's."""
         super().__init__()
+        # chosen once, before any screen is built: every label is read through the catalog of this language
+        own = getattr(operator, "language", None)
+        if language is None and own is None:
+            own = operator_language(operator.id)
+        self.language = use_language(choose_language(language, own, desk.config.language))
         self.training = training  # a practice call: the desk plays its caller and scores the trainee
         self.desk = desk
         self.operator = operator
@@ -148,8 +155,8 @@ class CalldeskApp(App[int]):
         if not self.offline:
             self.offline = True
             self._show_link()
-            self.notify(f"Database offline, reconnecting ({reason}). Keep working: notes, wrap-ups and drafts are "
-                        "kept on this machine until it is back.", severity="error", timeout=10)
+            self.notify(_("Database offline, reconnecting ({reason}). Keep working: notes, wrap-ups and drafts are "
+                          "kept on this machine until it is back.").format(reason=reason), severity="error", timeout=10)
 
     async def back_online(self) -> None:
         """After an outage: replay what was kept locally, once, and say so."""
@@ -167,9 +174,10 @@ class CalldeskApp(App[int]):
             self._replaying = False
         self.offline = False
         self._show_link()
-        self.notify(f"Database back: {len(report.applied)} change(s) made offline are saved.")
+        self.notify(_("Database back: {count} change(s) made offline are saved.").format(count=len(report.applied)))
         for entry, reason in report.refused:
-            self.notify(f"Not saved ({entry.kind}): {reason}", severity="error", timeout=15)
+            self.notify(_("Not saved ({kind}): {reason}").format(kind=entry.kind, reason=reason), severity="error",
+                        timeout=15)
         if desk is not None:
             desk.poll_queue()
 
@@ -183,7 +191,8 @@ class CalldeskApp(App[int]):
         try:
             self.source.run(self._stop_source, self._report_link)
         except Exception as exc:
-            self.call_from_thread(self.notify, f"Call source stopped: {exc}", severity="error", timeout=10)
+            self.call_from_thread(self.notify, _("Call source stopped: {problem}").format(problem=exc),
+                                  severity="error", timeout=10)
             self._report_link(f"{getattr(self.source, 'name', 'source')} down")
 
     def _report_link(self, state: object) -> None:
@@ -199,7 +208,8 @@ class CalldeskApp(App[int]):
         try:
             call_out(self.operator.login, number)
         except DeskError as exc:
-            self.call_from_thread(self.notify, f"The PBX could not dial: {exc}", severity="warning")
+            self.call_from_thread(self.notify, _("The PBX could not dial: {problem}").format(problem=exc),
+                                  severity="warning")
 
     @work(thread=True, group="source")
     def tell_source_paused(self, paused: bool, reason: str) -> None:
@@ -210,7 +220,8 @@ class CalldeskApp(App[int]):
         try:
             set_paused(self.operator.login, paused, reason)
         except DeskError as exc:
-            self.call_from_thread(self.notify, f"The PBX was not told: {exc}", severity="warning")
+            self.call_from_thread(self.notify, _("The PBX was not told: {problem}").format(problem=exc),
+                                  severity="warning")
 
     # --- hooks for measurements ----------------------------------------------------------------------
 
@@ -276,7 +287,7 @@ class CalldeskApp(App[int]):
         extra = []
         if not isinstance(self.screen, DeskScreen):
             where = type(self.screen).__name__.removesuffix("Screen").removesuffix("Modal")
-            extra = [(where, keymap.get(b.id or "", b.key), b.description)
+            extra = [(where, keymap.get(b.id or "", b.key), _(b.description))
                      for b in getattr(self.screen, "BINDINGS", [])
                      if isinstance(b, Binding) and (b.id is not None or b.show)]  # not a hidden second key
         self.push_screen(HelpScreen(keymap, extra))
@@ -293,7 +304,7 @@ class CalldeskApp(App[int]):
 
         desk = self.desk_screen
         if (desk is not None and desk.live is not None
-                and not await self.push_screen_wait(ConfirmModal("A call is live. Quit anyway? (it stays yours)"))):
+                and not await self.push_screen_wait(ConfirmModal(_("A call is live. Quit anyway? (it stays yours)")))):
             return
         self.exit(0)
 
@@ -302,7 +313,7 @@ class CalldeskApp(App[int]):
 
         def done(summary: ImportSummary | None) -> None:
             if summary is not None:
-                self.notify(summary.describe(), title="Import")
+                self.notify(summary.describe(), title=_("Import"))
 
         self.push_screen(ImportClientsModal(self.desk, self.operator.login), done)
 
@@ -311,15 +322,17 @@ class CalldeskApp(App[int]):
         if desk is not None:
             for binding in (b for b in DESK_BINDINGS if b.id):  # without an id: another key of one listed
                 yield SystemCommand(
-                    binding.description, KEY_HELP.get(binding.id or "", ""),
+                    _(binding.description), _(KEY_HELP.get(binding.id or "", "")),
                     lambda action=binding.action: desk.run_action(action),
                 )
-            yield SystemCommand("Import clients", "bring clients in from a CSV or vCard file, with a progress bar",
+            yield SystemCommand(_("Import clients"),
+                                _("bring clients in from a CSV or vCard file, with a progress bar"),
                                 self.action_import_clients)
             if desk.live is not None:
                 from calldesk.desk.script import list_scripts
 
                 for script in list_scripts(self.desk.config):
-                    yield SystemCommand(f"Script: {script.name}", "use this script for the live call",
+                    yield SystemCommand(_("Script: {name}").format(name=script.name),
+                                        _("use this script for the live call"),
                                         lambda name=script.name: desk.switch_script(name))
         yield from super().get_system_commands(screen)

@@ -7,71 +7,73 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from calldesk.i18n import N_
+
 # Most terminals send alt+digit as escape and the digit, which Textual 8 reads as the character a Mac's option key
 # makes there (¡ ™ £); terminals with the kitty keyboard protocol send alt+digit itself. Both must work (the notes
 # leave ¡ and ™ to these bindings: widgets/notes_area.py).
 ALT_1, ALT_2, ALT_3 = "inverted_exclamation_mark", "trade_mark_sign", "pound_sign"
 
 DESK_BINDINGS: list[Binding] = [
-    Binding("f2", "answer", "Answer", id="answer", priority=True),
-    Binding("f3", "new_client", "Client details", id="new_client", priority=True, show=False),
-    Binding("f4", "transfer", "Transfer", id="transfer", priority=True),
-    Binding("f5", "callback", "Call-back", id="callback", priority=True),
-    Binding("f6", "end_call", "End call", id="end_call", priority=True),
-    Binding("f7", "faq", "FAQ", id="faq", priority=True),
-    Binding("f8", "feedback", "Complaint", id="feedback", priority=True),
-    Binding("ctrl+e", "escalate", "Escalate", id="escalate", priority=True, show=False),
-    Binding("ctrl+a", "alerts", "Alerts", id="alerts", priority=True, show=False),
-    Binding("ctrl+t", "notices", "Notices", id="notices", priority=True, show=False),
-    Binding("ctrl+r", "review_call", "Review", id="review_call", priority=True, show=False),
-    Binding("ctrl+o", "pause", "Pause", id="pause", priority=True, show=False),
-    Binding("ctrl+l", "caller_line", "Caller", id="caller_line", priority=True, show=False),
-    Binding("f9", "board", "Call-backs", id="board", priority=True),
-    Binding("f10", "team", "Team", id="team", priority=True),
-    Binding("ctrl+f", "find_client", "Find", id="find_client", priority=True),
-    Binding("ctrl+s", "save_note", "Save note", id="save_note", priority=True, show=False),
-    Binding("ctrl+n", "next_step", "Next step", id="next_step", priority=True, show=False),
-    Binding("ctrl+b", "previous_step", "Prev step", id="previous_step", priority=True, show=False),
-    Binding("alt+1", "focus_pane('queue')", "Queue", id="focus_queue", priority=True, show=False),
-    Binding("alt+2", "focus_pane('notes')", "Dossier", id="focus_dossier", priority=True, show=False),
-    Binding("alt+3", "focus_pane('script')", "Script", id="focus_script", priority=True, show=False),
+    Binding("f2", "answer", N_("Answer"), id="answer", priority=True),
+    Binding("f3", "new_client", N_("Client details"), id="new_client", priority=True, show=False),
+    Binding("f4", "transfer", N_("Transfer"), id="transfer", priority=True),
+    Binding("f5", "callback", N_("Call-back"), id="callback", priority=True),
+    Binding("f6", "end_call", N_("End call"), id="end_call", priority=True),
+    Binding("f7", "faq", N_("FAQ"), id="faq", priority=True),
+    Binding("f8", "feedback", N_("Complaint"), id="feedback", priority=True),
+    Binding("ctrl+e", "escalate", N_("Escalate"), id="escalate", priority=True, show=False),
+    Binding("ctrl+a", "alerts", N_("Alerts"), id="alerts", priority=True, show=False),
+    Binding("ctrl+t", "notices", N_("Notices"), id="notices", priority=True, show=False),
+    Binding("ctrl+r", "review_call", N_("Review"), id="review_call", priority=True, show=False),
+    Binding("ctrl+o", "pause", N_("Pause"), id="pause", priority=True, show=False),
+    Binding("ctrl+l", "caller_line", N_("Caller"), id="caller_line", priority=True, show=False),
+    Binding("f9", "board", N_("Call-backs"), id="board", priority=True),
+    Binding("f10", "team", N_("Team"), id="team", priority=True),
+    Binding("ctrl+f", "find_client", N_("Find"), id="find_client", priority=True),
+    Binding("ctrl+s", "save_note", N_("Save note"), id="save_note", priority=True, show=False),
+    Binding("ctrl+n", "next_step", N_("Next step"), id="next_step", priority=True, show=False),
+    Binding("ctrl+b", "previous_step", N_("Prev step"), id="previous_step", priority=True, show=False),
+    Binding("alt+1", "focus_pane('queue')", N_("Queue"), id="focus_queue", priority=True, show=False),
+    Binding("alt+2", "focus_pane('notes')", N_("Dossier"), id="focus_dossier", priority=True, show=False),
+    Binding("alt+3", "focus_pane('script')", N_("Script"), id="focus_script", priority=True, show=False),
     # Without ids: Textual's keymap keeps one set of keys per id, and these follow the alt+digit keys above.
-    Binding(ALT_1, "focus_pane('queue')", "Queue", priority=True, show=False),
-    Binding(ALT_2, "focus_pane('notes')", "Dossier", priority=True, show=False),
-    Binding(ALT_3, "focus_pane('script')", "Script", show=False),  # not priority: in the notes a £ types a £
+    Binding(ALT_1, "focus_pane('queue')", N_("Queue"), priority=True, show=False),
+    Binding(ALT_2, "focus_pane('notes')", N_("Dossier"), priority=True, show=False),
+    Binding(ALT_3, "focus_pane('script')", N_("Script"), show=False),  # not priority: in the notes a £ types a £
 ]
 
 APP_BINDINGS: list[Binding] = [
-    Binding("f1", "help", "Help", id="help", priority=True),
-    Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    Binding("f1", "help", N_("Help"), id="help", priority=True),
+    Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
 ]
 
 KEY_HELP: dict[str, str] = {
-    "help": "this help: every key, by screen",
-    "answer": "take the selected call (or the longest waiting); in My call-backs, dial the selected one",
-    "new_client": "the caller's details: make an unknown caller a client (number filled in), or correct a client's",
-    "transfer": "transfer the live call to a department or operator, with a note",
-    "end_call": "end the call and open wrap-up (disposition, notes); on a call-back, record how it went first",
-    "callback": "promise a call-back instead of hold: when, why, who (F6 then enter ends the call)",
-    "board": "the call-back board: every promise, its owner and deadline (leads reassign; operators see theirs)",
-    "find_client": "find a client by name, company or any digits of a number",
-    "team": "team and statistics: who is on what, service level, KPIs, peak hours, leaderboard",
-    "faq": "search the FAQ as you type; enter shows the answer, enter again puts it in the notes",
-    "feedback": "log a complaint or suggestion for this client and call",
-    "escalate": "flag the live call for a team lead, with a one-line reason",
-    "alerts": "escalations waiting for a team lead; enter acknowledges one",
-    "notices": "my notices (the status bar counts them): call-backs given or taken, escalations acknowledged, "
-               "calls transferred to me, call-backs due; read or not, when, from whom",
-    "review_call": "(leads) score a call from the client's history, 1 to 5 with a comment",
-    "pause": "pause with a reason (lunch, training...) or be available again",
-    "caller_line": "(training) hear the practice caller's next words",
-    "save_note": "keep the notes typed so far on the client's dossier",
-    "next_step": "tick the current script step and move to the next",
-    "previous_step": "go back one script step",
-    "focus_queue": "jump to the queue",
-    "focus_dossier": "jump to the notes under the dossier",
-    "focus_script": "jump to the script",
-    "quit": "quit (asks first while a call is live)",
+    "help": N_("this help: every key, by screen"),
+    "answer": N_("take the selected call (or the longest waiting); in My call-backs, dial the selected one"),
+    "new_client": N_("the caller's details: make an unknown caller a client (number filled in), or correct a client's"),
+    "transfer": N_("transfer the live call to a department or operator, with a note"),
+    "end_call": N_("end the call and open wrap-up (disposition, notes); on a call-back, record how it went first"),
+    "callback": N_("promise a call-back instead of hold: when, why, who (F6 then enter ends the call)"),
+    "board": N_("the call-back board: every promise, its owner and deadline (leads reassign; operators see theirs)"),
+    "find_client": N_("find a client by name, company or any digits of a number"),
+    "team": N_("team and statistics: who is on what, service level, KPIs, peak hours, leaderboard"),
+    "faq": N_("search the FAQ as you type; enter shows the answer, enter again puts it in the notes"),
+    "feedback": N_("log a complaint or suggestion for this client and call"),
+    "escalate": N_("flag the live call for a team lead, with a one-line reason"),
+    "alerts": N_("escalations waiting for a team lead; enter acknowledges one"),
+    "notices": N_("my notices (the status bar counts them): call-backs given or taken, escalations acknowledged, "
+                  "calls transferred to me, call-backs due; read or not, when, from whom"),
+    "review_call": N_("(leads) score a call from the client's history, 1 to 5 with a comment"),
+    "pause": N_("pause with a reason (lunch, training...) or be available again"),
+    "caller_line": N_("(training) hear the practice caller's next words"),
+    "save_note": N_("keep the notes typed so far on the client's dossier"),
+    "next_step": N_("tick the current script step and move to the next"),
+    "previous_step": N_("go back one script step"),
+    "focus_queue": N_("jump to the queue"),
+    "focus_dossier": N_("jump to the notes under the dossier"),
+    "focus_script": N_("jump to the script"),
+    "quit": N_("quit (asks first while a call is live)"),
 }
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from calldesk.desk.escalation import EscalationView
+from calldesk.i18n import N_, _
 
 
 def _line(item: EscalationView, zone: tzinfo) -> str:
@@ -22,7 +23,7 @@ def _line(item: EscalationView, zone: tzinfo) -> str:
 class AlertsModal(ModalScreen[int | None]):
     """Dismisses with the id of the escalation to acknowledge, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Close"))]
 
     def __init__(self, escalations: list[EscalationView], zone: tzinfo) -> None:
         """``zone``: the desk's clock, the times are shown on it."""
@@ -32,13 +33,13 @@ class AlertsModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as dialog:
-            dialog.border_title = "Escalated calls"
+            dialog.border_title = _("Escalated calls")
             if self.escalations:
                 yield OptionList(*[Option(_line(e, self.zone), id=str(e.id)) for e in self.escalations], markup=False)
-                yield Label("enter: acknowledge (you step in)   escape: close", classes="dialog-help")
+                yield Label(_("enter: acknowledge (you step in)   escape: close"), classes="dialog-help")
             else:
-                yield Label("No escalated call is waiting.")
-                yield Label("escape: close", classes="dialog-help")
+                yield Label(_("No escalated call is waiting."))
+                yield Label(_("escape: close"), classes="dialog-help")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

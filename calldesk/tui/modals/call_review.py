@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.stats.reviews import MAX_COMMENT, CallReviewView, review_call, review_of
+from calldesk.i18n import N_, _
 
 SCORE_WORDS = {1: "1 poor", 2: "2 weak", 3: "3 fair", 4: "4 good", 5: "5 excellent"}
 
@@ -20,7 +21,7 @@ SCORE_WORDS = {1: "1 poor", 2: "2 weak", 3: "3 fair", 4: "4 good", 5: "5 excelle
 class CallReviewModal(ModalScreen[CallReviewView | None]):
     """Opened by a lead on a call of the dossier's history; an operator who opens it is told no by the desk."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"),
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")),
                 *(Binding(str(n), f"score({n})", SCORE_WORDS[n], show=False) for n in SCORE_WORDS)]
 
     def __init__(self, desk: Desk, reviewer_id: int, call_id: int, about: str = "") -> None:
@@ -32,16 +33,17 @@ class CallReviewModal(ModalScreen[CallReviewView | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="call-review") as dialog:
-            dialog.border_title = f"Review call {self.call_id}" + (f" · {escape(self.about)}" if self.about else "")
-            yield Label("Score: how well was the call handled?")
+            about = f" · {escape(self.about)}" if self.about else ""
+            dialog.border_title = _("Review call {id}").format(id=self.call_id) + about
+            yield Label(_("Score: how well was the call handled?"))
             with RadioSet(id="review-score"):
                 for score, words in SCORE_WORDS.items():
                     yield RadioButton(words, value=score == 3, name=str(score))
-            yield Label("Comment")
+            yield Label(_("Comment"))
             yield Input(id="review-comment", max_length=MAX_COMMENT, compact=True,
-                        placeholder="what went well, what to do next time")
+                        placeholder=_("what went well, what to do next time"))
             yield Label("", classes="dialog-error", id="review-error")
-            yield Label("1 to 5: score   tab: the comment   enter: save   escape: cancel", classes="dialog-help")
+            yield Label(_("1 to 5: score   tab: the comment   enter: save   escape: cancel"), classes="dialog-help")
 
     async def on_mount(self) -> None:
         self.query_one("#review-score", RadioSet).focus()

@@ -31,6 +31,7 @@ from calldesk.desk.callback_times import (
 from calldesk.desk.callbacks import CallbackRequest, DuePreview, OfferContext, preview_due
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import N_, _
 from calldesk.time_zones import zone_named
 
 Submit = Callable[[CallbackRequest], Awaitable[int]]
@@ -49,10 +50,10 @@ class CallbackOffered:
 
 class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+y", "promise_past_deadline", "Promise past the deadline", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+y", "promise_past_deadline", N_("Promise past the deadline"), show=False),
         # from any field: a list takes enter only while it is open (space or down opens it)
-        Binding("enter", "promise", "Promise", priority=True, show=False),
+        Binding("enter", "promise", N_("Promise"), priority=True, show=False),
     ]
 
     def __init__(self, desk: Desk, offer: OfferContext, submit: Submit) -> None:
@@ -68,29 +69,30 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
     def compose(self) -> ComposeResult:
         offer = self.offer
         with Vertical(classes="dialog", id="callback-offer") as dialog:
-            dialog.border_title = f"Call-back · {escape(offer.caller)}" if offer.caller else "Call-back"
+            dialog.border_title = _("Call-back") + f" · {escape(offer.caller)}" if offer.caller else _("Call-back")
             with Grid(classes="form"):
-                yield Label("Reason")
-                yield Input(id="cb-reason", placeholder="what you will call back about (required)", compact=True)
-                yield Label("When")
+                yield Label(_("Reason"))
+                yield Input(id="cb-reason", placeholder=_("what you will call back about (required)"), compact=True)
+                yield Label(_("When"))
                 yield Select([(label, key) for key, label in QUICK_CHOICES], value=QUICK_CHOICES[0][0],
                              allow_blank=False, id="cb-quick", compact=True)
-                yield Label("or at")
-                yield Input(id="cb-typed", placeholder="14:30, tue 10:00, in 45m", compact=True)
-                yield Label("typed on")
-                yield Select([("my clock", "mine"), ("the client's clock", "client")], value="mine",
+                yield Label(_("or at"))
+                yield Input(id="cb-typed", placeholder=_("14:30, tue 10:00, in 45m"), compact=True)
+                yield Label(_("typed on"))
+                yield Select([(_("my clock"), "mine"), (_("the client's clock"), "client")], value="mine",
                              allow_blank=False, id="cb-clock", compact=True)
                 if offer.needs_zone_choice:
-                    yield Label("client zone")
-                    yield Select([(zone, zone) for zone in offer.client_zones], prompt="ask the client: which?",
+                    yield Label(_("client zone"))
+                    yield Select([(zone, zone) for zone in offer.client_zones], prompt=_("ask the client: which?"),
                                  id="cb-zone", compact=True)
-                yield Label("Owner")
+                yield Label(_("Owner"))
                 yield Select([(owner.label, owner.key) for owner in offer.owners], value=offer.owners[0].key,
                              allow_blank=False, id="cb-owner", compact=True)
             yield Static(id="cb-preview")
-            yield Checkbox("promise it past the deadline anyway", id="cb-confirm", compact=True)
+            yield Checkbox(_("promise it past the deadline anyway"), id="cb-confirm", compact=True)
             yield Label("", id="cb-error", classes="dialog-error")
-            yield Label("enter: promise   tab: next field   space: open a list   escape: cancel", classes="dialog-help")
+            yield Label(_("enter: promise   tab: next field   space: open a list   escape: cancel"),
+                        classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#cb-confirm", Checkbox).display = False
@@ -133,18 +135,19 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
             return
         if self.due is None:
             self.preview = None
-            shown.update(Content.styled("Too late for «later today»: pick another time.", "$warning"))
+            shown.update(Content.styled(_("Too late for «later today»: pick another time."), "$warning"))
             confirm.display = False
             return
         self.preview = preview_due(self.desk, self.offer, self.due, self._client_zone_name(), self.zone)
         parts: list[str | tuple[str, str]] = [
-            "You: ", (self.preview.operator_time, "bold"), "   Client: ", (self.preview.client_time, "bold")]
+            _("You: "), (self.preview.operator_time, "bold"), "   " + _("Client: "), (self.preview.client_time, "bold")]
         if self.preview.problem:
             parts += ["\n", (self.preview.problem, "$error")]
         elif self.preview.past_deadline:
             deadline = describe_moment(self.offer.deadline, self.zone, self.desk.clock.now(), weekday=True)
-            parts += ["\n", (f"After the {self.desk.config.inquiry_sla_hours:g}-hour deadline ({deadline}): "
-                             "ctrl+y (or tick the box) to promise it anyway.", "$warning")]
+            parts += ["\n", (_("After the {hours}-hour deadline ({deadline}): ctrl+y (or tick the box) to promise it "
+                               "anyway.").format(hours=f"{self.desk.config.inquiry_sla_hours:g}", deadline=deadline),
+                             "$warning")]
         shown.update(Content.assemble(*parts))
         confirm.display = self.preview.past_deadline and not self.preview.problem
 
@@ -164,20 +167,20 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
     def _request(self) -> CallbackRequest | None:
         reason = self.query_one("#cb-reason", Input).value.strip()
         if not reason:
-            self._refuse("A reason is needed: what will you call back about?", "#cb-reason")
+            self._refuse(_("A reason is needed: what will you call back about?"), "#cb-reason")
             return None
         if self.offer.needs_zone_choice and not self._client_zone_name():
-            self._refuse("Ask the client which time zone they are in, and pick it.", "#cb-zone")
+            self._refuse(_("Ask the client which time zone they are in, and pick it."), "#cb-zone")
             return None
         if self.due is None or self.preview is None:
-            self._refuse("Pick a quick choice or type a time the desk can read.", "#cb-typed")
+            self._refuse(_("Pick a quick choice or type a time the desk can read."), "#cb-typed")
             return None
         if self.preview.problem:
             self._refuse(self.preview.problem, "#cb-typed")
             return None
         confirmed = self.query_one("#cb-confirm", Checkbox).value
         if self.preview.past_deadline and not confirmed:
-            self._refuse("Past the inquiry deadline: ctrl+y (or tick the box) confirms; or pick an earlier time.")
+            self._refuse(_("Past the inquiry deadline: ctrl+y (or tick the box) confirms; or pick an earlier time."))
             return None
         return CallbackRequest(
             reason=reason, due_at=self.due, owner=str(self.query_one("#cb-owner", Select).value),

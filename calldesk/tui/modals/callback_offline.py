@@ -15,10 +15,11 @@ from textual.widgets import Input, Label
 from calldesk.desk.callback_times import parse_due_text
 from calldesk.desk.callbacks import CallbackRequest
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import N_, _
 
 
 class OfflineCallbackModal(ModalScreen[CallbackRequest | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
     def __init__(self, now: datetime, call_id: int | None, client_id: int | None, zone: tzinfo | None = None
                  ) -> None:
@@ -27,13 +28,13 @@ class OfflineCallbackModal(ModalScreen[CallbackRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = "Promise a call-back (database offline: kept on this machine)"
+            dialog.border_title = _("Promise a call-back (database offline: kept on this machine)")
             with Grid(classes="form"):
-                yield Label("Reason")
-                yield Input(id="offline-reason", placeholder="what you will call back about", compact=True)
-                yield Label("When")
-                yield Input("in 30m", id="offline-when", placeholder="14:30, tue 10:00, in 45m", compact=True)
-            yield Label("enter: promise (yours)   escape: cancel", classes="dialog-help")
+                yield Label(_("Reason"))
+                yield Input(id="offline-reason", placeholder=_("what you will call back about"), compact=True)
+                yield Label(_("When"))
+                yield Input("in 30m", id="offline-when", placeholder=_("14:30, tue 10:00, in 45m"), compact=True)
+            yield Label(_("enter: promise (yours)   escape: cancel"), classes="dialog-help")
             yield Label("", id="offline-error", classes="dialog-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -41,7 +42,7 @@ class OfflineCallbackModal(ModalScreen[CallbackRequest | None]):
         reason = self.query_one("#offline-reason", Input).value.strip()
         error = self.query_one("#offline-error", Label)
         if not reason:
-            error.update("A reason is needed.")
+            error.update(_("A reason is needed."))
             return
         try:
             due_at = parse_due_text(self.query_one("#offline-when", Input).value, self.now, self.zone)

@@ -24,16 +24,17 @@ from calldesk.desk.callback_times import DueTimeNotUnderstood, describe_moment, 
 from calldesk.desk.callbacks import OutcomeResult, PastInquiryDeadline, suggested_next_try
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import N_, _
 
-OUTCOME_LABELS = (("reached", "Reached: done"), ("no_answer", "No answer: try again"),
-                  ("wrong_number", "Wrong number: done"), ("rescheduled", "Rescheduled: the client asked"))
+OUTCOME_LABELS = (("reached", N_("Reached: done")), ("no_answer", N_("No answer: try again")),
+                  ("wrong_number", N_("Wrong number: done")), ("rescheduled", N_("Rescheduled: the client asked")))
 Submit = Callable[[str, datetime | None, bool], Awaitable[OutcomeResult]]
 
 
 class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Later"),
-        Binding("ctrl+y", "confirm_late", "Confirm past the deadline", show=False),
+        Binding("escape", "cancel", N_("Later")),
+        Binding("ctrl+y", "confirm_late", N_("Confirm past the deadline"), show=False),
     ]
 
     def __init__(self, desk: Desk, line: CallbackLine, submit: Submit) -> None:
@@ -47,20 +48,21 @@ class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="callback-outcome") as dialog:
-            dialog.border_title = f"Call-back · {escape(self.line.caller)}"
+            dialog.border_title = _("Call-back") + f" · {escape(self.line.caller)}"
             tries = f"try {self.line.attempts + 1} of {self.desk.config.callbacks.max_attempts}"
             yield Label(Content(f"{self.line.reason} · {tries}"), classes="dialog-help")
-            yield OptionList(*[Option(label, id=key) for key, label in OUTCOME_LABELS], id="outcomes")
-            yield Label("Next try (no answer, rescheduled)")
+            yield OptionList(*[Option(_(label), id=key) for key, label in OUTCOME_LABELS], id="outcomes")
+            yield Label(_("Next try (no answer, rescheduled)"))
             yield Input(id="next-try", compact=True)
             yield Static(id="next-try-read")
             yield Label("", id="outcome-error", classes="dialog-error")
-            yield Label("enter: record   escape: later", classes="dialog-help")
+            yield Label(_("enter: record   escape: later"), classes="dialog-help")
 
     def on_mount(self) -> None:
         offered = suggested_next_try(self.desk, self.line.client_zone)
         self.query_one("#next-try", Input).placeholder = (
-            f"offered: {describe_moment(offered, self.zone, self.desk.clock.now())}; or type 14:30, in 2h")
+            _("offered: {moment}; or type 14:30, in 2h").format(
+                moment=describe_moment(offered, self.zone, self.desk.clock.now())))
         self.query_one(OptionList).highlighted = 0
         self.query_one(OptionList).focus()
 
@@ -83,7 +85,7 @@ class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
         event.stop()
         if event.option.id == "rescheduled" and not self.query_one("#next-try", Input).value.strip():
             self.query_one("#next-try", Input).focus()
-            self._refuse("When does the client want the call? Type it, then enter.")
+            self._refuse(_("When does the client want the call? Type it, then enter."))
             return
         self.record(str(event.option.id))  # no answer without a typed time takes the next try offered
 

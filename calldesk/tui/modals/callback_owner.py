@@ -10,13 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from calldesk.i18n import N_, _
+
 
 class OwnerPickerModal(ModalScreen[str | None]):
     """Dismisses with an operator's login or a department id; None on escape."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "choices", "Choices", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("down", "choices", N_("Choices"), show=False),
     ]
 
     def __init__(self, title: str, owners: list[tuple[str, str]]) -> None:
@@ -28,9 +30,9 @@ class OwnerPickerModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="owner-picker") as dialog:
             dialog.border_title = escape(self.title_text)
-            yield Input(id="owner-filter", placeholder="type to narrow: a name or a department", compact=True)
+            yield Input(id="owner-filter", placeholder=_("type to narrow: a name or a department"), compact=True)
             yield OptionList(*[Option(label, id=key) for key, label in self.owners], id="owner-choices", markup=False)
-            yield Label("enter: give   down: the list   escape: cancel", classes="dialog-help")
+            yield Label(_("enter: give   down: the list   escape: cancel"), classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0

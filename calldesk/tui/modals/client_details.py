@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from calldesk.desk.clients import STAGE_NAMES
+from calldesk.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class ClientForm:
 
 
 class ClientDetailsModal(ModalScreen[ClientForm | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, number: str = "", caller_name: str = "", known: ClientForm | None = None) -> None:
         """``known``: the client's details now, to correct; None for an unknown caller on ``number``."""
@@ -43,26 +44,26 @@ class ClientDetailsModal(ModalScreen[ClientForm | None]):
     def compose(self) -> ComposeResult:
         known = self.known
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = "New client" if self.is_new else "Client details"
+            dialog.border_title = _("New client") if self.is_new else _("Client details")
             with Grid(classes="form"):
-                yield Label("Name")
-                yield Input(known.name, id="name", placeholder="as the client says it", compact=True)
+                yield Label(_("Name"))
+                yield Input(known.name, id="name", placeholder=_("as the client says it"), compact=True)
                 if self.is_new:
-                    yield Label("Phone")
+                    yield Label(_("Phone"))
                     yield Input(self.number, id="phone", compact=True)
-                yield Label("Company")
-                yield Input(known.company, id="company", placeholder="optional", compact=True)
-                yield Label("Address as")
-                yield Input(known.address_as, id="address_as", placeholder="e.g. Mr Sharma, Priya ji", compact=True)
-                yield Label("Manner")
-                yield Input(known.manner, id="manner", placeholder="e.g. formal, prefers Hindi", compact=True)
-                yield Label("Stage")
+                yield Label(_("Company"))
+                yield Input(known.company, id="company", placeholder=_("optional"), compact=True)
+                yield Label(_("Address as"))
+                yield Input(known.address_as, id="address_as", placeholder=_("e.g. Mr Sharma, Priya ji"), compact=True)
+                yield Label(_("Manner"))
+                yield Input(known.manner, id="manner", placeholder=_("e.g. formal, prefers Hindi"), compact=True)
+                yield Label(_("Stage"))
                 yield Select([(label, key) for key, label in STAGE_NAMES.items()], value=known.stage,
                              allow_blank=False, id="stage", compact=True)
                 if not self.is_new:
-                    yield Label("Tags")
-                    yield Input(known.tags, id="tags", placeholder="e.g. vip, wholesale", compact=True)
-            yield Label("enter: save   tab: next field   escape: cancel", classes="dialog-help")
+                    yield Label(_("Tags"))
+                    yield Input(known.tags, id="tags", placeholder=_("e.g. vip, wholesale"), compact=True)
+            yield Label(_("enter: save   tab: next field   escape: cancel"), classes="dialog-help")
             yield Label("", id="error", classes="dialog-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -8,11 +8,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from calldesk.i18n import N_, _
+
 
 class ConfirmModal(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,enter,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,enter,escape", "answer(False)", N_("No")),
     ]
 
     def __init__(self, question: str) -> None:
@@ -22,7 +24,7 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question)
-            yield Label("y: yes    n / enter / escape: no", classes="dialog-help")
+            yield Label(_("y: yes    n / enter / escape: no"), classes="dialog-help")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

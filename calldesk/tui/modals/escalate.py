@@ -13,10 +13,11 @@ from textual.widgets import Input, Label
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.escalation import MAX_REASON, escalate_call
+from calldesk.i18n import N_, _
 
 
 class EscalateModal(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, desk: Desk, operator_id: int, call_id: int, caller: str = "") -> None:
         super().__init__()
@@ -27,12 +28,12 @@ class EscalateModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="escalate") as dialog:
-            dialog.border_title = "Call a team lead" + (f" · {escape(self.caller)}" if self.caller else "")
-            yield Label("Why is a team lead needed? (one line)")
+            dialog.border_title = _("Call a team lead") + (f" · {escape(self.caller)}" if self.caller else "")
+            yield Label(_("Why is a team lead needed? (one line)"))
             yield Input(id="escalate-reason", max_length=MAX_REASON, compact=True,
-                        placeholder="e.g. asks for a refund above my limit")
+                        placeholder=_("e.g. asks for a refund above my limit"))
             yield Label("", classes="dialog-error", id="escalate-error")
-            yield Label("enter: flag the call   escape: cancel", classes="dialog-help")
+            yield Label(_("enter: flag the call   escape: cancel"), classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#escalate-reason", Input).focus()

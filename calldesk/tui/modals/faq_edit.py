@@ -12,12 +12,13 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.faq import FaqAnswer, add_faq, edit_faq
 from calldesk.desk.operators import OperatorView
+from calldesk.i18n import N_, _
 
 
 class FaqEditModal(ModalScreen[int | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", id="faq_save", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save"), id="faq_save", priority=True),
     ]
 
     def __init__(self, desk: Desk, operator: OperatorView, entry: FaqAnswer | None = None) -> None:
@@ -29,15 +30,15 @@ class FaqEditModal(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         entry = self.entry
         with Vertical(classes="dialog wide", id="faq-edit") as dialog:
-            dialog.border_title = "Edit the FAQ entry" if entry else "New FAQ entry"
-            yield Label("Question")
+            dialog.border_title = _("Edit the FAQ entry") if entry else _("New FAQ entry")
+            yield Label(_("Question"))
             yield Input(entry.question if entry else "", id="faq-question", compact=True)
-            yield Label("Answer")
+            yield Label(_("Answer"))
             yield TextArea(entry.answer if entry else "", id="faq-answer-text", soft_wrap=True)
-            yield Label("Tags (comma-separated)")
+            yield Label(_("Tags (comma-separated)"))
             yield Input(entry.tags if entry else "", id="faq-tags", compact=True)
             yield Label("", classes="dialog-error", id="faq-edit-error")
-            yield Label("ctrl+s: save   tab: next field   escape: cancel", classes="dialog-help")
+            yield Label(_("ctrl+s: save   tab: next field   escape: cancel"), classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#faq-question", Input).focus()

@@ -19,25 +19,26 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.faq import FaqAnswer, search_faq
 from calldesk.desk.operators import OperatorView
 from calldesk.desk.permissions import Action, may
+from calldesk.i18n import N_, _
 from calldesk.tui.modals.faq_edit import FaqEditModal
 
-HELP = "type to search   down: results   enter: answer   ctrl+t: into the notes   escape: close"
-LEAD_HELP = "   F2: new entry   F3: edit"
+HELP = N_("type to search   down: results   enter: answer   ctrl+t: into the notes   escape: close")
+LEAD_HELP = N_("   F2: new entry   F3: edit")
 
 
 class FaqAnswerView(Static, can_focus=True):
     """The chosen answer; enter here puts it into the notes."""
 
-    BINDINGS = [Binding("enter", "screen.insert_answer", "Into the notes", show=False)]
+    BINDINGS = [Binding("enter", "screen.insert_answer", N_("Into the notes"), show=False)]
 
 
 class FaqSearchModal(ModalScreen[str | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("ctrl+t", "insert_answer", "Into the notes", id="faq_insert"),
-        Binding("down", "results", "Results", show=False),
-        Binding("f2", "new_entry", "New entry", id="faq_new"),
-        Binding("f3", "edit_entry", "Edit entry", id="faq_edit"),
+        Binding("escape", "cancel", N_("Close")),
+        Binding("ctrl+t", "insert_answer", N_("Into the notes"), id="faq_insert"),
+        Binding("down", "results", N_("Results"), show=False),
+        Binding("f2", "new_entry", N_("New entry"), id="faq_new"),
+        Binding("f3", "edit_entry", N_("Edit entry"), id="faq_edit"),
     ]
 
     def __init__(self, desk: Desk, operator: OperatorView, query: str = "") -> None:
@@ -50,8 +51,8 @@ class FaqSearchModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="faq-dialog") as dialog:
-            dialog.border_title = "FAQ"
-            yield Input(self.initial_query, id="faq-query", placeholder="words of the question or the answer",
+            dialog.border_title = _("FAQ")
+            yield Input(self.initial_query, id="faq-query", placeholder=_("words of the question or the answer"),
                         compact=True)
             with Horizontal(id="faq-body"):
                 yield OptionList(id="faq-results", markup=False)
@@ -60,7 +61,7 @@ class FaqSearchModal(ModalScreen[str | None]):
             yield Label(self._help(), classes="dialog-help", id="faq-status")
 
     def _help(self) -> str:
-        return HELP + (LEAD_HELP if may(self.operator, Action.CHANGE_FAQ) else "")
+        return _(HELP) + (_(LEAD_HELP) if may(self.operator, Action.CHANGE_FAQ) else "")
 
     def on_mount(self) -> None:
         self.query_one("#faq-query", Input).focus()
@@ -92,14 +93,14 @@ class FaqSearchModal(ModalScreen[str | None]):
         else:
             self._show(None)
         self.query_one("#faq-status", Label).update(
-            (f"{len(found)} found   " if query.strip() else "") + self._help()
+            (_("{count} found").format(count=len(found)) + "   " if query.strip() else "") + self._help()
         )
 
     def _show(self, entry: FaqAnswer | None) -> None:
         self.shown = entry
         view = self.query_one("#faq-answer", FaqAnswerView)
         if entry is None:
-            view.update("Nothing found: try fewer or other words.")
+            view.update(_("Nothing found: try fewer or other words."))
             return
         view.update(f"[b]{_markup(entry.question)}[/b]\n\n{_markup(entry.answer)}"
                     + (f"\n\n[dim]{_markup(entry.tags)}[/dim]" if entry.tags else ""))

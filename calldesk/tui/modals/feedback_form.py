@@ -19,12 +19,13 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.feedback import log_feedback
 from calldesk.desk.operators import OperatorView
+from calldesk.i18n import N_, _
 
 
 class FeedbackFormModal(ModalScreen[int | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", id="feedback_save", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save"), id="feedback_save", priority=True),
     ]
 
     def __init__(self, desk: Desk, operator: OperatorView, client_id: int | None = None, call_id: int | None = None,
@@ -41,19 +42,20 @@ class FeedbackFormModal(ModalScreen[int | None]):
         deadline = (self.desk.clock.now() + timedelta(hours=config.inquiry_sla_hours)).astimezone(self.desk.zone)
         with Vertical(classes="dialog", id="feedback-form") as dialog:
             about = f" · {escape(self.client_name)}" if self.client_name else ""
-            dialog.border_title = f"Complaint or suggestion{about}"
+            dialog.border_title = _("Complaint or suggestion") + about
             with RadioSet(id="feedback-kind"):
-                yield RadioButton("Complaint", value=True, id="kind-complaint")
-                yield RadioButton("Suggestion", id="kind-suggestion")
-            yield Label("Category")
+                yield RadioButton(_("Complaint"), value=True, id="kind-complaint")
+                yield RadioButton(_("Suggestion"), id="kind-suggestion")
+            yield Label(_("Category"))
             yield Select([(c, c) for c in config.feedback_categories], value=config.feedback_categories[0],
                          allow_blank=False, id="feedback-category", compact=True)
-            yield Label("What the client says")
+            yield Label(_("What the client says"))
             yield TextArea(id="feedback-text", soft_wrap=True)
-            yield Label(f"Owner: you · answer by {deadline:%a %H:%M} ({config.inquiry_sla_hours:g} h)",
+            yield Label(_("Owner: you · answer by {deadline} ({hours} h)").format(
+                deadline=f"{deadline:%a %H:%M}", hours=f"{config.inquiry_sla_hours:g}"),
                         classes="dialog-help")
             yield Label("", classes="dialog-error", id="feedback-error")
-            yield Label("ctrl+s: save   tab: next field   escape: cancel", classes="dialog-help")
+            yield Label(_("ctrl+s: save   tab: next field   escape: cancel"), classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#feedback-text", TextArea).focus()

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from calldesk.desk.clients import ClientHit
+from calldesk.i18n import N_, _
 
 Search = Callable[[str], Awaitable[list[ClientHit]]]
 MIN_QUERY = 3  # one or two letters match half a large desk: not worth holding the database thread for
@@ -22,8 +23,8 @@ TYPING_PAUSE = 0.12  # seconds
 
 class FindClientModal(ModalScreen[int | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "results", "Results", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("down", "results", N_("Results"), show=False),
     ]
 
     def __init__(self, search: Search) -> None:
@@ -32,10 +33,10 @@ class FindClientModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as dialog:
-            dialog.border_title = "Find a client"
-            yield Input(id="query", placeholder="name, company or digits of a number", compact=True)
+            dialog.border_title = _("Find a client")
+            yield Input(id="query", placeholder=_("name, company or digits of a number"), compact=True)
             yield OptionList(id="results", markup=False)
-            yield Label("type to search   down: results   enter: open   escape: cancel", classes="dialog-help",
+            yield Label(_("type to search   down: results   enter: open   escape: cancel"), classes="dialog-help",
                         id="find-status")
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -45,7 +46,8 @@ class FindClientModal(ModalScreen[int | None]):
     async def run_search(self, query: str) -> None:
         if len(query.strip()) < MIN_QUERY:
             self.query_one("#results", OptionList).clear_options()
-            self.query_one("#find-status", Label).update(f"type at least {MIN_QUERY} characters   escape: cancel")
+            self.query_one("#find-status", Label).update(_("type at least {count} characters   escape: cancel").format(
+                count=MIN_QUERY))
             return
         await asyncio.sleep(TYPING_PAUSE)  # a newer keystroke cancels this search before it reaches the database
         hits = await self.search(query)
@@ -57,7 +59,7 @@ class FindClientModal(ModalScreen[int | None]):
         if hits:
             results.highlighted = 0
         self.query_one("#find-status", Label).update(
-            f"{len(hits)} found   down: results   enter: open   escape: cancel"
+            _("{count} found   down: results   enter: open   escape: cancel").format(count=len(hits))
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from calldesk.desk.client_import import ImportSummary, import_clients
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import N_, _
 from calldesk.paths import expand_user
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
@@ -36,7 +37,7 @@ class ImportStopped(Exception):
 
 
 class ImportClientsModal(ModalScreen[ImportSummary | None]):
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"))]
 
     def __init__(self, desk: Desk, actor: str, path: str = "") -> None:
         super().__init__()
@@ -47,10 +48,10 @@ class ImportClientsModal(ModalScreen[ImportSummary | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-dialog") as dialog:
-            dialog.border_title = "Import clients"
-            yield Label("File: CSV, vCard, or calldesk's JSON lines")
-            yield Input(self.initial_path, id="import-path", placeholder="e.g. ~/Downloads/contacts.csv")
-            yield Checkbox("Dry run: only show what would change", id="import-dry-run")
+            dialog.border_title = _("Import clients")
+            yield Label(_("File: CSV, vCard, or calldesk's JSON lines"))
+            yield Input(self.initial_path, id="import-path", placeholder=_("e.g. ~/Downloads/contacts.csv"))
+            yield Checkbox(_("Dry run: only show what would change"), id="import-dry-run")
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static("", id="import-summary")
             yield Label(HELP, classes="dialog-help")

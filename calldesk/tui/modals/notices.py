@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from calldesk.desk.notices import NoticeView
+from calldesk.i18n import N_, _
 
 
 def _line(notice: NoticeView, zone: tzinfo) -> str:
@@ -24,7 +25,7 @@ def _line(notice: NoticeView, zone: tzinfo) -> str:
 class NoticesModal(ModalScreen[None]):
     """``stored``: the operator's newest notices; ``callbacks``: the call-back notices standing now, in words."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Close"))]
 
     def __init__(self, stored: list[NoticeView], callbacks: list[str], now: datetime) -> None:
         """``now`` on the desk's clock: the notices' times are shown on it."""
@@ -35,13 +36,13 @@ class NoticesModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as dialog:
-            dialog.border_title = "Notices"
-            lines = [Option(f"Call-back · {text}") for text in self.callbacks]
+            dialog.border_title = _("Notices")
+            lines = [Option(_("Call-back") + f" · {text}") for text in self.callbacks]
             lines += [Option(_line(notice, self.now.tzinfo)) for notice in self.stored]
             if lines:
                 yield OptionList(*lines, id="notices-list", markup=False)
-                yield Label("• not read before · newest first · escape: close", classes="dialog-help")
+                yield Label(_("• not read before · newest first · escape: close"), classes="dialog-help")
             else:
-                yield Label("No notices: call-backs given to you or taken from you, escalations acknowledged and "
-                            "calls transferred to you are listed here.")
-                yield Label("escape: close", classes="dialog-help")
+                yield Label(_("No notices: call-backs given to you or taken from you, escalations acknowledged and "
+                              "calls transferred to you are listed here."))
+                yield Label(_("escape: close"), classes="dialog-help")

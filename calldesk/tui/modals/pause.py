@@ -9,13 +9,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from calldesk.i18n import N_, _
+
 AVAILABLE = ""  # the choice that ends a pause
 
 
 class PauseModal(ModalScreen[str | None]):
     """Dismisses with a pause reason, AVAILABLE to take calls again, or None to change nothing."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
     def __init__(self, reasons: tuple[str, ...], paused: bool) -> None:
         super().__init__()
@@ -24,11 +26,12 @@ class PauseModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = "My state"
-            options = [Option("Available: take calls", id="available")] if self.paused else []
-            options += [Option(f"Pause: {reason}", id=f"pause:{reason}") for reason in self.reasons]
+            dialog.border_title = _("My state")
+            options = [Option(_("Available: take calls"), id="available")] if self.paused else []
+            options += [Option(_("Pause: {reason}").format(reason=reason), id=f"pause:{reason}")
+                        for reason in self.reasons]
             yield OptionList(*options)
-            yield Label("enter: choose   escape: cancel", classes="dialog-help")
+            yield Label(_("enter: choose   escape: cancel"), classes="dialog-help")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

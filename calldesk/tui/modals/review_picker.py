@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from calldesk.desk.stats.reviews import ReviewableCall
+from calldesk.i18n import N_, _
 
 
 def call_moment(at: datetime, zone: tzinfo) -> str:
@@ -20,14 +21,14 @@ def call_moment(at: datetime, zone: tzinfo) -> str:
 
 
 def _line(call: ReviewableCall, zone: tzinfo) -> str:
-    review = f"reviewed {call.score}/5" if call.score is not None else "not reviewed"
+    review = _("reviewed {score}/5").format(score=call.score) if call.score is not None else _("not reviewed")
     return f"{call_moment(call.at, zone)} · {call.summary} · {call.operator or 'nobody'} · {review}"
 
 
 class ReviewPickerModal(ModalScreen[ReviewableCall | None]):
     """Dismisses with the call to review, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Close"))]
 
     def __init__(self, calls: list[ReviewableCall], client_name: str, zone: tzinfo) -> None:
         """``zone``: the desk's clock, the calls' times are shown on it."""
@@ -38,10 +39,11 @@ class ReviewPickerModal(ModalScreen[ReviewableCall | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as dialog:
-            dialog.border_title = f"Review a call · {escape(self.client_name)}" if self.client_name else "Review a call"
+            dialog.border_title = (_("Review a call") + f" · {escape(self.client_name)}" if self.client_name
+                                   else _("Review a call"))
             calls = [Option(_line(call, self.zone), id=call_id) for call_id, call in self.calls.items()]
             yield OptionList(*calls, markup=False, id="review-calls")
-            yield Label("enter: score the call (1 to 5, a comment)   escape: close", classes="dialog-help")
+            yield Label(_("enter: score the call (1 to 5, a comment)   escape: close"), classes="dialog-help")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

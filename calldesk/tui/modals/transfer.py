@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from calldesk.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class TransferChoice:
@@ -21,7 +23,7 @@ class TransferChoice:
 
 
 class TransferModal(ModalScreen[TransferChoice | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, targets: list[tuple[str, str]]) -> None:
         """``targets``: (id, label) pairs, departments first."""
@@ -30,11 +32,11 @@ class TransferModal(ModalScreen[TransferChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = "Transfer the call"
+            dialog.border_title = _("Transfer the call")
             yield OptionList(*[Option(label, id=key) for key, label in self.targets], id="targets", markup=False)
-            yield Label("Note for them")
-            yield Input(id="note", placeholder="what the caller needs, in a line", compact=True)
-            yield Label("up/down: choose   enter: transfer   escape: cancel", classes="dialog-help")
+            yield Label(_("Note for them"))
+            yield Input(id="note", placeholder=_("what the caller needs, in a line"), compact=True)
+            yield Label(_("up/down: choose   enter: transfer   escape: cancel"), classes="dialog-help")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -9,9 +9,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from calldesk.i18n import N_, _
+
 
 class WrapUpModal(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Later")]
+    BINDINGS = [Binding("escape", "cancel", N_("Later"))]
 
     def __init__(self, dispositions: tuple[str, ...], suggested: str = "", notes_preview: str = "") -> None:
         super().__init__()
@@ -21,13 +23,13 @@ class WrapUpModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = "Wrap-up"
-            yield Label("How did the call end?")
+            dialog.border_title = _("Wrap-up")
+            yield Label(_("How did the call end?"))
             yield OptionList(*[Option(d, id=d) for d in self.dispositions], id="dispositions")
             preview = self.notes_preview.strip()
-            yield Label(f"Notes kept: {preview[:120]}{'…' if len(preview) > 120 else ''}" if preview
-                        else "No notes typed.", classes="dialog-help", markup=False)
-            yield Label("enter: finish   escape: later (F6 reopens)", classes="dialog-help")
+            yield Label(_("Notes kept: {notes}").format(notes=preview[:120] + ("…" if len(preview) > 120 else ""))
+                        if preview else _("No notes typed."), classes="dialog-help", markup=False)
+            yield Label(_("enter: finish   escape: later (F6 reopens)"), classes="dialog-help")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

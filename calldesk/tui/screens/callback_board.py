@@ -24,17 +24,20 @@ from calldesk.desk.callbacks import StaleCallBack, distribute_callbacks, reassig
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import OperatorView, list_operators
+from calldesk.i18n import N_, _
 from calldesk.store.changes import ChangeWatcher
 from calldesk.tui.db_thread import DatabaseAway
 from calldesk.tui.modals.callback_owner import OwnerPickerModal
 from calldesk.tui.widgets.callback_table import STATE_STYLES, STATE_WORDS, CallbackTable, countdown
 from calldesk.tui.widgets.key_bar import KeyBar
+from calldesk.tui.widgets.status_bar import RAW_STATE_WORDS
 
 Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database thread: DatabaseThread.run
 TICK_SECONDS = 1.0
-STATES = (("Every state", ""), ("Overdue", "overdue"), ("Due soon", "due_soon"), ("In a pool", "unassigned"))
-SORTS = (("By deadline", "deadline"), ("By due time", "due"), ("Most urgent", "state"), ("By owner", "owner"),
-         ("By department", "department"), ("Newest first", "newest"))
+STATES = ((N_("Every state"), ""), (N_("Overdue"), "overdue"), (N_("Due soon"), "due_soon"),
+          (N_("In a pool"), "unassigned"))
+SORTS = ((N_("By deadline"), "deadline"), (N_("By due time"), "due"), (N_("Most urgent"), "state"),
+         (N_("By owner"), "owner"), (N_("By department"), "department"), (N_("Newest first"), "newest"))
 
 
 SCROLLBAR = 2  # the table's own vertical scrollbar, kept free so a long board loses no column
@@ -62,16 +65,16 @@ def board_columns(width: int) -> dict[str, int]:
 
 
 class BoardTable(CallbackTable):
-    COLUMNS = (("sel", "", 1), ("id", "#", 5), ("state", "", 4), ("left", "Left", 9), ("due", "Due", 15),
-               ("owner", "Owner", 12), ("client", "Client", 15), ("reason", "Reason", 12), ("tries", "Tries", 5),
-               ("by", "By", 10))
+    COLUMNS = (("sel", "", 1), ("id", "#", 5), ("state", "", 4), ("left", N_("Left"), 9), ("due", N_("Due"), 15),
+               ("owner", N_("Owner"), 12), ("client", N_("Client"), 15), ("reason", N_("Reason"), 12),
+               ("tries", N_("Tries"), 5), ("by", N_("By"), 10))
     PRIORITY = ("sel", "state", "left", "client", "reason", "owner", "due", "id", "tries", "by")
     GROWS = (("reason", 24), ("client", 20), ("owner", 16), ("reason", 80))
 
     def __init__(self, due_soon: timedelta, zone: tzinfo, **kwargs: object) -> None:
         super().__init__(due_soon, zone, **kwargs)
         self.selected: set[int] = set()
-        self.widths = {key: width for key, _, width in self.COLUMNS}  # the columns shown: all, until laid out
+        self.widths = {key: width for key, _label, width in self.COLUMNS}  # the columns shown: all, until laid out
         self.painted_at: datetime | None = None  # the moment the rows show, to fill them again on a resize
 
     def on_resize(self) -> None:
@@ -82,9 +85,9 @@ class BoardTable(CallbackTable):
         current, lines = self.selected_id(), self.lines
         self.clear_rows()
         self.clear(columns=True)
-        for key, label, _ in self.COLUMNS:
+        for key, label, _width in self.COLUMNS:
             if key in widths:
-                self.add_column(Text(label), width=widths[key], key=key)
+                self.add_column(Text(_(label)), width=widths[key], key=key)
         if self.painted_at is not None:
             self._rebuild(lines, self.painted_at)
         if current in self._shown:
@@ -98,14 +101,14 @@ class BoardTable(CallbackTable):
         every = {
             "sel": Text("●" if line.id in self.selected else " ", style="bold"),
             "id": Text(str(line.id), justify="right", style="dim"),
-            "state": Text("call" if line.on_the_line else STATE_WORDS[state], style=style),
+            "state": Text(_("call") if line.on_the_line else _(STATE_WORDS[state]), style=style),
             "left": countdown(line, now),
             "due": Text(describe_moment(line.due_at, self.zone, now), style=style),
             "owner": Text(line.owner, style=pooled),
             "client": line.caller,
             "reason": line.reason,
             "tries": Text(str(line.attempts), justify="right"),
-            "by": line.created_by or "desk",
+            "by": line.created_by or _("desk"),
         }
         return {key: every[key] for key in self.widths}
 
@@ -126,14 +129,14 @@ class BoardTable(CallbackTable):
 class CallbackBoardScreen(Screen[CallbackLine | None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # narrow: a lead's filters take two rows
     BINDINGS = [
-        Binding("escape,f9", "close", "Close", id="board_close"),
+        Binding("escape,f9", "close", N_("Close"), id="board_close"),
         # priority: the filter box has its own ctrl+a (home), ctrl+d and ctrl+f, and the board's keys work from it too
-        Binding("f2", "start", "Start", id="board_start", priority=True),
-        Binding("space", "toggle_select", "Select", id="board_select"),
-        Binding("ctrl+a", "select_all", "All", id="board_select_all", priority=True),
-        Binding("ctrl+r", "reassign", "Reassign", id="board_reassign", priority=True),
-        Binding("ctrl+d", "distribute", "Distribute", id="board_distribute", priority=True),
-        Binding("ctrl+f", "focus_filter", "Filter", id="board_filter", priority=True),
+        Binding("f2", "start", N_("Start"), id="board_start", priority=True),
+        Binding("space", "toggle_select", N_("Select"), id="board_select"),
+        Binding("ctrl+a", "select_all", N_("All"), id="board_select_all", priority=True),
+        Binding("ctrl+r", "reassign", N_("Reassign"), id="board_reassign", priority=True),
+        Binding("ctrl+d", "distribute", N_("Distribute"), id="board_distribute", priority=True),
+        Binding("ctrl+f", "focus_filter", N_("Filter"), id="board_filter", priority=True),
     ]
 
     def __init__(self, desk: Desk, viewer: OperatorView, run: Runner) -> None:
@@ -152,13 +155,15 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="board-summary")
         with Horizontal(id="board-filters"):
-            yield Input(id="board-text", placeholder="filter: client, number, reason, owner", compact=True)
-            yield Select(STATES, value="", allow_blank=False, id="board-state", compact=True)
+            yield Input(id="board-text", placeholder=_("filter: client, number, reason, owner"), compact=True)
+            yield Select([(_(label), value) for label, value in STATES], value="", allow_blank=False,
+                         id="board-state", compact=True)
             if self.viewer.is_lead:
-                yield Select([("Every owner", "")], value="", allow_blank=False, id="board-owner", compact=True)
-                departments = [("Every department", "")] + [(d.name, d.id) for d in self.desk.config.departments]
+                yield Select([(_("Every owner"), "")], value="", allow_blank=False, id="board-owner", compact=True)
+                departments = [(_("Every department"), "")] + [(d.name, d.id) for d in self.desk.config.departments]
                 yield Select(departments, value="", allow_blank=False, id="board-department", compact=True)
-            yield Select(SORTS, value="deadline", allow_blank=False, id="board-sort", compact=True)
+            yield Select([(_(label), value) for label, value in SORTS], value="deadline", allow_blank=False,
+                         id="board-sort", compact=True)
         yield BoardTable(self.due_soon, self.desk.zone, id="board-table")
         yield KeyBar()
 
@@ -175,8 +180,8 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
         except DeskError:
             return
         if self.viewer.is_lead:
-            owners = [("Every owner", "")] + [(p.name, p.login) for p in self._people]
-            owners += [(f"{d.name} pool", d.id) for d in self.desk.config.departments]
+            owners = [(_("Every owner"), "")] + [(p.name, p.login) for p in self._people]
+            owners += [(_("{department} pool").format(department=d.name), d.id) for d in self.desk.config.departments]
             self.query_one("#board-owner", Select).set_options(owners)
             self.query_one("#board-owner", Select).value = ""
 
@@ -233,17 +238,18 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
         if self.page is None:
             return
         counts, table = self.page.counts, self.query_one(BoardTable)
-        title = "Call-back board" if self.viewer.is_lead else "My call-backs"
+        title = _("Call-back board") if self.viewer.is_lead else _("My call-backs")
         parts: list[str | tuple[str, str]] = [
-            (title, "bold"), f"  open {counts.open}  ", (f"overdue {counts.overdue}", "bold $error" if counts.overdue
-                                                        else ""),
-            "  ", (f"due soon {counts.due_soon}", "$warning" if counts.due_soon else ""),
-            f"  in pools {counts.unassigned}  ·  showing {len(self.page.lines)}",
+            (title, "bold"), "  " + _("open {count}").format(count=counts.open) + "  ",
+            (_("overdue {count}").format(count=counts.overdue), "bold $error" if counts.overdue else ""),
+            "  ", (_("due soon {count}").format(count=counts.due_soon), "$warning" if counts.due_soon else ""),
+            "  " + _("in pools {count}").format(count=counts.unassigned) + "  ·  "
+            + _("showing {count}").format(count=len(self.page.lines)),
         ]
         if self.page.more:
-            parts.append(("  · more match: filter to narrow", "$warning"))
+            parts.append(("  · " + _("more match: filter to narrow"), "$warning"))
         if table.selected:
-            parts.append((f"  ·  {len(table.selected)} selected", "bold $accent"))
+            parts.append(("  ·  " + _("{count} selected").format(count=len(table.selected)), "bold $accent"))
         self.query_one("#board-summary", Static).update(Content.assemble(*parts))
 
     # --- choosing and handing out --------------------------------------------------------------------
@@ -273,24 +279,26 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
     async def action_reassign(self) -> None:
         lines = self.query_one(BoardTable).chosen()
         if not lines:
-            self.notify("Nothing to reassign: select call-backs with space.", severity="warning")
+            self.notify(_("Nothing to reassign: select call-backs with space."), severity="warning")
             return
-        owners = [(p.login, f"{p.name} · {p.department} · {p.state}") for p in self._people]
-        owners += [(d.id, f"{d.name} pool") for d in self.desk.config.departments]
-        many = f"{len(lines)} call-backs" if len(lines) > 1 else f"call-back {lines[0].id}"
-        target = await self.app.push_screen_wait(OwnerPickerModal(f"Give {many} to", owners))
+        owners = [(p.login, f"{p.name} · {p.department} · {_(RAW_STATE_WORDS.get(p.state, p.state))}")
+                  for p in self._people]
+        owners += [(d.id, _("{department} pool").format(department=d.name)) for d in self.desk.config.departments]
+        many = (_("{count} call-backs").format(count=len(lines)) if len(lines) > 1
+                else _("call-back {id}").format(id=lines[0].id))
+        target = await self.app.push_screen_wait(OwnerPickerModal(_("Give {what} to").format(what=many), owners))
         if target is None:
             return
         label = next((label.split(" · ")[0] for key, label in owners if key == target), target)
         seen = [(line.id, line.version) for line in lines]
         if await self._change(reassign_callbacks, self.desk, self.viewer.id, seen, target) is not None:
-            self.notify(f"{many.capitalize()} given to {label}.")
+            self.notify(_("{what} given to {owner}.").format(what=many[:1].upper() + many[1:], owner=label))
 
     @work(group="board-change")
     async def action_distribute(self) -> None:
         lines = self.query_one(BoardTable).chosen()
         if not lines:
-            self.notify("Nothing to distribute: select call-backs with space.", severity="warning")
+            self.notify(_("Nothing to distribute: select call-backs with space."), severity="warning")
             return
         given = await self._change(distribute_callbacks, self.desk, self.viewer.id,
                                    [(line.id, line.version) for line in lines])
@@ -298,17 +306,17 @@ class CallbackBoardScreen(Screen[CallbackLine | None]):
             tally: dict[str, int] = {}
             for login in given.values():
                 tally[login] = tally.get(login, 0) + 1
-            self.notify("Spread over the free operators: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
+            self.notify(_("Spread over the free operators: ") + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
 
     async def _change(self, rule: Callable[..., Any], *args: Any) -> Any:
         """Run a change; a stale edit or a refusal is told in one line, and the board reads the new state."""
         try:
             result = await self.run(rule, *args)
         except StaleCallBack as exc:
-            self.notify(str(exc), title="Changed meanwhile", severity="warning", timeout=8)
+            self.notify(str(exc), title=_("Changed meanwhile"), severity="warning", timeout=8)
             return None
         except DatabaseAway:
-            self.notify("The database is away: nothing was changed.", severity="error", timeout=8)
+            self.notify(_("The database is away: nothing was changed."), severity="error", timeout=8)
             return None
         except DeskError as exc:
             self.notify(str(exc), severity="warning")

@@ -27,6 +27,7 @@ from calldesk.desk.notices import NoticeView
 from calldesk.desk.permissions import Action, may
 from calldesk.desk.shift import Standing, resume_shift, where_i_stand
 from calldesk.desk.states import OperatorEvent, OperatorState
+from calldesk.i18n import N_, _
 from calldesk.store.changes import ChangeWatcher
 from calldesk.tui.db_thread import DatabaseAway
 from calldesk.tui.keys import DESK_BINDINGS
@@ -37,9 +38,9 @@ from calldesk.tui.widgets.notes_area import NotesArea
 from calldesk.tui.widgets.phrase_hints import PhraseHints
 from calldesk.tui.widgets.queue_table import QueueTable
 from calldesk.tui.widgets.script_pane import ScriptPane
-from calldesk.tui.widgets.status_bar import DeskStatus, StatusBar
+from calldesk.tui.widgets.status_bar import RAW_STATE_WORDS, DeskStatus, StatusBar
 
-PRACTICE_BANNER = "PRACTICE CALL (calldesk train): the caller is a scenario; ctrl+l plays their next words"
+PRACTICE_BANNER = N_("PRACTICE CALL (calldesk train): the caller is a scenario; ctrl+l plays their next words")
 
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
@@ -111,18 +112,18 @@ class DeskScreen(Screen):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 with Vertical(id="queue-pane", classes="pane") as pane:
-                    pane.border_title = "Queue"
+                    pane.border_title = _("Queue")
                     yield QueueTable(config.ring_cycle_seconds, config.answer_within_rings, id="queue")
                 with Vertical(id="callbacks-pane", classes="pane") as pane:
-                    pane.border_title = "My call-backs"
+                    pane.border_title = _("My call-backs")
                     yield MyCallbacks(self._due_soon, self.desk.zone, id="my-callbacks")
             with Vertical(id="centre", classes="pane"):
                 yield DossierView(id="dossier")
                 notes_area = NotesArea(id="notes", soft_wrap=True, show_line_numbers=False)
-                notes_area.border_title = "Notes"
+                notes_area.border_title = _("Notes")
                 yield notes_area
             with Vertical(id="script-pane", classes="pane") as pane:
-                pane.border_title = "Script"
+                pane.border_title = _("Script")
                 yield ScriptPane(id="script")
                 yield PhraseHints(id="phrase-hints")
         yield KeyBar()
@@ -130,7 +131,7 @@ class DeskScreen(Screen):
     async def on_mount(self) -> None:
         self._guard: PhraseGuard | None = None
         self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
-        self.query_one("#notes", TextArea).border_subtitle = "autosaved · ctrl+s keeps it on the dossier"
+        self.query_one("#notes", TextArea).border_subtitle = _("autosaved · ctrl+s keeps it on the dossier")
         self._paint_status()
         await self._save_work_left_offline()
         self.poll_queue()  # first read of the store: the queue is on the desk's first paint
@@ -262,7 +263,7 @@ class DeskScreen(Screen):
             await self._pop_from_store(live)
         elif live is not None and live.in_wrap_up and not self.live.in_wrap_up:
             self.live = live  # the PBX says the line went down: wrap-up, as F6 would open it
-            self.notify("The caller hung up: choose how the call ended.", title="Call ended")
+            self.notify(_("The caller hung up: choose how the call ended."), title=_("Call ended"))
             self.open_wrap_up(self._suggested_disposition)
         elif live is None and self.live is not None and not self._wrapping_up:
             self._call_over_elsewhere()
@@ -294,15 +295,17 @@ class DeskScreen(Screen):
             return
         self._signing_out = True
         await self.autosave_notes()
-        self.app.exit(return_code=1, message=f"calldesk: {self.app.operator.name} was disabled by a team lead and "
-                                             "is signed out; the notes typed so far are kept as a draft.")
+        self.app.exit(return_code=1, message="calldesk: " + _(
+            "{name} was disabled by a team lead and is signed out; the notes typed so far are kept as a draft."
+        ).format(name=self.app.operator.name))
 
     def _show_stored_notices(self, unread: list[NoticeView]) -> None:
         """A toast for each notice the first time it is seen; the status bar is to count the unread ones."""
         for notice in unread:
             if notice.id not in self._toasted_notices:
                 self._toasted_notices.add(notice.id)
-                self.notify(notice.text, title=f"Notice from {notice.by}" if notice.by else "Notice", timeout=10)
+                title = _("Notice from {name}").format(name=notice.by) if notice.by else _("Notice")
+                self.notify(notice.text, title=title, timeout=10)
                 if notice.kind.startswith("callback") and self.client_id is not None:
                     self.run_worker(self._reload_dossier(), group="dossier", exclusive=True)
         self.status.unread = len(unread)
@@ -322,10 +325,10 @@ class DeskScreen(Screen):
         fresh = [notice for notice in notices if notice.key not in self._noticed]
         self._noticed.update(notice.key for notice in fresh)
         if len(fresh) > TOASTS_AT_ONCE:  # a backlog (a lead starting the day): one toast, not a wall of them
-            self.notify(summarize_notices(fresh), title="Call-backs", severity=most_severe(fresh))
+            self.notify(summarize_notices(fresh), title=_("Call-backs"), severity=most_severe(fresh))
         else:
             for notice in fresh:
-                self.notify(describe_notice(notice, now), title="Call-back", severity=notice.severity)
+                self.notify(describe_notice(notice, now), title=_("Call-back"), severity=notice.severity)
         self.status.notices = len(notices)
         self.status.callbacks_due = self.query_one(MyCallbacks).count("overdue", now) + self.query_one(
             MyCallbacks).count("due_soon", now)
@@ -343,8 +346,9 @@ class DeskScreen(Screen):
         known = {e.id for e in self._escalations}
         for item in raised:
             if item.id not in known:
-                self.notify(f"{item.operator} escalates {item.client_name or item.number}: {item.reason} "
-                            "(ctrl+a to step in)", title="Escalation", severity="warning", timeout=10)
+                self.notify(_("{operator} escalates {caller}: {reason} (ctrl+a to step in)").format(
+                    operator=item.operator, caller=item.client_name or item.number, reason=item.reason),
+                    title=_("Escalation"), severity="warning", timeout=10)
         self._escalations = raised
         self.status.alerts = len(raised)
 
@@ -363,7 +367,7 @@ class DeskScreen(Screen):
             with self.acting_on_call():
                 answered = await self.app.attempt(answer_call, self.desk, self.app.operator, selected)
         except CallTaken as exc:
-            self.notify(f"Taken by {exc.by}. Pick another call.", severity="warning")
+            self.notify(_("Taken by {name}. Pick another call.").format(name=exc.by), severity="warning")
             self.poll_queue()
             return
         except DatabaseAway:
@@ -373,7 +377,7 @@ class DeskScreen(Screen):
             self.poll_queue()
             return
         if answered is None:
-            self.notify("Nobody is waiting.")
+            self.notify(_("Nobody is waiting."))
             return
         view = answered.view
         self._show_call(view)
@@ -386,7 +390,7 @@ class DeskScreen(Screen):
     def _show_call(self, view: CallView) -> None:
         self.live = view.call
         dossier = self.query_one(DossierView)
-        banner = PRACTICE_BANNER if self.app.training is not None else view.transfer_note
+        banner = _(PRACTICE_BANNER) if self.app.training is not None else view.transfer_note
         if view.dossier is not None:
             self.client_id = view.dossier.client_id
             dossier.show_dossier(view.dossier, self._desk_now(), banner)
@@ -400,7 +404,8 @@ class DeskScreen(Screen):
         notes_area = self.query_one("#notes", TextArea)
         notes_area.load_text(view.draft)
         self._saved_notes = view.draft
-        notes_area.border_title = f"Notes · call {view.call.id} · {escape(view.call.number)}"
+        notes_area.border_title = _("Notes · call {id} · {number}").format(id=view.call.id,
+                                                                          number=escape(view.call.number))
         notes_area.focus()
 
     def _desk_now(self) -> datetime:
@@ -411,7 +416,7 @@ class DeskScreen(Screen):
         """What a console that died left in the journal is saved before the desk reads itself: the notes come back as
         last typed, not as last saved to the database (typed on and autosaved, that older text won)."""
         if await self.app.run_rule(self.app.journal.pending):
-            self.app.went_offline("changes made offline wait to be saved")
+            self.app.went_offline(_("changes made offline wait to be saved"))
             await self.app.back_online()  # replays now if the database answers, else on the first read that does
 
     async def _recover(self) -> None:
@@ -422,13 +427,13 @@ class DeskScreen(Screen):
         if resumed.view is not None:
             self._show_call(resumed.view)
             if resumed.view.draft:
-                self.notify("Your unsaved notes for this call were recovered.")
+                self.notify(_("Your unsaved notes for this call were recovered."))
             if resumed.live.in_wrap_up:
                 self.open_wrap_up()
         elif resumed.draft:
             self.query_one("#notes", TextArea).load_text(resumed.draft)
             self._saved_notes = resumed.draft
-            self.notify("Your unsaved notes were recovered.")
+            self.notify(_("Your unsaved notes were recovered."))
         self._show_operator(resumed.operator)
 
     async def start_callback(self, line: CallbackLine, started: float | None = None) -> None:
@@ -453,16 +458,16 @@ class DeskScreen(Screen):
     async def _start_training(self) -> None:
         scenario = self.app.training.scenario
         if await self.app.run_rule(self.app.training.start) is not None:
-            self.notify(f"{scenario.briefing}\nF2 answers; ctrl+l: the caller's next words.", title=scenario.title,
-                        timeout=20)
+            self.notify(f"{scenario.briefing}\n" + _("F2 answers; ctrl+l: the caller's next words."),
+                        title=scenario.title, timeout=20)
 
     async def action_caller_line(self) -> None:
         if self.app.training is None:
-            self.notify("ctrl+l plays the caller's words in training (calldesk train).", severity="warning")
+            self.notify(_("ctrl+l plays the caller's words in training (calldesk train)."), severity="warning")
             return
         line = await self.app.run_rule(self.app.training.next_line)
-        self.notify(line or "(The caller has said all they wanted: help, promise, wrap up with F6.)",
-                    title="Caller", timeout=30)
+        self.notify(line or _("(The caller has said all they wanted: help, promise, wrap up with F6.)"),
+                    title=_("Caller"), timeout=30)
 
     async def _finish_training(self) -> None:
         from calldesk.tui.modals.training_score import TrainingScoreModal
@@ -480,7 +485,7 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.callback_offer import CallbackOfferModal
 
         if self.live is None or self.live.in_wrap_up:
-            self.notify("F5 promises a call-back during a call.", severity="warning")
+            self.notify(_("F5 promises a call-back during a call."), severity="warning")
             return
         me = self.app.operator
         offer = await self.app.run_rule(offer_context, self.desk, me.id, call_id=self.live.id)
@@ -492,8 +497,9 @@ class DeskScreen(Screen):
         offered = await self.app.push_screen_wait(CallbackOfferModal(self.desk, offer, submit))
         if offered is not None:
             self._suggested_disposition = "Call-back promised"
-            self.notify(f"Promised: {offered.owner} calls back {offered.operator_time} "
-                        f"({offered.client_time} for the client). F6 then enter ends the call.")
+            self.notify(_("Promised: {owner} calls back {time} ({client_time} for the client). F6 then enter ends "
+                          "the call.").format(owner=offered.owner, time=offered.operator_time,
+                                              client_time=offered.client_time))
             self.poll_queue()
             await self._reload_dossier()
 
@@ -505,7 +511,7 @@ class DeskScreen(Screen):
             OfflineCallbackModal(self.desk.clock.now(), self.live.id if self.live else None, self.client_id))
         if request is not None and await self.app.keep("callback", **dataclasses.asdict(request)) is not None:
             self._suggested_disposition = "Call-back promised"
-            self.notify("Call-back kept on this machine; it is saved when the database is back.")
+            self.notify(_("Call-back kept on this machine; it is saved when the database is back."))
 
     @work
     async def action_board(self) -> None:
@@ -516,7 +522,7 @@ class DeskScreen(Screen):
         self.poll_queue()
         if line is not None:
             if self.live is not None:
-                self.notify("Finish this call first, then start the call-back.", severity="warning")
+                self.notify(_("Finish this call first, then start the call-back."), severity="warning")
                 return
             await self.start_callback(line)
 
@@ -539,7 +545,8 @@ class DeskScreen(Screen):
         if result is None:
             return False
         if result.escalated_to:
-            self.notify(f"No answer too often: {result.escalated_to} takes it over.", severity="warning")
+            self.notify(_("No answer too often: {name} takes it over.").format(name=result.escalated_to),
+                        severity="warning")
         return True
 
     # --- during the call ---------------------------------------------------------------------------
@@ -547,7 +554,7 @@ class DeskScreen(Screen):
     async def action_new_client(self) -> None:
         """F3: the caller's details, when the operator chooses: a new client for an unknown caller, or a correction."""
         if self.live is None:
-            self.notify("F3 is for the caller on the line: answer a call first (F2).", severity="warning")
+            self.notify(_("F3 is for the caller on the line: answer a call first (F2)."), severity="warning")
             return
         from calldesk.tui.modals.client_details import ClientDetailsModal, ClientForm
 
@@ -582,7 +589,7 @@ class DeskScreen(Screen):
         view = await self.app.run_rule(create)
         if view is not None:
             self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
-            self.notify(f"{form.name} is now a client.")
+            self.notify(_("{name} is now a client.").format(name=form.name))
 
     async def _correct_client(self, form: ClientForm | None) -> None:
         if form is None or self.live is None or self.client_id is None:
@@ -601,7 +608,7 @@ class DeskScreen(Screen):
         view = await self.app.run_rule(correct)
         if view is not None:  # the dossier and the script's greeting name the client as corrected
             self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
-            self.notify(f"{form.name}: details saved.")
+            self.notify(_("{name}: details saved.").format(name=form.name))
 
     def action_next_step(self) -> None:
         self.query_one(ScriptPane).advance()
@@ -616,7 +623,7 @@ class DeskScreen(Screen):
 
     def action_transfer(self) -> None:
         if self.live is None or self.live.in_wrap_up:
-            self.notify("No live call to transfer.", severity="warning")
+            self.notify(_("No live call to transfer."), severity="warning")
             return
         self._open_transfer()
 
@@ -625,8 +632,9 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.transfer import TransferModal
 
         people = await self.app.run_rule(operators.list_operators) or []
-        targets = [(d.id, f"Department · {d.name}") for d in self.desk.config.departments]
-        targets += [(o.login, f"Operator · {o.name} ({o.state})") for o in people if o.id != self.app.operator.id]
+        targets = [(d.id, _("Department · {name}").format(name=d.name)) for d in self.desk.config.departments]
+        targets += [(o.login, _("Operator · {name} ({state})").format(name=o.name, state=_(RAW_STATE_WORDS.get(
+            o.state, o.state)))) for o in people if o.id != self.app.operator.id]
         choice: TransferChoice | None = await self.app.push_screen_wait(TransferModal(targets))
         if choice is None or self.live is None:
             return
@@ -636,7 +644,7 @@ class DeskScreen(Screen):
             if done is not None:
                 self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id)
         if done is not None:
-            self.notify(f"Transferred to {choice.target}.")
+            self.notify(_("Transferred to {target}.").format(target=choice.target))
             await self._refresh_operator()
             self.poll_queue()
             self.open_wrap_up(suggested="Transferred")
@@ -644,7 +652,7 @@ class DeskScreen(Screen):
     @work
     async def action_end_call(self) -> None:
         if self.live is None:
-            self.notify("No call to end.", severity="warning")
+            self.notify(_("No call to end."), severity="warning")
             return
         if not self.live.in_wrap_up and not await self._record_callback_outcome():
             return
@@ -682,7 +690,7 @@ class DeskScreen(Screen):
         self.query_one(ScriptPane).load([])
         await self._refresh_operator()
         await self._reload_dossier()
-        self.notify(f"Call wrapped up: {disposition}.")
+        self.notify(_("Call wrapped up: {disposition}.").format(disposition=disposition))
         self.call_after_refresh(self.app.collect_garbage_between_calls)
         if self.app.training is not None:
             await self._finish_training()
@@ -727,23 +735,23 @@ class DeskScreen(Screen):
     async def action_save_note(self) -> None:
         text = self.query_one("#notes", TextArea).text
         if not text.strip():
-            self.notify("Nothing to keep: the notes are empty.")
+            self.notify(_("Nothing to keep: the notes are empty."))
             return
         if self.client_id is None and self.live is None:
-            self.notify("Open a client (ctrl+f) or answer a call first.", severity="warning")
+            self.notify(_("Open a client (ctrl+f) or answer a call first."), severity="warning")
             return
         call_id = self.live.id if self.live else None
         kept = await self.app.keep("note", body=text, client_id=self.client_id, call_id=call_id)
         if kept is not None:
             self._clear_notes()
             await self._reload_dossier()
-            self.notify("Note kept on the dossier." if kept.applied else "Note kept on this machine until the "
-                        "database is back.")
+            self.notify(_("Note kept on the dossier.") if kept.applied else _("Note kept on this machine until the "
+                                                                              "database is back."))
 
     def _clear_notes(self) -> None:
         notes_area = self.query_one("#notes", TextArea)
         notes_area.load_text("")
-        notes_area.border_title = "Notes"
+        notes_area.border_title = _("Notes")
         self._saved_notes = ""
 
     # --- finding clients ---------------------------------------------------------------------------
@@ -767,7 +775,7 @@ class DeskScreen(Screen):
             view = await self.app.run_rule(open_call, self.desk, self.live.id, self.app.operator)
             if view is not None:
                 self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
-                self.notify("The call is now linked to this client.")
+                self.notify(_("The call is now linked to this client."))
             return
         if self.live is None:
             self.client_id = client_id
@@ -809,7 +817,7 @@ class DeskScreen(Screen):
             client_name=self.query_one(DossierView).subject,
         ))
         if feedback_id is not None:
-            self.notify("Logged. It has an owner and a deadline.")
+            self.notify(_("Logged. It has an owner and a deadline."))
             await self._reload_dossier()
 
     @work
@@ -817,25 +825,25 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.escalate import EscalateModal
 
         if self.live is None or self.live.in_wrap_up:
-            self.notify("Escalate flags the live call: there is none.", severity="warning")
+            self.notify(_("Escalate flags the live call: there is none."), severity="warning")
             return
         caller = self.query_one(DossierView).subject or self.live.caller_name or self.live.number
         raised = await self.app.push_screen_wait(EscalateModal(self.desk, self.app.operator.id, self.live.id, caller))
         if raised is not None:
-            self.notify("A team lead has been alerted.")
+            self.notify(_("A team lead has been alerted."))
 
     @work
     async def action_alerts(self) -> None:
         from calldesk.tui.modals.alerts import AlertsModal
 
         if not may(self.app.operator, Action.ACKNOWLEDGE_ESCALATION):
-            self.notify("Alerts are for team leads.", severity="warning")
+            self.notify(_("Alerts are for team leads."), severity="warning")
             return
         self._escalations = await self.app.run_rule(escalation.open_escalations, self.desk) or []
         chosen = await self.app.push_screen_wait(AlertsModal(self._escalations, self.desk.zone))
         if chosen is not None and await self.app.rule_ok(escalation.acknowledge_escalation, self.desk,
                                                  self.app.operator.id, chosen):
-            self.notify("Acknowledged: the operator sees you are stepping in.")
+            self.notify(_("Acknowledged: the operator sees you are stepping in."))
             self.poll_queue()
 
     @work
@@ -863,18 +871,18 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.review_picker import ReviewPickerModal, call_moment
 
         if not may(self.app.operator, Action.REVIEW_CALL):
-            self.notify("Reviewing calls is for team leads.", severity="warning")
+            self.notify(_("Reviewing calls is for team leads."), severity="warning")
             return
         client_id = self.client_id
         if client_id is None:
-            self.notify("Find a client first (ctrl+f) or answer a call: reviews start from the client's history.",
+            self.notify(_("Find a client first (ctrl+f) or answer a call: reviews start from the client's history."),
                         severity="warning")
             return
         answered = await self.app.run_rule(reviewable_calls, self.desk, client_id)
         name = self.query_one(DossierView).subject
         if not answered:
             if answered is not None:
-                self.notify(f"{name} has no answered call to review yet.")
+                self.notify(_("{name} has no answered call to review yet.").format(name=name))
             return
         call = await self.app.push_screen_wait(ReviewPickerModal(answered, name, self.desk.zone))
         if call is None:
@@ -882,7 +890,8 @@ class DeskScreen(Screen):
         review = await self.app.push_screen_wait(CallReviewModal(
             self.desk, self.app.operator.id, call.call_id, f"{name} · {call_moment(call.at, self.desk.zone)}"))
         if review is not None:
-            self.notify(f"Review kept: {review.score}/5 for the call of {call_moment(call.at, self.desk.zone)}.")
+            self.notify(_("Review kept: {score}/5 for the call of {moment}.").format(
+                score=review.score, moment=call_moment(call.at, self.desk.zone)))
             await self._reload_dossier()
 
     @work
@@ -906,7 +915,7 @@ class DeskScreen(Screen):
     async def switch_script(self, name: str) -> None:
         """Change the live call's script (angry caller, refund...) from the command palette."""
         if self.live is None:
-            self.notify("Scripts switch during a call.", severity="warning")
+            self.notify(_("Scripts switch during a call."), severity="warning")
             return
         from calldesk.desk.call_view import call_script
 

@@ -10,18 +10,19 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from calldesk.i18n import N_, _
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 
 MODAL_KEYS = (
-    ("Every dialog", "escape", "close without changing anything"),
-    ("Every dialog", "tab / shift+tab", "next / previous field"),
-    ("Find a client", "down, enter", "go to the results, open the dossier"),
-    ("Wrap-up", "up/down, enter", "pick the disposition and finish the call"),
-    ("Transfer", "up/down, enter", "pick the department or operator, then type the note and press enter"),
-    ("Script pane", "enter", "tick or untick the highlighted step"),
-    ("Queue pane", "up/down", "select a call; F2 answers the selected one"),
-    ("Everywhere", "tab / shift+tab", "move between panes"),
-    ("Everywhere", "ctrl+p", "command palette: every action by name"),
+    (N_("Every dialog"), "escape", N_("close without changing anything")),
+    (N_("Every dialog"), "tab / shift+tab", N_("next / previous field")),
+    (N_("Find a client"), "down, enter", N_("go to the results, open the dossier")),
+    (N_("Wrap-up"), "up/down, enter", N_("pick the disposition and finish the call")),
+    (N_("Transfer"), "up/down, enter", N_("pick the department or operator, then type the note and press enter")),
+    (N_("Script pane"), "enter", N_("tick or untick the highlighted step")),
+    (N_("Queue pane"), "up/down", N_("select a call; F2 answers the selected one")),
+    (N_("Everywhere"), "tab / shift+tab", N_("move between panes")),
+    (N_("Everywhere"), "ctrl+p", N_("command palette: every action by name")),
 )
 
 
@@ -35,9 +36,10 @@ def key_sections(keymap: dict[str, str], extra: list[tuple[str, str, str]]) -> d
         if binding.id is None:
             continue  # another key for a binding listed already
         key = keymap.get(binding.id, binding.key)
-        sections.setdefault("Desk", []).append((key, KEY_HELP.get(binding.id, binding.description), binding.id))
+        sections.setdefault(_("Desk"), []).append((key, _(KEY_HELP.get(binding.id, binding.description)),
+                                                   binding.id))
     for where, key, what in MODAL_KEYS:
-        sections.setdefault(where, []).append((key, what, ""))
+        sections.setdefault(_(where), []).append((key, _(what), ""))
     return sections
 
 
@@ -45,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
     """Two columns, keys and what they do, under a heading for each place: readable at 80 columns, where a column
     for the place and one for the binding id left the description 12 characters."""
 
-    BINDINGS = [Binding("escape,f1,q", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape,f1,q", "dismiss(None)", N_("Close"))]
 
     def __init__(self, keymap: dict[str, str], extra: list[tuple[str, str, str]] | None = None) -> None:
         super().__init__()
@@ -54,8 +56,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(expand=True, box=None, show_header=False, padding=(0, 1), pad_edge=False)
-        table.add_column("Key", style="bold", no_wrap=True)
-        table.add_column("What it does", ratio=1)
+        table.add_column(_("Key"), style="bold", no_wrap=True)
+        table.add_column(_("What it does"), ratio=1)
         for n, (where, keys) in enumerate(key_sections(self.keymap, self.extra).items()):
             if n:
                 table.add_row("", "")  # a blank line between places
@@ -63,6 +65,6 @@ class HelpScreen(ModalScreen[None]):
             for key, what, binding_id in keys:
                 table.add_row(key, Text.assemble(what, (f"  [{binding_id}]" if binding_id else "", "dim")))
         with VerticalScroll(classes="dialog wide", id="help") as dialog:
-            dialog.border_title = "Keys (escape closes)"
-            dialog.border_subtitle = "in brackets: the id to remap a key in config.yaml's keys:"
+            dialog.border_title = _("Keys (escape closes)")
+            dialog.border_subtitle = _("in brackets: the id to remap a key in config.yaml's keys:")
             yield Static(table)

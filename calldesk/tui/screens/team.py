@@ -45,6 +45,7 @@ from calldesk.desk.stats.leaderboard import (
 from calldesk.desk.stats.period import PRESETS, WEEKDAYS, days_period, parse_day, preset_days
 from calldesk.desk.stats.report import StatisticsReport, statistics_report
 from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team_snapshot
+from calldesk.i18n import N_, _
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.db_thread import DatabaseAway
@@ -56,9 +57,10 @@ Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database t
 POLL_SECONDS = 1.0
 SERVICE_LEVEL = FIGURES_BY_NAME["service_level"]
 WAITING_SHOWN = 200  # the longest waiting; the count in the summary covers them all
-STATE_LABELS = {"available": ("Available", "green"), "on_call": ("On call", "bold yellow"),
-                "wrap_up": ("Wrap-up", "cyan"), "paused": ("Paused", "magenta"), "offline": ("Offline", "dim"),
-                "ringing": ("Ringing", "yellow"), "disabled": ("Disabled", "dim")}
+STATE_LABELS = {"available": (N_("Available"), "green"), "on_call": (N_("On call"), "bold yellow"),
+                "wrap_up": (N_("Wrap-up"), "cyan"), "paused": (N_("Paused"), "magenta"),
+                "offline": (N_("Offline"), "dim"), "ringing": (N_("Ringing"), "yellow"),
+                "disabled": (N_("Disabled"), "dim")}
 OFFERED_LOW, OFFERED_HIGH = Color.parse("#1d2b3a").triplet, Color.parse("#3fa7ff").triplet
 SL_GOOD, SL_CLOSE, SL_POOR = "on #2e7d32", "on #9a7d0a", "on #b71c1c"
 
@@ -66,12 +68,13 @@ SL_GOOD, SL_CLOSE, SL_POOR = "on #2e7d32", "on #9a7d0a", "on #b71c1c"
 class OperatorsTable(KeyedTable):
     """Who is on the desk now, in what state and for how long."""
 
-    COLUMNS = (("name", "Operator", 18), ("state", "State", 10), ("for", "For", 8), ("caller", "Caller", 20),
-               ("talk", "Talk", 6))
+    COLUMNS = (("name", N_("Operator"), 18), ("state", N_("State"), 10), ("for", N_("For"), 8),
+               ("caller", N_("Caller"), 20), ("talk", N_("Talk"), 6))
 
     @staticmethod
     def cells(person: OperatorNow) -> dict[str, object]:
         label, style = STATE_LABELS.get(person.state, (person.state, ""))
+        label = _(label)
         if person.state == OperatorState.PAUSED and person.reason:
             label = person.reason
         return {
@@ -88,7 +91,8 @@ class OperatorsTable(KeyedTable):
 class WaitingTable(KeyedTable):
     """The callers waiting now, longest first."""
 
-    COLUMNS = (("wait", "Wait", 6), ("rings", "Rings", 5), ("queue", "Queue", 10), ("caller", "Caller", 20))
+    COLUMNS = (("wait", N_("Wait"), 6), ("rings", N_("Rings"), 5), ("queue", N_("Queue"), 10),
+               ("caller", N_("Caller"), 20))
 
     @staticmethod
     def cells(call: WaitingNow) -> dict[str, object]:
@@ -108,9 +112,9 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
     busiest = cells.busiest
     hours = Text("     " + "".join(f"{h:>4}" for h in range(24)), style="dim")  # a space before each cell: 100 100
     out = Text()
-    out.append("Calls offered", style="bold")
-    out.append(f"   (brightest: {busiest:,} calls in one hour of the week)\n" if busiest else "   (no calls)\n",
-               style="dim")
+    out.append(_("Calls offered"), style="bold")
+    out.append("   (" + (_("brightest: {count} calls in one hour of the week").format(count=f"{busiest:,}")
+                         if busiest else _("no calls")) + ")\n", style="dim")
     out.append_text(hours)
     out.append("\n")
     for day in range(7):
@@ -125,7 +129,8 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
             out.append(" ")
             out.append(f"{shown:>3}", style=Style(color="white", bgcolor=Color.from_triplet(shade)))
         out.append("\n")
-    out.append(f"\nService level (target {100 * target:.0f} %)\n", style="bold")
+    out.append("\n" + _("Service level (target {percent} %)").format(percent=f"{100 * target:.0f}") + "\n",
+               style="bold")
     out.append_text(hours)
     out.append("\n")
     for day in range(7):
@@ -144,15 +149,15 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
 
 class TeamScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape,f10", "close", "Close", id="team_close"),
-        Binding("alt+1", "show_tab('team-tab')", "Team", id="team_tab"),
-        Binding("alt+2", "show_tab('stats-tab')", "Statistics", id="stats_tab"),
-        Binding(ALT_1, "show_tab('team-tab')", "Team", show=False),  # alt+1 and alt+2 as most terminals send them
-        Binding(ALT_2, "show_tab('stats-tab')", "Statistics", show=False),
-        Binding("ctrl+r", "recompute", "Recompute", id="stats_recompute"),
-        Binding("ctrl+o", "next_sort", "Sort board", id="leaderboard_sort"),
-        Binding("ctrl+v", "reverse_sort", "Best/worst first", id="leaderboard_reverse", show=False),
-        Binding("ctrl+x", "export_leaderboard", "Export CSV", id="leaderboard_export"),
+        Binding("escape,f10", "close", N_("Close"), id="team_close"),
+        Binding("alt+1", "show_tab('team-tab')", N_("Team"), id="team_tab"),
+        Binding("alt+2", "show_tab('stats-tab')", N_("Statistics"), id="stats_tab"),
+        Binding(ALT_1, "show_tab('team-tab')", N_("Team"), show=False),  # alt+1 and alt+2 as most terminals send them
+        Binding(ALT_2, "show_tab('stats-tab')", N_("Statistics"), show=False),
+        Binding("ctrl+r", "recompute", N_("Recompute"), id="stats_recompute"),
+        Binding("ctrl+o", "next_sort", N_("Sort board"), id="leaderboard_sort"),
+        Binding("ctrl+v", "reverse_sort", N_("Best/worst first"), id="leaderboard_reverse", show=False),
+        Binding("ctrl+x", "export_leaderboard", N_("Export CSV"), id="leaderboard_export"),
     ]
 
     def __init__(self, desk: Desk, run: Runner, export_folder: Path | None = None) -> None:
@@ -170,52 +175,52 @@ class TeamScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(initial="team-tab", id="team-tabs"):
-            with TabPane("Team", id="team-tab"):
+            with TabPane(_("Team"), id="team-tab"):
                 yield Static(id="team-summary")
                 with Horizontal(id="team-tables"):
                     with Vertical(id="team-operators-pane"):
-                        yield Label("Operators", classes="team-heading")
+                        yield Label(_("Operators"), classes="team-heading")
                         yield OperatorsTable(id="team-operators")
                     with Vertical(id="team-waiting-pane"):
-                        yield Label("Waiting, longest first", classes="team-heading")
+                        yield Label(_("Waiting, longest first"), classes="team-heading")
                         yield WaitingTable(id="team-waiting")
-            with TabPane("Statistics", id="stats-tab"):
+            with TabPane(_("Statistics"), id="stats-tab"):
                 with Horizontal(id="stats-period"):
                     yield Select([(label, key) for key, label in PRESETS], value="today", allow_blank=False,
                                  id="stats-preset", compact=True)
-                    yield Input(id="stats-from", placeholder="from 2026-11-01", compact=True)
-                    yield Input(id="stats-to", placeholder="to: today", compact=True)
+                    yield Input(id="stats-from", placeholder=_("from 2026-11-01"), compact=True)
+                    yield Input(id="stats-to", placeholder=_("to: today"), compact=True)
                     yield Static(id="stats-status")
                 with VerticalScroll(id="stats-body"):
-                    yield Label("Figures", classes="team-heading")
+                    yield Label(_("Figures"), classes="team-heading")
                     yield DataTable(id="stats-figures", cursor_type="row")
                     yield Static(id="stats-definition")
                     yield Static(id="stats-heatmap")
-                    yield Label("Staffing by hour (Erlang C) on a typical open day", classes="team-heading")
+                    yield Label(_("Staffing by hour (Erlang C) on a typical open day"), classes="team-heading")
                     yield DataTable(id="stats-staffing", cursor_type="row")
-                    yield Label("Leaderboard", classes="team-heading", id="stats-leaderboard-heading")
+                    yield Label(_("Leaderboard"), classes="team-heading", id="stats-leaderboard-heading")
                     yield DataTable(id="stats-leaderboard", cursor_type="row")
-                    yield Label("Time in states", classes="team-heading")
+                    yield Label(_("Time in states"), classes="team-heading")
                     yield DataTable(id="stats-states", cursor_type="row")
         yield KeyBar()
 
     def on_mount(self) -> None:
         figures = self.query_one("#stats-figures", DataTable)
-        figures.add_column("Figure", width=28, key="figure")
-        figures.add_column("Value", width=12, key="value")
+        figures.add_column(_("Figure"), width=28, key="figure")
+        figures.add_column(_("Value"), width=12, key="value")
         staffing = self.query_one("#stats-staffing", DataTable)
-        for key, label, width in (("hour", "Hour", 5), ("calls", "Calls/h", 8), ("aht", "AHT", 6),
-                                  ("needed", "Needed", 7), ("staffed", "Staffed", 8), ("short", "Short by", 9),
-                                  ("sl", "SL", 7)):
+        for key, label, width in (("hour", _("Hour"), 5), ("calls", _("Calls/h"), 8), ("aht", _("AHT"), 6),
+                                  ("needed", _("Needed"), 7), ("staffed", _("Staffed"), 8),
+                                  ("short", _("Short by"), 9), ("sl", _("SL"), 7)):
             staffing.add_column(label, width=width, key=key)
         board = self.query_one("#stats-leaderboard", DataTable)
-        board.add_column("Operator", width=18, key="name")
+        board.add_column(_("Operator"), width=18, key="name")
         for column in LEADERBOARD_COLUMNS[1:]:
             board.add_column(column.label, width=max(len(column.label), 8), key=column.name)
         states = self.query_one("#stats-states", DataTable)
-        states.add_column("Operator", width=18, key="name")
+        states.add_column(_("Operator"), width=18, key="name")
         for state in STATES:
-            states.add_column(STATE_LABELS[state][0], width=9, key=state)
+            states.add_column(_(STATE_LABELS[state][0]), width=9, key=state)
         self.query_one(OperatorsTable).focus()
         self.poll_team()
         self.compute_statistics()
@@ -232,7 +237,8 @@ class TeamScreen(Screen[None]):
         if not self.is_attached or not self.app.is_running:
             return  # the lead closed the view, or the console, while the read was on its way
         if snapshot is None:
-            self.query_one("#team-summary", Static).update(Text(f"Cannot read the desk: {problem}", style="bold red"))
+            problem = _("Cannot read the desk: {problem}").format(problem=problem)
+            self.query_one("#team-summary", Static).update(Text(problem, style="bold red"))
         else:
             self.show_team(snapshot)
         self.set_timer(POLL_SECONDS, self.poll_team)  # not after a cancel: the screen is going
@@ -244,14 +250,16 @@ class TeamScreen(Screen[None]):
         longest = format_duration(snapshot.longest_wait) if snapshot.longest_wait is not None else "–"
         summary = Text()
         summary.append(f"{snapshot.taken_at.astimezone(self.zone):%H:%M:%S}  ", style="dim")
-        summary.append("Today: service level ")
+        summary.append(_("Today: service level") + " ")
         summary.append(level, style="bold")
-        summary.append(f" · answered {today.answered:,} · abandoned ")
+        summary.append(" · " + _("answered {count}").format(count=f"{today.answered:,}") + " · " + _("abandoned") + " ")
         summary.append(f"{today.abandoned:,}", style="bold red" if today.counted_abandoned else "")
-        summary.append(f" ({today.short_abandoned:,} short) · waiting {len(snapshot.waiting):,}, longest {longest}"
-                       f" · call-backs open {snapshot.open_callbacks:,}")
+        summary.append(" (" + _("{count} short").format(count=f"{today.short_abandoned:,}") + ") · "
+                       + _("waiting {count}, longest {wait}").format(count=f"{len(snapshot.waiting):,}", wait=longest)
+                       + " · " + _("call-backs open {count}").format(count=f"{snapshot.open_callbacks:,}"))
         if snapshot.late_callbacks:
-            summary.append(f" ({snapshot.late_callbacks:,} past the time promised)", style="bold red")
+            summary.append(" (" + _("{count} past the time promised").format(count=f"{snapshot.late_callbacks:,}")
+                           + ")", style="bold red")
         self.query_one("#team-summary", Static).update(summary)
         self.query_one(OperatorsTable).show_rows((p.id, OperatorsTable.cells(p)) for p in snapshot.operators)
         self.query_one(WaitingTable).show_rows(
@@ -307,7 +315,8 @@ class TeamScreen(Screen[None]):
             self.app.call_from_thread(self.show_statistics, report)
 
     def _statistics_failed(self, message: str) -> None:
-        self.query_one("#stats-status", Static).update(Text(f"cannot compute: {message}", style="bold red"))
+        problem = _("cannot compute: {problem}").format(problem=message)
+        self.query_one("#stats-status", Static).update(Text(problem, style="bold red"))
 
     def show_statistics(self, report: StatisticsReport) -> None:
         self.report = report
@@ -347,9 +356,10 @@ class TeamScreen(Screen[None]):
             return
         rows = sort_leaderboard(list(self.report.leaderboard), self.sort_column, self.best_first)
         spec = next(c for c in LEADERBOARD_COLUMNS if c.name == self.sort_column)
-        order = "best first" if self.best_first else "worst first"
+        order = _("best first") if self.best_first else _("worst first")
         self.query_one("#stats-leaderboard-heading", Label).update(
-            f"Leaderboard, by {spec.label} ({order}): ctrl+o another column, ctrl+v reverse, ctrl+x export CSV")
+            _("Leaderboard, by {column} ({order}): ctrl+o another column, ctrl+v reverse, ctrl+x export CSV").format(
+                column=spec.label, order=order))
         board = self.query_one("#stats-leaderboard", DataTable)
         board.clear()
         for row in rows:
@@ -395,7 +405,7 @@ class TeamScreen(Screen[None]):
 
     def action_export_leaderboard(self) -> None:
         if self.report is None:
-            self.notify("The figures are still being computed", severity="warning")
+            self.notify(_("The figures are still being computed"), severity="warning")
             return
         period = self.report.scope.period
         path = self.export_folder / f"leaderboard-{period.first_day}-to-{period.last_day}.csv"
@@ -404,9 +414,9 @@ class TeamScreen(Screen[None]):
             with path.open("w", encoding="utf-8", newline="") as out:
                 count = write_leaderboard_csv(rows, out)
         except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
+            self.notify(_("Cannot write {path}: {problem}").format(path=path, problem=exc.strerror), severity="error")
             return
-        self.notify(f"Leaderboard ({count} operators) written to {path}")
+        self.notify(_("Leaderboard ({count} operators) written to {path}").format(count=count, path=path))
 
     # --- moving around -----------------------------------------------------------------------------------
 

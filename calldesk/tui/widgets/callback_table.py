@@ -11,10 +11,11 @@ from rich.text import Text
 
 from calldesk.desk.callback_lines import CallbackLine
 from calldesk.desk.callback_times import describe_left
+from calldesk.i18n import N_
 from calldesk.tui.widgets.keyed_table import KeyedTable
 
 REBUILD_AFTER = 12  # rows coming or going: past this, filling the table again is cheaper than a row at a time
-STATE_WORDS = {"overdue": "late", "due_soon": "soon", "unassigned": "pool", "scheduled": ""}
+STATE_WORDS = {"overdue": N_("late"), "due_soon": N_("soon"), "unassigned": N_("pool"), "scheduled": ""}
 STATE_STYLES = {"overdue": "bold red", "due_soon": "bold yellow", "unassigned": "italic", "scheduled": ""}
 
 

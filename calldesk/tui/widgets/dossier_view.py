@@ -5,29 +5,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
+from calldesk.i18n import N_, _
+
 if TYPE_CHECKING:
     from calldesk.desk.dossier import Dossier
 
-HELP_IDLE = "No call. F2 answers the longest-waiting call; ctrl+f finds a client."
+HELP_IDLE = N_("No call. F2 answers the longest-waiting call; ctrl+f finds a client.")
 
 
 def _when(moment: datetime, now: datetime) -> str:
     local = moment.astimezone(now.tzinfo)  # ``now`` is on the desk's clock
     if local.date() == now.date():
-        return f"today {local:%H:%M}"
+        return _("today {time}").format(time=f"{local:%H:%M}")
     return f"{local:%d %b %H:%M}"
 
 
 def _facts(rows: list[tuple[str, Text | str]]) -> Text:
     """Label and value side by side, labels padded to the longest: plain text, which Textual lays out several
     times faster than a Rich table on every screen pop."""
-    width = max(len(label) for label, _ in rows)
-    lines = [Text.assemble((label.ljust(width + 1), "dim"), value) for label, value in rows]
+    width = max(cell_len(label) for label, _value in rows)
+    lines = [Text.assemble((label + " " * (width + 1 - cell_len(label)), "dim"), value) for label, value in rows]
     return Text("\n").join(lines)
 
 
@@ -35,40 +38,40 @@ def render_dossier(dossier: Dossier, now: datetime) -> Text:
     title = Text(dossier.name, style="bold")
     if dossier.company:
         title.append(f" · {dossier.company}")
-    rows: list[tuple[str, Text | str]] = [("Address as", Text(dossier.address_as or dossier.name, style="bold"))]
+    rows: list[tuple[str, Text | str]] = [(_("Address as"), Text(dossier.address_as or dossier.name, style="bold"))]
     if dossier.manner:
-        rows.append(("Manner", dossier.manner))
-    rows.append(("Stage", dossier.stage_name))
+        rows.append((_("Manner"), dossier.manner))
+    rows.append((_("Stage"), dossier.stage_name))
     if dossier.tags:
-        rows.append(("Tags", dossier.tags))
+        rows.append((_("Tags"), dossier.tags))
     for phone in dossier.phones:
         line = Text(phone.number)
         if phone.label:
             line.append(f" ({phone.label})", style="dim")
         if not phone.valid:
-            line.append(" unverified", style="yellow")
-        rows.append(("Phone", line))
+            line.append(" " + _("unverified"), style="yellow")
+        rows.append((_("Phone"), line))
         if phone.local_time:  # a line of its own, under the number: it is what the operator looks for
-            rows.append(("", Text(f"local {phone.local_time}", style="cyan")))
+            rows.append(("", Text(_("local {time}").format(time=phone.local_time), style="cyan")))
     facts = _facts(rows)
     parts: list[Text] = [title, facts]
     if dossier.callbacks:
-        parts.append(Text("Promised call-backs", style="bold underline"))
+        parts.append(Text(_("Promised call-backs"), style="bold underline"))
         for promise in dossier.callbacks:
             parts.append(Text(f"  {_when(promise.due_at, now)} · {promise.owner} · {promise.reason}"))
     if dossier.feedback:
-        parts.append(Text("Open complaints and suggestions", style="bold underline"))
+        parts.append(Text(_("Open complaints and suggestions"), style="bold underline"))
         for item in dossier.feedback:
             parts.append(Text(f"  {item.kind} · {item.category} · {item.status}: {item.text}", overflow="fold"))
-    parts.append(Text("History", style="bold underline"))
+    parts.append(Text(_("History"), style="bold underline"))
     if not dossier.history:
-        parts.append(Text("  first contact: nothing on record yet", style="dim"))
+        parts.append(Text("  " + _("first contact: nothing on record yet"), style="dim"))
     for item in dossier.history:
         line = Text(f"  {_when(item.at, now)} ", style="dim")
         line.append(item.text if item.kind == "call" else f"“{item.text}”",
                     style="" if item.kind == "call" else "italic")
         if item.score is not None:
-            line.append(f" · reviewed {item.score}/5", style="magenta")
+            line.append(" · " + _("reviewed {score}/5").format(score=item.score), style="magenta")
         if item.who:
             line.append(f" — {item.who}", style="dim")
         parts.append(line)
@@ -83,7 +86,7 @@ class DossierView(VerticalScroll, can_focus=False):
     subject = ""  # who the dossier is about: the client's name, "unknown caller", or "" when idle
 
     def compose(self):
-        yield Static(HELP_IDLE, id="dossier-body")
+        yield Static(_(HELP_IDLE), id="dossier-body")
 
     def on_mount(self) -> None:
         self._about("")
@@ -96,18 +99,18 @@ class DossierView(VerticalScroll, can_focus=False):
         self.scroll_home(animate=False)
 
     def show_unknown(self, number: str, caller_name: str, banner: str = "") -> None:
-        self._about("unknown caller")
+        self._about(_("unknown caller"))
         body = _with_banner(banner, Text.assemble(
-            ("Unknown caller ", "bold"), number,
+            (_("Unknown caller") + " ", "bold"), number,
             f" ({caller_name})" if caller_name else "",
-            "\n\nF3 creates a client with this number; ctrl+f finds an existing one.",
+            "\n\n" + _("F3 creates a client with this number; ctrl+f finds an existing one."),
         ))
         self.query_one("#dossier-body", Static).update(body)
 
     def show_idle(self) -> None:
         self._about("")
-        self.query_one("#dossier-body", Static).update(HELP_IDLE)
+        self.query_one("#dossier-body", Static).update(_(HELP_IDLE))
 
     def _about(self, subject: str) -> None:
         self.subject = subject
-        self.border_title = f"Dossier · {escape(subject)}" if subject else "Dossier"
+        self.border_title = _("Dossier") + f" · {escape(subject)}" if subject else _("Dossier")

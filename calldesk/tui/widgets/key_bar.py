@@ -15,8 +15,11 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
+from calldesk.i18n import N_, _
+
 MAX_ROWS = 2  # 80x24 needs two rows for the desk's keys; a third would cost the queue a caller
 PINNED_ACTIONS = {"help"}  # the app's key a user who cannot find a key presses
+TEXTUAL_WORDS = (N_("palette"),)  # Textual's own key names, translated where shown like ours
 
 
 def _take(keys: list[Content], width: int) -> list[Content]:
@@ -91,9 +94,10 @@ class KeyBar(Widget):
         pinned: list[Content] = []
         palette: list[Content] = []
         seen: set[str] = set()
-        for key, (namespace, binding, enabled, _) in sorted(self.screen.active_bindings.items(), key=self._declared):
+        for key, (namespace, binding, enabled, _tooltip) in sorted(self.screen.active_bindings.items(),
+                                                                    key=self._declared):
             shown = Content.assemble((f" {self.app.get_key_display(binding)} ", key_style),
-                                     (f"{binding.description} ", description_style))
+                                     (_(binding.description) + " ", description_style))
             if not enabled:
                 shown = shown.stylize(dim)
             if key == palette_key and self.app.ENABLE_COMMAND_PALETTE:

@@ -14,6 +14,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from calldesk.i18n import _
+
 
 def plain(value: object) -> object:
     """A cell as shown: a str becomes Text, as DataTable would parse it as Rich markup (a caller named "[/]" crashed
@@ -39,7 +41,7 @@ class KeyedTable(DataTable):
         # Labels go in as plain text: a str would be parsed as Rich markup, whose first use loads Rich's emoji table,
         # 3 ms of the console's start-up.
         for key, label, width in self.COLUMNS:
-            self.add_column(Text(label), width=width, key=key)
+            self.add_column(Text(_(label)), width=width, key=key)
 
     def add_keyed_row(self, row_id: int, cells: dict[str, object], height: int = 1) -> None:
         self.add_row(*map(plain, cells.values()), key=str(row_id), height=height)

@@ -9,13 +9,14 @@ from rich.text import Text
 
 from calldesk.desk.callback_lines import CallbackLine
 from calldesk.desk.callback_times import describe_moment
+from calldesk.i18n import N_, _
 from calldesk.tui.widgets.callback_table import STATE_STYLES, STATE_WORDS, CallbackTable, countdown
 
 
 class MyCallbacks(CallbackTable):
     """Fed by the desk: ``show_lines(my_callbacks(...), now)`` after a poll, ``tick(now)`` every second."""
 
-    COLUMNS = (("due", "Due", 9), ("left", "Left", 8), ("who", "Call-back", 19))
+    COLUMNS = (("due", N_("Due"), 9), ("left", N_("Left"), 8), ("who", N_("Call-back"), 19))
     SHOWN = 200  # the first by due time; F9's board shows every one
     FIRST_PAINT = 30  # read for the desk's first paint, more than a pane shows; the rest come a frame later
     ROW_HEIGHT = 2  # the client over the reason: the pane is narrow
@@ -24,9 +25,9 @@ class MyCallbacks(CallbackTable):
         state = line.state(now, self.due_soon)
         style = STATE_STYLES[state]
         when = describe_moment(line.due_at, self.zone, now).replace("tomorrow", "tmrw")
-        caller = line.caller if line.assignee_id is not None else f"{line.caller} (pool)"
+        caller = line.caller if line.assignee_id is not None else f"{line.caller} ({_('pool')})"
         return {
-            "due": Text(f"{when}\n{STATE_WORDS[state]}", style=style),
+            "due": Text(f"{when}\n{_(STATE_WORDS[state])}", style=style),
             "left": countdown(line, now),
             "who": Text(f"{caller}\n{line.reason}", style="italic" if line.assignee_id is None else "",
                         no_wrap=True, overflow="ellipsis"),

@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.text import Text
 
 from calldesk.desk.queue import WaitingCall, rings_heard
+from calldesk.i18n import N_
 from calldesk.tui.widgets.keyed_table import KeyedTable
 
 
@@ -18,7 +19,8 @@ def _wait(seconds: float) -> str:
 class QueueTable(KeyedTable):
     """Ringing calls, longest waiting first. Rows are keyed by call id so a refresh touches only what changed."""
 
-    COLUMNS = (("wait", "Wait", 5), ("rings", "Rings", 5), ("caller", "Caller", 16), ("queue", "Queue", 8))
+    COLUMNS = (("wait", N_("Wait"), 5), ("rings", N_("Rings"), 5), ("caller", N_("Caller"), 16),
+               ("queue", N_("Queue"), 8))
 
     def __init__(self, ring_cycle_seconds: float, answer_within_rings: int, **kwargs: object) -> None:
         super().__init__(**kwargs)

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from calldesk.i18n import N_
+
 if TYPE_CHECKING:
     from calldesk.desk.script import ScriptStep
 
@@ -24,11 +26,11 @@ class ScriptPane(ScrollView, can_focus=True):
     """ctrl+n ticks the highlighted step and moves on, ctrl+b steps back, enter toggles a step."""
 
     BINDINGS = [
-        Binding("up", "cursor_up", "Previous step", show=False),
-        Binding("down", "cursor_down", "Next step", show=False),
-        Binding("home", "cursor_first", "First step", show=False),
-        Binding("end", "cursor_last", "Last step", show=False),
-        Binding("enter", "toggle", "Tick or untick the step", show=False),
+        Binding("up", "cursor_up", N_("Previous step"), show=False),
+        Binding("down", "cursor_down", N_("Next step"), show=False),
+        Binding("home", "cursor_first", N_("First step"), show=False),
+        Binding("end", "cursor_last", N_("Last step"), show=False),
+        Binding("enter", "toggle", N_("Tick or untick the step"), show=False),
     ]
     COMPONENT_CLASSES = {"script-pane--cursor"}
     DEFAULT_CSS = """

@@ -9,9 +9,15 @@ from textual.content import Content
 from textual.widgets import Static
 
 from calldesk.desk.states import OperatorState
+from calldesk.i18n import N_, _, ngettext
 
-STATE_LABELS = {"available": "Available", "ringing": "Ringing", "on_call": "On call", "wrap_up": "Wrap-up",
-                "paused": "Paused", "offline": "Offline", "disabled": "Disabled"}
+STATE_LABELS = {"available": N_("Available"), "ringing": N_("Ringing"), "on_call": N_("On call"),
+                "wrap_up": N_("Wrap-up"), "paused": N_("Paused"), "offline": N_("Offline"), "disabled": N_("Disabled")}
+
+# An operator's state as the store names it, where a list shows it as such ("Asha (available)")
+RAW_STATE_WORDS = {"available": N_("available"), "ringing": N_("ringing"), "on_call": N_("on_call"),
+                   "wrap_up": N_("wrap_up"), "paused": N_("paused"), "offline": N_("offline"),
+                   "disabled": N_("disabled")}
 
 
 @dataclass
@@ -44,8 +50,7 @@ Part = str | tuple[str, str]  # text, or text and its style
 ECONOMIES = ("department", "keys", "link detail", "my name", "pause reason", "offline detail")
 
 
-def _counter(count: int, noun: str, key: str, short: bool) -> str:
-    text = f"{count} {noun}{'s' if count > 1 else ''}"
+def _counter(text: str, key: str, short: bool) -> str:
     return text if short else f"{text} ({key})"
 
 
@@ -61,29 +66,30 @@ def status_line(status: DeskStatus, now: datetime, width: int) -> Content:
 
 
 def _parts(status: DeskStatus, now: datetime, cut: set[str]) -> tuple[Content, Content]:
-    state = STATE_LABELS.get(status.state, status.state)
+    state = _(STATE_LABELS[status.state]) if status.state in STATE_LABELS else status.state
     if status.state_reason and "pause reason" not in cut:
         state += f" ({status.state_reason})"
     if status.state_since is not None:
         state += f" {_duration((now - status.state_since).total_seconds())}"
-    offline = " DATABASE OFFLINE " if "offline detail" in cut else " DATABASE OFFLINE, reconnecting "
+    offline = " " + (_("DATABASE OFFLINE") if "offline detail" in cut else _("DATABASE OFFLINE, reconnecting")) + " "
     # Most needed first: on a narrow terminal the end of the left part is what gets cut.
     left: list[Part] = [
         (offline, "bold reverse $error") if status.offline else "",
         "" if "my name" in cut else (f" {status.operator} ", "bold"),
         (f" {state} ", "bold reverse $success" if status.state == OperatorState.AVAILABLE else "bold reverse $warning"),
-        " waiting ", (str(status.waiting), "bold"),
+        " " + _("waiting") + " ", (str(status.waiting), "bold"),
     ]
     if status.late:
-        left += ["  ", (f"{status.late} late", "bold $error")]
+        left += ["  ", (_("{count} late").format(count=status.late), "bold $error")]
     if status.callbacks_due:
-        left += ["  ", (f"{status.callbacks_due} call-back{'s' if status.callbacks_due > 1 else ''} due",
-                        "bold $warning")]
+        due = ngettext("{count} call-back due", "{count} call-backs due", status.callbacks_due)
+        left += ["  ", (due.format(count=status.callbacks_due), "bold $warning")]
     if count := status.notices + status.unread:
-        left += ["  ", (_counter(count, "notice", "ctrl+t", "keys" in cut), "bold $warning" if status.unread
-                        else "$warning")]
+        notices = ngettext("{count} notice", "{count} notices", count).format(count=count)
+        left += ["  ", (_counter(notices, "ctrl+t", "keys" in cut), "bold $warning" if status.unread else "$warning")]
     if status.alerts:
-        left += ["  ", (_counter(status.alerts, "alert", "ctrl+a", "keys" in cut), "bold $warning")]
+        alerts = ngettext("{count} alert", "{count} alerts", status.alerts).format(count=status.alerts)
+        left += ["  ", (_counter(alerts, "ctrl+a", "keys" in cut), "bold $warning")]
     right: list[Part] = ["" if "department" in cut else f"  {status.department}", f"  {now:%H:%M:%S} "]
     if status.link:
         right.append(f"· {status.link.split(': ')[0] if 'link detail' in cut else status.link} ")

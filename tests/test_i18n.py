@@ -1,0 +1,129 @@
+"""The interface's catalogs: every string the console shows has its Hindi, the shipped .mo is the .po compiled, and
+the desk's `language` picks the console's words and the default script."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from calldesk import i18n
+from calldesk.config import ConfigError, load_config
+from calldesk.languages import LANGUAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "calldesk/locale/hi/LC_MESSAGES/calldesk.po"
+MO = PO.with_suffix(".mo")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    yield
+    i18n.use_language("en")
+
+
+def _console_msgids() -> set[str]:
+    """Every msgid the console's code passes to _(), N_() or ngettext(), as Babel extracts them."""
+    found = extract_from_dir(str(ROOT / "calldesk/tui"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    return {message[0] if isinstance(message, tuple) else message for _, _, message, *_ in found}
+
+
+def _hindi():
+    with PO.open("rb") as source:
+        return read_po(source)
+
+
+def test_every_string_the_console_shows_has_its_hindi():
+    catalog = _hindi()
+    untranslated = sorted(
+        msgid for msgid in _console_msgids()
+        if msgid not in catalog or catalog[msgid].fuzzy or not all(
+            catalog[msgid].string if isinstance(catalog[msgid].string, tuple) else (catalog[msgid].string,))
+    )
+    assert not untranslated, f"add these to {PO.relative_to(ROOT)} (see babel.cfg): {untranslated}"
+
+
+def test_the_shipped_mo_is_the_po_compiled():
+    compiled = io.BytesIO()
+    write_mo(compiled, _hindi())
+    compiled.seek(0)
+    with MO.open("rb") as shipped:
+        assert gettext.GNUTranslations(shipped)._catalog == gettext.GNUTranslations(compiled)._catalog, (
+            "run: pybabel compile -d calldesk/locale -D calldesk -l hi")
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english():
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+    for message in _hindi():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            assert fields(text) == fields(ids[0]), message.id
+
+
+def test_hindi_is_read_from_the_catalog_and_english_is_the_code_itself():
+    assert i18n.use_language("hi") == "hi"
+    assert i18n._("Answer") == "कॉल लें"
+    assert i18n.ngettext("{count} notice", "{count} notices", 3).format(count=3) == "3 सूचनाएँ"
+    assert i18n.use_language("en") == "en"
+    assert i18n._("Answer") == "Answer"
+    assert i18n.use_language("fr") == "en"  # not a language of the console: English
+
+
+def test_the_console_chooses_the_operators_language_then_the_desks():
+    assert i18n.choose_language("", "hi") == "hi"
+    assert i18n.choose_language("en", "hi") == "en"
+    assert i18n.choose_language(None, "", "hi") == "hi"
+    assert i18n.choose_language("", "") == "en"
+    assert set(LANGUAGES) == {"en", "hi"}
+
+
+def test_a_hindi_desk_greets_in_the_handbooks_words_when_config_gives_no_script(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("language: hi\n", encoding="utf-8")
+    config = load_config(path)
+    greeting = config.script[0].steps
+    assert config.language == "hi"
+    assert "मैं {operator}, {company} {department} से" in greeting[0]
+    assert "मैं आपकी क्या सहायता कर सकता/सकती हूँ?" in greeting[1]
+    assert config.unknown_caller == "सर/मैडम" and config.greeting_times["morning"] == "नमस्ते"
+    assert {s.situation for s in config.scripts} == {"call_back", "transfer", "angry_caller", "refund_request"}
+
+
+def test_an_english_desk_keeps_its_defaults_and_a_given_script_wins(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("company: Acme\n", encoding="utf-8")
+    english = load_config(path)
+    assert english.language == "en" and english.script[0].stage == "Greeting" and english.scripts == ()
+    assert english.unknown_caller == "sir or madam"
+    path.write_text("language: hi\nscript:\n  - stage: Hello\n    steps: [\"Hi, {client}\"]\n", encoding="utf-8")
+    assert load_config(path).script[0].stage == "Hello"
+    assert load_config(ROOT / "config.yaml", language="hi").unknown_caller == "sir or madam"  # the file says
+
+
+def test_an_unknown_language_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("company: Acme\nlanguage: fr\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config.yaml:2: language: expected one of en, hi, got 'fr'"):
+        load_config(path)
+
+
+def test_a_hindi_desk_seeds_the_handbooks_faq_in_hindi_first():
+    from calldesk.desk.faq_seed import DEMO_FAQ, demo_faq
+
+    hindi = demo_faq("hi")
+    assert hindi[0][0] == "इस उत्पाद को खरीदने के लिए मेरे पास कौन से दस्तावेज़ होने चाहिए?"
+    assert "नियमित और प्रीमियम पैकेज में क्या अंतर है?" in [q for q, _, _ in hindi[:4]]
+    assert len({q for q, _, _ in hindi}) == len(hindi)  # the Hindi entries the English set had are not doubled
+    assert demo_faq("en") == DEMO_FAQ
