@@ -21,13 +21,14 @@ from calldesk.desk.callbacks import (
     preview_due,
 )
 from calldesk.desk.errors import DeskError
+from calldesk.desk.identity import first_console
 from calldesk.store.models import AuditEvent, CallBack
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 
 
 def _on_a_call(desk, number="+91 98765 43210", name="Rahul Sharma"):
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     client_id = clients.create_client(desk, name, [clients.NewPhone(number)]) if name else None
     call_id = queue.ring_call(desk, number, "support")
     desk.clock.advance(6)

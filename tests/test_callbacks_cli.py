@@ -15,6 +15,7 @@ from calldesk.cli import main
 from calldesk.desk import clients, operators
 from calldesk.desk.callbacks import CallbackRequest, create_callback
 from calldesk.desk.exports import CALLBACK_FIELDS
+from calldesk.desk.identity import first_console
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
@@ -26,7 +27,7 @@ FAR_AHEAD = datetime(2099, 1, 5, 9, 0, tzinfo=UTC)
 def promised(desk, db_url):
     """Lina (lead) and Asha; one call-back of Asha's long overdue, one of Ravi's due in 2099, one in the pool."""
     desk.clock.advance(seconds=(LONG_AGO - desk.clock.now()).total_seconds())
-    lina = operators.sign_in(desk, "lina")
+    lina = first_console(desk, "lina")
     asha = operators.add_operator(desk, "asha", "Asha Rao", "support")
     operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
     client = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])

@@ -18,13 +18,14 @@ from calldesk.desk.callbacks import (
     release_overdue_callbacks,
     start_callback,
 )
+from calldesk.desk.identity import first_console
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 
 
 @pytest.fixture
 def consoles(desk):
-    lina = operators.sign_in(desk, "lina")
+    lina = first_console(desk, "lina")
     asha = operators.add_operator(desk, "asha", "Asha Rao", "support")
     ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
     client = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])

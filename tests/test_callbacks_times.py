@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calldesk.config import CallbackWindow
-from calldesk.desk import clients, operators
+from calldesk.desk import clients
 from calldesk.desk.callback_times import (
     DueTimeNotUnderstood,
     describe_left,
@@ -25,6 +25,7 @@ from calldesk.desk.callbacks import (
     offer_context,
     preview_due,
 )
+from calldesk.desk.identity import first_console
 from calldesk.store.models import CallBack
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -113,7 +114,7 @@ def test_across_a_daylight_saving_change_wall_times_stay_put_and_durations_stay_
 
 def test_a_call_back_after_the_clocks_change_is_checked_on_the_clients_new_clock(desk):
     desk.clock.advance(seconds=(datetime(2026, 3, 7, 22, 0, tzinfo=UTC) - desk.clock.now()).total_seconds())
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     client_id = clients.create_client(desk, "John Miller", [clients.NewPhone("+1 212 555 0123")])
     sunday_9_edt = datetime(2026, 3, 8, 13, 0, tzinfo=UTC)
     sunday_8_edt = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)  # would be 09:00 by Saturday's (standard) clock
@@ -126,7 +127,7 @@ def test_a_call_back_after_the_clocks_change_is_checked_on_the_clients_new_clock
 
 
 def test_the_dialog_shows_a_date_line_client_their_own_tomorrow(desk):
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     client_id = clients.create_client(desk, "Teuea Tiiroa", [clients.NewPhone("+686 7301 2345")])
     clients.update_client(desk, client_id, "asha", time_zone="Pacific/Kiritimati")
     offer = offer_context(desk, asha.id, client_id=client_id)

@@ -20,6 +20,7 @@ from calldesk.desk.callbacks import (
     record_outcome,
     start_callback,
 )
+from calldesk.desk.identity import first_console
 from calldesk.store.models import Call, CallBack, Operator
 from calldesk.tui.app import CalldeskApp
 from calldesk.tui.modals.callback_offer import CallbackOffered, CallbackOfferModal
@@ -44,7 +45,7 @@ def _utc_local_time(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def lead(desk):
-    lina = operators.sign_in(desk, "lina")
+    lina = first_console(desk, "lina")
     Operator.update(name="Lina Das").where(Operator.id == lina.id).execute()
     return operators.get_operator(lina.id)
 

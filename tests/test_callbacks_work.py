@@ -24,6 +24,7 @@ from calldesk.desk.callbacks import (
 )
 from calldesk.desk.errors import DeskError
 from calldesk.desk.exports import EXPORTS
+from calldesk.desk.identity import first_console
 from calldesk.store.models import AuditEvent, Call, CallBack, Operator
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -32,7 +33,7 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 @pytest.fixture
 def team(desk):
     """Asha (support) promised Rahul a call-back in an hour; Ravi (support) and Lina (lead) are on shift."""
-    asha = operators.sign_in(desk, "asha")  # the first operator of a new database is a lead: make her an operator
+    asha = first_console(desk, "asha")  # the first operator of a new database is a lead: make her an operator
     Operator.update(role="operator", name="Asha Rao").where(Operator.id == asha.id).execute()
     lina = operators.add_operator(desk, "lina", "Lina Das", "support", role="lead")
     ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")

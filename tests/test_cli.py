@@ -146,6 +146,7 @@ def test_an_empty_csv_export_still_has_its_header_and_output_can_go_to_a_file(tm
 
 def test_a_lead_adds_and_lists_operators(db, command):
     common = ("--config", str(CONFIG), "--db", str(db))
+    assert command("db", "init", "--lead", "boss", *common)[0] == 0
     assert command("operator", "add", "ravi", "--name", "Ravi Kumar", "--department", "sales", "--role", "lead",
                    *common) == (0, "added ravi (lead, sales)\n", "")
     assert command(*common, "operator", "add", "meera", "--name", "Meera Iyer")[0] == 0
@@ -155,8 +156,8 @@ def test_a_lead_adds_and_lists_operators(db, command):
     status, listing, _ = command("operator", "list", *common)
     assert status == 0
     assert [line.split()[:4] for line in listing.splitlines()] == [
-        ["LOGIN", "NAME", "DEPARTMENT", "ROLE"], ["meera", "Meera", "Iyer", "support"],
-        ["ravi", "Ravi", "Kumar", "sales"]]
+        ["LOGIN", "NAME", "DEPARTMENT", "ROLE"], ["boss", "boss", "support", "lead"],
+        ["meera", "Meera", "Iyer", "support"], ["ravi", "Ravi", "Kumar", "sales"]]
 
 
 @pytest.mark.parametrize(("argv", "says"), [

@@ -15,6 +15,8 @@ from calldesk.desk import clients, operators, queue
 from calldesk.desk.client_import import import_clients
 from calldesk.desk.clients import NewPhone
 from calldesk.desk.exports import AUDIT_FIELDS, OPERATOR_FIELDS, export_clients
+from calldesk.desk.identity import first_console
+from calldesk.store.accounts import account_kind, session_account
 from calldesk.store.database import open_database
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -65,7 +67,7 @@ def test_clients_exported_then_imported_into_an_empty_database_are_the_same(caps
 
 
 def test_operators_and_the_audit_trail_are_exported(capsys, desk, db_url):
-    operators.sign_in(desk, "lina")
+    first_console(desk, "lina")
     operators.add_operator(desk, "asha", "Asha Rao", "support", extension="201", actor="lina")
     clients.create_client(desk, "Rahul Sharma", [NewPhone("098765 43210")], actor="asha")
 
@@ -80,7 +82,8 @@ def test_operators_and_the_audit_trail_are_exported(capsys, desk, db_url):
     events = [json.loads(line) for line in out.splitlines()]
     assert tuple(events[0]) == AUDIT_FIELDS
     assert [(e["actor"], e["entity"], e["action"]) for e in events] == [
-        ("system", "operator", "create"), ("lina", "operator", "create"), ("asha", "client", "create")]
+        (f"{account_kind()} {session_account()}", "operator", "create"), ("lina", "operator", "create"),
+        ("asha", "client", "create")]
     assert json.loads(events[2]["after"]) == {"company": "", "name": "Rahul Sharma"}
     assert events[0]["at"] == "2026-11-27T09:00:00+00:00"
 

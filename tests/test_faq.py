@@ -121,11 +121,12 @@ def test_calldesk_import_faq_from_the_command_line(tmp_path, capsys):
     config = Path(__file__).resolve().parent.parent / "config.yaml"
     md_file = tmp_path / "faq.md"
     md_file.write_text("## Where is my order?\n\nTrack it in the app under Orders.\n", encoding="utf-8")
-    common = ["--config", str(config), "--db", str(db), "--operator", "meera"]
-    assert main(["import", "faq", str(md_file), *common]) == 0  # the first operator of a new desk is its lead
+    common = ["--config", str(config), "--db", str(db)]
+    assert main(["db", "init", "--lead", "meera", *common]) == 0  # the OS user running the tests
+    assert main(["import", "faq", str(md_file), *common]) == 0
     assert "1 added, 0 updated, 0 unchanged" in capsys.readouterr().out
     assert main(["operator", "add", "ravi", *common]) == 0
-    assert main(["import", "faq", str(md_file), "--config", str(config), "--db", str(db), "--operator", "ravi"]) == 1
+    assert main(["import", "faq", str(md_file), *common, "--operator", "ravi"]) == 1  # meera working as ravi
     assert "only a team lead may change the FAQ" in capsys.readouterr().err
     assert main(["import", "faq", str(tmp_path / "missing.md"), *common]) == 2  # the user's mistake
     assert "missing.md: no such file" in capsys.readouterr().err

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import journal, operators
+from calldesk.desk import journal
+from calldesk.desk.identity import first_console
 from calldesk.desk.journal import Journal
 from calldesk.store.database import open_database
 
@@ -44,14 +45,14 @@ def test_a_new_database_and_its_wal_and_shm_are_the_owners_alone(tmp_path):
 
 def test_the_first_command_on_a_new_file_creates_it_private(tmp_path, capsys):
     file = tmp_path / "calldesk.db"
-    assert main(["--config", str(CONFIG), "--db", str(file), "operator", "add", "meera", "--role", "lead"]) == 0
+    assert main(["--config", str(CONFIG), "--db", str(file), "db", "init", "--lead", "meera"]) == 0
     assert mode(file) == "0o600"
 
 
 def test_a_backup_and_a_restored_database_are_the_owners_alone(tmp_path, capsys):
     live = tmp_path / "calldesk.db"
     common = ["--config", str(CONFIG), "--db", str(live)]
-    assert main([*common, "operator", "add", "meera", "--role", "lead"]) == 0
+    assert main([*common, "db", "init", "--lead", "meera"]) == 0
     assert main([*common, "backup", str(tmp_path / "monday.db")]) == 0
     assert mode(tmp_path / "monday.db") == "0o600"
     assert main([*common, "backup", str(tmp_path / "monday.db"), "--force"]) == 0  # replaced, not loosened
@@ -62,7 +63,7 @@ def test_a_backup_and_a_restored_database_are_the_owners_alone(tmp_path, capsys)
 
 
 def test_the_journal_stays_the_operators_alone_when_it_is_pruned(desk, monkeypatch):
-    operators.sign_in(desk, "asha")
+    first_console(desk, "asha")
     monkeypatch.setattr(journal, "PRUNE_AFTER", 3)
     book = Journal.for_operator("asha", clock=desk.clock)
     for n in range(3):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
+from calldesk.desk.identity import first_console
 from calldesk.store.models import Client
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -19,6 +20,12 @@ def run(capsys, db_url: str, *argv: str) -> tuple[int, str, str]:
     status = main(["--config", str(CONFIG), "--db", db_url, "--operator", "lina", *argv])
     out, err = capsys.readouterr()
     return status, out, err
+
+
+@pytest.fixture(autouse=True)
+def lina(desk):
+    """Lina, the desk's lead, imports: she signs in as the OS user running the tests."""
+    return first_console(desk, "lina")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from outage import own_database_url
 
 from calldesk.desk import journal, notes, operators
 from calldesk.desk.errors import DeskError
+from calldesk.desk.identity import first_console
 from calldesk.desk.journal import Journal, is_outage
 from calldesk.store.errors import StoreError
 from calldesk.store.models import Call, CallBack, JournalApplied, Note, NoteDraft, Operator, database
@@ -171,7 +172,7 @@ def test_each_operator_and_database_has_a_journal_of_its_own(desk, tmp_path):
 
 
 def test_an_outage_is_told_apart_from_a_refusal(desk, outage):
-    operators.sign_in(desk, "asha")
+    first_console(desk, "asha")
     with pytest.raises(Exception) as duplicate:
         Operator.create(login="asha", name="Asha again", department="support")
     assert not is_outage(duplicate.value)

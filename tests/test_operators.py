@@ -12,6 +12,8 @@ from calldesk.cli import main
 from calldesk.desk import operators, queue
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
+from calldesk.desk.identity import first_console, who_acts
+from calldesk.store.accounts import account_kind, database_logins, session_account
 from calldesk.store.models import AuditEvent, CallBack, Operator, database
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -22,18 +24,20 @@ def _audit(action: str) -> list[tuple[str, dict, dict]]:
     return [(r.actor, json.loads(r.before or "{}"), json.loads(r.after or "{}")) for r in rows.order_by(AuditEvent.id)]
 
 
-def test_the_first_operator_on_a_new_desk_becomes_its_lead_and_strangers_are_turned_away(desk):
-    first = operators.sign_in(desk, "meera")
+def test_the_first_console_on_a_new_desk_makes_its_lead_and_strangers_are_turned_away(desk):
+    first = first_console(desk, "meera")
     assert first.is_lead
+    assert Operator.get(Operator.login == "meera").account == session_account()  # she signs in as who she is
+    assert first_console(desk, "ravi") is None  # a desk with people in it: the usual sign-in, no second lead
     with pytest.raises(UnknownOperator, match="operator 'ravi' is not known here: a lead adds them with "
                                               "`calldesk operator add ravi`"):
         operators.sign_in(desk, "ravi")
-    assert operators.sign_in(desk, "meera") == first  # the same person again, not a new lead
+    assert who_acts(desk) == first  # the same person again, not a new lead
     assert [o.login for o in operators.list_operators()] == ["meera"]
 
 
 def test_a_disabled_operator_cannot_sign_in_until_enabled_again(desk):
-    meera = operators.sign_in(desk, "meera")
+    meera = first_console(desk, "meera")
     operators.add_operator(desk, "ravi", "Ravi Kumar", by="meera")
     ravi = operators.disable_operator(desk, "ravi", by="meera")
     assert (ravi.enabled, ravi.state) == (False, "disabled")
@@ -50,7 +54,7 @@ def test_a_disabled_operator_cannot_sign_in_until_enabled_again(desk):
 
 
 def test_a_lead_promotes_an_operator_and_the_change_is_audited(desk, clock):
-    operators.sign_in(desk, "meera")
+    first_console(desk, "meera")
     operators.add_operator(desk, "ravi", "Ravi Kumar")
     clock.advance(minutes=5)
     assert operators.set_role(desk, "ravi", "lead", by="meera").is_lead
@@ -60,7 +64,7 @@ def test_a_lead_promotes_an_operator_and_the_change_is_audited(desk, clock):
 
 
 def test_an_operator_may_not_manage_others(desk):
-    operators.sign_in(desk, "meera")
+    first_console(desk, "meera")
     operators.add_operator(desk, "ravi", "Ravi Kumar")
     operators.add_operator(desk, "asha", "Asha Verma")
     refusal = "Ravi Kumar is not a team lead: only a team lead may manage operators"
@@ -78,7 +82,7 @@ def test_an_operator_may_not_manage_others(desk):
 
 
 def test_the_desk_always_keeps_one_enabled_lead(desk):
-    operators.sign_in(desk, "meera")
+    first_console(desk, "meera")
     operators.add_operator(desk, "ravi", "Ravi Kumar")
     with pytest.raises(NotAllowed, match="meera is the only team lead: make someone else a lead before you make "
                                          "meera an operator"):
@@ -112,8 +116,9 @@ def command(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_
 
 
 def test_a_lead_manages_the_team_from_the_command_line(command, config, clock):
-    assert command("operator", "add", "meera", "--name", "Meera Iyer", "--role", "lead")[:2] == (
-        0, "added meera (lead, support)\n")
+    status, out, _ = command("db", "init", "--lead", "meera", "--name", "Meera Iyer")
+    account = "meera" if database_logins() else session_account()  # a login of her own on PostgreSQL, else this OS user
+    assert (status, out) == (0, f"meera is the desk's team lead, signing in as {account_kind()} {account}\n")
     assert command("operator", "add", "ravi", "--name", "Ravi Kumar", "--department", "sales",
                    "--operator", "meera")[1] == "added ravi (operator, sales)\n"
     assert command("operator", "set-role", "ravi", "lead", "--operator", "meera")[1] == "ravi is now a team lead\n"
@@ -135,7 +140,7 @@ def test_a_lead_manages_the_team_from_the_command_line(command, config, clock):
 
 
 def test_refusals_on_the_command_line_are_one_line(command):
-    command("operator", "add", "meera", "--role", "lead")
+    command("db", "init", "--lead", "meera")
     command("operator", "add", "ravi")
     assert command("operator", "set-role", "meera", "operator", "--operator", "ravi") == (
         1, "", "calldesk: ravi is not a team lead: only a team lead may manage operators\n")

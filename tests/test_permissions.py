@@ -21,6 +21,7 @@ from calldesk.desk.callbacks import (
     start_callback,
 )
 from calldesk.desk.errors import NotAllowed
+from calldesk.desk.identity import first_console
 from calldesk.desk.permissions import WHO_MAY, Action, Role, may, require
 from calldesk.store.models import AuditEvent
 
@@ -31,7 +32,7 @@ CONFIG = ROOT / "config.yaml"
 @pytest.fixture
 def floor(desk):
     """Boss leads support; op1 and op2 answer support calls, op3 sales. op1 has promised Rahul a call-back."""
-    boss = operators.sign_in(desk, "boss")  # the first on a new desk: its lead
+    boss = first_console(desk, "boss")  # the first on a new desk: its lead
     op1 = operators.add_operator(desk, "op1", "Omar One", "support")
     op2 = operators.add_operator(desk, "op2", "Priya Two", "support")
     operators.add_operator(desk, "op3", "Sara Three", "sales")

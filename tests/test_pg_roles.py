@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -440,3 +441,33 @@ def test_a_lead_sitting_in_for_an_operator_keeps_his_notes_drafts_and_notices(fl
     assert notes.add_note(desk, op1_id, None, floor.call, "Refund due Friday") is not None
     assert notes.load_draft(op1_id, floor.call) == ""
     assert notices.mark_read(desk, op1_id) == 1
+
+
+# --- the command line, logged in as each role: who you are is the login, not what you type --------------------------
+
+
+def test_on_the_command_line_op1_is_op1_whatever_he_types_and_the_lead_is_audited_as_herself(floor, capsys):
+    from calldesk.cli import main
+
+    config = str(Path(__file__).resolve().parent.parent / "config.yaml")
+    mine = str(floor.promises["op1"])
+
+    def calldesk_cli(login: str, *argv: str) -> tuple[int, str, str]:
+        status = main(["--config", config, "--db", _as_role(floor.url, floor.accounts[login]), *argv])
+        database.close()  # the command's own connection, as that role
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    audited_before = AuditEvent.select(fn.MAX(AuditEvent.id)).scalar()
+    you_are = f"you are op1 (database role {floor.accounts['op1']})"
+    assert calldesk_cli("op1", "operator", "set-role", "op1", "lead", "--operator", "boss") == (
+        1, "", f"calldesk: {you_are}: only a team lead may work as another operator (--operator)\n")
+    assert calldesk_cli("op1", "callbacks", "assign", mine, "op2") == (
+        1, "", f"calldesk: call-back {mine} is yours: only a team lead may give a call-back to someone else\n")
+    assert calldesk_cli("boss", "callbacks", "assign", mine, "op2") == (
+        0, f"call-back {mine} (Rahul Sharma): Omar One -> Priya Two\n", "")
+    assert calldesk_cli("boss", "operator", "set-role", "op1", "lead")[0] == 0
+    open_database(floor.url)  # back to the administrator's view of the desk
+    assert CallBack.get_by_id(floor.promises["op1"]).assignee_id == floor.ids["op2"]
+    audited = AuditEvent.select().where(AuditEvent.id > audited_before)
+    assert {(e.action, e.actor) for e in audited} == {("reassign", "boss"), ("set_role", "boss")}

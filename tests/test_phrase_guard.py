@@ -8,7 +8,8 @@ import pytest
 from textual.app import App, ComposeResult
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk import operators, queue
+from calldesk.desk import queue
+from calldesk.desk.identity import first_console
 from calldesk.desk.phrase_guard import PhraseGuard, guard_for, phrase_hits_of_call, record_phrase_hits
 from calldesk.store.models import Call
 from calldesk.tui.widgets.phrase_hints import PhraseHints
@@ -104,7 +105,7 @@ def test_a_bad_phrasebook_entry_is_a_config_error_naming_the_line(tmp_path: Path
 
 
 def test_hits_are_stored_on_the_call_once_per_phrase(desk, guard):
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, asha.id)
     assert record_phrase_hits(desk, call_id, guard.check("I don't know")) == 1

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk import callbacks, calls, clients, operators, queue
+from calldesk.desk import callbacks, calls, clients, queue
 from calldesk.desk.errors import NotFound
+from calldesk.desk.identity import first_console
 from calldesk.desk.script import (
     ScriptContext,
     choose_script,
@@ -43,7 +44,7 @@ def test_the_operator_can_switch_to_any_script_by_name(config):
 
 
 def test_a_transferred_call_opens_on_the_transfer_script(desk):
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     first = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, first, asha.id)
     assert situation_of_call(desk, first) is None
@@ -54,7 +55,7 @@ def test_a_transferred_call_opens_on_the_transfer_script(desk):
 
 
 def test_a_call_we_make_opens_on_the_call_back_script_with_the_reason_and_the_clients_clock(desk, clock):
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")], address_as="Mr Sharma")
     first = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, first, asha.id)

@@ -4,11 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from calldesk.desk import clients, operators, queue
+from calldesk.desk import clients, queue
+from calldesk.desk.identity import first_console
 
 
 def test_known_caller_rings_and_is_answered(desk):
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("098765 43210")])
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     [waiting] = queue.waiting_calls(desk)
@@ -26,12 +27,13 @@ import calldesk.tui.app  # everything a console imports before it opens its data
 from calldesk.config import load_config
 from calldesk.desk import operators
 from calldesk.desk.context import Desk
+from calldesk.desk.identity import first_console
 from calldesk.store.database import open_database
 from calldesk.store.models import database
 
 print("psycopg" in sys.modules)
 open_database(sys.argv[1])
-asha = operators.sign_in(Desk(load_config(sys.argv[2])), "asha")
+asha = first_console(Desk(load_config(sys.argv[2])), "asha")
 with database.atomic():  # a transaction: Peewee asks the driver for its state
     print(operators.get_operator(asha.id).login)
 print("psycopg" in sys.modules)

@@ -38,6 +38,7 @@ from calldesk.desk.states import (
     operator_move,
     sources_of,
 )
+from calldesk.store.accounts import session_account
 from calldesk.store.models import BaseModel, Call, CallBack, OperatorStateChange
 from calldesk.telephony import ami
 from calldesk.telephony.ami import AmiSource
@@ -98,8 +99,8 @@ def version_of(callback_id: int) -> int:
 
 @pytest.fixture
 def team(desk: Desk):
-    """A lead (Lina) and two operators with phones: Asha at 101, Ravi at 102."""
-    lina = operators.add_operator(desk, "lina", "Lina Das", "support", role="lead")
+    """A lead (Lina, signed in as whoever runs the tests) and two operators with phones: Asha at 101, Ravi at 102."""
+    lina = operators.add_operator(desk, "lina", "Lina Das", "support", role="lead", account=session_account())
     asha = operators.add_operator(desk, "asha", "Asha Rao", "support", extension="101")
     ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "sales", extension="102")
     return lina, asha, ravi

@@ -17,7 +17,8 @@ FULL_SCREEN_COMMANDS = (None, "demo", "train")  # the console itself: None is `c
 GLOBAL_OPTIONS = {
     "--config": ("PATH", "config file (default: $CALLDESK_CONFIG or ./config.yaml)"),
     "--db": ("PATH-or-URL", "database: a SQLite file path or postgresql://... (default: from the config)"),
-    "--operator": ("LOGIN", "who works this console (default: $CALLDESK_OPERATOR, the config, the OS user)"),
+    "--operator": ("LOGIN", "whom a team lead works as (default: the operator mapped to your OS user or database "
+                            "login; $CALLDESK_OPERATOR)"),
 }
 
 

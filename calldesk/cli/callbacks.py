@@ -1,5 +1,6 @@
 """`calldesk callbacks list|assign`: call-backs for scripts and a lead's morning report, under the console's
-permissions. The acting operator is the global --operator (else $CALLDESK_OPERATOR, the config, the OS user)."""
+permissions. The acting operator is the one mapped to the OS user or database login (a lead may choose another
+with --operator)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from typing import Any
 
 from calldesk.cli import values
-from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login
+from calldesk.cli.context import CommandError, acting_operator, desk_errors, open_desk
 
 # The export's names where they say the same (assignee, pool, attempts, created_by: docs/export-format.md); urgency
 # is the list's own: overdue, due_soon, unassigned or scheduled, as the board shows it.
@@ -52,12 +53,11 @@ def run_list(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from calldesk.desk.callback_board import BoardFilter, board_page
-    from calldesk.desk.operators import sign_in
 
     desk = open_desk(args)
     due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
+    me = acting_operator(args, desk)
     with desk_errors():
-        me = sign_in(desk, operator_login(args, desk.config))
         if args.mine and args.assignee and args.assignee != me.login:
             raise CommandError(f"--mine lists {me.login}'s call-backs, --assignee {args.assignee} another's: pick "
                                "one", status=2)
@@ -92,11 +92,10 @@ def _print_table(lines: Any, now: Any, zone: Any) -> None:
 def run_assign(args: argparse.Namespace) -> int:
     from calldesk.desk.callback_lines import line_of
     from calldesk.desk.callbacks import reassign_callbacks
-    from calldesk.desk.operators import sign_in
 
     desk = open_desk(args)
+    me = acting_operator(args, desk)
     with desk_errors():
-        me = sign_in(desk, operator_login(args, desk.config))
         line = line_of(desk, args.id)
         reassign_callbacks(desk, me.id, [(line.id, line.version)], args.target)
         now = line_of(desk, args.id)

@@ -6,7 +6,8 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calldesk.cli.context import CommandError, database_url, desk_errors, open_desk, operator_login
+from calldesk.cli.context import CommandError, acting_operator, chosen_login, database_url, desk_errors, open_desk
+from calldesk.languages import LANGUAGES
 
 if TYPE_CHECKING:
     import argparse
@@ -20,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         description="Open the desk on a throwaway demo database (clients, history) with calls ringing in.",
     )
     demo.add_argument("--seed", type=int, default=7, help="seed for the demo data and the simulator")
+    demo.add_argument("--language", dest="desk_language", choices=LANGUAGES,
+                      help="the console's language and the demo desk's scripts (default: config.yaml's language)")
     demo.set_defaults(run=run_demo)
 
 
@@ -28,11 +31,12 @@ def run_console(args: argparse.Namespace) -> int:
     # for nothing (some 10 ms before the app runs). The app turns the collector back on once the desk is painted.
     gc.disable()
     try:
-        from calldesk.desk.operators import sign_in
+        from calldesk.desk.identity import first_console
 
         desk = open_desk(args)
-        with desk_errors():
-            operator = sign_in(desk, operator_login(args, desk.config))
+        with desk_errors():  # the first console on a new desk makes its lead
+            operator = first_console(desk, chosen_login(args, desk.config))
+        operator = operator or acting_operator(args, desk)
         from calldesk.telephony.source import make_source
 
         return _run_app(desk, operator, make_source(desk), database_url(args, desk.config))
@@ -44,7 +48,7 @@ def run_demo(args: argparse.Namespace) -> int:
     import tempfile  # only the demo needs it: the console's start-up does without its 5 ms
 
     from calldesk.desk.demo_data import seed_demo
-    from calldesk.desk.operators import sign_in
+    from calldesk.desk.identity import who_acts
     from calldesk.telephony.simulator import Simulator
 
     folder = Path(tempfile.mkdtemp(prefix="calldesk-demo-"))
@@ -52,8 +56,8 @@ def run_demo(args: argparse.Namespace) -> int:
     desk = open_desk(args, url)
     with desk_errors():
         seed_demo(desk, seed=args.seed)
-        operator = sign_in(desk, getattr(args, "operator", None) or DEMO_OPERATOR)
-    return _run_app(desk, operator, Simulator(desk, seed=args.seed), url)
+        operator = who_acts(desk, getattr(args, "operator", None) or DEMO_OPERATOR, anyone_may_choose=True)
+    return _run_app(desk, operator, Simulator(desk, seed=args.seed), url, language=args.desk_language)
 
 
 def check_key_remaps(config) -> None:
@@ -70,10 +74,10 @@ def check_key_remaps(config) -> None:
             )
 
 
-def _run_app(desk, operator, source, url: str) -> int:
+def _run_app(desk, operator, source, url: str, language: str | None = None) -> int:
     from calldesk.tui.app import CalldeskApp
 
     check_key_remaps(desk.config)
-    app = CalldeskApp(desk, operator, source=source, database_url=url)
+    app = CalldeskApp(desk, operator, source=source, database_url=url, language=language)
     app.run()
     return app.return_code or 0

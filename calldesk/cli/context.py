@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -32,7 +31,7 @@ def fail(message: str, status: int = 1) -> int:
 
 def config_from(args: argparse.Namespace) -> Config:
     try:
-        return load_config(getattr(args, "config", None))
+        return load_config(getattr(args, "config", None), language=getattr(args, "desk_language", None))
     except ConfigError as exc:
         raise CommandError(str(exc), status=2) from None
 
@@ -54,9 +53,25 @@ def database_url(args: argparse.Namespace, config: Config) -> str:
     return url
 
 
-def operator_login(args: argparse.Namespace, config: Config) -> str:
-    return (getattr(args, "operator", None) or os.environ.get(OPERATOR_ENV) or config.default_operator
-            or getpass.getuser())
+def chosen_login(args: argparse.Namespace, config: Config) -> str | None:
+    """The login typed for this run (--operator, $CALLDESK_OPERATOR, the config's default_operator), if any: whom to
+    work as, which only a team lead, the administrator, the demo and training may choose (desk/identity.py)."""
+    return getattr(args, "operator", None) or os.environ.get(OPERATOR_ENV) or config.default_operator or None
+
+
+def acting_operator(args: argparse.Namespace, desk, *, anyone_may_choose: bool = False):
+    """The operator this command acts as (desk/identity.py): the one mapped to the OS user or database role, or
+    whom a lead chose; refused in one line otherwise. Never None: the administrator must choose someone."""
+    from calldesk.desk.identity import who_acts
+    from calldesk.store.accounts import account_kind, session_account
+
+    chosen = chosen_login(args, desk.config)
+    with desk_errors():
+        operator = who_acts(desk, chosen, anyone_may_choose=anyone_may_choose)
+    if operator is None:
+        raise CommandError(f"{account_kind()} {session_account()!r} owns the database but is no operator: choose "
+                           "whom to work as with --operator LOGIN")
+    return operator
 
 
 @contextmanager

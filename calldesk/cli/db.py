@@ -1,8 +1,10 @@
-"""`calldesk db status|upgrade`: which database the desk uses, its schema version, and bringing it up to date."""
+"""`calldesk db status|upgrade|init`: which database the desk uses, its schema version, bringing it up to date, and
+making a new desk's first team lead."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from calldesk.cli.context import CommandError, config_from, database_url, desk_errors
 
@@ -18,6 +20,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "upgrade", parents=[common], help="apply the pending schema steps (safe while consoles run)",
     )
     upgrade.set_defaults(run=run_upgrade)
+    init = actions.add_parser(
+        "init", parents=[common], help="create the database (if new) and make its first team lead",
+        description="Make the desk's first team lead, once: refused when the desk has a lead already.",
+    )
+    init.add_argument("--lead", metavar="LOGIN", required=True, help="the first team lead's login")
+    init.add_argument("--name", default="", help="the lead's display name (default: the login)")
+    init.add_argument("--os-user", metavar="NAME", dest="account",
+                      help="SQLite: the OS user who signs in as the lead (default: yours)")
+    init.add_argument("--password-file", type=Path, metavar="FILE",
+                      help="PostgreSQL: the lead's password, from a file (else $CALLDESK_NEW_PASSWORD, else asked)")
+    init.set_defaults(run=run_init)
 
 
 def _open(args: argparse.Namespace):
@@ -86,4 +99,21 @@ def run_upgrade(args: argparse.Namespace) -> int:
         print(f"schema already at version {after}: nothing to do")
     else:
         print(f"schema upgraded from version {before} to {after}")
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from calldesk.cli.context import open_desk
+    from calldesk.cli.new_password import new_password
+    from calldesk.desk.identity import make_first_lead
+    from calldesk.store.accounts import account_kind, database_logins, session_account
+
+    desk = open_desk(args)
+    with desk_errors():
+        # SQLite: the lead is an OS user; PostgreSQL: a login of their own, which this makes
+        account = args.lead if database_logins() else (args.account or session_account())
+    password = new_password(args.lead, args.password_file) if database_logins() else None
+    with desk_errors():
+        lead = make_first_lead(desk, args.lead, account, name=args.name, password=password)
+    print(f"{lead.login} is the desk's team lead, signing in as {account_kind()} {account}")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login
+from calldesk.cli.context import CommandError, acting_operator, desk_errors, open_desk
 
 
 def register_import(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -22,15 +22,14 @@ def register_import(kinds: argparse._SubParsersAction, common: argparse.Argument
 def run_import(args: argparse.Namespace) -> int:
     from calldesk.desk.errors import DeskError
     from calldesk.desk.faq import import_faq, read_faq_file
-    from calldesk.desk.operators import sign_in
 
     desk = open_desk(args)
     try:
         drafts = read_faq_file(args.file)
     except DeskError as exc:  # the file is the user's mistake: status 2, and nothing was imported
         raise CommandError(str(exc), status=2) from None
+    lead = acting_operator(args, desk)
     with desk_errors():
-        lead = sign_in(desk, operator_login(args, desk.config))
         result = import_faq(desk, lead.id, drafts)
     print(f"FAQ from {args.file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
     return 0

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from calldesk.cli import faq, queue_log
-from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login, progress_bar
+from calldesk.cli.context import CommandError, acting_operator, desk_errors, open_desk, progress_bar
 
 REJECTIONS_SHOWN = 5
 
@@ -59,12 +59,13 @@ def run_clients(args: argparse.Namespace) -> int:
     from calldesk.desk.errors import DeskError
 
     desk = open_desk(args)
+    me = acting_operator(args, desk)
     report = args.report or (None if args.dry_run else args.file.with_name(args.file.name + ".rejected.csv"))
     with desk_errors():
         try:
             mapping = parse_column_map(args.column_map)
             summary = import_clients(desk, args.file, mapping=mapping, region=args.region, dry_run=args.dry_run,
-                                     progress=progress_bar("bytes"), actor=operator_login(args, desk.config),
+                                     progress=progress_bar("bytes"), actor=me.login,
                                      report=report)
         except DeskError as exc:  # a wrong file, --map, --region or --report: the user's mistake, nothing imported
             raise CommandError(str(exc), status=2) from None

@@ -1,14 +1,17 @@
 """`calldesk operator add|list|set-role|disable|enable`: who may sit at a console, and as what.
 
-With `--operator LOGIN` the change is made as that person, who must be a team lead; without it, as the desk's
-administrator (whoever can reach the database). Every change is audited.
+The change is made by the operator mapped to your OS user (SQLite) or database role (PostgreSQL), who must be a team
+lead (desk/identity.py); on PostgreSQL the owner of calldesk's tables may make it too. Every change is audited.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from calldesk.cli.context import desk_errors, open_desk
+from calldesk.cli.context import chosen_login, desk_errors, open_desk
+from calldesk.desk.permissions import Role
+from calldesk.languages import LANGUAGES
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -18,14 +21,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     add.add_argument("login")
     add.add_argument("--name", default="", help="display name (default: the login)")
     add.add_argument("--department", default="", help="department id (default: the config's first)")
-    add.add_argument("--role", choices=("operator", "lead"), default="operator")
+    add.add_argument("--role", choices=[role.value for role in Role], default=Role.OPERATOR.value)
+    add.add_argument("--os-user", metavar="NAME", dest="account",
+                     help="SQLite: the OS user who signs in as this operator (default: the login)")
+    add.add_argument("--password-file", type=Path, metavar="FILE",
+                     help="PostgreSQL: the new login's password, from a file (else $CALLDESK_NEW_PASSWORD, else asked)")
     add.add_argument("--extension", default="", help="phone extension or PBX interface")
+    add.add_argument("--language", choices=LANGUAGES, default="",
+                     help="their interface's language (default: the desk's, config.yaml's language)")
     add.set_defaults(run=run_add)
     listing = actions.add_parser("list", parents=[common], help="list operators (disabled ones too)")
     listing.set_defaults(run=run_list)
     role = actions.add_parser("set-role", parents=[common], help="make an operator a team lead, or not")
     role.add_argument("login")
-    role.add_argument("role", metavar="operator|lead")
+    role.add_argument("role", metavar="|".join(role.value for role in Role))
     role.set_defaults(run=run_set_role)
     disable = actions.add_parser("disable", parents=[common], help="stop an operator from signing in")
     disable.add_argument("login")
@@ -35,17 +44,27 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     enable.set_defaults(run=run_enable)
 
 
-def _by(args: argparse.Namespace) -> str | None:
-    return getattr(args, "operator", None)
+def _by(args: argparse.Namespace, desk) -> str | None:
+    """The lead making the change; None for the database's administrator acting as themself."""
+    from calldesk.desk.identity import who_acts
+
+    with desk_errors():
+        me = who_acts(desk, chosen_login(args, desk.config))
+    return None if me is None else me.login
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from calldesk.cli.new_password import new_password
     from calldesk.desk.operators import add_operator
+    from calldesk.store.accounts import database_logins
 
     desk = open_desk(args)
+    by = _by(args, desk)  # refused before a password is asked for
+    password = new_password(args.login, args.password_file) if database_logins() else None
     with desk_errors():
         operator = add_operator(desk, args.login, args.name, args.department, args.role, args.extension,
-                                actor="cli", by=_by(args))
+                                actor="cli", by=by, account=None if database_logins() else args.account,
+                                database_login=True, password=password, language=args.language)
     print(f"added {operator.login} ({operator.role}, {operator.department})")
     return 0
 
@@ -66,7 +85,7 @@ def run_set_role(args: argparse.Namespace) -> int:
 
     desk = open_desk(args)
     with desk_errors():
-        operator = set_role(desk, args.login, args.role, by=_by(args))
+        operator = set_role(desk, args.login, args.role, by=_by(args, desk))
     print(f"{operator.login} is now {'a team lead' if operator.is_lead else 'an operator'}")
     return 0
 
@@ -76,7 +95,7 @@ def run_disable(args: argparse.Namespace) -> int:
 
     desk = open_desk(args)
     with desk_errors():
-        operator = disable_operator(desk, args.login, by=_by(args))
+        operator = disable_operator(desk, args.login, by=_by(args, desk))
         owned = open_callbacks_owned(operator.id)
     print(f"{operator.login} is disabled: they cannot sign in until `calldesk operator enable {operator.login}`")
     if owned:
@@ -89,6 +108,6 @@ def run_enable(args: argparse.Namespace) -> int:
 
     desk = open_desk(args)
     with desk_errors():
-        operator = enable_operator(desk, args.login, by=_by(args))
+        operator = enable_operator(desk, args.login, by=_by(args, desk))
     print(f"{operator.login} may sign in again")
     return 0

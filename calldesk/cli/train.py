@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from calldesk.cli.context import CommandError, desk_errors, open_desk, operator_login
+from calldesk.cli.context import CommandError, chosen_login, desk_errors, open_desk
 
 TRAINING_DB = "training.db"
 FIRST_SCENARIO = "friendly_faq"  # the gentlest call, for a trainee who names none
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from calldesk.desk.errors import DeskError
     from calldesk.desk.faq_seed import seed_faq
     from calldesk.desk.training import find_scenario, shipped_scenarios, trainee_for, training_results
+    from calldesk.store.accounts import session_account
 
     try:  # a scenario the user names is read before the training database is opened, and its mistake is status 2
         scenario = None if args.list or args.scores else find_scenario(args.scenario or FIRST_SCENARIO)
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{shipped.name:<16} {shipped.title}")
             return 0
         seed_faq(desk)  # scenarios ask what the demo FAQ answers
-        trainee = trainee_for(desk, operator_login(args, desk.config))
+        trainee = trainee_for(desk, chosen_login(args, desk.config) or session_account())
         if args.scores:
             for result in training_results(desk, trainee.id):
                 print(f"{result.finished_at:%Y-%m-%d %H:%M}  {result.scenario:<16} {result.points:>3}/{result.out_of}")

@@ -10,7 +10,8 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
 from calldesk.desk.permissions import Action, Role, require
 from calldesk.desk.states import OperatorEvent, OperatorState, operator_move, sources_of
-from calldesk.store.database import one_at_a_time
+from calldesk.languages import LANGUAGES
+from calldesk.store.accounts import give_login
 from calldesk.store.models import CallBack, Operator, OperatorStateChange, database
 from calldesk.store.prepared import Prepared
 
@@ -70,9 +71,14 @@ def _role(role: str) -> Role:
 
 
 def add_operator(desk: Desk, login: str, name: str = "", department: str = "", role: str = Role.OPERATOR,
-                 extension: str = "", actor: str = "system", by: str | None = None) -> OperatorView:
-    """Create an operator; the department defaults to the first one in the config. ``by``: the person asking,
-    who must be a team lead (``actor`` names a non-person such as the demo or the command line)."""
+                 extension: str = "", actor: str = "system", by: str | None = None,
+                 account: str | None = None, database_login: bool = False,
+                 password: str | None = None, language: str = "") -> OperatorView:
+    """Create an operator; the department defaults to the first one in the config, the account (the OS user or
+    database role they sign in as: desk/identity.py) to the login. ``by``: the person asking, who must be a team
+    lead (``actor`` names a non-person such as the demo or the command line). ``database_login``: on PostgreSQL,
+    give them their own login too, with ``password`` (store/accounts.give_login), in the same transaction.
+    ``language``: their interface's (hi, en), the desk's when empty."""
     actor = _acting_lead(by) or actor
     login = login.strip()
     if not login:
@@ -82,25 +88,29 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
     if desk.config.department(department) is None:
         known = ", ".join(d.id for d in desk.config.departments)
         raise DeskError(f"department {department!r} is not in the config (known: {known})")
+    account = (account or login).strip()
+    if language not in ("", *LANGUAGES):
+        raise DeskError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     with database.atomic():
         if Operator.get_or_none(Operator.login == login) is not None:
             raise DeskError(f"operator {login!r} exists already")
+        holder = Operator.get_or_none(Operator.account == account)
+        if holder is not None:
+            raise DeskError(f"{account!r} signs in as {holder.login} already: one account, one operator")
         operator = Operator.create(
-            login=login, name=name.strip() or login, department=department, role=role.value, extension=extension,
-            state="available", state_since=desk.clock.now(),
+            login=login, account=account, name=name.strip() or login, department=department, role=role.value,
+            extension=extension, language=language, state="available", state_since=desk.clock.now(),
         )
-        audit.record(desk, actor, "operator", operator.id, "create", after={"login": login, "role": role.value})
+        if database_login:
+            give_login(account, password, role == Role.LEAD)
+        audit.record(desk, actor, "operator", operator.id, "create",
+                     after={"login": login, "role": role.value, "account": account})
     return view_of(operator)
 
 
 def sign_in(desk: Desk, login: str) -> OperatorView:
-    """The operator at this console. On a database with no operators the first one becomes a lead."""
+    """The operator named ``login``, enabled; who may act as them is desk/identity.py's question."""
     operator = Operator.get_or_none(Operator.login == login)
-    if operator is None:
-        with one_at_a_time(FIRST_LEAD_LOCK_ID):  # many consoles opening a new database make one lead, not several
-            operator = Operator.get_or_none(Operator.login == login)
-            if operator is None and not Operator.select().exists():
-                return add_operator(desk, login, role=Role.LEAD)
     if operator is None:
         raise UnknownOperator(
             f"operator {login!r} is not known here: a lead adds them with `calldesk operator add {login}`"

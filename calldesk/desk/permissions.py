@@ -23,6 +23,7 @@ class Action(Enum):
     """The desk's lead-only actions, each worded to finish "only a team lead may ..."."""
 
     MANAGE_OPERATORS = "manage operators"
+    SIT_IN = "work as another operator (--operator)"
     REASSIGN_CALLBACK = "give a call-back to someone else"
     DISTRIBUTE_CALLBACKS = "distribute call-backs"
     CHANGE_OTHERS_CALLBACK = "change someone else's call-back"

@@ -112,7 +112,24 @@ def _v3(db: Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS client_name ON client (name)")
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1), (2, _v2), (3, _v3))
+def _v4(db: Database) -> None:
+    """Identity: each operator's account (the OS user, or the PostgreSQL role they connect as), their login until
+    a lead maps another, and their interface language; on PostgreSQL the roles, grants and row-level security that
+    enforce the desk's roles."""
+    columns = {column.name for column in db.get_columns("operator")}
+    if "account" not in columns:
+        db.execute_sql("ALTER TABLE operator ADD COLUMN account VARCHAR(64)")
+    if "language" not in columns:
+        db.execute_sql("ALTER TABLE operator ADD COLUMN language VARCHAR(8) NOT NULL DEFAULT ''")
+    db.execute_sql("UPDATE operator SET account = login WHERE account IS NULL")
+    db.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS operator_account ON operator (account)")
+    if not isinstance(db, SqliteDatabase):
+        from calldesk.store.pg_roles import install_roles
+
+        install_roles(db)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1), (2, _v2), (3, _v3), (4, _v4))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

@@ -228,8 +228,9 @@ def test_a_hostile_faq_file_imports_nothing_and_says_why_in_one_line(db_url, tmp
 def test_the_same_faq_file_without_its_tag_is_imported_on_either_backend(db_url, tmp_path, capsys):
     faq = tmp_path / "faq.yaml"
     faq.write_text("- question: Opening hours?\n  answer: Nine to six.\n  tags: [hours]\n", encoding="utf-8")
-    argv = ["import", "faq", str(faq), "--config", str(ROOT / "config.yaml"), "--db", db_url, "--operator", "meera"]
-    assert main(argv) == 0
+    argv = ["--config", str(ROOT / "config.yaml"), "--db", db_url]
+    assert main(["db", "init", "--lead", "meera", *argv]) == 0
+    assert main(["import", "faq", str(faq), *argv, "--operator", "meera"]) == 0  # PostgreSQL: the owner chooses
     assert [(e.question, e.answer, e.tags) for e in FaqEntry.select()] == [("Opening hours?", "Nine to six.", "hours")]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from calldesk.desk import clients, notes, operators
 from calldesk.desk.context import Desk
+from calldesk.store.accounts import session_account
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,8 @@ def _utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def asha(desk: Desk) -> operators.OperatorView:
-    return operators.add_operator(desk, "asha", "Asha Verma", "support", role="lead")
+    # the lead signs in as whoever runs the tests, so the command line acts as her
+    return operators.add_operator(desk, "asha", "Asha Verma", "support", role="lead", account=session_account())
 
 
 @pytest.fixture

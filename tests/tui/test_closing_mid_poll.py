@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from calldesk.desk import operators
+from calldesk.desk.identity import first_console
 from calldesk.tui.app import CalldeskApp
 
 
 async def test_closing_the_console_while_a_poll_is_on_the_database_thread_raises_nothing(desk):
-    asha = operators.sign_in(desk, "asha")
+    asha = first_console(desk, "asha")
     for _ in range(10):
         app = CalldeskApp(desk, asha)
         async with app.run_test(size=(120, 36)) as pilot:

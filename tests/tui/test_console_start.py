@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import subprocess
 import sys
@@ -28,8 +29,17 @@ def test_an_unknown_binding_id_in_keys_is_one_line_with_file_and_line(tmp_path):
 
 def test_an_unknown_operator_is_refused_once_the_desk_has_operators(tmp_path):
     db = str(tmp_path / "desk.db")
-    assert calldesk("--db", db, "operator", "add", "asha", "--role", "lead").returncode == 0
+    assert calldesk("--db", db, "db", "init", "--lead", "asha").returncode == 0
     result = calldesk("--db", db, "--operator", "nobody")
     assert result.returncode == 1
     assert "operator 'nobody' is not known here" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_login_typed_by_someone_the_desk_does_not_know_is_no_way_in(tmp_path):
+    db = str(tmp_path / "desk.db")
+    assert calldesk("--db", db, "db", "init", "--lead", "asha", "--os-user", "somebody-else").returncode == 0
+    result = calldesk("--db", db, "--operator", "asha")
+    assert result.returncode == 1
+    assert result.stderr.endswith("is not an operator here: a team lead maps it with "
+                                  f"`calldesk operator add LOGIN --os-user {getpass.getuser()}`\n")
