@@ -228,6 +228,13 @@ class AmiSettings(NamedTuple):
     queues: Mapping[str, str] = NO_ENTRIES  # Asterisk queue -> calldesk queue, where names differ
 
 
+class WallboardSettings(NamedTuple):
+    """The room's wallboard (`calldesk wallboard`)."""
+
+    page_seconds: float = 15.0  # each page stays this long before the next, unless one is pinned
+    show_callers: bool = False  # a TV in the room shows no client's name or number unless this says so
+
+
 class Config(NamedTuple):
     """The desk's settings as config.yaml gives them; a key not written there keeps its default."""
 
@@ -252,6 +259,7 @@ class Config(NamedTuple):
     simulator: SimulatorSettings = SimulatorSettings()
     ami: AmiSettings = AmiSettings()
     callbacks: CallbackRules = CallbackRules()
+    wallboard: WallboardSettings = WallboardSettings()
     script: tuple[ScriptStage, ...] = ()
     scripts: tuple[EtiquetteScript, ...] = ()  # named scripts per queue or situation; `script` stays the default
     phrasebook: tuple[PhraseRule, ...] = DEFAULT_PHRASEBOOK
@@ -511,6 +519,25 @@ def _read_callbacks(reader: _Reader, node: yaml.Node) -> CallbackRules:
     return CallbackRules(**values)
 
 
+def _read_wallboard(reader: _Reader, node: yaml.Node) -> WallboardSettings:
+    fields = _read_str_map_nodes(reader, node, "wallboard", set(WallboardSettings._fields))
+    values: dict[str, Any] = {}
+    for name, vnode in fields.items():
+        key = f"wallboard.{name}"
+        match name:
+            case "show_callers":
+                shown = reader.scalar(vnode, key)
+                if not isinstance(shown, bool):
+                    raise reader.fail(vnode, key, f"expected true or false, got {shown!r}")
+                values[name] = shown
+            case _:
+                seconds = float(reader.number(vnode, key, maximum=86_400))
+                if seconds < 1:
+                    raise reader.fail(vnode, key, f"a page stays at least 1 second, got {seconds:g}")
+                values[name] = seconds
+    return WallboardSettings(**values)
+
+
 def _read_scripts(reader: _Reader, node: yaml.Node) -> tuple[EtiquetteScript, ...]:
     scripts = []
     for name, (knode, vnode) in reader.mapping(node, "scripts").items():
@@ -688,6 +715,8 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: _read_ami(reader, vnode)}
         case "callbacks":
             return {name: _read_callbacks(reader, vnode)}
+        case "wallboard":
+            return {name: _read_wallboard(reader, vnode)}
         case "greeting_times":
             return {name: _read_str_map(reader, vnode, name, {"morning", "afternoon", "evening"})}
         case "keys":

@@ -12,7 +12,8 @@ import importlib
 
 from calldesk.cli import GLOBAL_OPTIONS, console
 
-COMMANDS = ("console", "ring", "export", "operator", "imports", "train", "callbacks", "event", "backup", "stats", "db")
+COMMANDS = ("console", "ring", "export", "operator", "imports", "train", "callbacks", "event", "backup", "stats", "db",
+            "wallboard")
 
 
 class _Parser(argparse.ArgumentParser):

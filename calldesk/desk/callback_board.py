@@ -70,7 +70,8 @@ def _owner_condition(desk: Desk, owner: str):
     raise DeskError(f"no operator or department called {owner!r}")
 
 
-def _state_condition(state: str, now: datetime, due_soon: timedelta):
+def state_condition(state: str, now: datetime, due_soon: timedelta):
+    """SQL: a call-back in one of BOARD_STATES at ``now`` (the board's, and the wallboard's, one rule for each)."""
     match state:
         case "overdue":
             return CallBack.due_at <= now
@@ -93,7 +94,8 @@ def _text_condition(text: str):
     return condition | CallBack.assignee.in_(owners) if owners else condition
 
 
-def _department_condition(department: str):
+def department_condition(department: str):
+    """SQL: a call-back of the department: its operators' own, and its pool's."""
     members = [o.id for o in Operator.select(Operator.id).where(Operator.department == department)]
     return CallBack.assignee.in_(members) | (CallBack.assignee.is_null() & (CallBack.pool == department))
 
@@ -126,9 +128,9 @@ def board_page(desk: Desk, viewer_id: int, wanted: BoardFilter = BoardFilter()) 
     if wanted.owner:
         condition &= _owner_condition(desk, wanted.owner)
     if wanted.department:
-        condition &= _department_condition(wanted.department)
+        condition &= department_condition(wanted.department)
     if wanted.state:
-        condition &= _state_condition(wanted.state, now, due_soon)
+        condition &= state_condition(wanted.state, now, due_soon)
     if text := wanted.text.strip():
         condition &= _text_condition(text)
     ids = CallBack.select(CallBack.id)

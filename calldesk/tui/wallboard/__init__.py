@@ -1,0 +1,1 @@
+"""The room's wallboard (`calldesk wallboard`): the app and its widgets."""
