@@ -40,7 +40,7 @@ from calldesk.store.errors import StoreError
 from calldesk.store.models import AuditEvent, Client, Note, Phone, database
 from calldesk.store.prepared import Prepared
 
-CHUNK = 10_000  # rows per lookup, transaction and progress report: fewer, bigger lookups (a name has no index)
+CHUNK = 5_000  # rows per lookup, transaction and progress report (docs/performance.md: time and memory)
 FILLABLE = ("company", "address_as", "manner", "tags", "time_zone")  # filled on a merge when empty
 REJECTS_KEPT = 1000  # rejected rows kept for the summary to show; all of them go to the report file
 CLIENT_VALUES = ("name", "stage", *FILLABLE)

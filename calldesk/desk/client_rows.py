@@ -8,7 +8,6 @@ at once. What the merge needs of each row alone (its folded name, its search tex
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -95,9 +94,7 @@ def preparer(file_size: int) -> Iterator[Preparer]:
         return
     helpers = HELPERS or max(1, min(2, os.cpu_count() or 1))
     # spawn, not fork: the console imports from a thread, and a forked child would inherit its locks
-    # A helper makes objects by the million and keeps none: the cyclic collector finds nothing (docs/performance.md)
-    with ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=gc.disable) as pool:
+    with ProcessPoolExecutor(max_workers=helpers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield Preparer(pool, helpers)
 
 
