@@ -629,11 +629,15 @@ def load_config(path: Path | str | None = None, language: str | None = None) -> 
 
 def _with_language_defaults(values: dict[str, Any], language: str | None) -> Config:
     """The settings read, with the desk language's script, greeting words and unknown caller where none is given.
-    ``language``, when given (``calldesk demo --language hi``), is the desk's whatever the file says."""
+    ``language``, when given (``calldesk demo --language hi``), is the desk's whatever the file says; the file's
+    script and greeting words are in the file's own language, so another language takes its own defaults."""
     if language is not None:
         if language not in LANGUAGES:
             raise ConfigError(f"{values['path']}:1: language: expected one of {', '.join(LANGUAGES)}, "
                               f"got {language!r}")
+        if language != values.get("language", "en"):
+            for name in LanguageDefaults._fields:
+                values.pop(name, None)
         values["language"] = language
     defaults = LANGUAGE_DEFAULTS[values.get("language", "en")]
     for name in LanguageDefaults._fields:

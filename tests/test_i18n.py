@@ -109,7 +109,16 @@ def test_an_english_desk_keeps_its_defaults_and_a_given_script_wins(tmp_path):
     assert english.unknown_caller == "sir or madam"
     path.write_text("language: hi\nscript:\n  - stage: Hello\n    steps: [\"Hi, {client}\"]\n", encoding="utf-8")
     assert load_config(path).script[0].stage == "Hello"
-    assert load_config(ROOT / "config.yaml", language="hi").unknown_caller == "sir or madam"  # the file says
+    assert load_config(path, language="hi").script[0].stage == "Hello"  # the file's words are Hindi already
+
+
+def test_the_demo_in_hindi_on_the_english_example_config_speaks_hindi_to_the_client():
+    """`calldesk demo --language hi` beside the shipped config.yaml: its scripts are English words, so they give way."""
+    english = load_config(ROOT / "config.yaml")
+    hindi = load_config(ROOT / "config.yaml", language="hi")
+    assert english.unknown_caller == "sir or madam" and english.script[0].stage == "Greeting"
+    assert hindi.unknown_caller == "सर/मैडम" and hindi.script[0].stage == "अभिवादन"
+    assert hindi.company == english.company and hindi.departments == english.departments  # the rest is the file's
 
 
 def test_an_unknown_language_is_refused_with_its_line(tmp_path):
