@@ -235,12 +235,18 @@ class WallboardSettings(NamedTuple):
     show_callers: bool = False  # a TV in the room shows no client's name or number unless this says so
 
 
+# "terminal": a spacing vowel sign takes a cell of its own, as wcwidth terminals draw it (xterm, VTE, tmux, most);
+# "graphemes": a letter and its signs share the letter's cells, for terminals that lay out grapheme clusters.
+TEXT_WIDTHS = ("terminal", "graphemes")
+
+
 class Config(NamedTuple):
     """The desk's settings as config.yaml gives them; a key not written there keeps its default."""
 
     path: Path
     company: str = "Acme"
     language: str = "en"  # the interface's and the default script's (an operator may choose their own)
+    text_width: str = "terminal"  # how the terminals lay out Indic text: one of TEXT_WIDTHS (tui/cell_widths.py)
     default_operator: str = ""
     departments: tuple[Department, ...] = (Department("support", "Customer Support", ("support",)),)
     phone_region: str = "IN"
@@ -656,6 +662,11 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             if language not in LANGUAGES:
                 raise reader.fail(vnode, name, f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
             return {name: language}
+        case "text_width":
+            width = reader.text(vnode, name)
+            if width not in TEXT_WIDTHS:
+                raise reader.fail(vnode, name, f"expected one of {', '.join(TEXT_WIDTHS)}, got {width!r}")
+            return {name: width}
         case "default_operator":
             return {name: reader.text(vnode, name, allow_empty=True)}
         case "database":

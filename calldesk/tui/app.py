@@ -27,6 +27,7 @@ from calldesk.desk.states import OperatorEvent
 from calldesk.i18n import _, choose_language, operator_language, use_language
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
+from calldesk.tui.cell_widths import measure_text_as
 from calldesk.tui.db_thread import DatabaseAway, DatabaseThread
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 from calldesk.tui.screens.desk import DeskScreen
@@ -62,6 +63,7 @@ class CalldeskApp(App[int]):
         if language is None and own is None:
             own = operator_language(operator.id)
         self.language = use_language(choose_language(language, own, desk.config.language))
+        measure_text_as(desk.config.text_width)  # before any screen measures a name
         self.training = training  # a practice call: the desk plays its caller and scores the trainee
         self.desk = desk
         self.operator = operator

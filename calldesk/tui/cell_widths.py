@@ -18,12 +18,27 @@ from rich import cells
 _rich_load = cells.load_cell_table
 
 
+def measure_text_as(text_width: str) -> None:
+    """Measure text as config.yaml's ``text_width`` says the desk's terminals draw it: "terminal" (the default,
+    wcwidth) or "graphemes" (a spacing mark within its letter's cells, as Rich counts it)."""
+    if text_width == "graphemes":
+        if cells.load_cell_table is not _rich_load:
+            cells.load_cell_table = _rich_load
+            _forget_measures()
+    else:
+        draw_spacing_marks_as_terminals_do()
+
+
 def draw_spacing_marks_as_terminals_do() -> None:
     """From now on Rich counts every spacing combining mark as one cell, as wcwidth terminals draw it."""
     if cells.load_cell_table is not _load_as_terminals_draw:
         cells.load_cell_table = _load_as_terminals_draw
-        cells.get_character_cell_size.cache_clear()
-        cells.cached_cell_len.cache_clear()
+        _forget_measures()
+
+
+def _forget_measures() -> None:
+    cells.get_character_cell_size.cache_clear()
+    cells.cached_cell_len.cache_clear()
 
 
 @cache

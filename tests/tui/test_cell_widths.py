@@ -70,3 +70,21 @@ def _assert_every_line_fits(app, size: tuple[int, int], what: str) -> None:
     lines = [strip.text for strip in app.screen._compositor.render_strips()]
     pushed = [(n, line) for n, line in enumerate(lines) if terminal_width(line) != width]
     assert not pushed, f"{what}: line {pushed[0][0]} is {terminal_width(pushed[0][1])} cells in a terminal"
+
+
+def test_a_desk_whose_terminals_cluster_graphemes_measures_a_letter_and_its_signs_together(tmp_path):
+    from calldesk.config import ConfigError, load_config
+
+    path = tmp_path / "config.yaml"
+    path.write_text("text_width: graphemes\n", encoding="utf-8")
+    try:
+        cell_widths.measure_text_as(load_config(path).text_width)
+        assert cells.cell_len("कविता सिंह") == 6  # क वि ता, space, सिं ह: a cell a letter
+        path.write_text("company: Acme\n", encoding="utf-8")
+        cell_widths.measure_text_as(load_config(path).text_width)  # the default
+        assert cells.cell_len("कविता सिंह") == terminal_width("कविता सिंह") == 9
+    finally:
+        cell_widths.measure_text_as("terminal")
+    path.write_text("company: Acme\ntext_width: wide\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"yaml:2: text_width: expected one of terminal, graphemes, got 'wide'"):
+        load_config(path)
