@@ -2,7 +2,8 @@
 row-level security and triggers refuse what calldesk.desk.permissions keeps for team leads, whatever client is used.
 
 - Every operator's role is a member of the group role ``calldesk_operator``, a team lead's of ``calldesk_lead`` too
-  (both cluster-wide, NOLOGIN). The operator is ``session_user``: ``calldesk_me()`` is the id of the enabled operator
+  (both cluster-wide, NOLOGIN). The room's wallboard logs in as a member of ``calldesk_wallboard``, which may only
+  read (docs/wallboard.md). The operator is ``session_user``: ``calldesk_me()`` is the id of the enabled operator
   whose ``account`` it is, ``calldesk_is_lead()`` whether they are an enabled lead of this desk.
 - Grants are the coarse layer (what a role may do to a table at all); the per-desk checks (row-level security and
   triggers asking ``calldesk_is_lead()``) are the fine one, so a lead of one desk is no lead on another desk of the
@@ -37,10 +38,14 @@ DO $roles$ BEGIN
     BEGIN GRANT calldesk_operator TO calldesk_lead;
     EXCEPTION WHEN unique_violation THEN NULL; END;
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'calldesk_wallboard') THEN
+    BEGIN CREATE ROLE calldesk_wallboard NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
+  END IF;
 EXCEPTION WHEN insufficient_privilege THEN
-  RAISE EXCEPTION 'cannot create the roles calldesk_operator and calldesk_lead: %', SQLERRM
-    USING HINT = 'the owner of calldesk''s tables needs CREATEROLE, or a database administrator creates both roles '
-                 '(NOLOGIN, calldesk_lead a member of calldesk_operator) before the upgrade';
+  RAISE EXCEPTION 'cannot create the roles calldesk_operator, calldesk_lead and calldesk_wallboard: %', SQLERRM
+    USING HINT = 'the owner of calldesk''s tables needs CREATEROLE, or a database administrator creates the three '
+                 'roles (NOLOGIN, calldesk_lead a member of calldesk_operator) before the upgrade';
 END $roles$;
 """
 
@@ -244,13 +249,14 @@ GRANT EXECUTE ON FUNCTION {s}.calldesk_create_login(text, text, boolean) TO call
 """
 
 # What a console writes while an operator works (answering, notes and drafts, call-backs, complaints, escalations,
-# notices, training, the statistics' sums, the offline journal), and the little more a lead writes. Revoked first,
-# so running this again leaves exactly these. {tables} and {sequences} name every model's table and id sequence:
-# "ON ALL TABLES IN SCHEMA" scans pg_class, 50 ms on a test cluster's catalog bloated by thousands of schemas.
+# notices, training, the statistics' sums, the offline journal), and the little more a lead writes; the room's
+# wallboard (calldesk_wallboard) only reads. Revoked first, so running this again leaves exactly these. {tables} and
+# {sequences} name every model's table and id sequence: "ON ALL TABLES IN SCHEMA" scans pg_class, 50 ms on a test
+# cluster's catalog bloated by thousands of schemas.
 _GRANTS = """
-REVOKE ALL ON {tables} FROM calldesk_operator, calldesk_lead;
-GRANT USAGE ON SCHEMA {s} TO calldesk_operator;
-GRANT SELECT ON {tables} TO calldesk_operator;
+REVOKE ALL ON {tables} FROM calldesk_operator, calldesk_lead, calldesk_wallboard;
+GRANT USAGE ON SCHEMA {s} TO calldesk_operator, calldesk_wallboard;
+GRANT SELECT ON {tables} TO calldesk_operator, calldesk_wallboard;
 GRANT USAGE, SELECT ON SEQUENCE {sequences} TO calldesk_operator;
 GRANT UPDATE (state, state_reason, state_since) ON {s}.operator TO calldesk_operator;
 GRANT INSERT ON {s}.operator_state_change, {s}.client, {s}.phone, {s}.call, {s}.note, {s}.note_draft,
