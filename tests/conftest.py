@@ -32,6 +32,18 @@ def _backends() -> list:
     return params
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Without a PostgreSQL server half the suite skips: one line says so, instead of -ra listing each skip; any
+    other skip is still listed with its reason."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    without_pg = [report for report in skipped if PG_URL_ENV in str(report.longrepr)]
+    if without_pg:
+        terminalreporter.stats["skipped"] = [report for report in skipped if PG_URL_ENV not in str(report.longrepr)]
+        terminalreporter.stats["skipped without PostgreSQL"] = without_pg
+        terminalreporter.write_line(f"{len(without_pg)} PostgreSQL tests skipped: set {PG_URL_ENV} (e.g. "
+                                    "postgresql://postgres@127.0.0.1/test) to run them")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's own config, database or operator by accident."""

@@ -4,7 +4,6 @@ overwritten. Driven key by key on the real app and database; the board is also k
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -31,16 +30,6 @@ from calldesk.tui.screens.callback_board import BoardTable, CallbackBoardScreen
 from calldesk.tui.widgets.my_callbacks import MyCallbacks
 
 SIZE = (120, 36)
-
-
-@pytest.fixture(autouse=True)
-def _utc_local_time(monkeypatch: pytest.MonkeyPatch):
-    """Screens show this machine's local times: pin the zone so runs and snapshots match anywhere."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
