@@ -50,7 +50,7 @@ import calldesk.tui  # noqa: F401  (sets the console's frame rate, which Textual
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_OPERATOR = "bench"
 CORE_SECTIONS = ("search", "caller", "queue", "dossier", "pop", "cold")
-PLUGIN_SECTIONS = ("callbacks", "coach", "stats", "ami", "import", "team", "junk_import")
+PLUGIN_SECTIONS = ("callbacks", "coach", "stats", "ami", "import", "team", "junk_import", "wallboard")
 
 
 @dataclass

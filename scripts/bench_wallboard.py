@@ -2,12 +2,12 @@
 
     .venv/bin/python scripts/bench.py --only wallboard       # as a section of bench.py, on its database
 
-Refresh: the figures read (calldesk/desk/stats/wallboard.py) and shown in the app, p95 over ``samples`` (target
-20 ms). Served: `calldesk wallboard --serve` on a free port, opened in headless Chromium (Debian's `chromium`,
-driven by Playwright; nothing is downloaded); a call is rung and the time until the browser receives the new count
-is taken, p95 (target 1 s). textual-serve draws on a canvas, so the page has no text to read: the board's output is
-read from the page's WebSocket frames into a small screen (``ServedScreen``), and the waiting count from its big
-digits. tests/test_wallboard_browser.py drives the same ``ServedBoard``.
+Refresh: a call rings, then the figures are read (calldesk/desk/stats/wallboard.py) and painted in the app at
+200x60, p95 over ``samples`` (target 20 ms). Served: `calldesk wallboard --serve` on a free port, opened in headless
+Chromium (Debian's `chromium`, driven by Playwright; nothing is downloaded); a call is rung and the time until the
+browser receives the new count is taken, p95 (target 1 s). textual-serve draws on a canvas, so the page has no text
+to read: the board's output is read from the page's WebSocket frames into a small screen (``ServedScreen``), and the
+waiting count from its big digits. tests/test_wallboard_browser.py drives the same ``ServedBoard``.
 """
 
 from __future__ import annotations
@@ -212,24 +212,36 @@ def _forget(operator_ids: list[int], call_ids: list[int]) -> None:
     Operator.delete().where(Operator.id.in_(operator_ids)).execute()
 
 
-async def _refresh_in_app(desk, samples: int) -> tuple[list[float], list[float]]:
-    """(figures read, read and shown) in ms, in the app as it refreshes."""
+async def _refresh_in_app(desk, samples: int) -> tuple[list[float], list[float], list[int]]:
+    """(figures read, read and painted) in ms, in the app at 200x60, each after a call rung in (so every refresh has
+    a change to show, as one the store's watcher asks for does); and the calls rung."""
+    from calldesk.desk.queue import ring_call
     from calldesk.desk.stats.wallboard import wallboard_figures
     from calldesk.tui.wallboard.app import WallboardApp
 
-    app = WallboardApp(desk)
-    reads, refreshes = [], []
+    class MeasuredBoard(WallboardApp):
+        """The board with no reads of its own (its tick, its watcher of the store): each refresh is the bench's, so
+        none is timed while another competes with it."""
+
+        def read_figures(self) -> None:
+            pass
+
+    app = MeasuredBoard(desk)
+    reads, refreshes, rung = [], [], []
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause(0.3)
-        for _ in range(samples):
+        for n in range(samples):
+            rung.append(await app.db.run(ring_call, desk, f"+9196{n:08d}", desk.config.queues[0]))
             started = time.perf_counter()
             figures = await app.db.run(wallboard_figures, desk, "", show_callers=False)
             read = time.perf_counter()
             app.show_figures(figures)
-            await pilot.pause()  # the frame that paints them
+            painted = asyncio.Event()
+            app.call_after_refresh(painted.set)
+            await painted.wait()
             reads.append((read - started) * 1000)
             refreshes.append((time.perf_counter() - started) * 1000)
-    return reads, refreshes
+    return reads, refreshes, rung
 
 
 def _ring_to_browser(desk, db_url: str, rings: int) -> tuple[list[float], str]:
@@ -257,14 +269,15 @@ def run(desk, db_url: str, samples: int = 200, **_: object) -> dict:
 
     operator_ids, call_ids = _seed(desk, OPERATORS, WAITING)
     try:
-        reads, refreshes = asyncio.run(_refresh_in_app(desk, samples))
+        reads, refreshes, rung = asyncio.run(_refresh_in_app(desk, samples))
+        call_ids += rung
         out: dict = {
             f"figures read, {OPERATORS} operators / {WAITING} waiting p95": {
                 "value": round(percentile(reads, 0.95), 2), "unit": "ms",
                 "note": f"p50 {percentile(reads, 0.5):.2f} ms"},
-            f"refresh (read + shown), {OPERATORS} operators / {WAITING} waiting p95": {
+            f"refresh (read + painted), {OPERATORS} operators / {WAITING} waiting p95": {
                 "value": round(percentile(refreshes, 0.95), 2), "unit": "ms", "target": 20,
-                "note": f"p50 {percentile(refreshes, 0.5):.2f} ms, {samples} refreshes at 200x60"},
+                "note": f"p50 {percentile(refreshes, 0.5):.2f} ms, {samples} refreshes at 200x60, each after a ring"},
         }
         if chromium() is None:
             out["served: ring to visible in the browser p95"] = {

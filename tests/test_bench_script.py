@@ -79,3 +79,21 @@ def test_the_junk_import_section_imports_a_tiny_junk_file_and_reports_what_it_to
     assert taken > 1500 and rejected > 300, (taken, rejected)
     assert figures["junk_import: import"]["value"] is not None
     assert figures["junk_import: peak memory"]["target"] == 300
+
+
+def test_the_wallboard_section_reports_its_refresh_and_the_served_pages_ring_to_visible(tmp_path: Path) -> None:
+    """50 operators and 500 callers on a tiny desk: the refresh is timed in the app; the ring's way to a browser is
+    timed when Debian's chromium is there, and the figure says it was skipped when it is not."""
+    results = tmp_path / "bench.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--clients", "300", "--calls", "2000",
+         "--db", str(tmp_path / "bench.sqlite3"), "--only", "wallboard", "--samples", "3", "--json", str(results)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    figures = {f["name"]: f for f in json.loads(results.read_text(encoding="utf-8"))["figures"]}
+    refresh = figures["wallboard: refresh (read + painted), 50 operators / 500 waiting p95"]
+    assert refresh["value"] is not None and refresh["target"] == 20
+    served = figures["wallboard: served: ring to visible in the browser p95"]
+    assert served["target"] == 1000
+    assert served["value"] is not None or "skipped: no chromium" in served["note"], served

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
+from pathlib import Path
 
 from rich.text import Text
 from textual import work
@@ -35,7 +36,7 @@ READ_GAP_SECONDS = 0.1  # in a burst of changes the figures are read at most thi
 
 
 class WallboardApp(App[None]):
-    CSS_PATH = "wallboard.tcss"
+    CSS_PATH = Path(__file__).with_name("wallboard.tcss")  # whole, so a subclass elsewhere (the bench's) finds it
     TITLE = "calldesk wallboard"
     ENABLE_COMMAND_PALETTE = False  # a board in the room: nothing to do but look, page and quit
     BINDINGS = [
@@ -63,6 +64,8 @@ class WallboardApp(App[None]):
         self._stop_watching = threading.Event()
         self._watching: threading.Thread | None = None
         self._turner = None
+        self._bars: tuple | None = None  # what the sparkline was last drawn from
+        self._title: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="wb-title")
@@ -167,7 +170,9 @@ class WallboardApp(App[None]):
         if self.problem:
             title.append("   " + _("Cannot read the desk: {problem}").format(problem=self.problem), style="bold red")
         title.append(f"   {now.astimezone(self.desk.zone):%H:%M:%S}", style="bold")
-        self.query_one("#wb-title", Static).update(title)
+        if title != self._title:  # twice in a second reads the same
+            self._title = title
+            self.query_one("#wb-title", Static).update(title, layout=False)  # one line, whatever it says
 
     def show_figures(self, figures: WallboardFigures) -> None:
         self.figures = figures
@@ -195,8 +200,10 @@ class WallboardApp(App[None]):
                 f"{today.abandoned}", _("{count} short").format(count=f"{today.short_abandoned:,}"),
                 tone="poor" if today.counted_abandoned else None)
             sparkline = self.query_one("#wb-sparkline", Static)
-            sparkline.update(service_level_bars(figures.service_level_by_hour, target,
-                                                sparkline.size.width or self.size.width))
+            bars = (figures.service_level_by_hour, target, sparkline.size.width or self.size.width)
+            if bars != self._bars:  # an hour's level changes when its calls do, not every second
+                self._bars = bars
+                sparkline.update(service_level_bars(*bars), layout=False)
             for group, tile_id in (("available", "#wb-available"), ("on_call", "#wb-on-call"),
                                    ("wrap_up", "#wb-wrap-up"), ("paused", "#wb-paused")):
                 tile(tile_id, FigureTile).show(f"{figures.operators[group]}")

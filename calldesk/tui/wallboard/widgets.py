@@ -30,6 +30,7 @@ class FigureTile(Vertical):
     def __init__(self, title: str, *, id: str) -> None:
         super().__init__(id=id, classes="tile")
         self.title = title
+        self._shown: tuple[str, str, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(self.title, classes="tile-title")
@@ -37,8 +38,12 @@ class FigureTile(Vertical):
         yield Label("", classes="tile-note")
 
     def show(self, value: str, note: str = "", tone: str | None = None) -> None:
+        # Most refreshes change a figure or two: the others are left alone, not painted again.
+        if self._shown == (value, note, tone):
+            return
+        self._shown = (value, note, tone)
         self.query_one(Digits).update(value)
-        self.query_one(".tile-note", Label).update(note)
+        self.query_one(".tile-note", Label).update(note, layout=False)  # one line, whatever it says
         for name in TONES:
             self.set_class(name == tone, f"-{name}")
 
@@ -70,9 +75,14 @@ class WaitingCallers(Static):
     """The callers waiting longest: queue, wait and rings (red past the threshold), and who, where the config lets
     the room see it."""
 
+    _shown: tuple[tuple[WaitingCaller, ...], bool] | None = None
+
     def show(self, callers: Sequence[WaitingCaller], show_callers: bool) -> None:
+        if self._shown == (tuple(callers), show_callers):
+            return
+        self._shown = (tuple(callers), show_callers)
         if not callers:
-            self.update(Text(_("Nobody is waiting."), style="dim"))
+            self.update(Text(_("Nobody is waiting."), style="dim"), layout=False)
             return
         table = Table(expand=True, box=None, pad_edge=False, header_style="bold")
         table.add_column(_("Queue"), ratio=2, no_wrap=True)
@@ -85,7 +95,7 @@ class WaitingCallers(Static):
             row = [Text(call.queue), Text(format_duration(call.waited_seconds), style=style),
                    Text(str(call.rings), style=style)]
             table.add_row(*row, *([Text(call.caller)] if show_callers else []))
-        self.update(table)
+        self.update(table, layout=False)  # the list has the page's height, however long it is
 
 
 class WallboardHelp(ModalScreen[None]):
