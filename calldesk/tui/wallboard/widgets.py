@@ -66,8 +66,8 @@ def service_level_bars(levels: Sequence[float | None], target: float, width: int
             for row, line in enumerate(lines):
                 blocks = min(max(filled - (BAR_ROWS - 1 - row) * (len(BARS) - 1), 0), len(BARS) - 1)
                 line.append(BARS[blocks] * max(1, cell - 1) + " " * (cell > 1), style=style)
-        label = f"{hour:02d}" if hour % (1 if cell >= 3 else 2 if cell == 2 else 6) == 0 else ""
-        axis.append(label.ljust(cell)[:cell] if cell >= 2 else (label[:1] or " "))
+        label = f"{hour:02d}" if cell >= 3 or (cell == 2 and hour % 2 == 0) else ""  # no room below 48 columns
+        axis.append(label.ljust(cell))
     return Text("\n").join([*lines, axis])
 
 
