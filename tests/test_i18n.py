@@ -1,11 +1,14 @@
-"""The interface's catalogs: every string the console shows has its Hindi, the shipped .mo is the .po compiled, and
-the desk's `language` picks the console's words and the default script."""
+"""The interface's catalogs: every string the console shows (its own, and the refusals and words the rules hand up)
+has its Hindi, the shipped .mo is the .po compiled, and the desk's `language` picks the console's words, dates and
+default script; the command line, which never picks a language, keeps its English."""
 
 from __future__ import annotations
 
 import gettext
 import io
+import runpy
 import string
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "calldesk/locale/hi/LC_MESSAGES/calldesk.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+SOURCES = runpy.run_path(str(ROOT / "scripts/i18n.py"))["SOURCES"]  # what scripts/i18n.py extracts
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +34,12 @@ def _english_again():
 
 
 def _console_msgids() -> set[str]:
-    """Every msgid the console's code passes to _(), N_() or ngettext(), as Babel extracts them."""
-    found = extract_from_dir(str(ROOT / "calldesk/tui"), method_map=[("**.py", "python")], keywords=KEYWORDS)
-    return {message[0] if isinstance(message, tuple) else message for _, _, message, *_ in found}
+    """Every msgid the package passes to _(), N_() or ngettext() (the console's and the rules' below it), as Babel
+    extracts them."""
+    return {message[0] if isinstance(message, tuple) else message
+            for source in SOURCES
+            for _, _, message, *_ in extract_from_dir(str(ROOT / source), method_map=[("**.py", "python")],
+                                                      keywords=KEYWORDS)}
 
 
 def _hindi():
@@ -79,6 +86,66 @@ def test_hindi_is_read_from_the_catalog_and_english_is_the_code_itself():
     assert i18n.use_language("en") == "en"
     assert i18n._("Answer") == "Answer"
     assert i18n.use_language("fr") == "en"  # not a language of the console: English
+
+
+def test_the_rules_words_are_extracted_too():
+    msgids = _console_msgids()
+    assert "only a team lead may {action}" in msgids  # calldesk/desk/permissions.py
+    assert "First contact" in msgids and "Incoming call, {queue}: {outcome}" in msgids  # the dossier's words
+
+
+def test_dates_are_written_with_the_languages_month_and_day_names():
+    moment = datetime(2026, 11, 11, 10, 53, tzinfo=UTC)
+    assert i18n.format_moment(moment, i18n.DAY_TIME) == "11 Nov 10:53"  # what strftime("%d %b %H:%M") wrote
+    assert i18n.format_moment(moment, i18n.WEEKDAY_TIME) == "Wed 10:53"
+    assert i18n.format_count(1234567) == "1,234,567"
+    i18n.use_language("hi")
+    assert i18n.format_moment(moment, i18n.DAY_TIME) == "11 नव॰ 10:53"
+    assert i18n.format_moment(moment, i18n.WEEKDAY_TIME) == "बुध 10:53"
+    assert i18n.format_count(1234567) == "12,34,567"
+
+
+def test_a_due_time_reads_in_the_consoles_language():
+    from calldesk.desk.callback_times import describe_left, describe_moment
+
+    now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert describe_moment(now + timedelta(days=1), UTC, now, weekday=True) == "tomorrow Sat 09:00"
+    assert describe_moment(now + timedelta(days=12), UTC, now) == "09 Dec 09:00"
+    i18n.use_language("hi")
+    assert describe_moment(now + timedelta(days=1), UTC, now, weekday=True) == "कल शनि 09:00"
+    assert describe_moment(now + timedelta(days=12), UTC, now) == "09 दिस॰ 09:00"
+    assert describe_left(-3 * 86_400) == "-3दि 00घं"
+
+
+def test_a_refusal_of_the_rules_reads_in_the_consoles_language_and_the_command_lines_stays_english():
+    from calldesk.desk.errors import NotAllowed
+    from calldesk.desk.permissions import Action, require
+
+    operator = type("Operator", (), {"role": "operator", "enabled": True})()
+    with pytest.raises(NotAllowed) as english:
+        require(operator, Action.REASSIGN_CALLBACK, "call-back 7 is yours")
+    assert str(english.value) == "call-back 7 is yours: only a team lead may give a call-back to someone else"
+    i18n.use_language("hi")
+    with pytest.raises(NotAllowed) as hindi:
+        require(operator, Action.REASSIGN_CALLBACK)
+    assert str(hindi.value) == "किसी और को कॉल-बैक सौंपना टीम लीड का काम है"
+
+
+def test_a_notice_is_written_in_its_readers_language_whoever_causes_it(desk):
+    from calldesk.desk import clients, operators
+    from calldesk.desk.callbacks import CallbackRequest, create_callback, reassign_callbacks
+    from calldesk.desk.identity import first_console
+    from calldesk.desk.notices import notices_of
+
+    lead = first_console(desk, "lina")  # an English console, as the command line is
+    meera = operators.add_operator(desk, "meera", "Meera Iyer", "support", language="hi")
+    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    rahul = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    promised = create_callback(desk, ravi.id, CallbackRequest(
+        reason="Invoice copy", client_id=rahul, due_at=desk.clock.now() + timedelta(hours=1)))
+    reassign_callbacks(desk, lead.id, [(promised, 1)], "meera")
+    assert [n.text for n in notices_of(meera.id)] == [f"Rahul Sharma का कॉल-बैक {promised} अब आपके ज़िम्मे है"]
+    assert [n.text for n in notices_of(ravi.id)] == [f"call-back {promised} for Rahul Sharma was handed to meera"]
 
 
 def test_the_console_chooses_the_operators_language_then_the_desks():

@@ -16,6 +16,7 @@ from calldesk.desk.callback_lines import CallbackLine, Owner, get_viewer, line_q
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.permissions import Action, may
+from calldesk.i18n import _
 from calldesk.phones import digits_of
 from calldesk.store.models import CallBack, Client, Operator
 
@@ -67,7 +68,7 @@ def _owner_condition(desk: Desk, owner: str):
         return CallBack.assignee == operator.id
     if desk.config.department(owner) is not None:
         return CallBack.assignee.is_null() & (CallBack.pool == owner)
-    raise DeskError(f"no operator or department called {owner!r}")
+    raise DeskError(_("no operator or department called {owner}").format(owner=repr(owner)))
 
 
 def state_condition(state: str, now: datetime, due_soon: timedelta):
@@ -79,7 +80,7 @@ def state_condition(state: str, now: datetime, due_soon: timedelta):
             return (CallBack.due_at > now) & (CallBack.due_at <= now + due_soon)
         case "unassigned":
             return CallBack.assignee.is_null()
-    raise DeskError(f"state {state!r} is not one of {', '.join(BOARD_STATES)}")
+    raise DeskError(_("state {state} is not one of {states}").format(state=repr(state), states=", ".join(BOARD_STATES)))
 
 
 def _text_condition(text: str):
@@ -116,7 +117,7 @@ def _ordering(sort: str, now: datetime, due_soon: timedelta) -> tuple:
             return fn.COALESCE(Owner.department, CallBack.pool), CallBack.sla_deadline, CallBack.id
         case "newest":
             return (CallBack.id.desc(),)
-    raise DeskError(f"sort {sort!r} is not one of {', '.join(BOARD_SORTS)}")
+    raise DeskError(_("sort {sort} is not one of {sorts}").format(sort=repr(sort), sorts=", ".join(BOARD_SORTS)))
 
 
 def board_page(desk: Desk, viewer_id: int, wanted: BoardFilter = BoardFilter()) -> BoardPage:

@@ -13,12 +13,14 @@ from peewee import JOIN
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.desk.permissions import Action, may
+from calldesk.i18n import N_, _
 from calldesk.phones import format_phone
 from calldesk.store.models import CallBack, Client, Operator, database
 from calldesk.store.prepared import Prepared
 
 Owner = Operator.alias("owner")
 Creator = Operator.alias("creator")
+STATUS_NAMES = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}  # shown through _()
 _COLUMNS = (
     CallBack.id, CallBack.version, CallBack.status, CallBack.client, CallBack.number_e164, CallBack.number_raw,
     CallBack.reason, CallBack.due_at, CallBack.sla_deadline, CallBack.assignee, CallBack.pool, CallBack.attempts,
@@ -65,7 +67,7 @@ class CallbackLine(NamedTuple):
 
     @property
     def owner(self) -> str:
-        return self.owner_name or f"{self.pool} pool"
+        return self.owner_name or _("{department} pool").format(department=self.pool)
 
     @property
     def caller(self) -> str:
@@ -126,14 +128,14 @@ def line_of(desk: Desk, callback_id: int) -> CallbackLine:
     """One call-back as the board shows it, whatever its status."""
     rows = read_lines(desk, line_query().where(CallBack.id == callback_id))
     if not rows:
-        raise NotFound(f"call-back {callback_id} does not exist")
+        raise NotFound(_("call-back {callback} does not exist").format(callback=callback_id))
     return rows[0]
 
 
 def get_viewer(viewer_id: int) -> Operator:
     viewer = Operator.get_or_none(Operator.id == viewer_id)
     if viewer is None:
-        raise NotFound(f"operator {viewer_id} does not exist")
+        raise NotFound(_("operator {operator} does not exist").format(operator=viewer_id))
     return viewer
 
 

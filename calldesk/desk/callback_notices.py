@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from calldesk.desk.callback_lines import CallbackLine
 from calldesk.desk.callback_times import describe_moment
+from calldesk.i18n import N_, _, format_count, ngettext
 
 NOTICE_KINDS = ("assigned", "due_soon", "overdue", "returned")
 SEVERITY = {"assigned": "information", "due_soon": "warning", "overdue": "error", "returned": "warning"}
@@ -65,29 +66,32 @@ def notices_for(lines: Iterable[CallbackLine], viewer: Viewer, now: datetime, du
 
 
 def describe_notice(notice: Notice, now: datetime, zone: tzinfo | None = None) -> str:
-    """The notice in a line, times on the clock of ``zone`` (None: this machine's)."""
+    """The notice in a line, in the console's words, times on the clock of ``zone`` (None: this machine's)."""
     line = notice.line
     about = f"{line.caller}: {line.reason}" if line.caller else line.reason
-    due = describe_moment(line.due_at, zone, now)
-    match notice.kind:
-        case "assigned":
-            return f"Call-back assigned to you by {line.assigned_by}, due {due}. {about}"
-        case "due_soon":
-            return f"Call-back due {due}. {about}"
-        case "overdue":
-            return f"Overdue call-back ({line.owner}), was due {due}. {about}"
-    return f"Back in the {line.pool} pool from {line.released_from}, due {due}. {about}"
+    who = line.released_from if notice.kind == "returned" else line.assigned_by
+    return _(_NOTICE_LINES[notice.kind]).format(who=who, due=describe_moment(line.due_at, zone, now), about=about,
+                                                 owner=line.owner, pool=line.pool)
 
 
-_KIND_WORDS = {"assigned": "newly assigned to you", "due_soon": "due soon", "overdue": "overdue",
-               "returned": "back in a pool"}
+_NOTICE_LINES = {  # through _()
+    "assigned": N_("Call-back assigned to you by {who}, due {due}. {about}"),
+    "due_soon": N_("Call-back due {due}. {about}"),
+    "overdue": N_("Overdue call-back ({owner}), was due {due}. {about}"),
+    "returned": N_("Back in the {pool} pool from {who}, due {due}. {about}"),
+}
+_KIND_WORDS = {"assigned": N_("{count} newly assigned to you"), "due_soon": N_("{count} due soon"),
+               "overdue": N_("{count} overdue"), "returned": N_("{count} back in a pool")}  # through _()
 
 
 def summarize_notices(notices: list[Notice]) -> str:
     """Many notices at once (a console starting on a backlog) in one line: how many of each kind."""
     counts = {kind: sum(1 for n in notices if n.kind == kind) for kind in NOTICE_KINDS}
-    parts = ", ".join(f"{count:,} {_KIND_WORDS[kind]}" for kind, count in counts.items() if count)
-    return f"{len(notices):,} call-back notices: {parts}. F9 opens the board."
+    parts = ", ".join(_(_KIND_WORDS[kind]).format(count=format_count(count))
+                      for kind, count in counts.items() if count)
+    return ngettext("{count} call-back notice: {parts}. F9 opens the board.",
+                    "{count} call-back notices: {parts}. F9 opens the board.", len(notices)).format(
+        count=format_count(len(notices)), parts=parts)
 
 
 def most_severe(notices: list[Notice]) -> str:

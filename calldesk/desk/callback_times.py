@@ -14,16 +14,17 @@ from typing import NamedTuple
 
 from calldesk.config import CallbackWindow
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import DAY_TIME, N_, WEEKDAY, WEEKDAY_TIME, _, format_moment
 
-QUICK_CHOICES: tuple[tuple[str, str], ...] = (
-    ("in_30_minutes", "in 30 minutes"),
-    ("in_2_hours", "in 2 hours"),
-    ("later_today", "later today"),
-    ("tomorrow_morning", "tomorrow morning"),
+QUICK_CHOICES: tuple[tuple[str, str], ...] = (  # key, words (shown through _())
+    ("in_30_minutes", N_("in 30 minutes")),
+    ("in_2_hours", N_("in 2 hours")),
+    ("later_today", N_("later today")),
+    ("tomorrow_morning", N_("tomorrow morning")),
 )
 LATER_TODAY = timedelta(hours=3)  # "later today" means about this far ahead
 LATEST_NOTICE = timedelta(minutes=30)  # "later today" keeps this much of the window in hand
-TYPED_EXAMPLES = "14:30, 2:30pm, tue 10:00, tomorrow 9:30, 2026-12-01 10:00 or in 45m"
+TYPED_EXAMPLES = "14:30, 2:30pm, tue 10:00, tomorrow 9:30, 2026-12-01 10:00 or in 45m"  # what parse_due_text reads
 WEEKDAYS = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2, "thu": 3, "thur": 3,
     "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
@@ -36,8 +37,10 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ t](\d{1,2})[:.](\d{2})")
 
 
 class DueTimeNotUnderstood(DeskError):
-    def __init__(self, text: str, why: str = "not a time I know") -> None:
-        super().__init__(f"{text.strip()!r}: {why} (try {TYPED_EXAMPLES})")
+    def __init__(self, text: str, why: str = "") -> None:
+        """``why`` in the console's words already; "" for "not a time I know"."""
+        super().__init__(_("{text}: {why} (try {examples})").format(
+            text=repr(text.strip()), why=why or _("not a time I know"), examples=TYPED_EXAMPLES))
 
 
 def seen_in(moment: datetime, zone: tzinfo) -> datetime:
@@ -85,7 +88,8 @@ def quick_choice_time(choice: str, now: datetime, client_zone: tzinfo,
         case "tomorrow_morning":
             tomorrow = seen_in(now, client_zone).date() + timedelta(days=1)
             return wall_time(tomorrow, window.start, client_zone)
-    raise DeskError(f"{choice!r} is not a quick choice ({', '.join(key for key, _ in QUICK_CHOICES)})")
+    raise DeskError(_("{choice} is not a quick choice ({choices})").format(
+        choice=repr(choice), choices=", ".join(key for key, _words in QUICK_CHOICES)))
 
 
 class _Clock(NamedTuple):
@@ -102,12 +106,12 @@ def _clock(text: str, original: str) -> _Clock:
     hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
     if half is not None:
         if not 1 <= hour <= 12:
-            raise DueTimeNotUnderstood(original, f"{hour} is not an hour on a 12-hour clock")
+            raise DueTimeNotUnderstood(original, _("{hour} is not an hour on a 12-hour clock").format(hour=hour))
         hour = hour % 12 + (12 if half == "pm" else 0)
     elif match.group(2) is None:
-        raise DueTimeNotUnderstood(original, "a bare number is ambiguous: add minutes (10:00) or am/pm")
+        raise DueTimeNotUnderstood(original, _("a bare number is ambiguous: add minutes (10:00) or am/pm"))
     if hour > 23 or minute > 59:
-        raise DueTimeNotUnderstood(original, "not a time of day")
+        raise DueTimeNotUnderstood(original, _("not a time of day"))
     return _Clock(hour, minute)
 
 
@@ -119,7 +123,7 @@ def parse_due_text(text: str, now: datetime, zone: tzinfo) -> datetime:
     """
     cleaned = re.sub(r"\s+", " ", text.strip().lower())
     if not cleaned:
-        raise DueTimeNotUnderstood(text, "empty")
+        raise DueTimeNotUnderstood(text, _("empty"))
     if (duration := _DURATION.fullmatch(cleaned)) is not None:
         minutes = sum(float(amount) * (60 if unit.startswith("h") else 1)
                       for amount, unit in _DURATION_PART.findall(duration.group(1)))
@@ -130,7 +134,7 @@ def parse_due_text(text: str, now: datetime, zone: tzinfo) -> datetime:
         try:
             return _future(wall_time(date(year, month, day), time(hour, minute), zone), now, text)
         except ValueError:
-            raise DueTimeNotUnderstood(text, "no such date or time") from None
+            raise DueTimeNotUnderstood(text, _("no such date or time")) from None
     match = _DAY_AND_CLOCK.fullmatch(cleaned)
     if match is None:
         raise DueTimeNotUnderstood(text)
@@ -145,7 +149,7 @@ def parse_due_text(text: str, now: datetime, zone: tzinfo) -> datetime:
     if day_word in ("tomorrow", "tmrw", "tmr"):
         return wall_time(local_today + timedelta(days=1), at, zone)
     if day_word not in WEEKDAYS:
-        raise DueTimeNotUnderstood(text, f"{day_word!r} is not a day")
+        raise DueTimeNotUnderstood(text, _("{word} is not a day").format(word=repr(day_word)))
     ahead = (WEEKDAYS[day_word] - local_today.weekday()) % 7
     due = wall_time(local_today + timedelta(days=ahead), at, zone)
     return due if due > now else wall_time(local_today + timedelta(days=ahead + 7), at, zone)
@@ -153,27 +157,30 @@ def parse_due_text(text: str, now: datetime, zone: tzinfo) -> datetime:
 
 def _future(due: datetime, now: datetime, text: str) -> datetime:
     if due <= now:
-        raise DueTimeNotUnderstood(text, "that time has passed")
+        raise DueTimeNotUnderstood(text, _("that time has passed"))
     return due
 
 
 def describe_moment(moment: datetime, zone: tzinfo, now: datetime, *, weekday: bool = False) -> str:
-    """A due time as a person reads it on the clock of ``zone``: "14:30", "tomorrow 09:00", "Tue 10:00".
+    """A due time as a person reads it on the clock of ``zone``, in the console's language: "14:30",
+    "tomorrow 09:00", "Tue 10:00", "11 Nov 10:53".
 
     ``weekday`` names the day even for today and tomorrow ("tomorrow Sat 09:00"): two clocks either side of the
     date line both say "tomorrow" for different days."""
     local, today = seen_in(moment, zone), seen_in(now, zone).date()
     days = (local.date() - today).days
-    day = f"{local:%a} " if weekday else ""
+    at = f"{local:%H:%M}"
+    if days in (-1, 0, 1) and weekday:
+        named = {-1: _("yesterday {weekday} {time}"), 0: _("today {weekday} {time}"),
+                 1: _("tomorrow {weekday} {time}")}[days]
+        return named.format(weekday=format_moment(local, WEEKDAY), time=at)
     if days == 0:
-        return f"today {day}{local:%H:%M}" if weekday else f"{local:%H:%M}"
-    if days == 1:
-        return f"tomorrow {day}{local:%H:%M}"
-    if days == -1:
-        return f"yesterday {day}{local:%H:%M}"
+        return at
+    if days in (-1, 1):
+        return (_("yesterday {time}") if days < 0 else _("tomorrow {time}")).format(time=at)
     if 1 < days < 7:
-        return f"{local:%a %H:%M}"
-    return f"{local:%d %b %H:%M}"
+        return format_moment(local, WEEKDAY_TIME)
+    return format_moment(local, DAY_TIME)
 
 
 def describe_left(seconds: float) -> str:
@@ -182,5 +189,5 @@ def describe_left(seconds: float) -> str:
     whole = int(abs(seconds))
     hours, rest = divmod(whole, 3600)
     if hours >= 24:
-        return f"{sign}{hours // 24}d {hours % 24:02d}h"
+        return sign + _("{days}d {hours}h").format(days=hours // 24, hours=f"{hours % 24:02d}")
     return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import fn
 
 from calldesk.desk import audit, operators
-from calldesk.desk.callback_lines import CallbackLine, line_of
+from calldesk.desk.callback_lines import STATUS_NAMES, CallbackLine, line_of
 from calldesk.desk.callback_times import describe_moment, inside_window, next_inside_window, seen_in
 from calldesk.desk.calls import end_call
 from calldesk.desk.context import Desk
@@ -26,6 +26,7 @@ from calldesk.desk.notes import add_note
 from calldesk.desk.notices import NoticeKind, post_notice
 from calldesk.desk.permissions import Action, Role, require
 from calldesk.desk.states import CallStatus, OperatorEvent
+from calldesk.i18n import N_, WEEKDAY_TIME, _, format_moment
 from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
 from calldesk.time_zones import current_name, region_zones, zone_named
@@ -33,7 +34,7 @@ from calldesk.time_zones import current_name, region_zones, zone_named
 if TYPE_CHECKING:
     from calldesk.desk.call_view import CallView
 
-UNKNOWN_ZONE = "(zone unknown: the desk's clock)"
+UNKNOWN_ZONE = N_("(zone unknown: the desk's clock)")  # shown through _()
 OUTCOMES = ("reached", "no_answer", "wrong_number", "rescheduled")
 PAST_SLACK = timedelta(minutes=1)  # a due time this little in the past is "now", not a mistake
 SYSTEM = "system"
@@ -43,8 +44,8 @@ class ZoneChoiceNeeded(DeskError):
     """The number is spread over several time zones: the caller must say which is theirs."""
 
     def __init__(self, zones: tuple[str, ...]) -> None:
-        super().__init__(f"the number may be in any of {len(zones)} time zones: ask the caller which "
-                         f"({', '.join(zones)})")
+        super().__init__(_("the number may be in any of {count} time zones: ask the caller which ({zones})").format(
+            count=len(zones), zones=", ".join(zones)))
         self.zones = zones
 
 
@@ -66,9 +67,8 @@ class StaleCallBack(DeskError):
 
     def __init__(self, current: CallbackLine, changed_by: str) -> None:
         super().__init__(
-            f"call-back {current.id} was just changed by {changed_by} (now: {current.owner}, "
-            f"{'open' if current.status == 'open' else current.status}); your change was not saved"
-        )
+            _("call-back {callback} was just changed by {who} (now: {owner}, {status}); your change was not saved")
+            .format(callback=current.id, who=changed_by, owner=current.owner, status=_(STATUS_NAMES[current.status])))
         self.current = current
         self.changed_by = changed_by
 
@@ -162,10 +162,11 @@ def _pick_zone(desk: Desk, zones: tuple[str, ...], chosen: str) -> tuple[str, tz
     """The client's zone by name and as a clock; a client whose zone nothing tells is taken on the desk's clock."""
     if chosen:
         if zones and chosen not in zones:
-            raise DeskError(f"{chosen} is not one of the number's time zones ({', '.join(zones)})")
+            raise DeskError(_("{zone} is not one of the number's time zones ({zones})").format(
+                zone=chosen, zones=", ".join(zones)))
         zone = zone_named(chosen)
         if zone is None:
-            raise DeskError(f"{chosen!r} is not a time zone this machine knows")
+            raise DeskError(_("{zone} is not a time zone this machine knows").format(zone=repr(chosen)))
         return chosen, zone
     if len(zones) > 1:
         raise ZoneChoiceNeeded(zones)
@@ -186,18 +187,19 @@ def preview_due(desk: Desk, offer: OfferContext, due_at: datetime, client_zone: 
     operator_time = describe_moment(due_at, operator_zone or desk.zone, now, weekday=True)
     if offer.needs_zone_choice and not client_zone:  # no one clock to check yet: show the spread, ask
         spread = client_local_time(offer.client_zones, due_at)
-        return DuePreview(due_at, operator_time, f"{spread}: ask which zone", "", due_at > offer.deadline)
+        return DuePreview(due_at, operator_time, _("{spread}: ask which zone").format(spread=spread), "",
+                          due_at > offer.deadline)
     zone_name = client_zone or (offer.client_zones[0] if offer.client_zones else "")
     zone = zone_named(zone_name) or desk.zone
     problem = ""
     if due_at < now - PAST_SLACK:
-        problem = "that time has passed"
+        problem = _("that time has passed")
     elif not inside_window(due_at, zone, desk.config.callback_window):
         problem = _outside_window(due_at, zone, zone_name, desk)
     return DuePreview(
         due_at=due_at,
         operator_time=operator_time,
-        client_time=f"{describe_moment(due_at, zone, now, weekday=True)} {zone_name or UNKNOWN_ZONE}",
+        client_time=f"{describe_moment(due_at, zone, now, weekday=True)} {zone_name or _(UNKNOWN_ZONE)}",
         problem=problem,
         past_deadline=due_at > offer.deadline,
     )
@@ -205,24 +207,25 @@ def preview_due(desk: Desk, offer: OfferContext, due_at: datetime, client_zone: 
 
 def _outside_window(due_at: datetime, zone: tzinfo, zone_name: str, desk: Desk) -> str:
     window = desk.config.callback_window
-    return (f"{seen_in(due_at, zone):%a %H:%M} is outside the client's call-back hours "
-            f"({window.start:%H:%M}–{window.end:%H:%M} {zone_name or UNKNOWN_ZONE})")
+    return _("{moment} is outside the client's call-back hours ({start}–{end} {zone})").format(
+        moment=format_moment(seen_in(due_at, zone), WEEKDAY_TIME), start=f"{window.start:%H:%M}",
+        end=f"{window.end:%H:%M}", zone=zone_name or _(UNKNOWN_ZONE))
 
 
 def _check_due(desk: Desk, due_at: datetime, zone: tzinfo, zone_name: str, deadline: datetime,
                confirmed: bool) -> None:
     now = desk.clock.now()
     if due_at.tzinfo is None:
-        raise DeskError("a due time needs a time zone")
+        raise DeskError(_("a due time needs a time zone"))
     if due_at < now - PAST_SLACK:
-        raise DeskError("the due time has passed: pick a time ahead")
+        raise DeskError(_("the due time has passed: pick a time ahead"))
     if not inside_window(due_at, zone, desk.config.callback_window):
         raise DueOutsideWindow(_outside_window(due_at, zone, zone_name, desk))
     if due_at > deadline and not confirmed:
         raise PastInquiryDeadline(
             due_at, deadline,
-            f"due after the {desk.config.inquiry_sla_hours:g}-hour inquiry deadline "
-            f"({describe_moment(deadline, zone, now)} client time): confirm to promise it anyway",
+            _("due after the {hours}-hour inquiry deadline ({deadline} client time): confirm to promise it anyway")
+            .format(hours=f"{desk.config.inquiry_sla_hours:g}", deadline=describe_moment(deadline, zone, now)),
         )
 
 
@@ -235,16 +238,17 @@ def offer_context(desk: Desk, operator_id: int, call_id: int | None = None,
     me = _operator(operator_id)
     call = Call.get_or_none(Call.id == call_id) if call_id is not None else None
     if call_id is not None and call is None:
-        raise NotFound(f"call {call_id} does not exist")
+        raise NotFound(_("call {call} does not exist").format(call=call_id))
     client_id = client_id if client_id is not None else (call.client_id if call else None)
     e164, raw = _number_of(call, client_id, "")
     client = Client.get_or_none(Client.id == client_id) if client_id is not None else None
     number = format_phone(e164, raw, desk.region) if raw else ""
     others = Operator.select().where(Operator.enabled & (Operator.id != me.id)).order_by(Operator.name)
     owners = (
-        OwnerChoice(me.login, f"me ({me.name})", "me"),
+        OwnerChoice(me.login, _("me ({name})").format(name=me.name), "me"),
         *(OwnerChoice(o.login, f"{o.name} ({o.department})", "operator") for o in others),
-        *(OwnerChoice(d.id, f"{d.name} pool", "pool") for d in desk.config.departments),
+        *(OwnerChoice(d.id, _("{department} pool").format(department=d.name), "pool")
+          for d in desk.config.departments),
     )
     return OfferContext(
         call_id=call.id if call else None, client_id=client_id, caller=client.name if client else number,
@@ -269,19 +273,19 @@ def create_callback(desk: Desk, operator_id: int, request: CallbackRequest) -> i
     me = _operator(operator_id)
     reason = request.reason.strip()
     if not reason:
-        raise DeskError("a call-back needs a reason: what will you call back about?")
+        raise DeskError(_("a call-back needs a reason: what will you call back about?"))
     call = Call.get_or_none(Call.id == request.call_id) if request.call_id is not None else None
     if request.call_id is not None and call is None:
-        raise NotFound(f"call {request.call_id} does not exist")
+        raise NotFound(_("call {call} does not exist").format(call=request.call_id))
     client_id = request.client_id if request.client_id is not None else (call.client_id if call else None)
     if client_id is not None and Client.get_or_none(Client.id == client_id) is None:
-        raise NotFound(f"client {client_id} does not exist")
+        raise NotFound(_("client {client} does not exist").format(client=client_id))
     e164, raw = _number_of(call, client_id, request.number)
     if request.number and call is None:
         parsed = parse_phone(request.number, desk.region)
         e164, raw = parsed.e164, parsed.raw
     if not digits_of(raw):
-        raise DeskError("a call-back needs a number to call")
+        raise DeskError(_("a call-back needs a number to call"))
     zone_name, zone = _pick_zone(desk, client_zones(desk, client_id, e164), request.client_zone)
     deadline = inquiry_deadline(desk, call.id if call else None)
     _check_due(desk, request.due_at, zone, zone_name, deadline, request.confirm_past_deadline)
@@ -308,11 +312,11 @@ def _owner(desk: Desk, me: Operator, owner: str) -> tuple[Operator | None, str]:
     operator = Operator.get_or_none(Operator.login == owner)
     if operator is not None:
         if not operator.enabled:
-            raise DeskError(f"operator {owner!r} is disabled")
+            raise DeskError(_("operator {login} is disabled").format(login=repr(owner)))
         return operator, ""
     if desk.config.department(owner) is not None:
         return None, owner
-    raise DeskError(f"no operator or department called {owner!r}")
+    raise DeskError(_("no operator or department called {owner}").format(owner=repr(owner)))
 
 
 def callback_for_abandoned_call(desk: Desk, call_id: int) -> int | None:
@@ -353,16 +357,16 @@ def callback_for_abandoned_call(desk: Desk, call_id: int) -> int | None:
 def _operator(operator_id: int) -> Operator:
     operator = Operator.get_or_none(Operator.id == operator_id)
     if operator is None:
-        raise NotFound(f"operator {operator_id} does not exist")
+        raise NotFound(_("operator {operator} does not exist").format(operator=operator_id))
     if not operator.enabled:
-        raise NotAllowed(f"operator {operator.login} is disabled")
+        raise NotAllowed(_("operator {login} is disabled").format(login=operator.login))
     return operator
 
 
 def _load(callback_id: int) -> CallBack:
     callback = CallBack.get_or_none(CallBack.id == callback_id)
     if callback is None:
-        raise NotFound(f"call-back {callback_id} does not exist")
+        raise NotFound(_("call-back {callback} does not exist").format(callback=callback_id))
     return callback
 
 
@@ -370,7 +374,7 @@ def _stale(desk: Desk, callback_id: int) -> StaleCallBack:
     current = line_of(desk, callback_id)
     changed_by = CallBack.get_by_id(callback_id).changed_by
     who = Operator.get_or_none(Operator.login == changed_by)
-    return StaleCallBack(current, who.name if who else changed_by or "someone")
+    return StaleCallBack(current, who.name if who else changed_by or _("someone"))
 
 
 def _seen(desk: Desk, callback_id: int, version: int) -> CallBack:
@@ -379,7 +383,8 @@ def _seen(desk: Desk, callback_id: int, version: int) -> CallBack:
     if callback.version != version:
         raise _stale(desk, callback_id)
     if callback.status != "open":
-        raise DeskError(f"call-back {callback_id} is {callback.status} already")
+        raise DeskError(_("call-back {callback} is {status} already").format(
+            callback=callback_id, status=_(STATUS_NAMES[callback.status])))
     return callback
 
 
@@ -404,9 +409,11 @@ def _save(desk: Desk, callback: CallBack, actor: str, action: str, before: dict[
 def _whose(callback: CallBack, actor: Operator) -> str:
     """Whose the call-back is, as a refusal names it."""
     if callback.assignee_id == actor.id:
-        return f"call-back {callback.id} is yours"
-    owner = "the pool" if callback.assignee_id is None else Operator.get_by_id(callback.assignee_id).name
-    return f"call-back {callback.id} belongs to {owner}"
+        return _("call-back {callback} is yours").format(callback=callback.id)
+    if callback.assignee_id is None:
+        return _("call-back {callback} belongs to the pool").format(callback=callback.id)
+    return _("call-back {callback} belongs to {owner}").format(
+        callback=callback.id, owner=Operator.get_by_id(callback.assignee_id).name)
 
 
 def _may_change(actor: Operator, callback: CallBack) -> None:
@@ -467,7 +474,8 @@ def record_outcome(desk: Desk, callback_id: int, version: int, operator_id: int,
     suggested; after ``max_attempts`` a team lead gets it), wrong_number (done), rescheduled (to ``next_due``).
     A try on the line is ended, and its operator goes to wrap-up."""
     if outcome not in OUTCOMES:
-        raise DeskError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+        raise DeskError(_("outcome {outcome} is not one of {outcomes}").format(
+            outcome=repr(outcome), outcomes=", ".join(OUTCOMES)))
     me = _operator(operator_id)
     now = desk.clock.now()
     escalated_to = ""
@@ -482,7 +490,7 @@ def record_outcome(desk: Desk, callback_id: int, version: int, operator_id: int,
                 changes.update(status="done", outcome=outcome, closed_at=now)
             case "rescheduled":
                 if next_due is None:
-                    raise DeskError("rescheduling needs the new time")
+                    raise DeskError(_("rescheduling needs the new time"))
                 _check_due(desk, next_due, zone_named(callback.client_zone) or desk.zone, callback.client_zone,
                            callback.sla_deadline, confirm_past_deadline)
                 changes.update(due_at=next_due, outcome="rescheduled")
@@ -528,7 +536,7 @@ def cancel_callback(desk: Desk, callback_id: int, version: int, operator_id: int
     """Cancel with a reason: the owner or a team lead. The call-back stays on record as cancelled."""
     reason = reason.strip()
     if not reason:
-        raise DeskError("cancelling a call-back needs a reason")
+        raise DeskError(_("cancelling a call-back needs a reason"))
     me = _operator(operator_id)
     with database.atomic():
         callback = _seen(desk, callback_id, version)
@@ -572,12 +580,14 @@ def _tell_owners(desk: Desk, callback: CallBack, by: str, previous: int | None, 
                  now_with: str) -> None:
     """The owner who lost a call-back and the one who got it hear of it, unless they did it themselves."""
     client = Client.get_or_none(Client.id == callback.client_id) if callback.client_id else None
-    about = f"call-back {callback.id} for {client.name if client else callback.number_raw or callback.number_e164}"
+    caller = client.name if client else callback.number_raw or callback.number_e164
     if assignee is not None and assignee.login != by:
-        post_notice(desk, assignee.id, NoticeKind.CALLBACK_GIVEN, f"{about} is yours now", by=by)
+        post_notice(desk, assignee.id, NoticeKind.CALLBACK_GIVEN, N_("call-back {callback} for {caller} is yours now"),
+                    by=by, callback=callback.id, caller=caller)
     lost = previous is not None and (assignee is None or previous != assignee.id)
     if lost and Operator.get_by_id(previous).login != by:
-        post_notice(desk, previous, NoticeKind.CALLBACK_TAKEN, f"{about} was handed to {now_with}", by=by)
+        post_notice(desk, previous, NoticeKind.CALLBACK_TAKEN, N_("call-back {callback} for {caller} was handed to "
+                    "{owner}"), by=by, callback=callback.id, caller=caller, owner=now_with)
 
 
 def _open_counts(operator_ids: list[int]) -> dict[int, int]:
@@ -599,7 +609,7 @@ def distribute_callbacks(desk: Desk, operator_id: int, seen: Sequence[tuple[int,
         candidates = candidates.where(Operator.department == department)
     people = {o.id: o for o in candidates}
     if not people:
-        raise DeskError("nobody is available to take call-backs right now")
+        raise DeskError(_("nobody is available to take call-backs right now"))
     now = desk.clock.now()
     given: dict[int, str] = {}
     with database.atomic():

@@ -11,6 +11,7 @@ from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notes import add_note, discard_draft
 from calldesk.desk.notices import NoticeKind, post_notice
 from calldesk.desk.states import CallEvent, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.i18n import N_, _
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Note, Operator, database
 from calldesk.store.prepared import Prepared
@@ -60,7 +61,7 @@ def _live_of_row(desk: Desk, row: tuple) -> LiveCall:
 def get_call(desk: Desk, call_id: int) -> LiveCall:
     rows = _LIVE_CALL.rows(call_id=call_id)
     if not rows:
-        raise NotFound(f"call {call_id} does not exist")
+        raise NotFound(_("call {call} does not exist").format(call=call_id))
     return _live_of_row(desk, rows[0])
 
 
@@ -79,9 +80,9 @@ def live_call_of(desk: Desk, operator_id: int) -> LiveCall | None:
 def _own_call(call_id: int, operator_id: int) -> Call:
     call = Call.get_or_none(Call.id == call_id)
     if call is None:
-        raise NotFound(f"call {call_id} does not exist")
+        raise NotFound(_("call {call} does not exist").format(call=call_id))
     if call.operator_id != operator_id:
-        raise NotAllowed(f"call {call_id} is not yours")
+        raise NotAllowed(_("call {call} is not yours").format(call=call_id))
     return call
 
 
@@ -113,7 +114,7 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
     department = desk.config.department(target)
     target_operator = None if department else Operator.get_or_none(Operator.login == target)
     if department is None and target_operator is None:
-        raise DeskError(f"no department or operator called {target!r}")
+        raise DeskError(_("no department or operator called {target}").format(target=repr(target)))
     actor = Operator.get_by_id(operator_id)
     with database.atomic():
         call = _own_call(call_id, operator_id)
@@ -133,9 +134,11 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
         if target_operator is not None:
             caller = call.client.name if call.client_id else format_phone(call.number_e164, call.number_raw,
                                                                            desk.region)
+            said = note.strip()
             post_notice(desk, target_operator.id, NoticeKind.CALL_TRANSFERRED,
-                        f"{caller} is waiting for you (call {onward.id})" + (f": {note.strip()}" if note.strip()
-                                                                             else ""), by=actor.login)
+                        N_("{caller} is waiting for you (call {call}): {note}") if said
+                        else N_("{caller} is waiting for you (call {call})"),
+                        by=actor.login, caller=caller, call=onward.id, note=said)
         operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
     return onward.id
 
@@ -151,14 +154,15 @@ def transfer_note(call: LiveCall) -> str:
         return ""
     body, author = note
     said = body.partition(": ")[2]
-    return f"Transferred by {author}" + (f": {said}" if said else "")
+    return (_("Transferred by {author}: {said}") if said else _("Transferred by {author}")).format(
+        author=author, said=said)
 
 
 def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: str = "") -> None:
     """Close the call's paperwork: a disposition from the config and the call's notes; the operator is free.
     A call wrapped up already keeps its first wrap-up, and the note is still kept."""
     if disposition not in desk.config.dispositions:
-        raise DeskError(f"disposition {disposition!r} is not in the config")
+        raise DeskError(_("disposition {disposition} is not in the config").format(disposition=repr(disposition)))
     with database.atomic():
         call = _own_call(call_id, operator_id)
         if call_move(CallEvent.WRAP_UP, _state_of(call), call_id) is not None:

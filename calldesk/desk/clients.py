@@ -13,18 +13,24 @@ from peewee import fn
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
+from calldesk.i18n import N_, _
 from calldesk.phones import ParsedPhone, digits_of, format_phone, parse_phone, reversed_digits
 from calldesk.store.models import Client, Phone, database
 from calldesk.store.prepared import Prepared
 from calldesk.store.search import search_client_ids
 
 STAGES = ("first_contact", "negotiation", "contract", "execution")
-STAGE_NAMES = {
-    "first_contact": "First contact",
-    "negotiation": "Negotiation",
-    "contract": "Contract",
-    "execution": "Execution",
+STAGE_NAMES = {  # English: a client file may name the stage so (client_rows); the console shows them through _()
+    "first_contact": N_("First contact"),
+    "negotiation": N_("Negotiation"),
+    "contract": N_("Contract"),
+    "execution": N_("Execution"),
 }
+# The labels calldesk itself gives phones (the demo, a vCard's TYPE, a CSV's "Mobile Phone" column), shown through _();
+# any other label is the client file's own word and shown as written
+PHONE_LABELS = {"mobile": N_("mobile"), "office": N_("office"), "work": N_("work"), "home": N_("home"),
+                "main": N_("main"), "fax": N_("fax"), "pager": N_("pager"), "iphone": N_("iphone"),
+                "other": N_("other")}
 MIN_TAIL_DIGITS = 6  # a caller ID shorter than this matches no stored number by its tail
 SEARCH_LIMIT = 50
 SEARCH_WORDS = 8  # the longest words of a query are searched: more narrow nothing, and hundreds overflow the parser
@@ -77,16 +83,16 @@ def create_client(desk: Desk, name: str, phones: list[NewPhone], *, company: str
     """Create a client with their phones; an unparsable phone is kept and marked unverified."""
     name = name.strip()
     if not name:
-        raise DeskError("a client needs a name")
+        raise DeskError(_("a client needs a name"))
     if stage not in STAGES:
-        raise DeskError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+        raise DeskError(_("stage {stage} is not one of {stages}").format(stage=repr(stage), stages=", ".join(STAGES)))
     parsed = _parse_all(desk, phones)
     now = desk.clock.now()
     with database.atomic():
         client = Client.create(
             name=name, company=company.strip(), address_as=address_as.strip(), manner=manner.strip(),
             stage=stage, created_at=now, updated_at=now,
-            search_text=search_text_for(name, company, address_as, [p for _, p in parsed]),
+            search_text=search_text_for(name, company, address_as, [p for _typed, p in parsed]),
         )
         for new, phone in parsed:
             _insert_phone(client.id, new, phone)
@@ -106,15 +112,16 @@ def update_client(desk: Desk, client_id: int, actor: str, **changes: str) -> Non
     allowed = {"name", "company", "address_as", "manner", "stage", "tags", "time_zone"}
     unknown = set(changes) - allowed
     if unknown:
-        raise DeskError(f"cannot change {', '.join(sorted(unknown))} of a client")
+        raise DeskError(_("cannot change {fields} of a client").format(fields=", ".join(sorted(unknown))))
     if "stage" in changes and changes["stage"] not in STAGES:
-        raise DeskError(f"stage {changes['stage']!r} is not one of {', '.join(STAGES)}")
+        raise DeskError(_("stage {stage} is not one of {stages}").format(
+            stage=repr(changes["stage"]), stages=", ".join(STAGES)))
     if "name" in changes and not changes["name"].strip():
-        raise DeskError("a client needs a name")
+        raise DeskError(_("a client needs a name"))
     with database.atomic():
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
-            raise NotFound(f"client {client_id} does not exist")
+            raise NotFound(_("client {client} does not exist").format(client=client_id))
         after = {k: v.strip() for k, v in changes.items() if getattr(client, k) != v.strip()}  # what really changes
         if not after:
             return
@@ -132,7 +139,7 @@ def add_phone(desk: Desk, client_id: int, raw: str, label: str = "", actor: str 
     with database.atomic():
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
-            raise NotFound(f"client {client_id} does not exist")
+            raise NotFound(_("client {client} does not exist").format(client=client_id))
         _insert_phone(client_id, NewPhone(raw, label), phone)
         _refresh_search_text(client)
         audit.record(desk, actor, "phone", client_id, "add", after={"raw": raw, "e164": phone.e164})
@@ -188,7 +195,7 @@ def sample_client_numbers(limit: int, rng: random.Random) -> list[str]:
     if low is None:
         return []
     numbers: list[str] = []
-    for _ in range(limit * 3):  # a few extra draws make up for repeats and unverified phones
+    for _draw in range(limit * 3):  # a few extra draws make up for repeats and unverified phones
         if len(numbers) == limit:
             break
         start = rng.randint(low, high)

@@ -1,4 +1,5 @@
-"""The client dossier: the screen pop an operator reads while saying hello."""
+"""The client dossier: the screen pop an operator reads while saying hello, in the console's words (stage, history,
+statuses through ``_()``; notes and names as they were written)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from calldesk.desk.clients import STAGE_NAMES
+from calldesk.desk.clients import PHONE_LABELS, STAGE_NAMES
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
+from calldesk.desk.feedback import KIND_NAMES, STATUS_NAMES
+from calldesk.desk.states import CALL_STATUS_NAMES
+from calldesk.i18n import _
 from calldesk.phones import client_local_time, format_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, CallReview, Client, Feedback, Note, Operator, Phone
 from calldesk.store.prepared import Prepared
@@ -64,9 +68,9 @@ class OpenFeedback:
     """A complaint or suggestion of the client's not yet resolved, as the dossier lists it."""
 
     created_at: datetime
-    kind: str
+    kind: str  # in words: "complaint", "शिकायत"
     category: str
-    status: str
+    status: str  # in words: "in progress"
     text: str
 
 
@@ -122,14 +126,15 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
     """Everything the desk knows about a client, newest first, in a handful of indexed queries."""
     found = _CLIENT.rows(client_id=client_id)
     if not found:
-        raise NotFound(f"client {client_id} does not exist")
-    [(_, name, company, address_as, manner, stage, tags, time_zone)] = found
+        raise NotFound(_("client {client} does not exist").format(client=client_id))
+    [(_id, name, company, address_as, manner, stage, tags, time_zone)] = found
     now = desk.clock.now()
     names = dict(_OPERATOR_NAMES.rows())
     phones = tuple(
         DossierPhone(
-            number=format_phone(e164, raw, desk.region) + (f" ext. {extension}" if extension else ""),
-            label=label, valid=bool(valid),
+            number=format_phone(e164, raw, desk.region) + (
+                " " + _("ext. {extension}").format(extension=extension) if extension else ""),
+            label=_(PHONE_LABELS[label]) if label in PHONE_LABELS else label, valid=bool(valid),
             local_time=client_local_time((time_zone,) if time_zone else time_zones_for(e164) if e164 else (), now),
         )
         for e164, raw, extension, label, valid in _PHONES.rows(client_id=client_id)
@@ -149,15 +154,22 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         for closed, reason, status, outcome, attempts, assignee, pool
         in _PAST_PROMISES.rows(client_id=client_id, limit=history_length)
     )
-    feedback = tuple(OpenFeedback(_moment(created), kind, category, status, body)
+    feedback = tuple(OpenFeedback(_moment(created), _(KIND_NAMES[kind]), category, _(STATUS_NAMES[status]), body)
                      for created, kind, category, status, body in _OPEN_FEEDBACK.rows(client_id=client_id))
     return Dossier(
         client_id=client_id, name=name, company=company, address_as=address_as, manner=manner, stage=stage,
-        stage_name=STAGE_NAMES.get(stage, stage), tags=tags, phones=phones, history=tuple(history[:history_length]),
-        callbacks=callbacks, feedback=feedback, callback_history=callback_history,
+        stage_name=_(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage, tags=tags, phones=phones,
+        history=tuple(history[:history_length]), callbacks=callbacks, feedback=feedback,
+        callback_history=callback_history,
     )
 
 
 def _call_summary(direction: str, disposition: str, status: str, transferred_to: str, queue: str) -> str:
-    outcome = disposition or {"transferred": f"transferred to {transferred_to}"}.get(status, status)
-    return f"{'Incoming' if direction == 'inbound' else 'Outgoing'} call, {queue}: {outcome}"
+    if disposition:
+        outcome = disposition  # the desk's own word from config.yaml, as the operator chose it
+    elif status == "transferred":
+        outcome = _("transferred to {target}").format(target=transferred_to)
+    else:
+        outcome = _(CALL_STATUS_NAMES[status])
+    line = _("Incoming call, {queue}: {outcome}") if direction == "inbound" else _("Outgoing call, {queue}: {outcome}")
+    return line.format(queue=queue, outcome=outcome)

@@ -1,4 +1,6 @@
-"""Refusals of the desk's rules, each worded for the person at the console."""
+"""Refusals of the desk's rules, each worded for the person at the console, in its language (``_()``)."""
+
+from calldesk.i18n import _
 
 
 class DeskError(Exception):
@@ -11,7 +13,7 @@ class CallGone(DeskError):
 
 class CallTaken(CallGone):
     def __init__(self, call_id: int, by: str) -> None:
-        super().__init__(f"call {call_id} was taken by {by}")
+        super().__init__(_("call {call} was taken by {who}").format(call=call_id, who=by))
         self.call_id = call_id
         self.by = by
 

@@ -17,6 +17,7 @@ from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.notices import NoticeKind, post_notice
 from calldesk.desk.permissions import Action, require
 from calldesk.desk.states import CallStatus
+from calldesk.i18n import N_, _
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Client, Escalation, Operator, database
 
@@ -48,19 +49,20 @@ def escalate_call(desk: Desk, operator_id: int, call_id: int, reason: str) -> in
     """Flag the operator's live call for the team leads; returns the escalation's id."""
     reason = _one_line(reason)
     if not reason:
-        raise DeskError("say in a line why a team lead is needed")
+        raise DeskError(_("say in a line why a team lead is needed"))
     if len(reason) > MAX_REASON:
-        raise DeskError(f"keep the reason to one line ({MAX_REASON} characters at most)")
+        raise DeskError(_("keep the reason to one line ({count} characters at most)").format(count=MAX_REASON))
     with database.atomic():
         operator = Operator.get_or_none(Operator.id == operator_id)
         call = Call.get_or_none(Call.id == call_id)
         if operator is None or call is None:
-            raise NotFound(f"call {call_id} does not exist" if call is None else f"operator {operator_id} is unknown")
+            raise NotFound(_("call {call} does not exist").format(call=call_id) if call is None
+                           else _("operator {operator} does not exist").format(operator=operator_id))
         if call.operator_id != operator_id or call.status != CallStatus.ANSWERED:
-            raise NotAllowed(f"call {call_id} is not your live call")
+            raise NotAllowed(_("call {call} is not your live call").format(call=call_id))
         waiting = Escalation.get_or_none((Escalation.call == call_id) & Escalation.acknowledged_at.is_null())
         if waiting is not None:
-            raise DeskError("this call is already flagged: a team lead has not acknowledged it yet")
+            raise DeskError(_("this call is already flagged: a team lead has not acknowledged it yet"))
         escalation = Escalation.create(call=call_id, client=call.client_id, raised_by=operator_id, reason=reason,
                                        raised_at=desk.clock.now())
         audit.record(desk, operator.login, "call", call_id, "escalate", after={"reason": reason})
@@ -81,13 +83,14 @@ def acknowledge_escalation(desk: Desk, lead_id: int, escalation_id: int) -> None
         if not taken:
             row = Escalation.get_or_none(Escalation.id == escalation_id)
             if row is None:
-                raise NotFound(f"escalation {escalation_id} does not exist")
+                raise NotFound(_("escalation {escalation} does not exist").format(escalation=escalation_id))
             by = Operator.get_or_none(Operator.id == row.acknowledged_by_id)
-            raise DeskError(f"already acknowledged by {by.name if by else 'another lead'}")
+            raise DeskError(_("already acknowledged by {lead}").format(lead=by.name if by else _("another lead")))
         row = Escalation.get_by_id(escalation_id)
         if row.raised_by_id is not None:
             post_notice(desk, row.raised_by_id, NoticeKind.ESCALATION_ACKNOWLEDGED,
-                        f"{lead.name} is joining your call {row.call_id} ({row.reason})", by=lead.login)
+                        N_("{lead} is joining your call {call} ({reason})"), by=lead.login,
+                        lead=lead.name, call=row.call_id, reason=row.reason)
         audit.record(desk, lead.login, "call", row.call_id, "acknowledge_escalation",
                      after={"escalation": escalation_id})
 

@@ -16,11 +16,13 @@ from calldesk.desk.clients import fold
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
 from calldesk.desk.permissions import Action, may, require
+from calldesk.i18n import N_, _
 from calldesk.store.models import Call, Client, Feedback, Operator, database
 
 KINDS = ("complaint", "suggestion")
+KIND_NAMES = {"complaint": N_("complaint"), "suggestion": N_("suggestion")}  # shown through _()
 STATUSES = ("open", "in_progress", "resolved")
-STATUS_NAMES = {"open": "open", "in_progress": "in progress", "resolved": "resolved"}
+STATUS_NAMES = {"open": N_("open"), "in_progress": N_("in progress"), "resolved": N_("resolved")}  # through _()
 NEXT_STATUSES = {"open": ("in_progress", "resolved"), "in_progress": ("resolved",), "resolved": ()}
 MAX_TEXT = 5_000
 LIST_LIMIT = 500
@@ -67,7 +69,7 @@ def _operators() -> dict[int, tuple[str, str]]:
 def _actor(operator_id: int) -> Operator:
     actor = Operator.get_or_none(Operator.id == operator_id)
     if actor is None:
-        raise NotFound(f"operator {operator_id} does not exist")
+        raise NotFound(_("operator {operator} does not exist").format(operator=operator_id))
     return actor
 
 
@@ -76,19 +78,21 @@ def _category(desk: Desk, category: str) -> str:
     for known in desk.config.feedback_categories:
         if fold(known) == wanted:
             return known
-    raise DeskError(f"category {category!r} is not one of {', '.join(desk.config.feedback_categories)}")
+    raise DeskError(_("category {category} is not one of {categories}").format(
+        category=repr(category), categories=", ".join(desk.config.feedback_categories)))
 
 
 def log_feedback(desk: Desk, operator_id: int, kind: str, category: str, text: str, *,
                  client_id: int | None = None, call_id: int | None = None, owner_id: int | None = None) -> int:
     """Log a complaint or suggestion; it is owned by whoever logged it unless another owner is named."""
     if kind not in KINDS:
-        raise DeskError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        raise DeskError(_("kind {kind} is not one of {kinds}").format(kind=repr(kind), kinds=", ".join(KINDS)))
     text = text.strip()
     if not text:
-        raise DeskError(f"a {kind} needs a text: what the client said")
+        raise DeskError(_("a complaint needs a text: what the client said") if kind == "complaint"
+                         else _("a suggestion needs a text: what the client said"))
     if len(text) > MAX_TEXT:
-        raise DeskError(f"the text is longer than {MAX_TEXT} characters")
+        raise DeskError(_("the text is longer than {count} characters").format(count=MAX_TEXT))
     category = _category(desk, category)
     now = desk.clock.now()
     with database.atomic():
@@ -96,10 +100,10 @@ def log_feedback(desk: Desk, operator_id: int, kind: str, category: str, text: s
         if call_id is not None:
             call = Call.get_or_none(Call.id == call_id)
             if call is None:
-                raise NotFound(f"call {call_id} does not exist")
+                raise NotFound(_("call {call} does not exist").format(call=call_id))
             client_id = client_id or call.client_id
         if client_id is not None and Client.get_or_none(Client.id == client_id) is None:
-            raise NotFound(f"client {client_id} does not exist")
+            raise NotFound(_("client {client} does not exist").format(client=client_id))
         owner = _actor(owner_id) if owner_id is not None else actor
         row = Feedback.create(
             kind=kind, category=category, body=text, client=client_id, call=call_id, owner=owner.id,
@@ -114,7 +118,7 @@ def log_feedback(desk: Desk, operator_id: int, kind: str, category: str, text: s
 def get_feedback(desk: Desk, feedback_id: int) -> FeedbackView:
     row = Feedback.get_or_none(Feedback.id == feedback_id)
     if row is None:
-        raise NotFound(f"feedback {feedback_id} does not exist")
+        raise NotFound(_("feedback {feedback} does not exist").format(feedback=feedback_id))
     return _view(desk, row, _operators())
 
 
@@ -124,19 +128,20 @@ def _move(desk: Desk, actor_id: int, feedback_id: int, status: str, resolution: 
         actor = _actor(actor_id)
         row = Feedback.get_or_none(Feedback.id == feedback_id)
         if row is None:
-            raise NotFound(f"feedback {feedback_id} does not exist")
+            raise NotFound(_("feedback {feedback} does not exist").format(feedback=feedback_id))
         if actor.id != row.owner_id:
-            require(actor, Action.MOVE_OTHERS_FEEDBACK, f"feedback {feedback_id} belongs to someone else")
+            require(actor, Action.MOVE_OTHERS_FEEDBACK,
+                    _("feedback {feedback} belongs to someone else").format(feedback=feedback_id))
         if status not in NEXT_STATUSES[row.status]:
-            raise DeskError(f"feedback {feedback_id} is {STATUS_NAMES[row.status]}: "
-                            f"it cannot become {STATUS_NAMES[status]}")
+            raise DeskError(_("feedback {feedback} is {status}: it cannot become {wanted}").format(
+                feedback=feedback_id, status=_(STATUS_NAMES[row.status]), wanted=_(STATUS_NAMES[status])))
         changes = {"status": status, "updated_at": now}
         if status == "resolved":
             changes.update(resolution=resolution, resolved_at=now)
         # The status in the WHERE makes a second console's move fail instead of overwriting this one.
         moved = Feedback.update(**changes).where((Feedback.id == feedback_id) & (Feedback.status == row.status))
         if not moved.execute():
-            raise DeskError(f"feedback {feedback_id} was changed meanwhile: look again")
+            raise DeskError(_("feedback {feedback} was changed meanwhile: look again").format(feedback=feedback_id))
         audit.record(desk, actor.login, "feedback", feedback_id, status, before={"status": row.status},
                      after={"status": status, **({"resolution": resolution} if resolution else {})})
 
@@ -150,9 +155,9 @@ def resolve_feedback(desk: Desk, actor_id: int, feedback_id: int, resolution: st
     """Close it with a note of what was done for the client."""
     resolution = resolution.strip()
     if not resolution:
-        raise DeskError("resolving needs a note: what was done for the client")
+        raise DeskError(_("resolving needs a note: what was done for the client"))
     if len(resolution) > MAX_TEXT:
-        raise DeskError(f"the resolution is longer than {MAX_TEXT} characters")
+        raise DeskError(_("the resolution is longer than {count} characters").format(count=MAX_TEXT))
     _move(desk, actor_id, feedback_id, "resolved", resolution)
 
 
@@ -163,10 +168,10 @@ def assign_feedback(desk: Desk, actor_id: int, feedback_id: int, owner_login: st
         require(actor, Action.HAND_FEEDBACK)
         owner = Operator.get_or_none(Operator.login == owner_login)
         if owner is None:
-            raise NotFound(f"operator {owner_login!r} is not known")
+            raise NotFound(_("operator {login} is not known").format(login=repr(owner_login)))
         row = Feedback.get_or_none(Feedback.id == feedback_id)
         if row is None:
-            raise NotFound(f"feedback {feedback_id} does not exist")
+            raise NotFound(_("feedback {feedback} does not exist").format(feedback=feedback_id))
         if row.owner_id == owner.id:
             return
         before = Operator.get_or_none(Operator.id == row.owner_id) if row.owner_id else None

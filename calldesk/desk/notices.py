@@ -1,6 +1,9 @@
 """Notices: what changed for an operator by someone else's hand (a call-back given to them or taken away, an
 escalation acknowledged, a call transferred to them), kept in the database until they read it, so a console that
-was closed, or another machine's console, learns it too."""
+was closed, or another machine's console, learns it too.
+
+A notice is stored as text, written in its reader's language (theirs, else the desk's) whoever's console or command
+caused it: the reader is the one person it is for. Notices stored before keep the words they were written in."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from calldesk.desk.context import Desk
+from calldesk.i18n import choose_language, operator_language, translate_to
 from calldesk.store.models import Notice, Operator
 from calldesk.store.prepared import Prepared
 
@@ -33,8 +37,11 @@ class NoticeView(NamedTuple):
     read: bool
 
 
-def post_notice(desk: Desk, operator_id: int, kind: NoticeKind, text: str, by: str = "") -> None:
-    """Tell an operator of a change made by ``by`` (a login); runs inside the change's own transaction."""
+def post_notice(desk: Desk, operator_id: int, kind: NoticeKind, message: str, by: str = "", **fields: object) -> None:
+    """Tell an operator of a change made by ``by`` (a login); runs inside the change's own transaction.
+    ``message``: English marked with N_(), its {fields} given by name; it is stored in the reader's language."""
+    language = choose_language(operator_language(operator_id), desk.config.language)
+    text = translate_to(language, message).format(**fields)
     Notice.create(operator=operator_id, kind=kind, text=text, by=by, created_at=desk.clock.now())
 
 

@@ -10,6 +10,7 @@ from enum import Enum, StrEnum
 from typing import Protocol
 
 from calldesk.desk.errors import NotAllowed
+from calldesk.i18n import N_, _
 
 
 class Role(StrEnum):
@@ -20,20 +21,20 @@ class Role(StrEnum):
 
 
 class Action(Enum):
-    """The desk's lead-only actions, each worded to finish "only a team lead may ..."."""
+    """The desk's lead-only actions, each worded to finish "only a team lead may ..." (shown through _())."""
 
-    MANAGE_OPERATORS = "manage operators"
-    SIT_IN = "work as another operator (--operator)"
-    REASSIGN_CALLBACK = "give a call-back to someone else"
-    DISTRIBUTE_CALLBACKS = "distribute call-backs"
-    CHANGE_OTHERS_CALLBACK = "change someone else's call-back"
-    SEE_EVERY_CALLBACK = "see every call-back on the board"
-    CHANGE_FAQ = "change the FAQ"
-    REVIEW_CALL = "review a call"
-    ACKNOWLEDGE_ESCALATION = "acknowledge an escalation"
-    HAND_FEEDBACK = "hand a complaint or suggestion to someone else"
-    MOVE_OTHERS_FEEDBACK = "move someone else's complaint or suggestion"
-    SEE_EVERY_FEEDBACK = "see every complaint and suggestion"
+    MANAGE_OPERATORS = N_("manage operators")
+    SIT_IN = N_("work as another operator (--operator)")
+    REASSIGN_CALLBACK = N_("give a call-back to someone else")
+    DISTRIBUTE_CALLBACKS = N_("distribute call-backs")
+    CHANGE_OTHERS_CALLBACK = N_("change someone else's call-back")
+    SEE_EVERY_CALLBACK = N_("see every call-back on the board")
+    CHANGE_FAQ = N_("change the FAQ")
+    REVIEW_CALL = N_("review a call")
+    ACKNOWLEDGE_ESCALATION = N_("acknowledge an escalation")
+    HAND_FEEDBACK = N_("hand a complaint or suggestion to someone else")
+    MOVE_OTHERS_FEEDBACK = N_("move someone else's complaint or suggestion")
+    SEE_EVERY_FEEDBACK = N_("see every complaint and suggestion")
 
 
 # Who may take each action: the table docs/security.md shows.
@@ -59,4 +60,5 @@ def require(actor: Actor | None, action: Action, why: str = "") -> None:
     """Refuse ``action`` to whoever may not take it, in one line; ``why`` names the thing, as in
     "call-back 7 belongs to Ravi Kumar"."""
     if not may(actor, action):
-        raise NotAllowed(f"{why}: " * bool(why) + f"only a team lead may {action.value}")
+        refusal = _("only a team lead may {action}").format(action=_(action.value))
+        raise NotAllowed(_("{why}: {refusal}").format(why=why, refusal=refusal) if why else refusal)

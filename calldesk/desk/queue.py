@@ -13,6 +13,7 @@ from calldesk.desk import operators
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotFound
 from calldesk.desk.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.i18n import _
 from calldesk.phones import format_phone, parse_phone
 from calldesk.store.bulk import insert_rows
 from calldesk.store.models import Call, Client, Operator, database
@@ -56,7 +57,8 @@ def check_caller_number(number: str) -> None:
     """A ringing call needs the number it comes from, or the PBX's word that the caller withheld it: a blank one is
     a broken report (a dialplan's empty variable), and would sit in the queue as a caller nobody can call back."""
     if not number.strip():
-        raise DeskError(f"a call needs the caller's number: give it, or {WITHHELD!r} for a caller who hid it")
+        raise DeskError(_("a call needs the caller's number: give it, or {withheld} for a caller who hid it").format(
+            withheld=repr(WITHHELD)))
 
 
 def rings_heard(wait_seconds: float, ring_cycle_seconds: float) -> int:
@@ -83,7 +85,8 @@ def ring_calls(desk: Desk, incoming: Sequence[IncomingCall]) -> list[int]:
     queues = [call.queue or desk.config.queues[0] for call in incoming]
     for queue in queues:
         if queue not in desk.config.queues:
-            raise DeskError(f"queue {queue!r} is not in the config (known: {', '.join(desk.config.queues)})")
+            raise DeskError(_("queue {queue} is not in the config (known: {queues})").format(
+                queue=repr(queue), queues=", ".join(desk.config.queues)))
     from calldesk.desk.clients import match_phones  # here, not above: a console's start reads the queue, rings none
 
     for call in incoming:
@@ -159,7 +162,7 @@ def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
     now = desk.clock.now()
     found = _CALL_TO_CLAIM.rows(call_id=call_id)
     if not found:
-        raise NotFound(f"call {call_id} does not exist")
+        raise NotFound(_("call {call} does not exist").format(call=call_id))
     arrived_at, offered_to = found[0]
     waited = now - Call.arrived_at.python_value(arrived_at)
     rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
@@ -170,9 +173,9 @@ def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
         if not won:
             call = Call.get_by_id(call_id)
             if call_state(call.status) == CallState.ABANDONED:
-                raise CallGone(f"call {call_id}: the caller hung up before the answer")
+                raise CallGone(_("call {call}: the caller hung up before the answer").format(call=call_id))
             taker = Operator.get_or_none(Operator.id == call.operator_id)
-            raise CallTaken(call_id, taker.name if taker else "another console")
+            raise CallTaken(call_id, taker.name if taker else _("another console"))
         if offered_to and offered_to != me.login:  # the phone the PBX was ringing for it stops
             stop_ringing(desk, offered_to)
     return call_id
@@ -196,7 +199,7 @@ def abandon_call(desk: Desk, call_id: int) -> None:
     with database.atomic():
         call = Call.get_or_none(Call.id == call_id)
         if call is None:
-            raise NotFound(f"call {call_id} does not exist")
+            raise NotFound(_("call {call} does not exist").format(call=call_id))
         if call_move(CallEvent.ABANDON, call_state(call.status, call.offered_to, call.wrapped_at), call_id) is None:
             return
         updated = (

@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import N_, _
 
 
 class CallStatus(StrEnum):
@@ -25,6 +26,12 @@ class CallStatus(StrEnum):
     COMPLETED = "completed"
     TRANSFERRED = "transferred"
     ABANDONED = "abandoned"
+
+
+CALL_STATUS_NAMES = {  # a call's status in words, shown through _()
+    CallStatus.RINGING: N_("ringing"), CallStatus.ANSWERED: N_("answered"), CallStatus.COMPLETED: N_("completed"),
+    CallStatus.TRANSFERRED: N_("transferred"), CallStatus.ABANDONED: N_("abandoned"),
+}
 
 
 class CallState(StrEnum):
@@ -90,14 +97,14 @@ CALL_MOVES: dict[CallEvent, tuple[frozenset[CallState], CallState | None, frozen
                         frozenset({_C.WRAPPED_UP})),
 }
 
-_CALL_REFUSALS: dict[CallState, str] = {
-    _C.RINGING: "is still waiting in the queue: nobody has answered it",
-    _C.OFFERED: "is still waiting in the queue: nobody has answered it",
-    _C.ANSWERED: "is live on the line",
-    _C.ENDED: "is not live any more",
-    _C.TRANSFERRED: "was transferred already",
-    _C.WRAPPED_UP: "is over and wrapped up",
-    _C.ABANDONED: "was abandoned: the caller hung up before the answer",
+_CALL_REFUSALS: dict[CallState, str] = {  # shown through _(), with {call}
+    _C.RINGING: N_("call {call} is still waiting in the queue: nobody has answered it"),
+    _C.OFFERED: N_("call {call} is still waiting in the queue: nobody has answered it"),
+    _C.ANSWERED: N_("call {call} is live on the line"),
+    _C.ENDED: N_("call {call} is not live any more"),
+    _C.TRANSFERRED: N_("call {call} was transferred already"),
+    _C.WRAPPED_UP: N_("call {call} is over and wrapped up"),
+    _C.ABANDONED: N_("call {call} was abandoned: the caller hung up before the answer"),
 }
 
 _BUSY = frozenset({_O.ON_CALL, _O.WRAP_UP})
@@ -120,14 +127,14 @@ OPERATOR_MOVES: dict[OperatorEvent, tuple[frozenset[OperatorState], OperatorStat
     OperatorEvent.ENABLE: (frozenset({_O.DISABLED}), _O.OFFLINE, _NOT_DISABLED),
 }
 
-_OPERATOR_REFUSALS: dict[OperatorState, str] = {
-    _O.OFFLINE: "is signed out",
-    _O.AVAILABLE: "is available, on no call",
-    _O.RINGING: "has a call ringing",
-    _O.ON_CALL: "is on a call: finish it first (F6)",
-    _O.WRAP_UP: "is wrapping up a call: finish the wrap-up first (F6)",
-    _O.PAUSED: "is paused: be available again first (ctrl+o)",
-    _O.DISABLED: "is disabled: a team lead can enable them again",
+_OPERATOR_REFUSALS: dict[OperatorState, str] = {  # shown through _(), with {who}
+    _O.OFFLINE: N_("{who} is signed out"),
+    _O.AVAILABLE: N_("{who} is available, on no call"),
+    _O.RINGING: N_("{who} has a call ringing"),
+    _O.ON_CALL: N_("{who} is on a call: finish it first (F6)"),
+    _O.WRAP_UP: N_("{who} is wrapping up a call: finish the wrap-up first (F6)"),
+    _O.PAUSED: N_("{who} is paused: be available again first (ctrl+o)"),
+    _O.DISABLED: N_("{who} is disabled: a team lead can enable them again"),
 }
 
 
@@ -151,7 +158,7 @@ def call_move(event: CallEvent, state: CallState, call_id: int) -> CallState | N
         return target
     if state in no_ops:
         return None
-    raise Refused(f"call {call_id} {_CALL_REFUSALS[state]}")
+    raise Refused(_(_CALL_REFUSALS[state]).format(call=call_id))
 
 
 def operator_move(event: OperatorEvent, state: str, who: str) -> OperatorState | None:
@@ -162,7 +169,7 @@ def operator_move(event: OperatorEvent, state: str, who: str) -> OperatorState |
         return target
     if current in no_ops:
         return None
-    raise Refused(f"{who} {_OPERATOR_REFUSALS[current]}")
+    raise Refused(_(_OPERATOR_REFUSALS[current]).format(who=who))
 
 
 def sources_of(event: OperatorEvent) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from peewee import DataError, IntegrityError, PeeweeException
 from calldesk.config import AmiSettings
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import _
 from calldesk.paths import expand_user
 from calldesk.phones import digits_of
 from calldesk.store.models import database
@@ -107,7 +108,7 @@ class AmiSource:
         self.desk = desk
         self.settings = settings or desk.config.ami
         self.events = AmiEventHandler(desk, self.settings)
-        self.link = LinkState("down", desk.clock.now(), "not started")
+        self.link = LinkState("down", desk.clock.now(), _("not started"))
         self._loop: asyncio.AbstractEventLoop | None = None
         self._manager: _Link | None = None
         self._pending: deque[dict[str, str]] = deque()
@@ -172,19 +173,21 @@ class AmiSource:
         self._wakeup = asyncio.Event()
         retry = FIRST_RETRY_SECONDS
         down_since = None
-        self._report(report, "reconnecting", f"connecting to {self.address}")
+        self._report(report, "reconnecting", _("connecting to {address}").format(address=self.address))
         try:
             while not stop.is_set():
                 try:
                     await self._session(stop, report)
                 except _LinkLost as exc:
                     retry, down_since = FIRST_RETRY_SECONDS, self.desk.clock.now()
-                    self._report(report, "reconnecting", f"link to {self.address} lost ({exc})")
+                    self._report(report, "reconnecting",
+                                 _("link to {address} lost ({problem})").format(address=self.address, problem=exc))
                 except (TelephonyError, OSError, TimeoutError) as exc:
                     down_since = down_since or self.desk.clock.now()
                     problem = str(exc) if isinstance(exc, TelephonyError) else _unreachable(exc, self.settings)
                     log.warning("AMI: %s", problem)
-                    self._report(report, "down", f"{problem}; retrying in {retry:g} s", since=down_since)
+                    self._report(report, "down", _("{problem}; retrying in {seconds} s").format(
+                        problem=problem, seconds=f"{retry:g}"), since=down_since)
                 else:
                     down_since = None
                 await _wait(stop, retry)

@@ -21,6 +21,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.pbx_events import hang_up_call
 from calldesk.desk.queue import ring_call
 from calldesk.desk.states import CallStatus
+from calldesk.i18n import _
 from calldesk.store.models import Call
 from calldesk.telephony.source import LinkState, Report
 
@@ -66,11 +67,12 @@ class Simulator:
                 self.step(self.desk.clock.now())
             except PeeweeException as exc:
                 if healthy is not False:
-                    report(LinkState("down", self.desk.clock.now(), f"database: {str(exc).strip()[:80]}"))
+                    report(LinkState("down", self.desk.clock.now(),
+                                     _("database: {problem}").format(problem=str(exc).strip()[:80])))
                 healthy = False
             else:
                 if healthy is not True:
-                    report(LinkState("connected", self.desk.clock.now(), "simulated calls"))
+                    report(LinkState("connected", self.desk.clock.now(), _("simulated calls")))
                 healthy = True
             stop.wait(TICK_SECONDS)
 
@@ -147,8 +149,8 @@ def _random_mobile(rng: random.Random, region: str) -> str:
     if example is None:
         example = phonenumbers.example_number(region)
     national = str(example.national_number)
-    for _ in range(50):
-        candidate = national[0] + "".join(rng.choice("0123456789") for _ in national[1:])
+    for _attempt in range(50):
+        candidate = national[0] + "".join(rng.choice("0123456789") for _digit in national[1:])
         number = phonenumbers.parse(f"+{example.country_code}{candidate}")
         if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
             phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE

@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Literal, NamedTuple, Protocol
 
 from calldesk.desk.context import Desk
+from calldesk.i18n import N_, _
 
 LinkStatus = Literal["connected", "reconnecting", "down"]
+LINK_WORDS: dict[str, str] = {"connected": N_("connected"), "reconnecting": N_("reconnecting")}  # through _()
 
 
 class LinkState(NamedTuple):
@@ -26,9 +28,12 @@ class LinkState(NamedTuple):
     detail: str = ""
 
     def describe(self, local_now: datetime | None = None) -> str:
-        """One short line: "connected", "reconnecting: <why>", "down since 14:05: <why>"."""
-        when = self.since.astimezone(local_now.tzinfo if local_now else None).strftime("%H:%M")
-        text = f"down since {when}" if self.status == "down" else self.status
+        """One short line in the console's words: "connected", "reconnecting: <why>", "down since 14:05: <why>"."""
+        if self.status == "down":
+            when = self.since.astimezone(local_now.tzinfo if local_now else None)
+            text = _("down since {time}").format(time=f"{when:%H:%M}")
+        else:
+            text = _(LINK_WORDS[self.status])
         return f"{text}: {self.detail}" if self.detail else text
 
 

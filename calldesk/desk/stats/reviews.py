@@ -12,6 +12,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
 from calldesk.desk.permissions import Action, require
 from calldesk.desk.stats.definitions import format_duration
+from calldesk.i18n import _
 from calldesk.store.models import Call, CallReview, Operator, database
 
 SCORES = range(1, 6)
@@ -45,18 +46,18 @@ def review_call(desk: Desk, call_id: int, reviewer_id: int, score: int, comment:
     """Score an answered call from 1 to 5 with a comment; only team leads may, and the change is audited."""
     reviewer = Operator.get_or_none(Operator.id == reviewer_id)
     if reviewer is None:
-        raise NotFound(f"operator {reviewer_id} does not exist")
+        raise NotFound(_("operator {operator} does not exist").format(operator=reviewer_id))
     require(reviewer, Action.REVIEW_CALL)
     if isinstance(score, bool) or score not in SCORES:
-        raise DeskError(f"a review score is a whole number from 1 to 5, not {score!r}")
+        raise DeskError(_("a review score is a whole number from 1 to 5, not {score}").format(score=repr(score)))
     comment = comment.strip()[:MAX_COMMENT]
     now = desk.clock.now()
     with database.atomic():
         call = Call.get_or_none(Call.id == call_id)
         if call is None:
-            raise NotFound(f"call {call_id} does not exist")
+            raise NotFound(_("call {call} does not exist").format(call=call_id))
         if call.answered_at is None:
-            raise DeskError(f"call {call_id} was never answered: there is no handling to review")
+            raise DeskError(_("call {call} was never answered: there is no handling to review").format(call=call_id))
         earlier = CallReview.get_or_none(CallReview.call == call_id)
         before = {"score": earlier.score, "comment": earlier.comment} if earlier else None
         if earlier is None:
@@ -93,10 +94,11 @@ def reviewable_calls(desk: Desk, client_id: int, limit: int = REVIEWABLE_LENGTH)
 
 def _handling(call: Call) -> str:
     """Queue, how it ended and the talk time, in one line."""
-    unwrapped = {"answered": "on the line", "completed": "not wrapped up",
-                 "transferred": f"transferred to {call.transferred_to}"}
+    unwrapped = {"answered": _("on the line"), "completed": _("not wrapped up"),
+                 "transferred": _("transferred to {target}").format(target=call.transferred_to)}
     outcome = call.disposition or unwrapped.get(call.status, call.status)
     parts = [call.queue, outcome]
     if call.ended_at is not None:
-        parts.append(f"talk {format_duration((call.ended_at - call.answered_at).total_seconds())}")
+        parts.append(_("talk {duration}").format(
+            duration=format_duration((call.ended_at - call.answered_at).total_seconds())))
     return " · ".join(parts)

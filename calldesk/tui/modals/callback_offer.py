@@ -74,7 +74,7 @@ class CallbackOfferModal(ModalScreen[CallbackOffered | None]):
                 yield Label(_("Reason"))
                 yield Input(id="cb-reason", placeholder=_("what you will call back about (required)"), compact=True)
                 yield Label(_("When"))
-                yield Select([(label, key) for key, label in QUICK_CHOICES], value=QUICK_CHOICES[0][0],
+                yield Select([(_(label), key) for key, label in QUICK_CHOICES], value=QUICK_CHOICES[0][0],
                              allow_blank=False, id="cb-quick", compact=True)
                 yield Label(_("or at"))
                 yield Input(id="cb-typed", placeholder=_("14:30, tue 10:00, in 45m"), compact=True)

@@ -58,7 +58,7 @@ class ClientDetailsModal(ModalScreen[ClientForm | None]):
                 yield Label(_("Manner"))
                 yield Input(known.manner, id="manner", placeholder=_("e.g. formal, prefers Hindi"), compact=True)
                 yield Label(_("Stage"))
-                yield Select([(label, key) for key, label in STAGE_NAMES.items()], value=known.stage,
+                yield Select([(_(label), key) for key, label in STAGE_NAMES.items()], value=known.stage,
                              allow_blank=False, id="stage", compact=True)
                 if not self.is_new:
                     yield Label(_("Tags"))

@@ -13,13 +13,13 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from calldesk.desk.notices import NoticeView
-from calldesk.i18n import N_, _
+from calldesk.i18n import DAY_TIME, N_, _, format_moment
 
 
 def _line(notice: NoticeView, zone: tzinfo) -> str:
     mark = "  " if notice.read else "• "
     by = f" · {notice.by}" if notice.by else ""
-    return f"{mark}{notice.at.astimezone(zone):%d %b %H:%M}{by} · {notice.text}"
+    return f"{mark}{format_moment(notice.at.astimezone(zone), DAY_TIME)}{by} · {notice.text}"
 
 
 class NoticesModal(ModalScreen[None]):

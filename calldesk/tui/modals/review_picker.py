@@ -13,16 +13,16 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from calldesk.desk.stats.reviews import ReviewableCall
-from calldesk.i18n import N_, _
+from calldesk.i18n import DAY_TIME, N_, _, format_moment
 
 
 def call_moment(at: datetime, zone: tzinfo) -> str:
-    return f"{at.astimezone(zone):%d %b %H:%M}"
+    return format_moment(at.astimezone(zone), DAY_TIME)
 
 
 def _line(call: ReviewableCall, zone: tzinfo) -> str:
     review = _("reviewed {score}/5").format(score=call.score) if call.score is not None else _("not reviewed")
-    return f"{call_moment(call.at, zone)} · {call.summary} · {call.operator or 'nobody'} · {review}"
+    return f"{call_moment(call.at, zone)} · {call.summary} · {call.operator or _('nobody')} · {review}"
 
 
 class ReviewPickerModal(ModalScreen[ReviewableCall | None]):

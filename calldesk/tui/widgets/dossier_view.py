@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
-from calldesk.i18n import N_, _
+from calldesk.i18n import DAY_TIME, N_, _, format_moment
 
 if TYPE_CHECKING:
     from calldesk.desk.dossier import Dossier
@@ -23,7 +23,7 @@ def _when(moment: datetime, now: datetime) -> str:
     local = moment.astimezone(now.tzinfo)  # ``now`` is on the desk's clock
     if local.date() == now.date():
         return _("today {time}").format(time=f"{local:%H:%M}")
-    return f"{local:%d %b %H:%M}"
+    return format_moment(local, DAY_TIME)
 
 
 def _facts(rows: list[tuple[str, Text | str]]) -> Text:
