@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from calldesk.i18n import N_
 from calldesk.languages import LANGUAGES
 from calldesk.paths import expand_user
 from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file
@@ -177,11 +178,14 @@ LANGUAGE_DEFAULTS: Mapping[str, LanguageDefaults] = MappingProxyType({
                            MappingProxyType({"morning": "नमस्ते", "afternoon": "नमस्ते", "evening": "नमस्ते"}),
                            "सर/मैडम"),
 })
-DEFAULT_FEEDBACK_CATEGORIES = ("Product", "Delivery", "Billing", "Staff", "Website", "Other")
+# The stock words are marked for the catalog: a console shows them in its language (calldesk.i18n.desk_word), the
+# store and the exports keep them as written.
+DEFAULT_FEEDBACK_CATEGORIES = (N_("Product"), N_("Delivery"), N_("Billing"), N_("Staff"), N_("Website"), N_("Other"))
 # A desk started without a config file still gets a full wrap-up list and the usual reasons to pause.
-DEFAULT_DISPOSITIONS = ("Resolved", "Information given", "Call-back promised", "Transferred", "Complaint logged",
-                        "Wrong number")
-DEFAULT_PAUSE_REASONS = ("Lunch", "Training", "Meeting", "Break")
+DEFAULT_DISPOSITIONS = (N_("Resolved"), N_("Information given"), N_("Call-back promised"), N_("Transferred"),
+                        N_("Complaint logged"), N_("Wrong number"))
+DEFAULT_PAUSE_REASONS = (N_("Lunch"), N_("Training"), N_("Meeting"), N_("Break"))
+EXAMPLE_WORDS = (N_("Sale"),)  # the shipped config.yaml's one disposition beyond the stock ones
 
 
 class CallbackWindow(NamedTuple):

@@ -67,6 +67,12 @@ def translate_to(language: str, message: str) -> str:
     return _catalog_of(language).gettext(message) if message else message
 
 
+def desk_word(word: str) -> str:
+    """A word config.yaml gives the desk (a disposition, a pause reason, a complaint category), stored and exported
+    as written: in the console's language when it is one of the stock words the catalog has, else as written."""
+    return _(word)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for ``count``, in the console's language."""
     return _catalog.ngettext(singular, plural, count)
@@ -85,6 +91,13 @@ def format_count(count: int) -> str:
     from babel.numbers import format_decimal  # imported on first use, as format_moment
 
     return format_decimal(count, locale=_language)
+
+
+def weekday_name(weekday: int) -> str:
+    """The short name of a day of the week (0 is Monday) in the console's language: "Tue", "मंगल"."""
+    from babel.dates import get_day_names  # imported on first use, as format_moment
+
+    return get_day_names("abbreviated", locale=_language)[weekday]
 
 
 def N_(message: str) -> str:

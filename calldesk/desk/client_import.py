@@ -34,6 +34,7 @@ from calldesk.desk.client_rows import ReadyRow, Rows, name_key, preparer
 from calldesk.desk.clients import search_text_for
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import _
 from calldesk.phones import ParsedPhone, reversed_digits
 from calldesk.store.bulk import insert_rows
 from calldesk.store.errors import StoreError
@@ -90,11 +91,15 @@ class ImportSummary:
     rejected_count: int = 0
 
     def describe(self) -> str:
-        """One line: what was (or, on a dry run, would be) done."""
-        would = "would be " if self.dry_run else ""
-        return (f"{self.rows} rows: {self.created} clients {would}created, {self.merged} {would}merged, "
-                f"{self.unchanged} unchanged, {self.rejected_count} rejected; {self.phones_added} phones "
-                f"{would}added ({self.unverified} unverified)")
+        """One line, in the console's words: what was (or, on a dry run, would be) done."""
+        if self.dry_run:
+            line = _("{rows} rows: {created} clients would be created, {merged} would be merged, {unchanged} "
+                     "unchanged, {rejected} rejected; {phones} phones would be added ({unverified} unverified)")
+        else:
+            line = _("{rows} rows: {created} clients created, {merged} merged, {unchanged} unchanged, {rejected} "
+                     "rejected; {phones} phones added ({unverified} unverified)")
+        return line.format(rows=self.rows, created=self.created, merged=self.merged, unchanged=self.unchanged,
+                           rejected=self.rejected_count, phones=self.phones_added, unverified=self.unverified)
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.desk.feedback import KIND_NAMES, STATUS_NAMES
 from calldesk.desk.states import CALL_STATUS_NAMES
-from calldesk.i18n import _
+from calldesk.i18n import _, desk_word
 from calldesk.phones import client_local_time, format_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, CallReview, Client, Feedback, Note, Operator, Phone
 from calldesk.store.prepared import Prepared
@@ -154,8 +154,9 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         for closed, reason, status, outcome, attempts, assignee, pool
         in _PAST_PROMISES.rows(client_id=client_id, limit=history_length)
     )
-    feedback = tuple(OpenFeedback(_moment(created), _(KIND_NAMES[kind]), category, _(STATUS_NAMES[status]), body)
-                     for created, kind, category, status, body in _OPEN_FEEDBACK.rows(client_id=client_id))
+    feedback = tuple(
+        OpenFeedback(_moment(created), _(KIND_NAMES[kind]), desk_word(category), _(STATUS_NAMES[status]), body)
+        for created, kind, category, status, body in _OPEN_FEEDBACK.rows(client_id=client_id))
     return Dossier(
         client_id=client_id, name=name, company=company, address_as=address_as, manner=manner, stage=stage,
         stage_name=_(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage, tags=tags, phones=phones,
@@ -166,7 +167,7 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
 
 def _call_summary(direction: str, disposition: str, status: str, transferred_to: str, queue: str) -> str:
     if disposition:
-        outcome = disposition  # the desk's own word from config.yaml, as the operator chose it
+        outcome = desk_word(disposition)  # config.yaml's word, as the operator chose it
     elif status == "transferred":
         outcome = _("transferred to {target}").format(target=transferred_to)
     else:

@@ -19,6 +19,7 @@ from calldesk.desk.clients import fold
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
 from calldesk.desk.permissions import Action, require
+from calldesk.i18n import _
 from calldesk.store.faq_search import search_faq_ids
 from calldesk.store.models import FaqEntry, Operator, database
 from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file, yaml_value
@@ -96,7 +97,7 @@ def search_faq(desk: Desk, query: str, limit: int = SEARCH_LIMIT) -> list[FaqAns
 def get_faq(desk: Desk, entry_id: int) -> FaqAnswer:
     entry = FaqEntry.get_or_none(FaqEntry.id == entry_id)
     if entry is None:
-        raise NotFound(f"FAQ entry {entry_id} does not exist")
+        raise NotFound(_("FAQ entry {entry} does not exist").format(entry=entry_id))
     return _view(entry)
 
 
@@ -119,13 +120,13 @@ def _clean_tags(tags: str | Iterable[str]) -> str:
 def _checked(question: str, answer: str) -> tuple[str, str]:
     question, answer = question.strip(), answer.strip()
     if not question:
-        raise DeskError("an FAQ entry needs a question")
+        raise DeskError(_("an FAQ entry needs a question"))
     if not answer:
-        raise DeskError("an FAQ entry needs an answer")
+        raise DeskError(_("an FAQ entry needs an answer"))
     if len(question) > MAX_QUESTION:
-        raise DeskError(f"the question is longer than {MAX_QUESTION} characters")
+        raise DeskError(_("the question is longer than {count} characters").format(count=MAX_QUESTION))
     if len(answer) > MAX_ANSWER:
-        raise DeskError(f"the answer is longer than {MAX_ANSWER} characters")
+        raise DeskError(_("the answer is longer than {count} characters").format(count=MAX_ANSWER))
     return question, answer
 
 
@@ -147,7 +148,7 @@ def edit_faq(desk: Desk, actor_id: int, entry_id: int, *, question: str | None =
         actor = _lead(actor_id)
         entry = FaqEntry.get_or_none(FaqEntry.id == entry_id)
         if entry is None:
-            raise NotFound(f"FAQ entry {entry_id} does not exist")
+            raise NotFound(_("FAQ entry {entry} does not exist").format(entry=entry_id))
         new_question, new_answer = _checked(entry.question if question is None else question,
                                             entry.answer if answer is None else answer)
         changes = {"question": new_question, "answer": new_answer,
@@ -166,7 +167,7 @@ def remove_faq(desk: Desk, actor_id: int, entry_id: int) -> None:
         actor = _lead(actor_id)
         entry = FaqEntry.get_or_none(FaqEntry.id == entry_id)
         if entry is None:
-            raise NotFound(f"FAQ entry {entry_id} does not exist")
+            raise NotFound(_("FAQ entry {entry} does not exist").format(entry=entry_id))
         entry.delete_instance()
         audit.record(desk, actor.login, "faq", entry_id, "remove",
                      before={"question": entry.question, "answer": entry.answer, "tags": entry.tags})

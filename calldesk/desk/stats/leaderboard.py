@@ -11,6 +11,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.stats.definitions import script_length
 from calldesk.desk.stats.kpis import Key, Scope, tallies
 from calldesk.desk.stats.tally import Tally
+from calldesk.i18n import N_, _
 from calldesk.store.models import Operator
 
 
@@ -34,19 +35,19 @@ class LeaderboardColumn:
     """A column of the leaderboard, on screen and in CSV, and which way sorts it best first."""
 
     name: str  # a LeaderboardRow field, and the CSV column
-    label: str
+    label: str  # English, shown through _()
     kind: str  # text | count | seconds | share | number
     best_high: bool  # what "best first" means when sorting
 
 
 LEADERBOARD_COLUMNS = (
-    LeaderboardColumn("login", "Operator", "text", False),
-    LeaderboardColumn("calls_handled", "Calls", "count", True),
-    LeaderboardColumn("average_handle_time", "AHT", "seconds", False),
-    LeaderboardColumn("first_call_resolution", "FCR", "share", True),
-    LeaderboardColumn("callbacks_on_time", "Call-backs on time", "share", True),
-    LeaderboardColumn("quality_score", "Quality", "number", True),
-    LeaderboardColumn("reviews", "Reviews", "count", True),
+    LeaderboardColumn("login", N_("Operator"), "text", False),
+    LeaderboardColumn("calls_handled", N_("Calls"), "count", True),
+    LeaderboardColumn("average_handle_time", N_("AHT"), "seconds", False),
+    LeaderboardColumn("first_call_resolution", N_("FCR"), "share", True),
+    LeaderboardColumn("callbacks_on_time", N_("Call-backs on time"), "share", True),
+    LeaderboardColumn("quality_score", N_("Quality"), "number", True),
+    LeaderboardColumn("reviews", N_("Reviews"), "count", True),
 )
 COLUMNS_BY_NAME = {c.name: c for c in LEADERBOARD_COLUMNS}
 
@@ -78,7 +79,8 @@ def sort_leaderboard(rows: list[LeaderboardRow], column: str, best_first: bool =
     """Sorted by a column, best first (or worst first); operators with nothing to measure go last either way."""
     spec = COLUMNS_BY_NAME.get(column)
     if spec is None:
-        raise DeskError(f"cannot sort the leaderboard by {column!r} (choose from {', '.join(COLUMNS_BY_NAME)})")
+        raise DeskError(_("cannot sort the leaderboard by {column} (choose from {columns})").format(
+            column=repr(column), columns=", ".join(COLUMNS_BY_NAME)))
     present = [r for r in rows if getattr(r, column) is not None]
     missing = [r for r in rows if getattr(r, column) is None]
     descending = spec.best_high == best_first

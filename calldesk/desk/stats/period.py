@@ -16,6 +16,7 @@ from peewee import Case, Cast, Node, fn
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.i18n import N_, _, format_count
 from calldesk.store.database import is_sqlite
 from calldesk.store.models import database
 
@@ -56,7 +57,7 @@ class Period:
     def label(self) -> str:
         if self.first_day == self.last_day:
             return self.first_day.isoformat()
-        return f"{self.first_day.isoformat()} to {self.last_day.isoformat()}"
+        return _("{first} to {last}").format(first=self.first_day.isoformat(), last=self.last_day.isoformat())
 
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
@@ -65,10 +66,11 @@ class Period:
 def days_period(desk: Desk, first: date, last: date) -> Period:
     """Whole local days, ``first`` to ``last`` included."""
     if last < first:
-        raise DeskError(f"the period ends ({last}) before it starts ({first})")
+        raise DeskError(_("the period ends ({last}) before it starts ({first})").format(last=last, first=first))
     if (last - first).days >= LONGEST_PERIOD_DAYS:
-        raise DeskError(f"the period from {first} to {last} is {(last - first).days + 1:,} days long: at most "
-                        f"{LONGEST_PERIOD_DAYS:,} (three years) at a time")
+        raise DeskError(_("the period from {first} to {last} is {days} days long: at most {most} (three years) at a "
+                          "time").format(first=first, last=last, days=format_count((last - first).days + 1),
+                                         most=format_count(LONGEST_PERIOD_DAYS)))
     zone = desk.zone
     start = datetime.combine(first, time(), zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
@@ -79,8 +81,8 @@ def today(desk: Desk) -> date:
     return desk.clock.now().astimezone(desk.zone).date()
 
 
-PRESETS = (("today", "Today"), ("yesterday", "Yesterday"), ("7days", "Last 7 days"),
-           ("30days", "Last 30 days"), ("month", "This month"), ("last_month", "Last month"))
+PRESETS = (("today", N_("Today")), ("yesterday", N_("Yesterday")), ("7days", N_("Last 7 days")),  # words through _()
+           ("30days", N_("Last 30 days")), ("month", N_("This month")), ("last_month", N_("Last month")))
 
 
 def preset_days(desk: Desk, preset: str) -> tuple[date, date]:
@@ -100,7 +102,8 @@ def preset_days(desk: Desk, preset: str) -> tuple[date, date]:
         case "last_month":
             last = day.replace(day=1) - timedelta(days=1)
             return last.replace(day=1), last
-    raise DeskError(f"no period called {preset!r} (known: {', '.join(p for p, _ in PRESETS)})")
+    raise DeskError(_("no period called {preset} (known: {presets})").format(
+        preset=repr(preset), presets=", ".join(key for key, _words in PRESETS)))
 
 
 def parse_day(desk: Desk, text: str, what: str) -> date:
@@ -108,7 +111,7 @@ def parse_day(desk: Desk, text: str, what: str) -> date:
     try:
         return day_from_text(text, today(desk))
     except DeskError as exc:
-        raise DeskError(f"{what}: {exc}") from None
+        raise DeskError(_("{what}: {problem}").format(what=what, problem=exc)) from None
 
 
 def day_from_text(text: str, today: date) -> date:
@@ -116,7 +119,8 @@ def day_from_text(text: str, today: date) -> date:
     ``today``, so a slip of the keyboard (0001-01-02, -999999) is refused rather than summed day by day."""
     value = text.strip().lower()
     latest = today + timedelta(days=DAYS_AHEAD)
-    expected = f"expected a date from {EARLIEST_DAY} to {latest}, today, yesterday or -N (N days ago), got {text!r}"
+    expected = _("expected a date from {earliest} to {latest}, today, yesterday or -N (N days ago), got {text}").format(
+        earliest=EARLIEST_DAY, latest=latest, text=repr(text))
     if value == "today":
         return today
     if value == "yesterday":

@@ -12,7 +12,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
 from calldesk.desk.permissions import Action, require
 from calldesk.desk.stats.definitions import format_duration
-from calldesk.i18n import _
+from calldesk.i18n import _, desk_word
 from calldesk.store.models import Call, CallReview, Operator, database
 
 SCORES = range(1, 6)
@@ -96,7 +96,7 @@ def _handling(call: Call) -> str:
     """Queue, how it ended and the talk time, in one line."""
     unwrapped = {"answered": _("on the line"), "completed": _("not wrapped up"),
                  "transferred": _("transferred to {target}").format(target=call.transferred_to)}
-    outcome = call.disposition or unwrapped.get(call.status, call.status)
+    outcome = desk_word(call.disposition) if call.disposition else unwrapped.get(call.status, call.status)
     parts = [call.queue, outcome]
     if call.ended_at is not None:
         parts.append(_("talk {duration}").format(

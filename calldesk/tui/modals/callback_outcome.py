@@ -49,7 +49,8 @@ class CallbackOutcomeModal(ModalScreen[OutcomeResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="callback-outcome") as dialog:
             dialog.border_title = _("Call-back") + f" · {escape(self.line.caller)}"
-            tries = f"try {self.line.attempts + 1} of {self.desk.config.callbacks.max_attempts}"
+            tries = _("try {number} of {most}").format(number=self.line.attempts + 1,
+                                                       most=self.desk.config.callbacks.max_attempts)
             yield Label(Content(f"{self.line.reason} · {tries}"), classes="dialog-help")
             yield OptionList(*[Option(_(label), id=key) for key, label in OUTCOME_LABELS], id="outcomes")
             yield Label(_("Next try (no answer, rescheduled)"))

@@ -19,7 +19,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.feedback import log_feedback
 from calldesk.desk.operators import OperatorView
-from calldesk.i18n import N_, _
+from calldesk.i18n import N_, WEEKDAY_TIME, _, desk_word, format_moment
 
 
 class FeedbackFormModal(ModalScreen[int | None]):
@@ -47,12 +47,12 @@ class FeedbackFormModal(ModalScreen[int | None]):
                 yield RadioButton(_("Complaint"), value=True, id="kind-complaint")
                 yield RadioButton(_("Suggestion"), id="kind-suggestion")
             yield Label(_("Category"))
-            yield Select([(c, c) for c in config.feedback_categories], value=config.feedback_categories[0],
+            yield Select([(desk_word(c), c) for c in config.feedback_categories], value=config.feedback_categories[0],
                          allow_blank=False, id="feedback-category", compact=True)
             yield Label(_("What the client says"))
             yield TextArea(id="feedback-text", soft_wrap=True)
             yield Label(_("Owner: you · answer by {deadline} ({hours} h)").format(
-                deadline=f"{deadline:%a %H:%M}", hours=f"{config.inquiry_sla_hours:g}"),
+                deadline=format_moment(deadline, WEEKDAY_TIME), hours=f"{config.inquiry_sla_hours:g}"),
                         classes="dialog-help")
             yield Label("", classes="dialog-error", id="feedback-error")
             yield Label(_("ctrl+s: save   tab: next field   escape: cancel"), classes="dialog-help")

@@ -107,9 +107,10 @@ class ImportClientsModal(ModalScreen[ImportSummary | None]):
             if isinstance(error, DeskError | StoreError):
                 self._show_error(str(error))
             elif isinstance(error, DatabaseError | InterfaceError):
-                self._show_error(f"database unavailable: {(str(error).strip().splitlines() or ['?'])[0]}")
+                first_line = (str(error).strip().splitlines() or ["?"])[0]
+                self._show_error(_("database unavailable: {problem}").format(problem=first_line))
             else:
-                self._show_error(f"import failed: {error!r}")
+                self._show_error(_("import failed: {problem}").format(problem=repr(error)))
 
     def _show_error(self, message: str) -> None:
         self.query_one("#import-error", Label).update(Content(message))
@@ -125,9 +126,10 @@ def _report_path(path: Path) -> Path:
 
 def _describe(summary: ImportSummary) -> str:
     lines = [f"{summary.kind}: {summary.describe()}"]
-    lines += [f"  line {r.line}: {r.reason}" for r in summary.rejected[:REJECTIONS_SHOWN]]
+    lines += ["  " + _("line {line}: {reason}").format(line=r.line, reason=r.reason)
+              for r in summary.rejected[:REJECTIONS_SHOWN]]
     if summary.rejected_count and not summary.dry_run:
-        lines.append(f"rejected rows written to {_report_path(Path(summary.file))}")
+        lines.append(_("rejected rows written to {path}").format(path=_report_path(Path(summary.file))))
     if summary.dry_run:
-        lines.append("Dry run: nothing was changed. Untick it and press enter on the path to import.")
+        lines.append(_("Dry run: nothing was changed. Untick it and press enter on the path to import."))
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from calldesk.i18n import N_, _
+from calldesk.i18n import N_, _, desk_word
 
 AVAILABLE = ""  # the choice that ends a pause
 
@@ -28,7 +28,7 @@ class PauseModal(ModalScreen[str | None]):
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("My state")
             options = [Option(_("Available: take calls"), id="available")] if self.paused else []
-            options += [Option(_("Pause: {reason}").format(reason=reason), id=f"pause:{reason}")
+            options += [Option(_("Pause: {reason}").format(reason=desk_word(reason)), id=f"pause:{reason}")
                         for reason in self.reasons]
             yield OptionList(*options)
             yield Label(_("enter: choose   escape: cancel"), classes="dialog-help")

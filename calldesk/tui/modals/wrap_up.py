@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from calldesk.i18n import N_, _
+from calldesk.i18n import N_, _, desk_word
 
 
 class WrapUpModal(ModalScreen[str | None]):
@@ -25,7 +25,7 @@ class WrapUpModal(ModalScreen[str | None]):
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = _("Wrap-up")
             yield Label(_("How did the call end?"))
-            yield OptionList(*[Option(d, id=d) for d in self.dispositions], id="dispositions")
+            yield OptionList(*[Option(desk_word(d), id=d) for d in self.dispositions], id="dispositions")
             preview = self.notes_preview.strip()
             yield Label(_("Notes kept: {notes}").format(notes=preview[:120] + ("…" if len(preview) > 120 else ""))
                         if preview else _("No notes typed."), classes="dialog-help", markup=False)

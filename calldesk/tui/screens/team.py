@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from peewee import PeeweeException
+from rich.cells import cell_len
 from rich.color import Color, blend_rgb
 from rich.style import Style
 from rich.text import Text
@@ -42,10 +43,10 @@ from calldesk.desk.stats.leaderboard import (
     sort_leaderboard,
     write_leaderboard_csv,
 )
-from calldesk.desk.stats.period import PRESETS, WEEKDAYS, days_period, parse_day, preset_days
+from calldesk.desk.stats.period import PRESETS, days_period, parse_day, preset_days
 from calldesk.desk.stats.report import StatisticsReport, statistics_report
 from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team_snapshot
-from calldesk.i18n import N_, _
+from calldesk.i18n import N_, _, desk_word, format_count, weekday_name
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.db_thread import DatabaseAway
@@ -76,7 +77,7 @@ class OperatorsTable(KeyedTable):
         label, style = STATE_LABELS.get(person.state, (person.state, ""))
         label = _(label)
         if person.state == OperatorState.PAUSED and person.reason:
-            label = person.reason
+            label = desk_word(person.reason)
         return {
             "name": person.name,
             "state": Text(label, style=style),
@@ -105,6 +106,12 @@ class WaitingTable(KeyedTable):
         }
 
 
+def _day_label(day: int) -> str:
+    """The grid's row label, padded to five cells as the terminal draws them (मंगल is four letters, three cells)."""
+    name = weekday_name(day)
+    return name + " " * max(1, 5 - cell_len(name))
+
+
 def heat_map_text(report: StatisticsReport, target: float) -> Text:
     """Two weekday x hour grids: calls offered (darker to brighter blue) and service level (green at or above the
     target, amber within 10 points, red below)."""
@@ -113,12 +120,12 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
     hours = Text("     " + "".join(f"{h:>4}" for h in range(24)), style="dim")  # a space before each cell: 100 100
     out = Text()
     out.append(_("Calls offered"), style="bold")
-    out.append("   (" + (_("brightest: {count} calls in one hour of the week").format(count=f"{busiest:,}")
+    out.append("   (" + (_("brightest: {count} calls in one hour of the week").format(count=format_count(busiest))
                          if busiest else _("no calls")) + ")\n", style="dim")
     out.append_text(hours)
     out.append("\n")
     for day in range(7):
-        out.append(f"{WEEKDAYS[day]:<5}")
+        out.append(_day_label(day))
         for hour in range(24):
             offered = cells.offered(day, hour)
             if not offered:
@@ -134,7 +141,7 @@ def heat_map_text(report: StatisticsReport, target: float) -> Text:
     out.append_text(hours)
     out.append("\n")
     for day in range(7):
-        out.append(f"{WEEKDAYS[day]:<5}")
+        out.append(_day_label(day))
         for hour in range(24):
             level = cells.service_level(day, hour)
             if level is None:
@@ -186,7 +193,7 @@ class TeamScreen(Screen[None]):
                         yield WaitingTable(id="team-waiting")
             with TabPane(_("Statistics"), id="stats-tab"):
                 with Horizontal(id="stats-period"):
-                    yield Select([(label, key) for key, label in PRESETS], value="today", allow_blank=False,
+                    yield Select([(_(label), key) for key, label in PRESETS], value="today", allow_blank=False,
                                  id="stats-preset", compact=True)
                     yield Input(id="stats-from", placeholder=_("from 2026-11-01"), compact=True)
                     yield Input(id="stats-to", placeholder=_("to: today"), compact=True)
@@ -216,7 +223,8 @@ class TeamScreen(Screen[None]):
         board = self.query_one("#stats-leaderboard", DataTable)
         board.add_column(_("Operator"), width=18, key="name")
         for column in LEADERBOARD_COLUMNS[1:]:
-            board.add_column(column.label, width=max(len(column.label), 8), key=column.name)
+            label = _(column.label)
+            board.add_column(label, width=max(cell_len(label), 8), key=column.name)
         states = self.query_one("#stats-states", DataTable)
         states.add_column(_("Operator"), width=18, key="name")
         for state in STATES:
@@ -272,8 +280,8 @@ class TeamScreen(Screen[None]):
         typed_from = self.query_one("#stats-from", Input).value.strip()
         typed_to = self.query_one("#stats-to", Input).value.strip()
         if typed_from:
-            first = parse_day(self.desk, typed_from, "from")
-            return first, parse_day(self.desk, typed_to or "today", "to")
+            first = parse_day(self.desk, typed_from, _("from"))
+            return first, parse_day(self.desk, typed_to or "today", _("to"))
         preset = self.query_one("#stats-preset", Select).value
         return preset_days(self.desk, preset if isinstance(preset, str) else "today")
 
@@ -297,7 +305,8 @@ class TeamScreen(Screen[None]):
         except DeskError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.query_one("#stats-status", Static).update(Text(f"computing {scope.period.label}…", style="dim"))
+        computing = _("computing {period}…").format(period=scope.period.label)
+        self.query_one("#stats-status", Static).update(Text(computing, style="dim"))
         self._statistics_worker(scope)
 
     @work(thread=True, exclusive=True, group="statistics")
@@ -327,7 +336,7 @@ class TeamScreen(Screen[None]):
             cursor = figures.cursor_row
             figures.clear()
             for figure in FIGURES:
-                figures.add_row(figure.label, Text(format_value(figure, figure.value(report.whole, config)),
+                figures.add_row(_(figure.label), Text(format_value(figure, figure.value(report.whole, config)),
                                                    justify="right"), key=figure.name)
             figures.move_cursor(row=cursor)
             self.query_one("#stats-heatmap", Static).update(heat_map_text(report, config.service_level_target))
@@ -359,7 +368,7 @@ class TeamScreen(Screen[None]):
         order = _("best first") if self.best_first else _("worst first")
         self.query_one("#stats-leaderboard-heading", Label).update(
             _("Leaderboard, by {column} ({order}): ctrl+o another column, ctrl+v reverse, ctrl+x export CSV").format(
-                column=spec.label, order=order))
+                column=_(spec.label), order=order))
         board = self.query_one("#stats-leaderboard", DataTable)
         board.clear()
         for row in rows:
@@ -380,7 +389,9 @@ class TeamScreen(Screen[None]):
         figure = next((f for f in FIGURES if f.name == event.row_key.value), None)
         if figure is not None:
             self.query_one("#stats-definition", Static).update(
-                Text(f"{figure.label}: {definition_of(figure, self.desk.config)}.", style="italic"))
+                Text(_("{figure}: {definition}.").format(figure=_(figure.label),
+                                                          definition=definition_of(figure, self.desk.config)),
+                     style="italic"))
 
     @on(DataTable.HeaderSelected, "#stats-leaderboard")
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from calldesk.desk.states import OperatorState
-from calldesk.i18n import N_, _, ngettext
+from calldesk.i18n import N_, _, desk_word, ngettext
 
 STATE_LABELS = {"available": N_("Available"), "ringing": N_("Ringing"), "on_call": N_("On call"),
                 "wrap_up": N_("Wrap-up"), "paused": N_("Paused"), "offline": N_("Offline"), "disabled": N_("Disabled")}
@@ -68,7 +68,7 @@ def status_line(status: DeskStatus, now: datetime, width: int) -> Content:
 def _parts(status: DeskStatus, now: datetime, cut: set[str]) -> tuple[Content, Content]:
     state = _(STATE_LABELS[status.state]) if status.state in STATE_LABELS else status.state
     if status.state_reason and "pause reason" not in cut:
-        state += f" ({status.state_reason})"
+        state += f" ({desk_word(status.state_reason)})"
     if status.state_since is not None:
         state += f" {_duration((now - status.state_since).total_seconds())}"
     offline = " " + (_("DATABASE OFFLINE") if "offline detail" in cut else _("DATABASE OFFLINE, reconnecting")) + " "
