@@ -9,6 +9,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from test_cell_widths import terminal_width
+from test_screens_whole import SIZES, _steady
 from textual.widgets import DataTable, OptionList, Static
 
 from calldesk.desk import calls, clients, feedback, operators, queue
@@ -85,6 +87,9 @@ async def test_a_hindi_operator_reads_a_known_clients_dossier_all_in_hindi(desk,
         assert past in text and not re.search("[A-Za-z]", past)  # "15 नव॰ 14:30": the month in Hindi
         assert "Asked for the premium package brochure" in text and "Warranty papers" in text  # notes as written
         assert not _english_left(text), text
+        screen = [strip.text for strip in app.screen._compositor.render_strips()]
+        pushed = [line for line in screen if terminal_width(line) != SIZE[0]]
+        assert not pushed, f"a line is {terminal_width(pushed[0])} cells in a terminal: {pushed[0]!r}"
 
 
 async def test_a_refusal_of_the_rules_is_a_hindi_toast(desk, meera, rahul_with_a_past):
@@ -148,3 +153,16 @@ async def test_a_hindi_leads_statistics_name_every_figure_in_hindi(desk, asha, r
         assert "\nमंगल " in heat and "Tue" not in heat
         definition = app.screen.query_one("#stats-definition", Static).content.plain
         assert definition.startswith("आई कॉल: ") and definition.endswith("।")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_hindi_dossier_picture(snap_compare, desk, meera, rahul_with_a_past, size, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("one backend is enough for pictures")
+
+    async def answer(pilot) -> None:
+        await _steady(pilot)
+        await pilot.press("f2")
+        await _steady(pilot)
+
+    assert snap_compare(CalldeskApp(desk, meera, language="hi"), terminal_size=size, run_before=answer)
