@@ -203,3 +203,23 @@ def test_a_hindi_desk_seeds_the_handbooks_faq_in_hindi_first():
     assert "नियमित और प्रीमियम पैकेज में क्या अंतर है?" in [q for q, _, _ in hindi[:4]]
     assert len({q for q, _, _ in hindi}) == len(hindi)  # the Hindi entries the English set had are not doubled
     assert demo_faq("en") == DEMO_FAQ
+
+
+def test_a_practice_calls_score_gives_its_reasons_in_the_trainees_language(desk, clock):
+    from calldesk.desk import calls
+    from calldesk.desk.training import TrainingSession, find_scenario, trainee_for
+
+    i18n.use_language("hi")  # the trainee's console
+    sam = trainee_for(desk, "sam")
+    session = TrainingSession(desk, sam.id, find_scenario("needs_callback"))
+    call_id = session.start()
+    session.answer()
+    session.next_line()
+    session.next_line()  # the caller asks for a call-back
+    session.say("I don't know.")
+    clock.advance(minutes=4, seconds=5)
+    calls.end_call(desk, call_id, sam.id)
+    by_rule = {item.rule: item.reason for item in session.finish().items}
+    assert by_rule["phrases"].startswith("1 नकारात्मक वाक्यांश: “i don't know” (इसके बजाय: ")
+    assert by_rule["callback"].endswith("उन्होंने 4:05 प्रतीक्षा की")
+    assert by_rule["wrap_up"].startswith("रैप-अप बाकी है: कॉल समाप्त कीजिए (F6) और परिणाम चुनिए")

@@ -29,6 +29,7 @@ from calldesk.desk.script import (
     script_context_for_call,
     script_for_call,
 )
+from calldesk.i18n import _, desk_word
 from calldesk.store.models import Call, CallBack, Note, Operator, PhraseHit, TrainingScore
 from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file, yaml_value
 
@@ -126,7 +127,7 @@ def parse_scenario(text: str, name: str, source: str = "<scenario>") -> Scenario
     fields = {k.value: (k, v) for k, v in root.value}
     allowed = {"title", "briefing", "queue", "caller", "lines", "callback_after_line", "hold_limit_seconds",
                "dispositions"}
-    for key, (knode, _) in fields.items():
+    for key, (knode, _value) in fields.items():
         if key not in allowed:
             raise _fail(source, knode, f"unknown key {key!r} (expected {', '.join(sorted(allowed))})")
     for key in ("title", "caller", "lines"):
@@ -275,7 +276,7 @@ class TrainingSession:
 
     def _call(self) -> int:
         if self.call_id is None:
-            raise DeskError("the practice call has not started")
+            raise DeskError(_("the practice call has not started"))
         return self.call_id
 
 
@@ -296,63 +297,72 @@ def _greeting(desk: Desk, call: Call, trainee: Operator) -> ScoreItem:
     got = wanted & done
     points = round(GREETING_POINTS * len(got) / len(wanted)) if wanted else GREETING_POINTS
     if got == wanted:
-        return ScoreItem("greeting", points, GREETING_POINTS, f"greeting complete: {len(got)} of {len(wanted)} steps")
+        return ScoreItem("greeting", points, GREETING_POINTS, _("greeting complete: {done} of {steps} steps").format(
+            done=len(got), steps=len(wanted)))
     department = desk.config.department(trainee.department)
     context = script_context_for_call(desk, call.id, trainee.name, department.name if department else "")
     missed = [s.text for s in render_script(desk.config, context, desk.clock.now(), best) if s.id in wanted - got]
     return ScoreItem("greeting", points, GREETING_POINTS,
-                     f"greeting: {len(got)} of {len(wanted)} steps; missed: " + " / ".join(f"“{m}”" for m in missed))
+                     _("greeting: {done} of {steps} steps; missed: {missed}").format(
+                         done=len(got), steps=len(wanted), missed=" / ".join(f"“{m}”" for m in missed)))
 
 
 def _phrases(call: Call) -> ScoreItem:
     rows = list(PhraseHit.select().where(PhraseHit.call == call.id).order_by(PhraseHit.at, PhraseHit.id))
     points = max(PHRASE_POINTS - PHRASE_PENALTY * len(rows), 0)
     if not rows:
-        return ScoreItem("phrases", points, PHRASE_POINTS, "no negative phrases")
-    said = "; ".join(f"“{r.phrase}” (instead: {r.suggestion})" for r in rows)
-    return ScoreItem("phrases", points, PHRASE_POINTS, f"{len(rows)} negative phrase(s): {said}")
+        return ScoreItem("phrases", points, PHRASE_POINTS, _("no negative phrases"))
+    said = "; ".join(_("“{phrase}” (instead: {suggestion})").format(phrase=r.phrase, suggestion=r.suggestion)
+                     for r in rows)
+    return ScoreItem("phrases", points, PHRASE_POINTS, _("{count} negative phrase(s): {said}").format(
+        count=len(rows), said=said))
 
 
 def _callback(desk: Desk, scenario: Scenario, call: Call, shown: dict[int, datetime]) -> ScoreItem:
     if not scenario.callback_after_line:
-        return ScoreItem("callback", CALLBACK_POINTS, CALLBACK_POINTS, "no call-back needed")
+        return ScoreItem("callback", CALLBACK_POINTS, CALLBACK_POINTS, _("no call-back needed"))
     promise = CallBack.select().where(CallBack.call == call.id).order_by(CallBack.created_at).first()
     asked_at = shown.get(scenario.callback_after_line - 1)
     if asked_at is None:  # scored on what happened on the call: a promise made before the caller asked is a guess
-        said = "a call-back was promised" if promise else "nothing was promised"
         return ScoreItem("callback", 0, CALLBACK_POINTS,
-                         f"the caller never got to ask (ctrl+l plays their words) and {said}")
+                         _("the caller never got to ask (ctrl+l plays their words) and a call-back was promised")
+                         if promise else
+                         _("the caller never got to ask (ctrl+l plays their words) and nothing was promised"))
     if promise is None:
         waited = ((call.ended_at or desk.clock.now()) - asked_at).total_seconds()
         return ScoreItem("callback", 0, CALLBACK_POINTS,
-                         f"the caller needed a call-back and none was offered (F5); they waited {_minutes(waited)}")
+                         _("the caller needed a call-back and none was offered (F5); they waited {wait}").format(
+                             wait=_minutes(waited)))
     waited = (promise.created_at - asked_at).total_seconds()
     if waited > scenario.hold_limit_seconds:
         return ScoreItem("callback", CALLBACK_POINTS // 2, CALLBACK_POINTS,
-                         f"call-back offered, but only after {_minutes(waited)} on hold: offer it at once")
+                         _("call-back offered, but only after {wait} on hold: offer it at once").format(
+                             wait=_minutes(waited)))
     return ScoreItem("callback", CALLBACK_POINTS, CALLBACK_POINTS,
-                     f"call-back offered after {_minutes(waited)} instead of a hold")
+                     _("call-back offered after {wait} instead of a hold").format(wait=_minutes(waited)))
 
 
 def _wrap_up(scenario: Scenario, call: Call, shown: dict[int, datetime]) -> ScoreItem:
     reasons = []
     points = 0
     if call.wrapped_at is None or not call.disposition:
-        reasons.append("no wrap-up: end the call (F6) and pick a disposition")
+        reasons.append(_("no wrap-up: end the call (F6) and pick a disposition"))
     elif len(shown) < len(scenario.lines):
-        reasons.append(f"wrapped up after hearing {len(shown)} of the caller's {len(scenario.lines)} lines: "
-                       "let them finish (ctrl+l)")
+        reasons.append(_("wrapped up after hearing {heard} of the caller's {lines} lines: let them finish (ctrl+l)")
+                       .format(heard=len(shown), lines=len(scenario.lines)))
     elif scenario.dispositions and call.disposition not in scenario.dispositions:
         points += DISPOSITION_POINTS // 2
-        reasons.append(f"disposition “{call.disposition}”; this call was “{' or '.join(scenario.dispositions)}”")
+        reasons.append(_("disposition “{chosen}”; this call was “{wanted}”").format(
+            chosen=desk_word(call.disposition),
+            wanted=_(" or ").join(desk_word(d) for d in scenario.dispositions)))
     else:
         points += DISPOSITION_POINTS
-        reasons.append(f"wrapped up as “{call.disposition}”")
+        reasons.append(_("wrapped up as “{disposition}”").format(disposition=desk_word(call.disposition)))
     if Note.select().where((Note.call == call.id) & (Note.body != "")).exists():
         points += NOTE_POINTS
-        reasons.append("notes kept")
+        reasons.append(_("notes kept"))
     else:
-        reasons.append("no notes on the call: write what the client asked and what was done")
+        reasons.append(_("no notes on the call: write what the client asked and what was done"))
     return ScoreItem("wrap_up", points, WRAP_UP_POINTS, "; ".join(reasons))
 
 
@@ -361,7 +371,7 @@ def score_call(desk: Desk, scenario: Scenario, call_id: int, trainee_id: int,
     """The score of a practice call, rule by rule with reasons, from what the desk recorded."""
     call = Call.get_or_none(Call.id == call_id)
     if call is None:
-        raise NotFound(f"call {call_id} does not exist")
+        raise NotFound(_("call {call} does not exist").format(call=call_id))
     trainee = Operator.get_by_id(trainee_id)
     return Score(scenario.name, (
         _greeting(desk, call, trainee),
