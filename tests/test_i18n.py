@@ -54,7 +54,7 @@ def test_every_string_the_console_shows_has_its_hindi():
         if msgid not in catalog or catalog[msgid].fuzzy or not all(
             catalog[msgid].string if isinstance(catalog[msgid].string, tuple) else (catalog[msgid].string,))
     )
-    assert not untranslated, f"add these to {PO.relative_to(ROOT)} (see babel.cfg): {untranslated}"
+    assert not untranslated, f"translate in {PO.relative_to(ROOT)} (scripts/i18n.py adds them): {untranslated}"
 
 
 def test_the_shipped_mo_is_the_po_compiled():
@@ -63,7 +63,7 @@ def test_the_shipped_mo_is_the_po_compiled():
     compiled.seek(0)
     with MO.open("rb") as shipped:
         assert gettext.GNUTranslations(shipped)._catalog == gettext.GNUTranslations(compiled)._catalog, (
-            "run: pybabel compile -d calldesk/locale -D calldesk -l hi")
+            "run: .venv/bin/python scripts/i18n.py compile")
 
 
 def test_every_translation_keeps_the_placeholders_of_its_english():

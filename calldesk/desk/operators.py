@@ -10,6 +10,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
 from calldesk.desk.permissions import Action, Role, require
 from calldesk.desk.states import OperatorEvent, OperatorState, operator_move, sources_of
+from calldesk.i18n import _
 from calldesk.languages import LANGUAGES
 from calldesk.store.accounts import give_login
 from calldesk.store.models import CallBack, Operator, OperatorStateChange, database
@@ -123,7 +124,7 @@ def sign_in(desk: Desk, login: str) -> OperatorView:
 def get_operator(operator_id: int) -> OperatorView:
     rows = _OPERATOR.rows(operator_id=operator_id)
     if not rows:
-        raise NotFound(f"operator {operator_id} does not exist")
+        raise NotFound(_("operator {operator} does not exist").format(operator=operator_id))
     return _view_of_row(rows[0])
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from calldesk.config import Config, PhraseRule
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
+from calldesk.i18n import _
 from calldesk.store.models import Call, PhraseHit, database
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
@@ -139,7 +140,7 @@ def record_phrase_hits(desk: Desk, call_id: int, hits: Iterable[Hit]) -> int:
     hits = list(hits)
     with database.atomic():
         if Call.get_or_none(Call.id == call_id) is None:
-            raise NotFound(f"call {call_id} does not exist")
+            raise NotFound(_("call {call} does not exist").format(call=call_id))
         known = {row.phrase for row in PhraseHit.select(PhraseHit.phrase).where(PhraseHit.call == call_id)}
         now = desk.clock.now()
         for hit in hits:

@@ -14,6 +14,7 @@ from peewee import JOIN
 from calldesk.config import Config, EtiquetteScript
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
+from calldesk.i18n import _
 from calldesk.phones import client_local_time, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Phone
 from calldesk.store.prepared import Prepared
@@ -115,7 +116,7 @@ def call_facts(call_id: int) -> CallFacts:
     """The call's facts, for choosing its script (``choose_script``) and filling it in (``script_context``)."""
     rows = _FACTS.rows(call_id=call_id)
     if not rows:
-        raise NotFound(f"call {call_id} does not exist")
+        raise NotFound(_("call {call} does not exist").format(call=call_id))
     direction, transferred_from, *rest = rows[0]
     return CallFacts(direction == "outbound", transferred_from is not None, *rest)
 
