@@ -27,10 +27,20 @@ def pybabel(*arguments: str) -> None:
 
 
 def extract() -> None:
+    fresh = Path(TEMPLATE + ".new")
     pybabel("extract", "-F", "babel.cfg", "--no-location", "--sort-output", "--project", "calldesk", "-w", "120",
-            "-o", TEMPLATE, *SOURCES)
+            "-o", str(fresh), *SOURCES)
+    if _undated(fresh) == _undated(Path(TEMPLATE)):
+        fresh.unlink()  # the same words: the template keeps its date, and git shows no change
+    else:
+        fresh.replace(TEMPLATE)
     pybabel("update", "-i", TEMPLATE, "-d", LOCALE, "-D", "calldesk", "-w", "120", "--no-fuzzy-matching",
-            "--ignore-obsolete")
+            "--ignore-obsolete", "--ignore-pot-creation-date")
+
+
+def _undated(catalog: Path) -> list[str]:
+    lines = catalog.read_text(encoding="utf-8").splitlines() if catalog.exists() else []
+    return [line for line in lines if not line.startswith('"POT-Creation-Date:')]
 
 
 def compile_catalogs() -> None:
