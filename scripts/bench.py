@@ -570,6 +570,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=positive, default=5, help="cold starts of each app (best is kept)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--junk-rows", type=positive, default=1_000_000, help="rows of the junk CSV to import")
+    parser.add_argument("--section-size", type=positive,
+                        help="rows the callbacks, coach, stats, ami, import and team sections make for themselves "
+                             "(default: each section's own; a small one checks them all in a minute)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", help="PostgreSQL database for --backend postgresql; the data goes in a schema of "
                         "its own (calldesk_bench_CLIENTS_CALLS), dropped afterwards unless --keep")
@@ -599,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
         pool = {"desk": desk, "db_url": url, "db_path": url.removeprefix("sqlite:///") if "sqlite" in url else None,
                 "config": desk.config, "dataset_clients": args.clients, "dataset_calls": args.calls,
                 "samples": args.samples, "seed": args.seed, "keep": args.keep, "backend": args.backend,
-                "junk_rows": args.junk_rows}
+                "junk_rows": args.junk_rows, "section_size": args.section_size}
         steps.append(("memory", lambda: [Figure("peak memory: bench process, desk figures", peak_rss_mib(), "MiB",
                                                 note="search, dossier, queue and the app in one process")]))
         steps += [(name, lambda name=name: bench_plugin(name, pool)) for name in PLUGIN_SECTIONS]

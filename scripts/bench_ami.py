@@ -16,7 +16,6 @@ scripts/bench.py calls ``run``; ``bench_ami`` returns the plain figures.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import shutil
@@ -46,14 +45,15 @@ KNOWN_CLIENTS = 2_000
 EVENTS_TARGET = 2_000  # per second, on SQLite
 VISIBLE_TARGET_MS = 200
 POLL_SECONDS = 0.002
+FIRST_EXTENSION = 1000  # of the operators who answer a burst's calls
 
 
-def call_life(uniqueid: str, number: str) -> list[dict[str, str]]:
-    """What Asterisk sends for one caller who queues, is answered by PJSIP/101 and hangs up (20 events)."""
+def call_life(uniqueid: str, number: str, interface: str = "PJSIP/101") -> list[dict[str, str]]:
+    """What Asterisk sends for one caller who queues, is answered at ``interface`` and hangs up (20 events)."""
     agent = f"{uniqueid}9"
     channel = f"PJSIP/trunk-{uniqueid}"
     base = {"Channel": channel, "Uniqueid": uniqueid, "Linkedid": uniqueid, "CallerIDNum": number}
-    leg = {"Channel": "PJSIP/101-0001", "Uniqueid": agent, "Linkedid": uniqueid}
+    leg = {"Channel": f"{interface}-0001", "Uniqueid": agent, "Linkedid": uniqueid}
     return [
         {"Event": "Newchannel", **base, "ChannelState": "0", "Context": "from-trunk", "Exten": "100"},
         {"Event": "Newexten", **base, "Application": "Answer", "AppData": ""},
@@ -63,35 +63,35 @@ def call_life(uniqueid: str, number: str) -> list[dict[str, str]]:
         {"Event": "QueueCallerJoin", **base, "CallerIDName": "<unknown>", "Queue": "support", "Position": "1",
          "Count": "1"},
         {"Event": "Newchannel", **leg, "ChannelState": "0"},
-        {"Event": "AgentCalled", **base, "Queue": "support", "Interface": "PJSIP/101", "MemberName": "Asha",
-         "DestChannel": "PJSIP/101-0001", "DestUniqueid": agent},
-        {"Event": "DialBegin", **base, "DestChannel": "PJSIP/101-0001", "DestUniqueid": agent},
+        {"Event": "AgentCalled", **base, "Queue": "support", "Interface": interface, "MemberName": "Asha",
+         "DestChannel": f"{interface}-0001", "DestUniqueid": agent},
+        {"Event": "DialBegin", **base, "DestChannel": f"{interface}-0001", "DestUniqueid": agent},
         {"Event": "Newstate", **leg, "ChannelState": "6", "ChannelStateDesc": "Up"},
         {"Event": "DialEnd", **base, "DestUniqueid": agent, "DialStatus": "ANSWER"},
         {"Event": "QueueCallerLeave", **base, "Queue": "support", "Count": "0", "Position": "1"},
-        {"Event": "AgentConnect", **base, "Queue": "support", "Interface": "PJSIP/101", "MemberName": "Asha",
+        {"Event": "AgentConnect", **base, "Queue": "support", "Interface": interface, "MemberName": "Asha",
          "HoldTime": "4", "RingTime": "2", "DestUniqueid": agent},
         {"Event": "BridgeEnter", **base, "BridgeUniqueid": f"b-{uniqueid}"},
         {"Event": "BridgeEnter", **leg, "BridgeUniqueid": f"b-{uniqueid}"},
         {"Event": "BridgeLeave", **base, "BridgeUniqueid": f"b-{uniqueid}"},
         {"Event": "BridgeLeave", **leg, "BridgeUniqueid": f"b-{uniqueid}"},
-        {"Event": "AgentComplete", **base, "Queue": "support", "Interface": "PJSIP/101", "MemberName": "Asha",
+        {"Event": "AgentComplete", **base, "Queue": "support", "Interface": interface, "MemberName": "Asha",
          "HoldTime": "4", "TalkTime": "95", "Reason": "caller"},
         {"Event": "Hangup", **leg, "Cause": "16"},
         {"Event": "Hangup", **base, "Cause": "16"},
     ]
 
 
-def queue_life(uniqueid: str, number: str) -> list[dict[str, str]]:
+def queue_life(uniqueid: str, number: str, interface: str = "PJSIP/101") -> list[dict[str, str]]:
     """The four events of a call life the desk stores: join, connect, complete, hangup."""
-    return [e for e in call_life(uniqueid, number)
+    return [e for e in call_life(uniqueid, number, interface)
             if e["Event"] in ("QueueCallerJoin", "AgentConnect", "AgentComplete") or
             (e["Event"] == "Hangup" and e["Uniqueid"] == uniqueid)]
 
 
-def join_life(uniqueid: str, number: str) -> list[dict[str, str]]:
+def join_life(uniqueid: str, number: str, interface: str = "PJSIP/101") -> list[dict[str, str]]:
     """A caller who joins the queue and is still waiting: the event that costs the desk most (an insert, a match)."""
-    return [e for e in call_life(uniqueid, number) if e["Event"] == "QueueCallerJoin"]
+    return [e for e in call_life(uniqueid, number, interface) if e["Event"] == "QueueCallerJoin"]
 
 
 def _wait_until(check, timeout: float) -> bool:
@@ -103,9 +103,13 @@ def _wait_until(check, timeout: float) -> bool:
     return check()
 
 
-def _burst(server: AmiServer, prefix: str, calls: int, life, status: str = "completed") -> tuple[int, float, int]:
-    """Send ``calls`` call lives at once; returns (events, seconds until all are stored, calls not in ``status``)."""
-    events = [e for i in range(calls) for e in life(f"{prefix}.{i}", f"+9198{i % KNOWN_CLIENTS:08d}")]
+def _burst(server: AmiServer, prefix: str, calls: int, life, status: str = "completed",
+           first_extension: int = FIRST_EXTENSION) -> tuple[int, float, int]:
+    """Send ``calls`` call lives at once; returns (events, seconds until all are stored, calls not in ``status``).
+    Each call goes to an operator of its own, from ``first_extension`` on: one who just hung up is wrapping up, and
+    the desk offers them no call until they are done."""
+    events = [e for i in range(calls)
+              for e in life(f"{prefix}.{i}", f"+9198{i % KNOWN_CLIENTS:08d}", f"PJSIP/{first_extension + i}")]
     done = Call.select().where(Call.external_id.startswith(f"{prefix}.") & (Call.status == status))
     start = time.perf_counter()
     server.emit_many(events)
@@ -157,10 +161,13 @@ def bench_ami(calls: int = 1_000, samples: int = 200) -> dict[str, float]:
         desk = Desk(load_config(ROOT / "config.yaml"))
         add_operator(desk, "asha", "Asha", extension="101")
         with database.atomic():
+            for i in range(2 * calls):  # for the two bursts whose calls are answered
+                add_operator(desk, f"op{i}", f"Operator {i}", extension=str(FIRST_EXTENSION + i))
+        with database.atomic():
             for i in range(KNOWN_CLIENTS):
                 create_client(desk, f"Client {i}", [NewPhone(f"+9198{i:08d}")])
         with AmiServer(secret=SECRET) as server:
-            source = AmiSource(desk, dataclasses.replace(desk.config.ami, port=server.port))
+            source = AmiSource(desk, desk.config.ami._replace(port=server.port))
             stop = threading.Event()
             thread = threading.Thread(target=source.run, args=(stop, lambda state: None), name="ami-source")
             thread.start()
@@ -168,7 +175,8 @@ def bench_ami(calls: int = 1_000, samples: int = 200) -> dict[str, float]:
                 if not _wait_until(lambda: source.link.status == "connected", timeout=10):
                     raise RuntimeError(f"the AMI source did not connect: {source.link.describe()}")
                 full_events, full_seconds, full_lost = _burst(server, "f", calls, call_life)
-                queue_events, queue_seconds, queue_lost = _burst(server, "q", calls, queue_life)
+                queue_events, queue_seconds, queue_lost = _burst(server, "q", calls, queue_life,
+                                                                 first_extension=FIRST_EXTENSION + calls)
                 delays = _visible_delays(desk, server, samples)
                 join_events, join_seconds, join_lost = _burst(server, "j", calls, join_life, "ringing")
             finally:
@@ -198,9 +206,9 @@ def bench_ami(calls: int = 1_000, samples: int = 200) -> dict[str, float]:
     }
 
 
-def run(samples: int = 200) -> dict[str, dict]:
-    """scripts/bench.py's entry: the figures with their units and targets."""
-    figures = bench_ami(samples=samples)
+def run(samples: int = 200, section_size: int | None = None) -> dict[str, dict]:
+    """scripts/bench.py's entry: the figures with their units and targets (``section_size`` calls a burst)."""
+    figures = bench_ami(calls=section_size or 1_000, samples=samples)
     lost = figures["calls_lost"] + figures["queue_calls_lost"] + figures["join_calls_lost"]
     return {
         "events ingested (whole call lives)": {"value": figures["events_per_second"], "unit": "/s",

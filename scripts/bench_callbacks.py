@@ -102,7 +102,7 @@ async def _board(desk, lead_id: int, samples: int) -> dict[str, list[float]]:
     """Time the board's query alone, and the query plus the table's keyed diff inside a headless app."""
     from textual.app import App
 
-    from calldesk.desk.callback_lines import BoardFilter, board_page
+    from calldesk.desk.callback_board import BoardFilter, board_page
     from calldesk.tui.screens.callback_board import BoardTable
 
     table = BoardTable(timedelta(minutes=desk.config.callbacks.due_soon_minutes), UTC)
@@ -128,7 +128,8 @@ async def _board(desk, lead_id: int, samples: int) -> dict[str, list[float]]:
 
 def _notices(desk, operator_ids: list[int], samples: int) -> dict[str, list[float]]:
     """One console's tick for a lead (who sees every late one), and every console's tick at once."""
-    from calldesk.desk.callback_lines import BoardFilter, board_page, notice_snapshot
+    from calldesk.desk.callback_board import BoardFilter, board_page
+    from calldesk.desk.callback_lines import notice_snapshot
     from calldesk.desk.callback_notices import Viewer, notices_for
     from calldesk.store.models import Operator
 
@@ -153,8 +154,11 @@ def _notices(desk, operator_ids: list[int], samples: int) -> dict[str, list[floa
 
 
 def run(samples: int = 60, seed: int = 7, db_url: str | None = None, callbacks: int = 20_000,
-        consoles: int = 200) -> dict:
-    """The figures, as bench.py prints them: ``{"name": {"value", "unit", "target", "note"}}``."""
+        consoles: int = 200, section_size: int | None = None) -> dict:
+    """The figures, as bench.py prints them: ``{"name": {"value", "unit", "target", "note"}}``; ``section_size``
+    open call-backs instead of ``callbacks`` (and at most 20 consoles), for a quick check."""
+    if section_size:
+        callbacks, consoles = section_size, min(consoles, 20)
     from calldesk.config import load_config
     from calldesk.desk.clock import ManualClock
     from calldesk.desk.context import Desk

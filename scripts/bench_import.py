@@ -51,8 +51,10 @@ def write_rows(path: Path, rows: int, seed: int) -> None:
             writer.writerow(row)
 
 
-def run(rows: int = 100_000, seed: int = 7) -> dict:
-    """Figures for scripts/bench.py: seconds for the first import and for the idempotent second one."""
+def run(rows: int = 100_000, seed: int = 7, section_size: int | None = None) -> dict:
+    """Figures for scripts/bench.py: seconds for the first import and for the idempotent second one (of
+    ``section_size`` rows when given)."""
+    rows = section_size or rows
     from calldesk.config import load_config
     from calldesk.desk.client_import import import_clients
     from calldesk.desk.clock import SystemClock

@@ -320,9 +320,10 @@ def bench_team_tick(url: str, now: datetime, samples: int = 50) -> dict:
 
 
 def run(samples: int = 3, seed: int = 7, month_calls: int = MONTH_CALLS, month_db: str | None = None,
-        keep: bool = False) -> dict:
+        keep: bool = False, section_size: int | None = None) -> dict:
     """Both benchmarks on data of their own (bench.py's shared database is not a month of calls); bench.py passes
     only ``samples`` and ``seed``."""
+    month_calls = section_size or month_calls
     folder = Path(tempfile.mkdtemp(prefix="calldesk-bench-stats-"))
     month = Path(month_db) if month_db else folder / "month.sqlite3"
     try:

@@ -97,3 +97,23 @@ def test_the_wallboard_section_reports_its_refresh_and_the_served_pages_ring_to_
     served = figures["wallboard: served: ring to visible in the browser p95"]
     assert served["target"] == 1000
     assert served["value"] is not None or "skipped: no chromium" in served["note"], served
+
+
+def test_every_other_section_runs_at_a_tiny_size_so_none_rots_unseen(tmp_path: Path) -> None:
+    """Each section that makes data of its own (call-backs, coach, statistics, AMI, import, team) runs end to end
+    at a tiny size: a moved import or a changed rule breaks this test, not the next person's measurement."""
+    results = tmp_path / "bench.json"
+    sections = ("callbacks", "coach", "stats", "ami", "import", "team")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--clients", "300", "--calls", "2000",
+         "--db", str(tmp_path / "bench.sqlite3"), "--only", ",".join(sections), "--samples", "3",
+         "--section-size", "200", "--json", str(results)],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    figures = json.loads(results.read_text(encoding="utf-8"))["figures"]
+    for section in sections:
+        mine = [f for f in figures if f["name"].startswith(f"{section}: ")]
+        assert mine and all(f["value"] is not None or f["note"] for f in mine), (section, mine)
+    assert not [f for f in figures if f["name"] in sections], "a section failed or was skipped"
