@@ -30,6 +30,7 @@ class AmiServer:
         self.actions: list[dict[str, str]] = []
         self.queue_entries: list[dict[str, str]] = []
         self.queue_members: list[dict[str, str]] = []
+        self.refusing: dict[str, str] = {}  # action name (lower case) -> the error a real PBX would answer
         self.logins = 0
         self.port = 0
         self.sent_at: dict[str, float] = {}  # Uniqueid of each emitted event -> perf_counter when it was written
@@ -143,6 +144,9 @@ class AmiServer:
             return True
         if writer not in self._clients:
             writer.write(ami_block({"Response": "Error", **reply, "Message": "Permission denied"}).encode())
+            return True
+        if name in self.refusing:
+            writer.write(ami_block({"Response": "Error", **reply, "Message": self.refusing[name]}).encode())
             return True
         match name:
             case "ping":

@@ -24,6 +24,7 @@ class NoticeKind(StrEnum):
     CALLBACK_TAKEN = "callback_taken"
     ESCALATION_ACKNOWLEDGED = "escalation_acknowledged"
     CALL_TRANSFERRED = "call_transferred"
+    CALL_SUPERVISED = "call_supervised"  # a lead whispers on the call or joins it
 
 
 class NoticeView(NamedTuple):

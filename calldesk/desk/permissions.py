@@ -35,6 +35,7 @@ class Action(Enum):
     HAND_FEEDBACK = N_("hand a complaint or suggestion to someone else")
     MOVE_OTHERS_FEEDBACK = N_("move someone else's complaint or suggestion")
     SEE_EVERY_FEEDBACK = N_("see every complaint and suggestion")
+    SUPERVISE_CALL = N_("listen to, whisper on or join an operator's call")
 
 
 # Who may take each action: the table docs/security.md shows.

@@ -1,4 +1,5 @@
-"""Asterisk through its Manager Interface (AMI, with panoramisk): queue events in; click-to-call and pause out.
+"""Asterisk through its Manager Interface (AMI, with panoramisk): queue events in; click-to-call, pause and a
+lead's listen, whisper and barge out.
 
 The source runs its own asyncio loop in the console's source thread. On every connect it logs in, compares the
 desk's queue with the PBX's (QueueStatus), then applies events in the order received, a batch per transaction so
@@ -25,6 +26,7 @@ from peewee import DataError, IntegrityError, PeeweeException
 from calldesk.config import AmiSettings
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.desk.supervision import Supervision
 from calldesk.i18n import _
 from calldesk.paths import expand_user
 from calldesk.phones import digits_of
@@ -42,6 +44,10 @@ MAX_RETRY_SECONDS = 30.0
 BATCH_SIZE = 200  # events stored per transaction
 POLL_SECONDS = 0.2  # how often the loop looks at the stop flag and at callers who left the queue
 REFUSED = (DeskError, IntegrityError, DataError)  # the desk or the database refuses the event itself: drop it
+# ChanSpy's options: q no beep on the call, E the lead's line ends with the call, w whisper, B barge (both hear)
+CHANSPY_OPTIONS = {Supervision.LISTEN: "qE", Supervision.WHISPER: "qwE", Supervision.BARGE: "qBE"}
+_SUPERVISION_DOING = {Supervision.LISTEN: "listen to the call", Supervision.WHISPER: "whisper on the call",
+                      Supervision.BARGE: "join the call"}
 
 
 class TelephonyError(DeskError):
@@ -129,6 +135,14 @@ class AmiSource:
         self._request({"Action": "Originate", "Channel": interface, "Context": self.settings.context,
                        "Exten": exten, "Priority": "1", "CallerID": f"{self.desk.config.company} <{exten}>",
                        "Timeout": "30000", "Async": "true"}, f"dial {number}", timeout)
+
+    def supervise(self, lead_login: str, operator_login: str, mode: Supervision,
+                  timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:
+        """Ring the lead's phone into the operator's call (ChanSpy): to listen, whisper or join it."""
+        spied = self._interface(operator_login)
+        self._request({"Action": "Originate", "Channel": self._interface(lead_login), "Application": "ChanSpy",
+                       "Data": f"{spied},{CHANSPY_OPTIONS[mode]}", "CallerID": f"{mode.value} <{spied}>",
+                       "Timeout": "30000", "Async": "true"}, _SUPERVISION_DOING[mode], timeout)
 
     def set_paused(self, operator_login: str, paused: bool, reason: str = "",
                    timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import os
@@ -24,6 +25,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
 from calldesk.desk.operators import OperatorView, move
 from calldesk.desk.states import OperatorEvent
+from calldesk.desk.supervision import Supervision, record_supervision, supervised_call
 from calldesk.i18n import _, choose_language, operator_language, use_language
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
@@ -212,6 +214,21 @@ class CalldeskApp(App[int]):
         except DeskError as exc:
             self.call_from_thread(self.notify, _("The PBX could not dial: {problem}").format(problem=exc),
                                   severity="warning")
+
+    async def supervise_call(self, operator_id: int, mode: Supervision) -> str:
+        """A lead listens to, whispers on or joins an operator's call: the desk allows it, the PBX rings the lead's
+        phone into the call, then the desk keeps it (audit, the operator told). What to tell the lead; a refusal,
+        of the desk or the PBX, is raised as one line and leaves no trace."""
+        supervise = getattr(self.source, "supervise", None)
+        if supervise is None:
+            raise DeskError(_("Listening in needs the PBX's phones: set call_source: ami in config.yaml"))
+        call = await self.attempt(supervised_call, self.desk, self.operator.id, operator_id, mode)
+        await asyncio.to_thread(supervise, self.operator.login, call.operator_login, mode)
+        await self.attempt(record_supervision, self.desk, self.operator.id, call, mode)
+        told = {Supervision.LISTEN: _("Your phone rings: answer it to hear {name}'s call"),
+                Supervision.WHISPER: _("Your phone rings: {name} will hear you, the caller will not"),
+                Supervision.BARGE: _("Your phone rings: answer it to join {name}'s call")}
+        return told[mode].format(name=call.operator_name)
 
     @work(thread=True, group="source")
     def tell_source_paused(self, paused: bool, reason: str) -> None:

@@ -910,7 +910,7 @@ class DeskScreen(Screen):
     def action_team(self) -> None:
         from calldesk.tui.screens.team import TeamScreen
 
-        self.app.push_screen(TeamScreen(self.desk, self.app.attempt))
+        self.app.push_screen(TeamScreen(self.desk, self.app.attempt, supervise=self.app.supervise_call))
 
     async def switch_script(self, name: str) -> None:
         """Change the live call's script (angry caller, refund...) from the command palette."""

@@ -46,6 +46,7 @@ from calldesk.desk.stats.leaderboard import (
 from calldesk.desk.stats.period import PRESETS, days_period, parse_day, preset_days
 from calldesk.desk.stats.report import StatisticsReport, statistics_report
 from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team_snapshot
+from calldesk.desk.supervision import Supervision
 from calldesk.i18n import N_, _, desk_word, format_count, weekday_name
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
@@ -165,14 +166,20 @@ class TeamScreen(Screen[None]):
         Binding("ctrl+o", "next_sort", N_("Sort board"), id="leaderboard_sort"),
         Binding("ctrl+v", "reverse_sort", N_("Best/worst first"), id="leaderboard_reverse", show=False),
         Binding("ctrl+x", "export_leaderboard", N_("Export CSV"), id="leaderboard_export"),
+        Binding("ctrl+l", "supervise('listen')", N_("Listen"), id="team_listen"),
+        Binding("ctrl+w", "supervise('whisper')", N_("Whisper"), id="team_whisper"),
+        Binding("ctrl+b", "supervise('barge')", N_("Barge in"), id="team_barge"),
     ]
 
-    def __init__(self, desk: Desk, run: Runner, export_folder: Path | None = None) -> None:
+    def __init__(self, desk: Desk, run: Runner, export_folder: Path | None = None,
+                 supervise: Callable[[int, Supervision], Awaitable[str]] | None = None) -> None:
         """``run`` runs a desk function on the database thread (the app's ``attempt``); the leaderboard's CSV goes
-        to ``export_folder`` (default: the current folder)."""
+        to ``export_folder`` (default: the current folder); ``supervise`` rings the lead into an operator's call
+        (the app's ``supervise_call``)."""
         super().__init__()
         self.desk = desk
         self.run = run
+        self.supervise = supervise
         self.export_folder = export_folder or Path.cwd()
         self.zone = desk.zone
         self.report: StatisticsReport | None = None
@@ -428,6 +435,23 @@ class TeamScreen(Screen[None]):
             self.notify(_("Cannot write {path}: {problem}").format(path=path, problem=exc.strerror), severity="error")
             return
         self.notify(_("Leaderboard ({count} operators) written to {path}").format(count=count, path=path))
+
+    # --- a lead on an operator's call --------------------------------------------------------------------
+
+    def action_supervise(self, mode: str) -> None:
+        operator_id = self.query_one(OperatorsTable).selected_id()
+        if self.supervise is None or operator_id is None:
+            self.notify(_("Choose an operator on a call in the Team tab first"), severity="warning")
+            return
+        self.run_worker(self._supervise(operator_id, Supervision(mode)), group="supervise", exclusive=True)
+
+    async def _supervise(self, operator_id: int, mode: Supervision) -> None:
+        try:
+            told = await self.supervise(operator_id, mode)
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning", timeout=8)
+            return
+        self.notify(told)
 
     # --- moving around -----------------------------------------------------------------------------------
 
