@@ -10,7 +10,8 @@ matching; one queue refresh with 500 waiting calls (the desk query plus the queu
 build and open_call (the domain side of the screen pop); the screen pop timed inside the app (answer pressed to
 dossier painted), and for a call answered at the handset (the PBX's answer stored to the dossier painted, the
 wait for the change to be seen included); cold start against a bare Textual app (scripts/cold_start.py); peak
-memory. Targets are DESIGN.md section 10's. The data comes from scripts/bench_dataset.py, in a child process.
+memory. Each figure's target is written beside it; docs/performance.md says why each choice was made. The data
+comes from scripts/bench_dataset.py, in a child process.
 
 Other benchmarks plug in as scripts/bench_NAME.py (callbacks, coach, stats, ami, import, junk_import): bench.py
 imports the module when its section runs and calls its ``run`` function, passing whichever of these keyword

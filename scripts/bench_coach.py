@@ -5,7 +5,7 @@
 FAQ: a fresh database (SQLite, and PostgreSQL in a throwaway schema when --pg is given) with ``--entries`` generated
 entries plus the demo ones; every prefix of realistic queries is searched, keystroke by keystroke, as F7 does.
 Phrase guard: ``check`` on 2,000-character notes (English, mixed English and Hindi, and text that needs the slow
-Unicode path), as on every keystroke. Targets (DESIGN.md, issue 5): search p95 < 20 ms, check p95 < 5 ms.
+Unicode path), as on every keystroke. Targets (issue 5): search p95 < 20 ms, check p95 < 5 ms.
 """
 
 from __future__ import annotations

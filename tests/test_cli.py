@@ -24,7 +24,7 @@ from calldesk.store.database import open_database
 from calldesk.store.models import database
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
-DOCUMENTED = {  # DESIGN.md section 8: a public interface
+DOCUMENTED = {  # the command line is a public interface (README, docs/export-format.md)
     "calls": {"id", "number_e164", "client_id", "queue", "status", "arrived_at", "answered_at", "ended_at",
               "operator", "rings", "disposition"},
     "notes": {"id", "client_id", "call_id", "author", "body", "created_at"},

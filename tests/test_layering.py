@@ -1,4 +1,4 @@
-"""The rules and the store stand on their own: importing them never loads Textual (DESIGN.md section 5)."""
+"""The rules and the store stand on their own: importing them never loads Textual (docs/architecture.md, Layers)."""
 
 from __future__ import annotations
 

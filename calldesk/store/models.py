@@ -1,4 +1,4 @@
-"""The Peewee models: one table each for the entities of DESIGN.md section 6.
+"""The Peewee models: one table each for the desk's entities (docs/architecture.md).
 
 Times are stored as UTC epoch seconds (``MomentField``) so both backends do arithmetic on them in SQL; Python
 always sees timezone-aware datetimes.
