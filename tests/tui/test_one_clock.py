@@ -8,6 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from test_desk_flows import settle
+
 from calldesk.cli import main
 from calldesk.desk.callbacks import CallbackRequest, create_callback, suggested_next_try
 from calldesk.desk.clock import ManualClock
@@ -22,13 +24,6 @@ def _screen(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def _steady(pilot) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.db.run(lambda: None)
-    await pilot.pause()
-
-
 async def test_every_screen_and_the_command_line_tell_the_desks_time(desk, asha, clock, run_app, db_url, capsys):
     assert time.localtime().tm_gmtoff == 0 and str(desk.zone) == "Asia/Kolkata"  # the machine on UTC, the desk not
     assert clock.now().astimezone(UTC).strftime("%H:%M:") == MACHINE_NOW
@@ -36,16 +31,16 @@ async def test_every_screen_and_the_command_line_tell_the_desks_time(desk, asha,
                                                              due_at=clock.now() + timedelta(minutes=90)))
     app = run_app(desk, asha)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _steady(pilot)
+        await settle(pilot)
         desk_screen = _screen(app)
         assert DESK_NOW in desk_screen.splitlines()[0] and MACHINE_NOW not in desk_screen  # the status bar
         assert DUE_ON_THE_DESK in desk_screen and DUE_ON_THE_MACHINE not in desk_screen  # My call-backs
         await pilot.press("f9")
-        await _steady(pilot)
+        await settle(pilot)
         board = _screen(app)
         assert "Refund for order 4411" in board and DUE_ON_THE_DESK in board and DUE_ON_THE_MACHINE not in board
         await pilot.press("escape", "f10")
-        await _steady(pilot)
+        await settle(pilot)
         team = _screen(app)
         assert DESK_NOW in team and MACHINE_NOW not in team
 

@@ -6,7 +6,8 @@ A PBX that refuses, an operator who tries, or a call that is not on leave no tra
 from __future__ import annotations
 
 import pytest
-from test_ami import Line, eventually, server  # noqa: F401 (server: the fixture Line's tests run against)
+from test_ami import Line, server  # noqa: F401 (server: the fixture Line's tests run against)
+from test_desk_flows import settle
 
 from calldesk.desk import queue
 from calldesk.desk.errors import DeskError
@@ -80,18 +81,11 @@ def test_a_pbx_that_refuses_is_one_line_and_leaves_no_trace(desk, server, floor)
 # --- at the console ------------------------------------------------------------------------------------------------
 
 
-async def _steady(pilot) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.db.run(lambda: None)
-    await pilot.pause()
-
-
 async def _on_the_team_view_at(pilot, name: str) -> None:
     from calldesk.tui.screens.team import OperatorsTable
 
     await pilot.press("f10")
-    await _steady(pilot)
+    await settle(pilot)
     table = pilot.app.screen.query_one(OperatorsTable)
     for _ in range(table.row_count):
         if str(table.get_row_at(table.cursor_row)[0]) == name:
@@ -121,10 +115,10 @@ async def test_without_the_pbx_the_keys_say_why(desk, floor):
     boss, *_ = floor
     app = CalldeskApp(desk, boss)  # no call source: nothing to ring the lead's phone
     async with app.run_test(size=(120, 36)) as pilot:
-        await _steady(pilot)
+        await settle(pilot)
         await _on_the_team_view_at(pilot, "Asha Rao")
         await pilot.press("ctrl+w")
-        await _steady(pilot)
+        await settle(pilot)
     assert [n.message for n in app._notifications][-1] == (
         "Listening in needs the PBX's phones: set call_source: ami in config.yaml")
     assert not AuditEvent.select().where(AuditEvent.action == "whisper").exists()
