@@ -61,8 +61,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def check_key_remaps(config) -> None:
-    """An unknown binding id in config.yaml's keys: is a config error, named by file, line and key."""
-    from calldesk.tui.keys import binding_ids
+    """An unknown binding id in config.yaml's keys:, or a key two bindings would share, is a config error, named by
+    file, line and key."""
+    from calldesk.tui.keys import binding_ids, key_clashes
 
     known = binding_ids()
     for binding_id in config.keys:
@@ -72,6 +73,10 @@ def check_key_remaps(config) -> None:
                 f"{config.path}:{line}: keys.{binding_id}: unknown binding id (known: {', '.join(sorted(known))})",
                 status=2,
             )
+    if clashes := key_clashes(config.keys):
+        binding_id, key, other = clashes[0]
+        raise CommandError(f"{config.path}:{config.key_lines.get(binding_id, 1)}: keys.{binding_id}: {key} is "
+                           f"already {other}'s key: choose another, or move {other} too", status=2)
 
 
 def _run_app(desk, operator, source, url: str, language: str | None = None) -> int:

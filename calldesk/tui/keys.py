@@ -5,6 +5,8 @@ Desk keys are priority bindings: they work while the cursor is in the notes, whe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.binding import Binding
 
 from calldesk.i18n import N_
@@ -79,3 +81,13 @@ KEY_HELP: dict[str, str] = {
 
 def binding_ids() -> set[str]:
     return {b.id for b in DESK_BINDINGS + APP_BINDINGS if b.id}
+
+
+def key_clashes(remaps: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(remapped binding id, key, the binding id that has that key already) for each key that config.yaml's
+    ``keys:`` would give two of the desk's bindings: the first would silently take it from the other."""
+    keys_of = {b.id: {key.strip() for key in remaps.get(b.id, b.key).split(",")}
+               for b in DESK_BINDINGS + APP_BINDINGS if b.id}
+    return [(remapped, key, other) for remapped in remaps if remapped in keys_of
+            for key in sorted(keys_of[remapped]) for other in keys_of
+            if other != remapped and key in keys_of[other]]

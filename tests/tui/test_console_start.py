@@ -27,6 +27,18 @@ def test_an_unknown_binding_id_in_keys_is_one_line_with_file_and_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_remap_onto_a_key_another_binding_has_is_refused_not_silently_taken(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("company: Acme\nkeys:\n  answer: f5\n", encoding="utf-8")
+    result = calldesk("--config", str(config), "--db", str(tmp_path / "desk.db"), "--operator", "asha")
+    assert (result.returncode, result.stderr) == (
+        2, f"calldesk: {config}:3: keys.answer: f5 is already callback's key: choose another, or move callback too\n")
+    config.write_text("company: Acme\nkeys:\n  answer: f5\n  callback: f12\n", encoding="utf-8")  # a swap is fine
+    assert "keys." not in calldesk("--config", str(config), "--db", str(tmp_path / "desk.db"), "--operator", "asha",
+                                   env={"CALLDESK_EXIT_WHEN_READY": "1",
+                                        "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}).stderr
+
+
 def test_an_unknown_operator_is_refused_once_the_desk_has_operators(tmp_path):
     db = str(tmp_path / "desk.db")
     assert calldesk("--db", db, "db", "init", "--lead", "asha").returncode == 0
