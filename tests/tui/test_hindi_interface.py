@@ -111,13 +111,10 @@ async def test_no_english_label_is_left_on_a_hindi_screen_and_every_line_fits(de
         assert not pushed, f"a line is {terminal_width(pushed[0])} cells in a terminal: {pushed[0]!r}"
 
 
-HINDI_PICTURES = [pytest.param((), id="desk"), pytest.param(("f1",), id="F1")]
-
-
 @pytest.mark.usefixtures("busy_morning")
-@pytest.mark.parametrize("keys", HINDI_PICTURES)
+@pytest.mark.parametrize("keys", SCREENS)
 @pytest.mark.parametrize("size", SIZES)
-def test_the_hindi_desk_and_help_pictures(snap_compare, desk, asha, hindi_app, size, keys, db_url):
+def test_every_hindi_screen_pictured(snap_compare, desk, asha, hindi_app, size, keys, db_url):
     if not db_url.startswith("sqlite"):
         pytest.skip("one backend is enough for pictures")
 
