@@ -223,3 +223,15 @@ def test_a_practice_calls_score_gives_its_reasons_in_the_trainees_language(desk,
     assert by_rule["phrases"].startswith("1 नकारात्मक वाक्यांश: “i don't know” (इसके बजाय: ")
     assert by_rule["callback"].endswith("उन्होंने 4:05 प्रतीक्षा की")
     assert by_rule["wrap_up"].startswith("रैप-अप बाकी है: कॉल समाप्त कीजिए (F6) और परिणाम चुनिए")
+
+
+def test_a_missed_call_waits_in_the_pool_in_the_desks_language(desk):
+    """The call-back a hung-up caller leaves is read by whoever in the pool calls back: in the desk's words."""
+    from calldesk.desk import queue
+    from calldesk.store.models import CallBack
+
+    hindi_desk = type(desk)(desk.config._replace(language="hi"), desk.clock)
+    call = queue.ring_call(hindi_desk, "+91 98765 43210", "sales")
+    desk.clock.advance(83)
+    queue.abandon_call(hindi_desk, call)
+    assert CallBack.get(CallBack.call == call).reason == "मिस्ड कॉल: sales में 1:23 इंतज़ार के बाद कॉलर ने फ़ोन रख दिया"

@@ -26,7 +26,7 @@ from calldesk.desk.notes import add_note
 from calldesk.desk.notices import NoticeKind, post_notice
 from calldesk.desk.permissions import Action, Role, require
 from calldesk.desk.states import CallStatus, OperatorEvent
-from calldesk.i18n import N_, WEEKDAY_TIME, _, format_moment
+from calldesk.i18n import N_, WEEKDAY_TIME, _, format_moment, translate_to
 from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
 from calldesk.time_zones import current_name, region_zones, zone_named
@@ -341,7 +341,9 @@ def callback_for_abandoned_call(desk: Desk, call_id: int) -> int | None:
     waited = int(((call.ended_at or now) - call.arrived_at).total_seconds())
     callback = CallBack.create(
         client=call.client_id, call=call.id, number_e164=call.number_e164, number_raw=call.number_raw,
-        reason=f"Missed call: hung up after waiting {waited // 60}:{waited % 60:02d} in {call.queue}",
+        # stored once for whoever calls back: in the desk's language, as the pool's operators read it
+        reason=translate_to(desk.config.language, N_("Missed call: hung up after waiting {wait} in {queue}")).format(
+            wait=f"{waited // 60}:{waited % 60:02d}", queue=call.queue),
         due_at=due, sla_deadline=call.arrived_at + timedelta(hours=desk.config.inquiry_sla_hours),
         pool=department.id, created_at=now, updated_at=now, client_zone=zones[0] if len(zones) == 1 else "",
         assigned_at=now, assigned_by=SYSTEM, changed_by=SYSTEM,
