@@ -176,8 +176,7 @@ def _pick_zone(desk: Desk, zones: tuple[str, ...], chosen: str) -> tuple[str, tz
 def inquiry_deadline(desk: Desk, call_id: int | None) -> datetime:
     """The handbook's deadline: ``inquiry_sla_hours`` from the call's arrival (from now without a call)."""
     call = Call.get_or_none(Call.id == call_id) if call_id is not None else None
-    start = call.arrived_at if call is not None else desk.clock.now()
-    return start + timedelta(hours=desk.config.inquiry_sla_hours)
+    return desk.inquiry_deadline(call.arrived_at if call is not None else desk.clock.now())
 
 
 def preview_due(desk: Desk, offer: OfferContext, due_at: datetime, client_zone: str = "",
@@ -344,7 +343,7 @@ def callback_for_abandoned_call(desk: Desk, call_id: int) -> int | None:
         # stored once for whoever calls back: in the desk's language, as the pool's operators read it
         reason=translate_to(desk.config.language, N_("Missed call: hung up after waiting {wait} in {queue}")).format(
             wait=f"{waited // 60}:{waited % 60:02d}", queue=call.queue),
-        due_at=due, sla_deadline=call.arrived_at + timedelta(hours=desk.config.inquiry_sla_hours),
+        due_at=due, sla_deadline=desk.inquiry_deadline(call.arrived_at),
         pool=department.id, created_at=now, updated_at=now, client_zone=zones[0] if len(zones) == 1 else "",
         assigned_at=now, assigned_by=SYSTEM, changed_by=SYSTEM,
     )

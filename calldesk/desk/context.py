@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -23,3 +24,8 @@ class Desk(NamedTuple):
     def zone(self) -> ZoneInfo:
         """The desk's one clock, whatever zone the machine is set to: screens, due times, exports, statistics."""
         return self.config.zone
+
+    def inquiry_deadline(self, asked_at: datetime) -> datetime:
+        """The handbook's rule, kept in one place: every inquiry (a call-back, a complaint) is answered within
+        ``inquiry_sla_hours`` of when it was made."""
+        return asked_at + timedelta(hours=self.config.inquiry_sla_hours)

@@ -7,7 +7,7 @@ moves it; leads see and filter every one, operators their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from peewee import JOIN
 
@@ -107,7 +107,7 @@ def log_feedback(desk: Desk, operator_id: int, kind: str, category: str, text: s
         owner = _actor(owner_id) if owner_id is not None else actor
         row = Feedback.create(
             kind=kind, category=category, body=text, client=client_id, call=call_id, owner=owner.id,
-            status="open", deadline=now + timedelta(hours=desk.config.inquiry_sla_hours), created_at=now,
+            status="open", deadline=desk.inquiry_deadline(now), created_at=now,
             created_by=actor.id, updated_at=now,
         )
         audit.record(desk, actor.login, "feedback", row.id, "create",

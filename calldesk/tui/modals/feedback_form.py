@@ -5,8 +5,6 @@ It is owned by the operator who logs it and must be answered within `inquiry_sla
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -39,7 +37,7 @@ class FeedbackFormModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         config = self.desk.config
-        deadline = (self.desk.clock.now() + timedelta(hours=config.inquiry_sla_hours)).astimezone(self.desk.zone)
+        deadline = self.desk.inquiry_deadline(self.desk.clock.now()).astimezone(self.desk.zone)
         with Vertical(classes="dialog", id="feedback-form") as dialog:
             about = f" · {escape(self.client_name)}" if self.client_name else ""
             dialog.border_title = _("Complaint or suggestion") + about
