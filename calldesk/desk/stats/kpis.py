@@ -111,6 +111,16 @@ def _scope_filter(scope: Scope, queue: Node, operator: Node) -> Node:
     return condition
 
 
+def service_counts(short: float, within: float) -> list[Node]:
+    """SQL over the calls selected, the counts service level and abandonment are made of, defined once for the
+    statistics, the team view and the wallboard: offered, answered, abandoned, abandoned within ``short`` seconds,
+    answered within ``within`` seconds of arriving."""
+    abandoned = Call.status == "abandoned"
+    return [fn.COUNT(SQL("*")), fn.COUNT(Call.answered_at).coerce(False), count_if(abandoned),
+            count_if(abandoned & (Call.ended_at - Call.arrived_at < short)),
+            count_if(Call.answered_at - Call.arrived_at <= within)]
+
+
 def _steps(column: Node) -> Node:
     """SQL: how many ids a comma-separated list holds."""
     commas = fn.LENGTH(column) - fn.LENGTH(fn.REPLACE(column, ",", ""))
@@ -122,13 +132,8 @@ def _add_calls(desk: Desk, scope: Scope, by: Grouping, out: dict[Key, Tally]) ->
     period = scope.period
     wait = Call.answered_at - Call.arrived_at
     handle = fn.COALESCE(Call.wrapped_at, Call.ended_at) - Call.answered_at
-    abandoned = Call.status == "abandoned"
     columns = [
-        fn.COUNT(SQL("*")),
-        fn.COUNT(Call.answered_at).coerce(False),
-        count_if(abandoned),
-        count_if(abandoned & (Call.ended_at - Call.arrived_at < config.short_abandon_seconds)),
-        count_if(wait <= config.answer_threshold_seconds),
+        *service_counts(config.short_abandon_seconds, config.answer_threshold_seconds),
         _sum(wait),
         fn.MAX(fn.COALESCE(Call.answered_at, Call.ended_at) - Call.arrived_at).coerce(False),
         fn.COUNT(handle).coerce(False),

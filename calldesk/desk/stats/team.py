@@ -10,7 +10,7 @@ from peewee import JOIN, SQL, Node, Select, fn
 
 from calldesk.desk.context import Desk
 from calldesk.desk.queue import is_late, rings_heard, waiting_calls
-from calldesk.desk.stats.kpis import count_if
+from calldesk.desk.stats.kpis import count_if, service_counts
 from calldesk.desk.stats.period import days_period, today
 from calldesk.desk.stats.tally import Tally
 from calldesk.phones import format_phone
@@ -93,10 +93,7 @@ _CALLBACKS = Prepared(lambda now: CallBack.select(fn.COUNT(SQL("*")), count_if(C
 
 
 def _today_query(start: float, end: float, short: float, within: float) -> Select:
-    wait = Call.answered_at - Call.arrived_at
-    abandoned = Call.status == "abandoned"
-    return (Call.select(fn.COUNT(SQL("*")), fn.COUNT(Call.answered_at).coerce(False), count_if(abandoned),
-                        count_if(abandoned & (Call.ended_at - Call.arrived_at < short)), count_if(wait <= within))
+    return (Call.select(*service_counts(short, within))
             .where((Call.direction == "inbound") & (Call.arrived_at >= start) & (Call.arrived_at < end)))
 
 
