@@ -211,9 +211,10 @@ def _best(samples: int, action: Callable[[], object]) -> float:
 def bench_month(url: str, samples: int = 3) -> dict:
     """Time the month's statistics on the database at ``url``: the figures whole and by each grouping, peak hours,
     staffing, leaderboard and the statistics tab's whole report."""
+    from calldesk.desk.stats.grouping import Scope
     from calldesk.desk.stats.heatmap import heat_map
     from calldesk.desk.stats.hours import sum_closed_days
-    from calldesk.desk.stats.kpis import Scope, figure_rows
+    from calldesk.desk.stats.kpis import figure_rows
     from calldesk.desk.stats.leaderboard import leaderboard
     from calldesk.desk.stats.period import days_period
     from calldesk.desk.stats.report import statistics_report

@@ -12,7 +12,8 @@ from calldesk.desk import operators
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.queue_log import LOG_END_REASON, import_queue_log
-from calldesk.desk.stats.kpis import Scope, figure_rows
+from calldesk.desk.stats.grouping import Scope
+from calldesk.desk.stats.kpis import figure_rows
 from calldesk.desk.stats.period import days_period
 from calldesk.store.models import Call, OperatorStateChange
 

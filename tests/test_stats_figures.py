@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from stats_data import add_call, at, build_day
 
+from calldesk.desk.stats.grouping import Scope
 from calldesk.desk.stats.hours import KEEP_SUMMED_DAYS, SUM_DAYS_PER_READ, keep_recent_days_summed, sum_closed_days
-from calldesk.desk.stats.kpis import Scope, figure_rows
+from calldesk.desk.stats.kpis import figure_rows
 from calldesk.desk.stats.period import days_period
 from calldesk.store.models import StatsDay, StatsHour
 

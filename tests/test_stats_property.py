@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calldesk.desk.stats.kpis import Scope, figure_rows
+from calldesk.desk.stats.grouping import Scope
+from calldesk.desk.stats.kpis import figure_rows
 from calldesk.desk.stats.period import days_period
 from calldesk.desk.stats.tally import Tally
 from calldesk.store.models import Call, Client, Operator, StatsDay, StatsHour

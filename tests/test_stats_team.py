@@ -13,8 +13,8 @@ from calldesk.desk import calls, clients, operators, queue
 from calldesk.desk.errors import DeskError, NotAllowed
 from calldesk.desk.states import OperatorEvent
 from calldesk.desk.stats.erlang import operators_needed
+from calldesk.desk.stats.grouping import Scope
 from calldesk.desk.stats.heatmap import heat_map
-from calldesk.desk.stats.kpis import Scope
 from calldesk.desk.stats.leaderboard import leaderboard, sort_leaderboard, write_leaderboard_csv
 from calldesk.desk.stats.period import days_period, preset_days
 from calldesk.desk.stats.reviews import review_call, review_of

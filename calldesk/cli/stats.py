@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _scope(args: argparse.Namespace, desk: Any) -> Any:
     from calldesk.desk.errors import DeskError
-    from calldesk.desk.stats.kpis import Scope
+    from calldesk.desk.stats.grouping import Scope
     from calldesk.desk.stats.period import days_period, parse_day
     from calldesk.store.models import Operator
 

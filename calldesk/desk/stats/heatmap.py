@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calldesk.desk.context import Desk
-from calldesk.desk.stats.kpis import Key, Scope, call_tallies
+from calldesk.desk.stats.grouping import Key, Scope
+from calldesk.desk.stats.kpis import call_tallies
 from calldesk.desk.stats.period import weekday_of_index
 from calldesk.desk.stats.tally import Tally
 

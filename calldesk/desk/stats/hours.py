@@ -19,7 +19,8 @@ from peewee import IntegrityError, Node, fn
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.stats.kpis import Grouping, Key, Scope, add_call_sums, grouped, weekday_hour
+from calldesk.desk.stats.call_sums import add_call_sums
+from calldesk.desk.stats.grouping import Grouping, Key, Scope, grouped, weekday_hour
 from calldesk.desk.stats.period import Period, days_period, modulo, today
 from calldesk.desk.stats.tally import Tally
 from calldesk.store.models import Call, StatsDay, StatsHour, database

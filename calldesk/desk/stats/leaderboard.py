@@ -9,7 +9,8 @@ from typing import TextIO
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.stats.definitions import script_length
-from calldesk.desk.stats.kpis import Key, Scope, tallies
+from calldesk.desk.stats.grouping import Key, Scope
+from calldesk.desk.stats.kpis import tallies
 from calldesk.desk.stats.tally import Tally
 from calldesk.i18n import N_, _
 from calldesk.store.models import Operator

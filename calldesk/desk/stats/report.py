@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calldesk.desk.context import Desk
+from calldesk.desk.stats.grouping import Scope
 from calldesk.desk.stats.heatmap import HeatMap, heat_map_from
-from calldesk.desk.stats.kpis import Scope, tallies
+from calldesk.desk.stats.kpis import tallies
 from calldesk.desk.stats.leaderboard import LeaderboardRow, leaderboard
 from calldesk.desk.stats.staffing import StaffingHour, staffing_from
 from calldesk.desk.stats.states import StateTime, time_in_states

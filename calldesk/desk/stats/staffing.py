@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.erlang import operators_needed
-from calldesk.desk.stats.kpis import Key, Scope, call_tallies
+from calldesk.desk.stats.grouping import Key, Scope
+from calldesk.desk.stats.kpis import call_tallies
 from calldesk.desk.stats.period import HOUR_SECONDS, offset_finder
 from calldesk.desk.stats.states import staffed_seconds_by_hour, state_spans
 from calldesk.desk.stats.tally import Tally

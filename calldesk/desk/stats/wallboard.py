@@ -17,7 +17,8 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.states import OperatorState
-from calldesk.desk.stats.kpis import Scope, call_tallies, count_if
+from calldesk.desk.stats.grouping import Scope, count_if
+from calldesk.desk.stats.kpis import call_tallies
 from calldesk.desk.stats.period import days_period, today
 from calldesk.desk.stats.tally import Tally
 from calldesk.store.models import CallBack, Operator

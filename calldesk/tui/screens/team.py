@@ -36,7 +36,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import STATES
 from calldesk.desk.states import OperatorState
 from calldesk.desk.stats.definitions import FIGURES, FIGURES_BY_NAME, definition_of, format_duration, format_value
-from calldesk.desk.stats.kpis import Scope
+from calldesk.desk.stats.grouping import Scope
 from calldesk.desk.stats.leaderboard import (
     LEADERBOARD_COLUMNS,
     LeaderboardRow,
