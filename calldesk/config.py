@@ -252,6 +252,7 @@ class Config(NamedTuple):
     language: str = "en"  # the interface's and the default script's (an operator may choose their own)
     text_width: str = "terminal"  # how the terminals lay out Indic text: one of TEXT_WIDTHS (tui/cell_widths.py)
     default_operator: str = ""
+    file_group: str = ""  # an OS group the SQLite file and its copies are shared with (0660); "" for the owner alone
     departments: tuple[Department, ...] = (Department("support", "Customer Support", ("support",)),)
     phone_region: str = "IN"
     time_zone: str = ""  # the desk's clock; "" for the main zone of phone_region (calldesk.time_zones)
@@ -608,6 +609,16 @@ def _read_str_map(reader: _Reader, node: yaml.Node, key: str, allowed: set[str] 
     return {name: reader.text(vnode, f"{key}.{name}") for name, vnode in nodes.items()}
 
 
+def _os_group_exists(name: str) -> bool:
+    import grp
+
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _valid_region(region: str) -> bool:
     import phonenumbers  # lazy: the console paints before this is needed
 
@@ -673,6 +684,11 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: width}
         case "default_operator":
             return {name: reader.text(vnode, name, allow_empty=True)}
+        case "file_group":
+            group = reader.text(vnode, name, allow_empty=True)
+            if group and not _os_group_exists(group):
+                raise reader.fail(vnode, name, f"no group {group!r} on this machine (see `getent group`)")
+            return {name: group}
         case "database":
             return {name: reader.text(vnode, name)}
         case "departments":

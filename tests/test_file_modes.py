@@ -72,3 +72,24 @@ def test_the_journal_stays_the_operators_alone_when_it_is_pruned(desk, monkeypat
     book.replay(desk)  # three finished entries: the file is rewritten without them
     assert book.path.read_text(encoding="utf-8") == ""
     assert mode(book.path) == "0o600"
+
+
+def test_a_desk_shared_by_an_os_group_keeps_its_files_to_that_group(tmp_path, capsys):
+    """Several operators on one machine, each an OS user of one group: config.yaml's file_group gives the group the
+    database, its companions and its backups (0660), and nobody else."""
+    import grp
+
+    group = grp.getgrgid(os.getgid()).gr_name  # a group this test's user is in
+    config = tmp_path / "config.yaml"
+    config.write_text(f"company: Acme\nfile_group: {group}\n", encoding="utf-8")
+    live = tmp_path / "calldesk.db"
+    common = ["--config", str(config), "--db", str(live)]
+    assert main([*common, "db", "init", "--lead", "meera"]) == 0
+    assert main([*common, "backup", str(tmp_path / "monday.db")]) == 0
+    assert main([*common, "restore", str(tmp_path / "monday.db"), "--db", str(tmp_path / "elsewhere.db")]) == 0
+    for file in (live, tmp_path / "monday.db", tmp_path / "elsewhere.db"):
+        assert (mode(file), file.stat().st_gid) == ("0o660", os.getgid()), file
+    config.write_text("company: Acme\nfile_group: no-such-group-here\n", encoding="utf-8")
+    assert main([*common, "operator", "list"]) == 2
+    assert capsys.readouterr().err == (f"calldesk: {config}:2: file_group: no group 'no-such-group-here' on this "
+                                       "machine (see `getent group`)\n")

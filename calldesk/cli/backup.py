@@ -46,26 +46,28 @@ def _refusals() -> Iterator[None]:
 
 
 def _sqlite_database(args: argparse.Namespace):
-    """The configured database, unconnected; a PostgreSQL one is told to use its own tools."""
+    """The configured database, unconnected, and the group its files are shared with; a PostgreSQL one is told to
+    use its own tools."""
     from calldesk.store.backup import postgres_backup_hint
     from calldesk.store.database import describe, is_sqlite, make_database
 
-    url = database_url(args, config_from(args))
+    config = config_from(args)
+    url = database_url(args, config)
     with desk_errors():
         db = make_database(url)
     if not is_sqlite(db):
         raise CommandError(postgres_backup_hint(describe(url)))
-    return url, db
+    return url, db, config.file_group
 
 
 def run_backup(args: argparse.Namespace) -> int:
     from calldesk.store.backup import backup_sqlite, backup_target
 
-    _, db = _sqlite_database(args)
+    _, db, file_group = _sqlite_database(args)
     if not Path(db.database).exists():
         raise CommandError(f"{db.database}: no database there to back up")
     with desk_errors(), _refusals():
-        target = backup_sqlite(db, backup_target(args.path, Path(db.database), replace=args.force))
+        target = backup_sqlite(db, backup_target(args.path, Path(db.database), replace=args.force), file_group)
     db.close()
     print(f"backed up {db.database} to {target}")
     return 0
@@ -75,7 +77,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from calldesk.store.backup import backup_version, restore_sqlite
     from calldesk.store.database import open_database
 
-    url, db = _sqlite_database(args)
+    url, db, file_group = _sqlite_database(args)
     target = Path(db.database)
     with desk_errors(), _refusals():
         version = backup_version(args.path)
@@ -83,7 +85,7 @@ def run_restore(args: argparse.Namespace) -> int:
         raise CommandError(f"restoring replaces every record in {target} with {args.path} (schema version "
                            f"{version}): add --yes to go ahead", status=2)
     with desk_errors(), _refusals():
-        restore_sqlite(args.path, target)
-        open_database(url).close()  # an older backup is upgraded now rather than by the first console
+        restore_sqlite(args.path, target, file_group)
+        open_database(url, file_group=file_group).close()  # an older backup is upgraded now, not by a console
     print(f"restored {args.path} (schema version {version}) into {target}")
     return 0

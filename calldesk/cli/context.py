@@ -98,7 +98,7 @@ def open_desk(args: argparse.Namespace, url: str | None = None, *, existing: boo
     if existing and file is not None and not file.exists():
         raise CommandError(f"no database at {file}: check --db (the console or `calldesk db upgrade` makes one)")
     with desk_errors():
-        open_database(url)
+        open_database(url, file_group=config.file_group)
     return Desk(config)
 
 

@@ -90,9 +90,10 @@ def run_upgrade(args: argparse.Namespace) -> int:
     from calldesk.store.database import open_database
     from calldesk.store.migrations import current_version
 
-    url = database_url(args, config_from(args))
+    config = config_from(args)
+    url = database_url(args, config)
     with desk_errors():
-        before = current_version(open_database(url, upgrade=False))
+        before = current_version(open_database(url, upgrade=False, file_group=config.file_group))
         db = open_database(url)  # migrates under the lock: consoles starting meanwhile wait, then find it done
         after = current_version(db)
     if after == before:

@@ -59,7 +59,7 @@ def backup_target(target: Path, database_file: Path, *, replace: bool = False) -
     return target
 
 
-def backup_sqlite(db: SqliteDatabase, target: Path) -> Path:
+def backup_sqlite(db: SqliteDatabase, target: Path, file_group: str = "") -> Path:
     """Copy the database to ``target`` (see ``backup_target``) as one consistent snapshot.
 
     Consoles keep writing meanwhile (WAL lets the snapshot read beside them). The copy is written next to the target
@@ -68,7 +68,7 @@ def backup_sqlite(db: SqliteDatabase, target: Path) -> Path:
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         partial.unlink(missing_ok=True)  # a leftover of a crash keeps its own mode
-        create_private(partial)  # a backup holds every client: only its owner reads it
+        create_private(partial, file_group)  # a backup holds every client: only its owner (and group) reads it
         copy = sqlite3.connect(partial)
         try:
             db.connection().backup(copy)  # all pages in one step: one snapshot
@@ -161,7 +161,7 @@ def _schema_of(db: Database) -> dict[str, frozenset[str]]:
             if kind == "table" else frozenset() for kind, name in rows}
 
 
-def restore_sqlite(source: Path, target: Path) -> int:
+def restore_sqlite(source: Path, target: Path, file_group: str = "") -> int:
     """Replace the database at ``target`` with the backup at ``source``, after checking it; returns its version.
 
     An existing target is overwritten in one SQLite transaction (consoles see the old data or the new, never a
@@ -175,7 +175,7 @@ def restore_sqlite(source: Path, target: Path) -> int:
     try:
         if not existing:
             destination.unlink(missing_ok=True)  # a leftover of a crash keeps its own mode
-            create_private(destination)  # a restored database is as private as one the desk creates
+            create_private(destination, file_group)  # as private as a database the desk creates
         backup = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
         live = sqlite3.connect(destination, timeout=10)
         try:

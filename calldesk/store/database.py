@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grp
 import os
 import re
 import time
@@ -133,20 +134,32 @@ def make_database(url: str) -> Database:
     return PostgresqlDatabase(options.pop("dbname"), **options)
 
 
-def create_private(path: Path) -> None:
-    """Create ``path`` empty and readable by its owner alone, unless it exists; SQLite then gives its -wal and -shm
+def create_private(path: Path, group: str = "") -> None:
+    """Create ``path`` empty and readable by its owner alone (0600), or by ``group`` too (0660: a desk whose operators
+    are OS users of one group, config.yaml's ``file_group``), unless it exists. SQLite then gives its -wal and -shm
     the same mode (a new file would otherwise take the umask's, often world-readable)."""
     with suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660 if group else 0o600)
+        try:
+            if group:
+                os.fchown(fd, -1, grp.getgrnam(group).gr_gid)
+                os.fchmod(fd, 0o660)  # the umask may have taken the group's bits
+        except (KeyError, PermissionError):
+            os.close(fd)
+            path.unlink(missing_ok=True)
+            raise StoreError(f"{path}: cannot share it with group {group!r}: no such group, or you are not in it "
+                             "(file_group in config.yaml)") from None
+        os.close(fd)
 
 
-def open_database(url: str, *, upgrade: bool = True) -> Database:
-    """Connect, bind the models to the database and bring the schema up to date."""
+def open_database(url: str, *, upgrade: bool = True, file_group: str = "") -> Database:
+    """Connect, bind the models to the database and bring the schema up to date. A new SQLite file is its owner's
+    alone, or shared with ``file_group``."""
     db = make_database(url)
     database.initialize(db)
     try:
         if is_sqlite(db) and db.database != ":memory:":
-            create_private(Path(db.database))
+            create_private(Path(db.database), file_group)
         _connect(db)
         if upgrade:
             migrate(db)
