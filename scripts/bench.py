@@ -343,7 +343,7 @@ async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) ->
     from calldesk.tui.widgets.queue_table import QueueTable
 
     gc.collect()  # what the earlier sections left behind is not the console's to collect
-    app = CalldeskApp(desk, operator, database_url=url)
+    app = CalldeskApp(desk, operator)
     figures: list[Figure] = []
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(pilot, lambda: isinstance(app.screen, DeskScreen))

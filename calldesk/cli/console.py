@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calldesk.cli.context import CommandError, acting_operator, chosen_login, database_url, desk_errors, open_desk
+from calldesk.cli.context import CommandError, acting_operator, chosen_login, desk_errors, open_desk
 from calldesk.languages import LANGUAGES
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def run_console(args: argparse.Namespace) -> int:
         operator = operator or acting_operator(args, desk)
         from calldesk.telephony.source import make_source
 
-        return _run_app(desk, operator, make_source(desk), database_url(args, desk.config))
+        return _run_app(desk, operator, make_source(desk))
     finally:
         gc.enable()
 
@@ -57,7 +57,7 @@ def run_demo(args: argparse.Namespace) -> int:
     with desk_errors():
         seed_demo(desk, seed=args.seed)
         operator = who_acts(desk, getattr(args, "operator", None) or DEMO_OPERATOR, anyone_may_choose=True)
-    return _run_app(desk, operator, Simulator(desk, seed=args.seed), url, language=args.desk_language)
+    return _run_app(desk, operator, Simulator(desk, seed=args.seed), language=args.desk_language)
 
 
 def check_key_remaps(config) -> None:
@@ -79,10 +79,10 @@ def check_key_remaps(config) -> None:
                            f"already {other}'s key: choose another, or move {other} too", status=2)
 
 
-def _run_app(desk, operator, source, url: str, language: str | None = None) -> int:
+def _run_app(desk, operator, source, language: str | None = None) -> int:
     from calldesk.tui.app import CalldeskApp
 
     check_key_remaps(desk.config)
-    app = CalldeskApp(desk, operator, source=source, database_url=url, language=language)
+    app = CalldeskApp(desk, operator, source=source, language=language)
     app.run()
     return app.return_code or 0

@@ -67,15 +67,15 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.terminal:
             return play_in_terminal(desk, trainee, scenario)
-    return play_on_the_desk(desk, trainee, scenario, training_url(args) or "")
+    return play_on_the_desk(desk, trainee, scenario)
 
 
-def play_on_the_desk(desk, trainee, scenario, url: str) -> int:
+def play_on_the_desk(desk, trainee, scenario) -> int:
     """The practice call on the console itself: the caller's words arrive with ctrl+l; wrap-up shows the score."""
     from calldesk.desk.training import TrainingSession
     from calldesk.tui.app import CalldeskApp
 
-    app = CalldeskApp(desk, trainee, database_url=url, training=TrainingSession(desk, trainee.id, scenario))
+    app = CalldeskApp(desk, trainee, training=TrainingSession(desk, trainee.id, scenario))
     app.run()
     return app.return_code or 0
 

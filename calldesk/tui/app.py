@@ -56,7 +56,7 @@ class CalldeskApp(App[int]):
     BINDINGS = APP_BINDINGS
     TITLE = "calldesk"
 
-    def __init__(self, desk: Desk, operator: OperatorView, source: Any = None, database_url: str = "",
+    def __init__(self, desk: Desk, operator: OperatorView, source: Any = None,
                  training: TrainingSession | None = None, language: str | None = None) -> None:
         """``language``: the console's (``calldesk demo --language hi``); else the operator's own, else the desk's."""
         super().__init__()
@@ -70,7 +70,6 @@ class CalldeskApp(App[int]):
         self.desk = desk
         self.operator = operator
         self.source = source
-        self.database_url = database_url
         self.db = DatabaseThread()
         self.journal = Journal.for_operator(operator.login, clock=desk.clock)  # what an outage must not lose
         self.pop_timings: list[float] = []  # ms from "answer" to the dossier painted, for scripts/bench.py
