@@ -243,6 +243,9 @@ class WallboardSettings(NamedTuple):
 # "graphemes": a letter and its signs share the letter's cells, for terminals that lay out grapheme clusters.
 TEXT_WIDTHS = ("terminal", "graphemes")
 
+# What separates a client's tags as files write them (Outlook's ";", Google's ":::"); the desk keeps them as "a, b"
+TAG_SEPARATORS = re.compile(r":::|[;,]")
+
 
 class Config(NamedTuple):
     """The desk's settings as config.yaml gives them; a key not written there keeps its default."""
@@ -277,6 +280,7 @@ class Config(NamedTuple):
     feedback_categories: tuple[str, ...] = DEFAULT_FEEDBACK_CATEGORIES
     greeting_times: Mapping[str, str] = NO_ENTRIES
     unknown_caller: str = "sir or madam"
+    vip_tag: str = "VIP"  # the client tag that earns the caller the VIP badge; "" for no VIP badge
     keys: Mapping[str, str] = NO_ENTRIES
     key_lines: Mapping[str, int] = NO_ENTRIES  # where each remap stands, for errors
 
@@ -672,6 +676,11 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: reader.text(vnode, name)}
         case "unknown_caller":
             return {name: reader.text(vnode, name)}
+        case "vip_tag":
+            tag = reader.text(vnode, name, allow_empty=True).strip()
+            if TAG_SEPARATORS.search(tag):  # tags are stored split on these: such a tag could never match
+                raise reader.fail(vnode, name, f"one tag, without ',', ';' or ':::', got {tag!r}")
+            return {name: tag}
         case "language":
             language = reader.text(vnode, name)
             if language not in LANGUAGES:

@@ -27,7 +27,7 @@ def test_the_benchmark_measures_a_tiny_desk_and_writes_its_figures(tmp_path: Pat
     figures = {f["name"]: f for f in json.loads(results.read_text(encoding="utf-8"))["figures"]}
     for name in ("search phone digits p95", "caller match last 8 digits p95", "dossier build p95",
                  "open_call (all the domain work of a screen pop) p95", "queue refresh, 20 waiting (query + table "
-                 "diff) p95", "screen pop in the app (F2 to dossier painted) p95",
+                 "diff, with badges) p95", "screen pop in the app (F2 to dossier painted) p95",
                  "handset answer to dossier painted p95"):
         assert figures[name]["value"] is not None, name
         assert figures[name]["target"] is not None, name

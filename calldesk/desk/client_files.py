@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from calldesk.config import TAG_SEPARATORS
 from calldesk.desk.clients import NewPhone
 from calldesk.desk.errors import DeskError
 from calldesk.desk.file_lines import FileLine, FileLines
@@ -57,7 +58,6 @@ PHONE_WORDS = re.compile(r"\b(phone|phones|telephone|mobile|cell|tel|telefon|tel
 GOOGLE_PHONE = re.compile(r"^phone (\d+) - value$")
 LABEL_NOISE = re.compile(r"\b(phone|phones|telephone|tel|telefon|teléfono|téléphone|number|numbers|no)\b|[\d#:.\-]")
 NUMBER_SEPARATORS = re.compile(r":::|[;,|\n]")
-TAG_SEPARATORS = re.compile(r":::|[;,]")
 
 
 class ImportFileError(DeskError):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from peewee import JOIN
 
+from calldesk.desk.badges import NO_BADGES, CallerBadges, caller_badges
 from calldesk.desk.clients import PHONE_LABELS, STAGE_NAMES
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
@@ -91,6 +92,8 @@ class Dossier:
     callbacks: tuple[OpenPromise, ...]
     feedback: tuple[OpenFeedback, ...]
     callback_history: tuple[PastPromise, ...] = ()
+    badges: CallerBadges = NO_BADGES  # what the header flags, as the queue row did
+    last_contact: Interaction | None = None  # the newest call that is over (not the one on the line)
 
 
 # The screen pop reads these for every answered call: each is built once per database (store.prepared), as
@@ -102,7 +105,7 @@ _PHONES = Prepared(lambda client_id: Phone.select(Phone.e164, Phone.raw, Phone.e
                    .where(Phone.client == client_id).order_by(Phone.id))
 _CALLS = Prepared(lambda client_id, limit: Call.select(
     Call.arrived_at, Call.direction, Call.disposition, Call.status, Call.transferred_to, Call.queue, Call.operator,
-    CallReview.score)
+    CallReview.score, Call.ended_at)
     .join(CallReview, JOIN.LEFT_OUTER, on=(CallReview.call == Call.id))  # unique on the call: one row each
     .where(Call.client == client_id).order_by(Call.arrived_at.desc()).limit(limit))
 _NOTES = Prepared(lambda client_id, limit: Note.select(Note.created_at, Note.body, Note.author)
@@ -139,13 +142,16 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         )
         for e164, raw, extension, label, valid in _PHONES.rows(client_id=client_id)
     )
+    calls = _CALLS.rows(client_id=client_id, limit=history_length)
     history = [
         Interaction(_moment(arrived), "call", _call_summary(direction, disposition, status, transferred_to, queue),
                     names.get(operator, ""), score)
-        for arrived, direction, disposition, status, transferred_to, queue, operator, score
-        in _CALLS.rows(client_id=client_id, limit=history_length)
-    ] + [Interaction(_moment(created), "note", body, names.get(author, ""))
-         for created, body, author in _NOTES.rows(client_id=client_id, limit=history_length)]
+        for arrived, direction, disposition, status, transferred_to, queue, operator, score, _ended in calls
+    ]
+    # newest first, as the history: the first call whose line is down (the calls-today badge's "over" too)
+    last_contact = next((call for call, row in zip(history, calls, strict=True) if row[-1] is not None), None)
+    history += [Interaction(_moment(created), "note", body, names.get(author, ""))
+                for created, body, author in _NOTES.rows(client_id=client_id, limit=history_length)]
     history.sort(key=lambda i: i.at, reverse=True)
     callbacks = tuple(OpenPromise(_moment(due), reason, names.get(assignee, "") or pool)
                       for due, reason, assignee, pool in _OPEN_PROMISES.rows(client_id=client_id))
@@ -162,6 +168,7 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         stage_name=_(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage, tags=tags, phones=phones,
         history=tuple(history[:history_length]), callbacks=callbacks, feedback=feedback,
         callback_history=callback_history,
+        badges=caller_badges(desk, [client_id]).get(client_id, NO_BADGES), last_contact=last_contact,
     )
 
 

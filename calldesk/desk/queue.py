@@ -10,6 +10,7 @@ from typing import NamedTuple
 from peewee import JOIN
 
 from calldesk.desk import operators
+from calldesk.desk.badges import NO_BADGES, CallerBadges, badge_columns, badge_moments, badges_of
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotFound
 from calldesk.desk.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
@@ -31,6 +32,7 @@ class WaitingCall(NamedTuple):
     caller_name: str  # the name the PBX or hook gave, if any
     arrived_at: datetime
     offered_to: str
+    badges: CallerBadges = NO_BADGES  # read only for the desk's queue (``waiting_calls(..., badges=True)``)
 
 
 class IncomingCall(NamedTuple):
@@ -114,14 +116,21 @@ def caller_name_shown(name: str) -> str:
 
 # Consoles read up to 500 waiting calls every time the queue changes: the statement is built once (store.prepared)
 # and the driver's rows are used as they come, as Peewee's per-column conversion would cost three times the query.
-_WAITING = Prepared(lambda limit: (
-    Call.select(Call.id, Call.queue, Call.number_raw, Call.number_e164, Call.client, Call.caller_name,
-                Call.arrived_at, Call.offered_to, Client.name)
-    .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
-    .where(Call.status == CallStatus.RINGING)
-    .order_by(Call.arrived_at, Call.id)
-    .limit(limit)
-))
+_COLUMNS = (Call.id, Call.queue, Call.number_raw, Call.number_e164, Call.client, Call.caller_name, Call.arrived_at,
+            Call.offered_to, Client.name)
+
+
+def _waiting(*columns):
+    return (Call.select(*_COLUMNS, *columns)
+            .join(Client, JOIN.LEFT_OUTER, on=(Call.client == Client.id))
+            .where(Call.status == CallStatus.RINGING)
+            .order_by(Call.arrived_at, Call.id))
+
+
+_WAITING = Prepared(lambda limit: _waiting().limit(limit))
+# The desk's queue also shows each caller's badges: read in the same statement, from the client row it joins anyway
+# (a second query by client id cost more than the badges' own index walks: the 500 clients' rows read again)
+_WAITING_BADGED = Prepared(lambda limit, day_start, now: _waiting(*badge_columns(day_start, now)).limit(limit))
 
 
 # Each read's calls by their stored row: a caller still waiting with nothing changed comes back as the same object,
@@ -129,20 +138,21 @@ _WAITING = Prepared(lambda limit: (
 _last_read: dict[tuple, WaitingCall] = {}
 
 
-def waiting_calls(desk: Desk, limit: int = 1000) -> list[WaitingCall]:
-    """Every ringing call, longest waiting first."""
+def waiting_calls(desk: Desk, limit: int = 1000, badges: bool = False) -> list[WaitingCall]:
+    """Every ringing call, longest waiting first; with ``badges``, each caller's badges (desk.badges) too."""
     global _last_read
     moment, region = Call.arrived_at.python_value, desk.region
     seen, read = _last_read, {}
-    for row in _WAITING.rows(limit=limit):
-        key = (region, *row)
+    rows = _WAITING_BADGED.rows(limit=limit, **badge_moments(desk)) if badges else _WAITING.rows(limit=limit)
+    for row in rows:
+        key = (region, desk.config.vip_tag, *row) if badges else (region, *row)
         call = seen.get(key)
         if call is None:
-            call_id, queue_name, raw, e164, client_id, caller_name, arrived_at, offered_to, name = row
+            call_id, queue_name, raw, e164, client_id, caller_name, arrived_at, offered_to, name, *figures = row
             call = WaitingCall(
                 id=call_id, queue=queue_name, number=format_phone(e164, raw, region), client_id=client_id,
                 client_name=name or "", caller_name=caller_name, arrived_at=moment(arrived_at),
-                offered_to=offered_to,
+                offered_to=offered_to, badges=badges_of(desk, *figures) if figures else NO_BADGES,
             )
         read[key] = call
     _last_read = read  # replaced whole, never changed in place: readers on other threads see one or the other

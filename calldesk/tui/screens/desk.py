@@ -222,12 +222,13 @@ class DeskScreen(Screen):
             await self._follow(standing)
 
     def _read_the_desk(self, callbacks_limit: int) -> tuple:
-        """Everything the desk shows that others change: the queue, escalations, my call-backs and notices, and
-        where I stand."""
+        """Everything the desk shows that others change: the queue and its callers' badges, escalations, my
+        call-backs and notices, and where I stand."""
         me = self.app.operator
         raised = escalation.open_escalations(self.desk) if may(me, Action.ACKNOWLEDGE_ESCALATION) else []
-        return (queue.waiting_calls(self.desk), raised, my_callbacks(self.desk, me.id, limit=callbacks_limit),
-                notice_snapshot(self.desk, me.id), where_i_stand(self.desk, me.id))
+        return (queue.waiting_calls(self.desk, badges=True), raised,
+                my_callbacks(self.desk, me.id, limit=callbacks_limit), notice_snapshot(self.desk, me.id),
+                where_i_stand(self.desk, me.id))
 
     # --- following the store: whoever moved the operator, the console shows it ----------------------------------
 

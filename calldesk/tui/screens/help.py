@@ -1,4 +1,4 @@
-"""F1: every key, by screen, as remapped in config.yaml."""
+"""F1: every key, by screen, as remapped in config.yaml; and the legend of the caller badges."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from calldesk.desk.badges import LEGEND
 from calldesk.i18n import N_, _
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 
@@ -40,6 +41,8 @@ def key_sections(keymap: dict[str, str], extra: list[tuple[str, str, str]]) -> d
                                                    binding.id))
     for where, key, what in MODAL_KEYS:
         sections.setdefault(_(where), []).append((key, _(what), ""))
+    # not keys, but read in the same place: what the marks before a caller's name mean
+    sections[_("Caller badges")] = [(mark, _(meaning), "") for mark, meaning in LEGEND]
     return sections
 
 

@@ -12,6 +12,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from calldesk.i18n import DAY_TIME, N_, _, format_moment
+from calldesk.tui.widgets.badges import badge_words
 
 if TYPE_CHECKING:
     from calldesk.desk.dossier import Dossier
@@ -38,6 +39,13 @@ def render_dossier(dossier: Dossier, now: datetime) -> Text:
     title = Text(dossier.name, style="bold")
     if dossier.company:
         title.append(f" · {dossier.company}")
+    header = [title]
+    badges = badge_words(dossier.badges)
+    if badges:
+        header.append(badges)
+    if dossier.last_contact is not None:
+        header.append(Text.assemble((_("Last contact") + " ", "dim"), _when(dossier.last_contact.at, now) + " · ",
+                                    dossier.last_contact.text))
     rows: list[tuple[str, Text | str]] = [(_("Address as"), Text(dossier.address_as or dossier.name, style="bold"))]
     if dossier.manner:
         rows.append((_("Manner"), dossier.manner))
@@ -54,7 +62,7 @@ def render_dossier(dossier: Dossier, now: datetime) -> Text:
         if phone.local_time:  # a line of its own, under the number: it is what the operator looks for
             rows.append(("", Text(_("local {time}").format(time=phone.local_time), style="cyan")))
     facts = _facts(rows)
-    parts: list[Text] = [title, facts]
+    parts: list[Text] = [*header, facts]
     if dossier.callbacks:
         parts.append(Text(_("Promised call-backs"), style="bold underline"))
         for promise in dossier.callbacks:

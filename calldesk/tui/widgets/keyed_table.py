@@ -24,7 +24,8 @@ def plain(value: object) -> object:
 
 
 def _signature(value: object) -> object:
-    return (value.plain, str(value.style)) if isinstance(value, Text) else value
+    # the spans too: a badge that turns red (a call-back gone late) changes only a span's style
+    return (value.plain, str(value.style), tuple(value.spans)) if isinstance(value, Text) else value
 
 
 class KeyedTable(DataTable):

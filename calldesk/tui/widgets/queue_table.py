@@ -8,6 +8,7 @@ from rich.text import Text
 
 from calldesk.desk.queue import WaitingCall, rings_heard
 from calldesk.i18n import N_
+from calldesk.tui.widgets.badges import badge_marks
 from calldesk.tui.widgets.keyed_table import KeyedTable
 
 
@@ -41,7 +42,7 @@ class QueueTable(KeyedTable):
                 self._calls.pop(call_id)
             for call in waiting:  # arrival order, so new rows append at the end
                 known = self._calls.get(call.id)
-                if known is call or known == call:
+                if known is call or known == call:  # equal badges too: a call-back gone late is a change
                     continue  # unchanged: the clock moves its wait and rings in tick()
                 cells = self._cells(call, now)
                 if known is None:
@@ -77,8 +78,12 @@ class QueueTable(KeyedTable):
         caller = call.client_name or call.number  # an unknown caller is shown by number, in italics
         if call.offered_to:
             caller = f"→{call.offered_to} {caller}"
+        cell = Text(caller, style="" if call.client_name else "italic")
+        marks = badge_marks(call.badges)
+        if marks:  # before the name, so a long name is cut, never the badges
+            cell = Text.assemble(marks, " ", cell)
         return {
             **self._clock_cells(call, now),
-            "caller": Text(caller, style="" if call.client_name else "italic"),
+            "caller": cell,
             "queue": call.queue,
         }
