@@ -334,7 +334,7 @@ async def _settle(pilot, condition: Callable[[], bool], timeout: float = 5.0) ->
     return True
 
 
-async def _drive_app(desk, operator, url: str, args, rng, sections: set[str]) -> list[Figure]:
+async def _drive_app(desk, operator, args, rng, sections: set[str]) -> list[Figure]:
     """One headless console: the queue table's diff with many waiting calls, then answer / pop / wrap-up cycles,
     by F2 and at the handset."""
     from calldesk.desk.queue import abandon_call, ring_call, waiting_calls
@@ -599,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if sections & {"queue", "pop"}:
             steps.append(("queue" if "queue" in sections else "pop",
-                          lambda: asyncio.run(_drive_app(desk, operator, url, args, rng, sections))))
+                          lambda: asyncio.run(_drive_app(desk, operator, args, rng, sections))))
         steps.append(("cold", lambda: bench_cold(url, args)))
         pool = {"desk": desk, "db_url": url, "db_path": url.removeprefix("sqlite:///") if "sqlite" in url else None,
                 "config": desk.config, "dataset_clients": args.clients, "dataset_calls": args.calls,

@@ -8,6 +8,7 @@ import pytest
 
 from calldesk.desk import clients, notes, operators
 from calldesk.desk.context import Desk
+from calldesk.i18n import use_language
 from calldesk.store.accounts import session_account
 
 
@@ -19,6 +20,13 @@ def _utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def _english_again() -> None:
+    """A console chooses the language of every _() in the process: the next test starts in English again."""
+    yield
+    use_language("en")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, OptionList, Static
 from calldesk.desk import calls, clients, feedback, operators, queue
 from calldesk.desk.callbacks import CallbackRequest, create_callback
 from calldesk.desk.stats.definitions import FIGURES
-from calldesk.i18n import DAY_TIME, format_moment, use_language
+from calldesk.i18n import DAY_TIME, format_moment
 from calldesk.store.models import Call
 from calldesk.tui.app import CalldeskApp
 from calldesk.tui.modals.callback_owner import OwnerPickerModal
@@ -30,12 +30,6 @@ RAHUL = "+91 98765 43210"
 ENGLISH_WORDS = ["Negotiation", "Incoming", "Outgoing", "call", "completed", "answered", "mobile", "office", "ext",
                  "complaint", "open", "today", "tomorrow", "pool", "Delivery", "Jan", "Feb", "Mar", "Apr", "May",
                  "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-@pytest.fixture(autouse=True)
-def _english_again():
-    yield
-    use_language("en")  # the next test's console starts in English unless it says otherwise
 
 
 @pytest.fixture

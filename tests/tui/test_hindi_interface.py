@@ -10,7 +10,7 @@ from test_cell_widths import terminal_width
 from test_screens_whole import SCREENS, SIZES, _steady, busy_morning  # noqa: F401 - the fixture, shared
 
 from calldesk.desk import operators
-from calldesk.i18n import current_language, use_language
+from calldesk.i18n import current_language
 from calldesk.tui.widgets.key_bar import KeyBar
 
 # Words of the English interface that must not be left on a Hindi screen (data such as the FAQ or a department's
@@ -23,12 +23,6 @@ ENGLISH_LABELS = [
     "On call", "Wait", "Rings", "Caller", "Left", "Due", "Reason", "Tries", "Figures", "autosaved", "Close",
     "Cancel", "Save", "Promise", "palette",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english_again():
-    yield
-    use_language("en")  # the next test's console starts in English unless it says otherwise
 
 
 @pytest.fixture
