@@ -169,24 +169,25 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, Callable[[], None] 
 
 def open_bench_desk(url: str):
     from calldesk.config import load_config
-    from calldesk.desk import calls, operators
+    from calldesk.desk.calls import handling
+    from calldesk.desk.calls.states import OperatorEvent
     from calldesk.desk.context import Desk
-    from calldesk.desk.states import OperatorEvent
+    from calldesk.desk.operators import roster
     from calldesk.store.database import open_database
     from calldesk.store.models import Call, Operator
 
     open_database(url)
     desk = Desk(load_config(ROOT / "config.yaml"))
     if Operator.get_or_none(Operator.login == BENCH_OPERATOR) is None:
-        operators.add_operator(desk, BENCH_OPERATOR, "Bench Operator", role="lead")
-    me = operators.sign_in(desk, BENCH_OPERATOR)
-    live = calls.live_call_of(desk, me.id)
+        roster.add_operator(desk, BENCH_OPERATOR, "Bench Operator", role="lead")
+    me = roster.sign_in(desk, BENCH_OPERATOR)
+    live = handling.live_call_of(desk, me.id)
     if live is not None:  # an interrupted run left a call open
-        calls.wrap_up(desk, live.id, me.id, desk.config.dispositions[0])
+        handling.wrap_up(desk, live.id, me.id, desk.config.dispositions[0])
     Call.update(status="abandoned", ended_at=desk.clock.now()).where(Call.status == "ringing").execute()
-    operators.move(desk, me.id, OperatorEvent.SIGN_IN)
-    operators.move(desk, me.id, OperatorEvent.RESUME)  # a paused run left behind is available again
-    return desk, operators.sign_in(desk, BENCH_OPERATOR)
+    roster.move(desk, me.id, OperatorEvent.SIGN_IN)
+    roster.move(desk, me.id, OperatorEvent.RESUME)  # a paused run left behind is available again
+    return desk, roster.sign_in(desk, BENCH_OPERATOR)
 
 
 def random_ids(model, count: int, rng: random.Random) -> list[int]:
@@ -218,7 +219,7 @@ def known_numbers(count: int, rng: random.Random) -> list[tuple[int, str]]:
 
 def search_queries(rng: random.Random, count: int) -> dict[str, list[str]]:
     """What operators type: names (surnames are the common case), company fragments, 4 to 8 digits of a number."""
-    from calldesk.desk.clients import fold
+    from calldesk.desk.clients.directory import fold
     from calldesk.store.models import Client, Phone
 
     people = list(Client.select(Client.name, Client.company).where(Client.id.in_(random_ids(Client, count * 4, rng))))
@@ -245,7 +246,7 @@ def search_queries(rng: random.Random, count: int) -> dict[str, list[str]]:
 
 
 def bench_search(desk, args, rng) -> list[Figure]:
-    from calldesk.desk.clients import find_clients
+    from calldesk.desk.clients.directory import find_clients
 
     figures = []
     for kind, queries in search_queries(rng, args.samples).items():
@@ -270,7 +271,7 @@ def bench_search(desk, args, rng) -> list[Figure]:
 
 def bench_caller(desk, args, rng) -> list[Figure]:
     """Matching a caller ID to a client, as the PBX sends it: E.164, national with trunk zero, or the tail only."""
-    from calldesk.desk.clients import match_caller
+    from calldesk.desk.clients.directory import match_caller
 
     numbers = known_numbers(args.samples, rng)
     forms = {
@@ -289,7 +290,7 @@ def bench_caller(desk, args, rng) -> list[Figure]:
 
 
 def ring_many(desk, rng, count: int) -> list[int]:
-    from calldesk.desk.queue import ring_call
+    from calldesk.desk.calls.queue import ring_call
 
     numbers = known_numbers(count, rng)
     strangers = [f"+91{rng.randint(6_000_000_000, 9_999_999_999)}" for _ in range(count - len(numbers))]
@@ -306,10 +307,10 @@ def forget_calls(call_ids: list[int]) -> None:
 
 def bench_dossier(desk, operator, args, rng) -> list[Figure]:
     """The domain side of the screen pop: the dossier alone, and everything the console reads for an answered call."""
-    from calldesk.desk import calls
-    from calldesk.desk.call_view import open_call
-    from calldesk.desk.dossier import build_dossier
-    from calldesk.desk.queue import claim_call, ring_call
+    from calldesk.desk.calls import handling
+    from calldesk.desk.calls.call_view import open_call
+    from calldesk.desk.calls.queue import claim_call, ring_call
+    from calldesk.desk.clients.dossier import build_dossier
 
     client_ids = clients_with_history(args.samples, rng)
     samples = [timed_ms(lambda client_id=client_id: build_dossier(desk, client_id)) for client_id in client_ids]
@@ -319,7 +320,7 @@ def bench_dossier(desk, operator, args, rng) -> list[Figure]:
         call_id = ring_call(desk, number)
         answered.append(claim_call(desk, call_id, operator.id))
         samples.append(timed_ms(lambda call_id=call_id: open_call(desk, call_id, operator)))
-        calls.wrap_up(desk, call_id, operator.id, desk.config.dispositions[0])
+        handling.wrap_up(desk, call_id, operator.id, desk.config.dispositions[0])
     forget_calls(answered)
     return figures + spread("open_call (all the domain work of a screen pop)", samples, target=50,
                             note="call, dossier, script and draft, for an answered call")
@@ -337,7 +338,7 @@ async def _settle(pilot, condition: Callable[[], bool], timeout: float = 5.0) ->
 async def _drive_app(desk, operator, args, rng, sections: set[str]) -> list[Figure]:
     """One headless console: the queue table's diff with many waiting calls, then answer / pop / wrap-up cycles,
     by F2 and at the handset."""
-    from calldesk.desk.queue import abandon_call, ring_call, waiting_calls
+    from calldesk.desk.calls.queue import abandon_call, ring_call, waiting_calls
     from calldesk.tui.app import CalldeskApp
     from calldesk.tui.screens.desk import DeskScreen
     from calldesk.tui.widgets.queue_table import QueueTable
@@ -431,9 +432,9 @@ async def _handset_pops(pilot, app, screen, table, desk, args, rng) -> list[Figu
     holds the wait for the change to be seen: what the operator feels between picking up and seeing the caller."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from calldesk.desk.calls.pbx_events import answer_call_as
+    from calldesk.desk.calls.queue import ring_call
     from calldesk.desk.errors import DeskError
-    from calldesk.desk.pbx_events import answer_call_as
-    from calldesk.desk.queue import ring_call
     from calldesk.store.models import database
     from calldesk.tui.screens.desk import READ_GAP_SECONDS
 

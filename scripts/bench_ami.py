@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from ami_server import AmiServer  # noqa: E402
 
 from calldesk.config import load_config  # noqa: E402
-from calldesk.desk.clients import NewPhone, create_client  # noqa: E402
+from calldesk.desk.calls.queue import waiting_calls  # noqa: E402
+from calldesk.desk.clients.directory import NewPhone, create_client  # noqa: E402
 from calldesk.desk.context import Desk  # noqa: E402
-from calldesk.desk.operators import add_operator  # noqa: E402
-from calldesk.desk.queue import waiting_calls  # noqa: E402
+from calldesk.desk.operators.roster import add_operator  # noqa: E402
 from calldesk.store.database import open_database  # noqa: E402
 from calldesk.store.models import Call, database  # noqa: E402
 from calldesk.telephony.ami import AmiSource  # noqa: E402

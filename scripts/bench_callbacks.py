@@ -102,7 +102,7 @@ async def _board(desk, lead_id: int, samples: int) -> dict[str, list[float]]:
     """Time the board's query alone, and the query plus the table's keyed diff inside a headless app."""
     from textual.app import App
 
-    from calldesk.desk.callback_board import BoardFilter, board_page
+    from calldesk.desk.callbacks.board import BoardFilter, board_page
     from calldesk.tui.screens.callback_board import BoardTable
 
     table = BoardTable(timedelta(minutes=desk.config.callbacks.due_soon_minutes), UTC)
@@ -128,9 +128,9 @@ async def _board(desk, lead_id: int, samples: int) -> dict[str, list[float]]:
 
 def _notices(desk, operator_ids: list[int], samples: int) -> dict[str, list[float]]:
     """One console's tick for a lead (who sees every late one), and every console's tick at once."""
-    from calldesk.desk.callback_board import BoardFilter, board_page
-    from calldesk.desk.callback_lines import notice_snapshot
-    from calldesk.desk.callback_notices import Viewer, notices_for
+    from calldesk.desk.callbacks.board import BoardFilter, board_page
+    from calldesk.desk.callbacks.lines import notice_snapshot
+    from calldesk.desk.callbacks.reminders import Viewer, notices_for
     from calldesk.store.models import Operator
 
     due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)

@@ -69,9 +69,9 @@ def _entries(count: int, rng: random.Random) -> list[dict]:
 def bench_faq_search(url: str, entries: int) -> dict:
     """Search p50/p95 over every keystroke of the sample queries, on a database holding ``entries`` entries."""
     from calldesk.config import load_config
+    from calldesk.desk.coach.faq import search_faq
+    from calldesk.desk.coach.faq_seed import seed_faq
     from calldesk.desk.context import Desk
-    from calldesk.desk.faq import search_faq
-    from calldesk.desk.faq_seed import seed_faq
     from calldesk.store.database import open_database
     from calldesk.store.models import FaqEntry, database
 
@@ -96,7 +96,7 @@ def bench_faq_search(url: str, entries: int) -> dict:
 def bench_phrase_guard() -> dict:
     """``check`` p50/p95 on 2,000-character notes of three kinds, and the one-off compile cost."""
     from calldesk.config import load_config
-    from calldesk.desk.phrase_guard import PhraseGuard
+    from calldesk.desk.coach.phrase_guard import PhraseGuard
 
     config = load_config(ROOT / "config.yaml")
     compile_ms = _timed(lambda: PhraseGuard(config.phrasebook))[0]

@@ -5,7 +5,7 @@
 Rows go in by executemany in large batches inside one transaction, with the secondary indexes, the search
 triggers and durability off while loading; then the indexes are rebuilt, the FTS5 index gets one 'rebuild', and
 the file goes back to WAL. Client.search_text and Phone.reversed_digits are computed by the desk's own functions,
-so the data looks exactly as if every client had been created through calldesk.desk.clients.
+so the data looks exactly as if every client had been created through calldesk.desk.clients.directory.
 
 A sidecar ``PATH.json`` records the size, seed and schema it was made with; bench.py --keep reuses the file only
 when they all match.
@@ -230,7 +230,7 @@ def _operators(now: datetime) -> list[int]:
     from calldesk.config import load_config
     from calldesk.desk.clock import ManualClock
     from calldesk.desk.context import Desk
-    from calldesk.desk.operators import add_operator
+    from calldesk.desk.operators.roster import add_operator
 
     desk = Desk(load_config(ROOT / "config.yaml"), ManualClock(now - timedelta(days=HISTORY_DAYS + 1)))
     departments = [d.id for d in desk.config.departments]
@@ -360,7 +360,7 @@ def _company(rng: random.Random) -> str:
 def _insert_clients(conn: sqlite3.Connection, rng: random.Random, count: int, now: datetime, progress: Progress,
                     counts: dict[str, int]) -> list[tuple[str | None, str]]:
     """Clients with 1 to 3 phones each; returns each client's first number (E.164 or None, as typed)."""
-    from calldesk.desk.clients import search_text_for
+    from calldesk.desk.clients.directory import search_text_for
     from calldesk.phones import ParsedPhone, parse_phone, reversed_digits
     from calldesk.store.models import Client, Phone
 

@@ -56,7 +56,7 @@ def run(rows: int = 100_000, seed: int = 7, section_size: int | None = None) -> 
     ``section_size`` rows when given)."""
     rows = section_size or rows
     from calldesk.config import load_config
-    from calldesk.desk.client_import import import_clients
+    from calldesk.desk.clients.importing import import_clients
     from calldesk.desk.clock import SystemClock
     from calldesk.desk.context import Desk
     from calldesk.store.database import open_database

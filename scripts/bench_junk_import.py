@@ -77,7 +77,7 @@ def _row(rng: random.Random, n: int) -> bytes:
 def import_in_this_process(source: Path, folder: Path) -> dict:
     """Import ``source`` into a new SQLite database in ``folder``; the figures as a dict."""
     from calldesk.config import load_config
-    from calldesk.desk.client_import import import_clients
+    from calldesk.desk.clients.importing import import_clients
     from calldesk.desk.clock import SystemClock
     from calldesk.desk.context import Desk
     from calldesk.store.database import open_database

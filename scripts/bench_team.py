@@ -62,14 +62,16 @@ def _desk(url: str):
 
 def _console(url: str, login: str, start: object, results: object) -> None:
     """Answer until nothing rings, then take pool call-backs until none is left; report times and any error."""
-    from calldesk.desk import callbacks, calls, operators, queue
-    from calldesk.desk.callback_lines import my_callbacks
+    from calldesk.desk.callbacks import promises
+    from calldesk.desk.callbacks.lines import my_callbacks
+    from calldesk.desk.calls import handling, queue
     from calldesk.desk.errors import DeskError
+    from calldesk.desk.operators import roster
 
     report = {"login": login, "answered": [], "taken": [], "errors": []}
     try:
         desk = _desk(url)
-        me = operators.sign_in(desk, login)
+        me = roster.sign_in(desk, login)
         done = desk.config.dispositions[0]
         start.wait()
         report["calls_started"] = time.time()
@@ -77,7 +79,7 @@ def _console(url: str, login: str, start: object, results: object) -> None:
             try:
                 call_id = queue.answer_next(desk, me.id)
                 if call_id is not None:
-                    calls.wrap_up(desk, call_id, me.id, done)  # free for the next one, as the desk's rules want
+                    handling.wrap_up(desk, call_id, me.id, done)  # free for the next one, as the desk's rules want
             except Exception as exc:
                 report["errors"].append(f"{type(exc).__name__}: {exc}")
                 if len(report["errors"]) > MAX_ERRORS:
@@ -92,10 +94,10 @@ def _console(url: str, login: str, start: object, results: object) -> None:
         while pool := [line for line in my_callbacks(desk, me.id) if line.assignee_id is None]:
             for line in pool[hash(login) % len(pool):] + pool[:hash(login) % len(pool)]:
                 try:
-                    started = callbacks.start_callback(desk, line.id, line.version, me.id)
+                    started = promises.start_callback(desk, line.id, line.version, me.id)
                     report["taken"].append(line.id)
-                    callbacks.record_outcome(desk, line.id, started.callback.version, me.id, "reached")
-                    calls.wrap_up(desk, started.view.call.id, me.id, done)
+                    promises.record_outcome(desk, line.id, started.callback.version, me.id, "reached")
+                    handling.wrap_up(desk, started.view.call.id, me.id, done)
                 except DeskError:
                     continue  # another console was first: a notice on screen, not an error
                 except Exception as exc:
@@ -107,14 +109,15 @@ def _console(url: str, login: str, start: object, results: object) -> None:
 
 
 def prepare_shift(url: str, consoles: int, calls: int, pool_callbacks: int) -> tuple[list[str], list[int], list[int]]:
-    from calldesk.desk import operators, queue
+    from calldesk.desk.calls import queue
+    from calldesk.desk.operators import roster
     from calldesk.store.models import CallBack, database
 
     desk = _desk(url)
-    operators.add_operator(desk, "lead", role="lead")
+    roster.add_operator(desk, "lead", role="lead")
     logins = [f"op{i:02d}" for i in range(consoles)]
     for login in logins:
-        operators.add_operator(desk, login, login.upper(), "support")
+        roster.add_operator(desk, login, login.upper(), "support")
     for i in range(pool_callbacks):  # missed calls become call-backs in the support pool
         queue.abandon_call(desk, queue.ring_call(desk, f"+91 97{i:08d}", "support"))
     with database.atomic():
@@ -185,7 +188,7 @@ def _watcher(url: str, poll: float | None, ready: object, stop: object, results:
 
 
 def run_delay(url: str, watchers: int, rounds: int, gap: float, poll: float | None) -> dict:
-    from calldesk.desk import queue
+    from calldesk.desk.calls import queue
     from calldesk.store.models import database
 
     ctx = multiprocessing.get_context("spawn")

@@ -184,8 +184,9 @@ class ServedBoard:
 
 def _seed(desk, operators_count: int, waiting_count: int) -> tuple[list[int], list[int]]:
     """Operators in every state and callers waiting in every queue, taken away again by ``_forget``."""
-    from calldesk.desk import operators, queue
-    from calldesk.desk.states import OperatorEvent
+    from calldesk.desk.calls import queue
+    from calldesk.desk.calls.states import OperatorEvent
+    from calldesk.desk.operators import roster
     from calldesk.store.models import Operator
 
     added = []
@@ -193,9 +194,9 @@ def _seed(desk, operators_count: int, waiting_count: int) -> tuple[list[int], li
     for n in range(operators_count):
         login = f"wallboard_bench_{n}"
         existing = Operator.get_or_none(Operator.login == login)
-        person = existing or operators.add_operator(desk, login, f"Board {n}", departments[n % len(departments)])
+        person = existing or roster.add_operator(desk, login, f"Board {n}", departments[n % len(departments)])
         if n % 4 == 1:
-            operators.move(desk, person.id, OperatorEvent.PAUSE, desk.config.pause_reasons[0])
+            roster.move(desk, person.id, OperatorEvent.PAUSE, desk.config.pause_reasons[0])
         added.append(person.id)
     queues = desk.config.queues
     rung = queue.ring_calls(desk, [queue.IncomingCall(f"+9198{n:08d}", queues[n % len(queues)])
@@ -215,7 +216,7 @@ def _forget(operator_ids: list[int], call_ids: list[int]) -> None:
 async def _refresh_in_app(desk, samples: int) -> tuple[list[float], list[float], list[int]]:
     """(figures read, read and painted) in ms, in the app at 200x60, each after a call rung in (so every refresh has
     a change to show, as one the store's watcher asks for does); and the calls rung."""
-    from calldesk.desk.queue import ring_call
+    from calldesk.desk.calls.queue import ring_call
     from calldesk.desk.stats.wallboard import wallboard_figures
     from calldesk.tui.wallboard.app import WallboardApp
 
@@ -245,7 +246,7 @@ async def _refresh_in_app(desk, samples: int) -> tuple[list[float], list[float],
 
 
 def _ring_to_browser(desk, db_url: str, rings: int) -> tuple[list[float], str]:
-    from calldesk.desk.queue import ring_call
+    from calldesk.desk.calls.queue import ring_call
 
     board = ServedBoard(db_url, None, "--page", "today")
     delays = []

@@ -13,10 +13,11 @@ from outage import Outage
 from pg_schema import pg_schema_url
 
 from calldesk.config import Config, load_config
-from calldesk.desk import clients, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.database import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def outage(db_url: str) -> Outage:
 def on_a_call(desk):
     """Asha has answered Rahul Sharma's call: (operator, call id, client id)."""
     asha = first_console(desk, "asha")
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("098765 43210")])
+    client_id = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("098765 43210")])
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, asha.id)
     return asha, call_id, client_id

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from calldesk.desk import operators
 from calldesk.desk.context import Desk
+from calldesk.desk.operators import roster
 from calldesk.desk.stats.reviews import review_call
 from calldesk.store.models import Call, CallBack, Client, Feedback
 
@@ -48,9 +48,9 @@ class Day:
 
 
 def build_day(desk: Desk) -> Day:
-    asha = operators.add_operator(desk, "asha", "Asha Verma", "support").id
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "sales").id
-    meena = operators.add_operator(desk, "meena", "Meena Iyer", "support", role="lead").id
+    asha = roster.add_operator(desk, "asha", "Asha Verma", "support").id
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "sales").id
+    meena = roster.add_operator(desk, "meena", "Meena Iyer", "support", role="lead").id
     c1 = Client.create(name="Rahul Sharma", created_at=T, updated_at=T).id
     c2 = Client.create(name="Sunita Rao", created_at=T, updated_at=T).id
     calls = {

@@ -13,11 +13,11 @@ from ami_server import AmiServer
 from peewee import DataError, IntegrityError, OperationalError
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk import calls, pbx_events
-from calldesk.desk.clients import NewPhone, create_client, match_caller
+from calldesk.desk.calls import handling, pbx_events
+from calldesk.desk.calls.queue import ring_call, waiting_calls
+from calldesk.desk.clients.directory import NewPhone, create_client, match_caller
 from calldesk.desk.context import Desk
-from calldesk.desk.operators import add_operator, get_operator
-from calldesk.desk.queue import ring_call, waiting_calls
+from calldesk.desk.operators.roster import add_operator, get_operator
 from calldesk.store.models import Call, OperatorStateChange
 from calldesk.telephony import ami
 from calldesk.telephony.ami import AmiSource, TelephonyError, dial_string
@@ -201,7 +201,7 @@ def test_after_a_lost_link_the_queue_is_resynchronised_with_the_pbx(desk: Desk, 
     assert get_operator(asha).state == "wrap_up"
     assert {w.id for w in waiting_calls(desk)} == {call_for("4.2").id, newcomer.id}
 
-    calls.wrap_up(desk, call_for("4.3").id, asha, desk.config.dispositions[0])  # her console: free for the next
+    handling.wrap_up(desk, call_for("4.3").id, asha, desk.config.dispositions[0])  # her console: free for the next
     server.emit("AgentConnect", Uniqueid="4.4", Interface="PJSIP/101")  # events flow again
     eventually(lambda: status_of("4.4") == "answered")
 

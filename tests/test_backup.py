@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import clients
+from calldesk.desk.clients import directory
 from calldesk.desk.context import Desk
 from calldesk.store.database import open_database
 from calldesk.store.migrations import LATEST_VERSION
@@ -32,7 +32,7 @@ def live(tmp_path, config, clock):
     db = open_database(f"sqlite:///{path}")
     desk = Desk(config, clock)
     for n in range(3):
-        clients.create_client(desk, f"Client {n}", [clients.NewPhone(f"98450 1000{n}")])
+        directory.create_client(desk, f"Client {n}", [directory.NewPhone(f"98450 1000{n}")])
     yield path, desk
     db.close()
 
@@ -50,8 +50,8 @@ def test_a_backup_taken_while_a_console_writes_is_one_consistent_snapshot(capsys
     def console() -> None:  # another console: each client, phone and audit event in one transaction
         try:
             while not stop.is_set() or len(written) < 40:
-                written.append(clients.create_client(desk, f"Caller {len(written)}",
-                                                     [clients.NewPhone(f"98451 {len(written):05d}")]))
+                written.append(directory.create_client(desk, f"Caller {len(written)}",
+                                                     [directory.NewPhone(f"98451 {len(written):05d}")]))
         except Exception as exc:  # reported by the assertion below
             failures.append(exc)
         finally:
@@ -91,7 +91,7 @@ def test_a_backup_into_a_folder_gets_a_dated_name(capsys, live, tmp_path):
 def test_a_restore_brings_the_backup_back_after_asking(capsys, live, tmp_path):
     path, desk = live
     run(capsys, path, "backup", str(tmp_path / "monday.db"))
-    clients.create_client(desk, "Added after the backup", [])
+    directory.create_client(desk, "Added after the backup", [])
 
     status, _, err = run(capsys, path, "restore", str(tmp_path / "monday.db"))
     assert status == 2

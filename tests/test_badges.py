@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk import calls, clients, queue
-from calldesk.desk.badges import NO_BADGES, CallerBadges, caller_badges, has_tag, shown
-from calldesk.desk.callback_lines import line_of
-from calldesk.desk.callbacks import CallbackRequest, cancel_callback, create_callback
-from calldesk.desk.dossier import build_dossier
-from calldesk.desk.feedback import log_feedback, resolve_feedback
-from calldesk.desk.identity import first_console
+from calldesk.desk.callbacks.lines import line_of
+from calldesk.desk.callbacks.promises import CallbackRequest, cancel_callback, create_callback
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.calls.badges import NO_BADGES, CallerBadges, caller_badges, has_tag, shown
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.dossier import build_dossier
+from calldesk.desk.feedback.complaints import log_feedback, resolve_feedback
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import database
 
 SHARMA = "+91 98765 43210"
@@ -27,7 +28,7 @@ def asha(desk):
 
 @pytest.fixture
 def sharma(desk) -> int:
-    return clients.create_client(desk, "Rahul Sharma", [clients.NewPhone(SHARMA)])
+    return directory.create_client(desk, "Rahul Sharma", [directory.NewPhone(SHARMA)])
 
 
 def _a_call_handled(desk, operator, number: str, disposition: str = "Resolved") -> int:
@@ -35,8 +36,8 @@ def _a_call_handled(desk, operator, number: str, disposition: str = "Resolved") 
     desk.clock.advance(6)
     queue.claim_call(desk, call_id, operator.id)
     desk.clock.advance(120)
-    calls.end_call(desk, call_id, operator.id)
-    calls.wrap_up(desk, call_id, operator.id, disposition)
+    handling.end_call(desk, call_id, operator.id)
+    handling.wrap_up(desk, call_id, operator.id, disposition)
     return call_id
 
 
@@ -46,7 +47,7 @@ def _badges_in_the_queue(desk) -> dict[int, CallerBadges]:
 
 
 def test_a_vip_who_called_this_morning_with_a_late_promise_and_a_complaint_rings_again(desk, asha, sharma):
-    clients.update_client(desk, sharma, "asha", tags="wholesale, vip")  # the config's VIP tag, in any case
+    directory.update_client(desk, sharma, "asha", tags="wholesale, vip")  # the config's VIP tag, in any case
     first = _a_call_handled(desk, asha, SHARMA, "Call-back promised")
     create_callback(desk, asha.id, CallbackRequest(reason="Refund for order 4411", due_at=desk.clock.now()
                                                    + timedelta(hours=1), call_id=first))
@@ -93,12 +94,12 @@ def test_the_call_on_the_line_is_not_counted_as_an_earlier_call(desk, asha, shar
     assert caller_badges(desk, [sharma]) == {}  # ringing: nothing earlier today
     queue.claim_call(desk, call_id, asha.id)
     assert caller_badges(desk, [sharma]) == {}  # on the line: still nothing earlier
-    calls.end_call(desk, call_id, asha.id)
+    handling.end_call(desk, call_id, asha.id)
     assert caller_badges(desk, [sharma])[sharma].calls_today == 1  # over: the next call will show it
 
 
 def test_the_vip_tag_is_the_configs(desk, sharma):
-    clients.update_client(desk, sharma, "asha", tags="Gold; wholesale")
+    directory.update_client(desk, sharma, "asha", tags="Gold; wholesale")
     assert caller_badges(desk, [sharma]) == {}
     gold = desk._replace(config=desk.config._replace(vip_tag="gold"))  # a desk whose config says `vip_tag: gold`
     assert caller_badges(gold, [sharma])[sharma].vip
@@ -108,9 +109,10 @@ def test_the_vip_tag_is_the_configs(desk, sharma):
 
 def test_500_waiting_callers_and_their_badges_are_one_query(desk, asha, monkeypatch):
     numbers = [f"+91 90000 {n:05d}" for n in range(500)]
-    ids = [clients.create_client(desk, f"Client {n}", [clients.NewPhone(number)]) for n, number in enumerate(numbers)]
+    ids = [directory.create_client(desk, f"Client {n}", [directory.NewPhone(number)])
+           for n, number in enumerate(numbers)]
     for client_id in ids[::50]:
-        clients.update_client(desk, client_id, "asha", tags="VIP")
+        directory.update_client(desk, client_id, "asha", tags="VIP")
     queue.ring_calls(desk, [queue.IncomingCall(number) for number in numbers])
     statements = []
     real = database.obj.execute_sql
@@ -134,7 +136,7 @@ def test_a_call_back_gone_late_while_its_caller_waits_changes_the_row(desk, asha
 
 
 def test_the_dossier_header_has_the_badges_and_the_last_contact(desk, asha, sharma):
-    clients.update_client(desk, sharma, "asha", tags="VIP")
+    directory.update_client(desk, sharma, "asha", tags="VIP")
     _a_call_handled(desk, asha, SHARMA, "Information given")
     desk.clock.advance(600)
     call_id = queue.ring_call(desk, SHARMA, "support")

@@ -6,20 +6,22 @@ from datetime import timedelta
 
 import pytest
 
-from calldesk.desk import calls, clients, operators, queue
-from calldesk.desk.answer import answer_call
-from calldesk.desk.clients import NewPhone
-from calldesk.desk.dossier import build_dossier
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.calls.answer import answer_call
+from calldesk.desk.calls.pbx_events import offer_call
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.directory import NewPhone
+from calldesk.desk.clients.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError, NotAllowed
-from calldesk.desk.pbx_events import offer_call
+from calldesk.desk.operators import roster
 from calldesk.store.models import AuditEvent, Call, Note, OperatorStateChange
 
 
 @pytest.fixture
 def team(desk):
-    asha = operators.add_operator(desk, "asha", "Asha Verma", "support")
-    john = operators.add_operator(desk, "john", "John Mathew", "billing")
-    rahul = clients.create_client(desk, "Rahul Sharma", [NewPhone("98765 43210")], address_as="Mr Sharma")
+    asha = roster.add_operator(desk, "asha", "Asha Verma", "support")
+    john = roster.add_operator(desk, "john", "John Mathew", "billing")
+    rahul = directory.create_client(desk, "Rahul Sharma", [NewPhone("98765 43210")], address_as="Mr Sharma")
     return asha, john, rahul
 
 
@@ -29,13 +31,13 @@ def test_an_answered_call_keeps_its_times_rings_operator_disposition_and_script_
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     clock.advance(13)  # the third ring (6 s cycle)
     queue.claim_call(desk, call_id, asha.id)
-    assert operators.get_operator(asha.id).state == "on_call"
-    calls.record_script_steps(call_id, {"1.1", "1.2", "2.1"})
+    assert roster.get_operator(asha.id).state == "on_call"
+    handling.record_script_steps(call_id, {"1.1", "1.2", "2.1"})
     clock.advance(180)
-    calls.end_call(desk, call_id, asha.id)
-    assert operators.get_operator(asha.id).state == "wrap_up"
+    handling.end_call(desk, call_id, asha.id)
+    assert roster.get_operator(asha.id).state == "wrap_up"
     clock.advance(25)
-    calls.wrap_up(desk, call_id, asha.id, "Resolved", note="Explained the AMC renewal.")
+    handling.wrap_up(desk, call_id, asha.id, "Resolved", note="Explained the AMC renewal.")
 
     call = Call.get_by_id(call_id)
     assert (call.status, call.client_id, call.operator_id, call.rings) == ("completed", rahul, asha.id, 3)
@@ -49,7 +51,7 @@ def test_an_answered_call_keeps_its_times_rings_operator_disposition_and_script_
     states = [s.state for s in OperatorStateChange.select().where(OperatorStateChange.operator == asha.id)
               .order_by(OperatorStateChange.id)]
     assert states == ["on_call", "wrap_up", "available"]
-    assert operators.get_operator(asha.id).state == "available"
+    assert roster.get_operator(asha.id).state == "available"
     assert build_dossier(desk, rahul).history[0].text == "Explained the AMC renewal."
 
 
@@ -58,7 +60,7 @@ def test_wrapping_up_straight_from_the_call_ends_it_too(desk, clock, team):
     call_id = queue.ring_call(desk, "98765 43210", "support")
     queue.claim_call(desk, call_id, asha.id)
     clock.advance(60)
-    calls.wrap_up(desk, call_id, asha.id, "Information given")
+    handling.wrap_up(desk, call_id, asha.id, "Information given")
     call = Call.get_by_id(call_id)
     assert (call.status, call.rings, call.ended_at, call.wrapped_at) == ("completed", 1, clock.now(), clock.now())
     assert Note.select().count() == 0  # no text, no empty note
@@ -72,12 +74,12 @@ def test_a_call_transferred_to_billing_rings_there_with_the_note_and_the_first_c
     clock.advance(4)
     queue.claim_call(desk, call_id, asha.id)
     clock.advance(90)
-    onward_id = calls.transfer_call(desk, call_id, asha.id, "billing", "Double charge on the AMC invoice")
+    onward_id = handling.transfer_call(desk, call_id, asha.id, "billing", "Double charge on the AMC invoice")
 
     first = Call.get_by_id(call_id)
     assert (first.status, first.transferred_to, first.ended_at) == ("transferred", "billing", start + timedelta(
         seconds=94))
-    assert operators.get_operator(asha.id).state == "wrap_up"
+    assert roster.get_operator(asha.id).state == "wrap_up"
     [waiting] = queue.waiting_calls(desk)
     assert (waiting.id, waiting.queue, waiting.client_id, waiting.arrived_at) == (onward_id, "billing", rahul,
                                                                                    clock.now())
@@ -86,7 +88,7 @@ def test_a_call_transferred_to_billing_rings_there_with_the_note_and_the_first_c
     assert AuditEvent.get(AuditEvent.action == "transfer").actor == "asha"
 
     clock.advance(20)
-    calls.wrap_up(desk, call_id, asha.id, "Transferred")
+    handling.wrap_up(desk, call_id, asha.id, "Transferred")
     first = Call.get_by_id(call_id)
     assert (first.status, first.disposition, first.wrapped_at) == ("transferred", "Transferred", clock.now())
     assert first.ended_at == start + timedelta(seconds=94)  # wrap-up does not move the end of the call
@@ -101,7 +103,7 @@ def test_a_call_transferred_to_a_colleague_is_offered_to_them(desk, team):
     asha, _, _ = team
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, asha.id)
-    onward_id = calls.transfer_call(desk, call_id, asha.id, "john")
+    onward_id = handling.transfer_call(desk, call_id, asha.id, "john")
     [waiting] = queue.waiting_calls(desk)
     assert (waiting.id, waiting.offered_to, waiting.queue) == (onward_id, "john", "support")
     assert Note.get(Note.call == call_id).body == "Transferred to John Mathew"
@@ -112,15 +114,15 @@ def test_the_desk_refuses_what_makes_no_sense_and_keeps_the_call_intact(desk, te
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, asha.id)
     with pytest.raises(DeskError, match="no department or operator called 'accounts'"):
-        calls.transfer_call(desk, call_id, asha.id, "accounts")
+        handling.transfer_call(desk, call_id, asha.id, "accounts")
     with pytest.raises(NotAllowed, match="is not yours"):
-        calls.end_call(desk, call_id, john.id)
+        handling.end_call(desk, call_id, john.id)
     with pytest.raises(DeskError, match="disposition 'Happy' is not in the config"):
-        calls.wrap_up(desk, call_id, asha.id, "Happy")
+        handling.wrap_up(desk, call_id, asha.id, "Happy")
     assert Call.get_by_id(call_id).status == "answered"
-    calls.end_call(desk, call_id, asha.id)
+    handling.end_call(desk, call_id, asha.id)
     with pytest.raises(DeskError, match="is not live any more"):
-        calls.transfer_call(desk, call_id, asha.id, "billing")
+        handling.transfer_call(desk, call_id, asha.id, "billing")
 
 
 def test_answering_takes_the_longest_waiting_caller_and_brings_their_dossier_and_script_at_once(desk, clock, team):
@@ -147,7 +149,7 @@ def test_the_queue_read_again_shows_what_changed_for_a_waiting_caller(desk, team
     first = queue.waiting_calls(desk)
     assert [(w.id, w.client_name, w.offered_to) for w in first] == [(known, "Rahul Sharma", ""), (stranger, "", "")]
 
-    clients.update_client(desk, rahul, "asha", name="Rahul K. Sharma")
+    directory.update_client(desk, rahul, "asha", name="Rahul K. Sharma")
     offer_call(desk, stranger, "asha")
     again = queue.waiting_calls(desk)
     assert [(w.id, w.client_name, w.offered_to) for w in again] == [

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from calldesk.desk import calls, clients, operators, queue
-from calldesk.desk.dossier import build_dossier
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.dossier import build_dossier
 from calldesk.desk.errors import NotAllowed
+from calldesk.desk.operators import roster
 from calldesk.desk.stats.reviews import review_call, reviewable_calls
 
 SHARMA = "+91 98765 43210"
@@ -15,17 +17,17 @@ SHARMA = "+91 98765 43210"
 @pytest.fixture
 def story(desk, clock):
     """Mr Sharma's morning: a call Ravi handled, a call he gave up on, a call on the line now; and someone else's."""
-    asha = operators.add_operator(desk, "asha", "Asha Verma", "support", role="lead").id
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "sales").id
-    sharma = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone(SHARMA)])
-    clients.create_client(desk, "Sunita Rao", [clients.NewPhone("+91 91234 56789")])
+    asha = roster.add_operator(desk, "asha", "Asha Verma", "support", role="lead").id
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "sales").id
+    sharma = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone(SHARMA)])
+    directory.create_client(desk, "Sunita Rao", [directory.NewPhone("+91 91234 56789")])
 
     handled = queue.ring_call(desk, SHARMA, "support")
     clock.advance(8)
     queue.claim_call(desk, handled, ravi)
     clock.advance(245)
-    calls.end_call(desk, handled, ravi)
-    calls.wrap_up(desk, handled, ravi, "Information given")
+    handling.end_call(desk, handled, ravi)
+    handling.wrap_up(desk, handled, ravi, "Information given")
     clock.advance(600)
     given_up = queue.ring_call(desk, SHARMA, "support")
     clock.advance(30)
@@ -33,8 +35,8 @@ def story(desk, clock):
     clock.advance(60)
     other_client = queue.ring_call(desk, "+91 91234 56789", "support")
     queue.claim_call(desk, other_client, ravi)
-    calls.end_call(desk, other_client, ravi)
-    calls.wrap_up(desk, other_client, ravi, "Resolved")
+    handling.end_call(desk, other_client, ravi)
+    handling.wrap_up(desk, other_client, ravi, "Resolved")
     clock.advance(60)
     on_the_line = queue.ring_call(desk, SHARMA, "sales")
     queue.claim_call(desk, on_the_line, ravi)

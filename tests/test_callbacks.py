@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from calldesk.desk import clients, dossier, operators, queue
-from calldesk.desk.callback_lines import my_callbacks
-from calldesk.desk.callback_times import parse_due_text, quick_choice_time
-from calldesk.desk.callbacks import (
+from calldesk.desk.callbacks.lines import my_callbacks
+from calldesk.desk.callbacks.promises import (
     CallbackRequest,
     DueOutsideWindow,
     PastInquiryDeadline,
@@ -20,8 +18,12 @@ from calldesk.desk.callbacks import (
     offer_context,
     preview_due,
 )
+from calldesk.desk.callbacks.times import parse_due_text, quick_choice_time
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory, dossier
 from calldesk.desk.errors import DeskError
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import AuditEvent, CallBack
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -29,7 +31,7 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 
 def _on_a_call(desk, number="+91 98765 43210", name="Rahul Sharma"):
     asha = first_console(desk, "asha")
-    client_id = clients.create_client(desk, name, [clients.NewPhone(number)]) if name else None
+    client_id = directory.create_client(desk, name, [directory.NewPhone(number)]) if name else None
     call_id = queue.ring_call(desk, number, "support")
     desk.clock.advance(6)
     queue.claim_call(desk, call_id, asha.id)
@@ -116,7 +118,7 @@ def test_a_number_spread_over_several_zones_asks_which_one(desk):
 
 def test_owner_may_be_another_operator_or_a_department_pool(desk):
     asha, _, call_id = _on_a_call(desk)
-    operators.add_operator(desk, "ravi", "Ravi Kumar", "sales")
+    roster.add_operator(desk, "ravi", "Ravi Kumar", "sales")
     due = desk.clock.now() + timedelta(hours=1)
     for_ravi = create_callback(desk, asha.id, CallbackRequest(reason="Price list", due_at=due, owner="ravi",
                                                              call_id=call_id))
@@ -130,7 +132,7 @@ def test_owner_may_be_another_operator_or_a_department_pool(desk):
 
 
 def test_a_caller_who_hangs_up_waiting_becomes_a_pool_call_back_with_the_deadline_from_arrival(desk):
-    client_id = clients.create_client(desk, "Meera Iyer", [clients.NewPhone("+91 99887 76655")])
+    client_id = directory.create_client(desk, "Meera Iyer", [directory.NewPhone("+91 99887 76655")])
     arrived = desk.clock.now()
     call_id = queue.ring_call(desk, "099887 76655", "sales")
     desk.clock.advance(83)

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import clients, operators
-from calldesk.desk.callbacks import CallbackRequest, create_callback
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
+from calldesk.desk.clients import directory
 from calldesk.desk.exports import CALLBACK_FIELDS
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
@@ -28,9 +29,9 @@ def promised(desk, db_url):
     """Lina (lead) and Asha; one call-back of Asha's long overdue, one of Ravi's due in 2099, one in the pool."""
     desk.clock.advance(seconds=(LONG_AGO - desk.clock.now()).total_seconds())
     lina = first_console(desk, "lina")
-    asha = operators.add_operator(desk, "asha", "Asha Rao", "support")
-    operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    client = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    asha = roster.add_operator(desk, "asha", "Asha Rao", "support")
+    roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    client = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     late = create_callback(desk, lina.id, CallbackRequest(reason="Refund 4411", owner="asha", client_id=client,
                                                           due_at=desk.clock.now() + timedelta(hours=1)))
     desk.clock.advance(seconds=(FAR_AHEAD - desk.clock.now()).total_seconds())

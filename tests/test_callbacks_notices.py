@@ -8,17 +8,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from calldesk.desk import clients, operators
-from calldesk.desk.callback_lines import line_of, notice_snapshot
-from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe, notices_for, summarize_notices
-from calldesk.desk.callbacks import (
+from calldesk.desk.callbacks.lines import line_of, notice_snapshot
+from calldesk.desk.callbacks.promises import (
     CallbackRequest,
     create_callback,
     reassign_callbacks,
     release_overdue_callbacks,
     start_callback,
 )
-from calldesk.desk.identity import first_console
+from calldesk.desk.callbacks.reminders import Viewer, describe_notice, most_severe, notices_for, summarize_notices
+from calldesk.desk.clients import directory
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 
@@ -26,9 +27,9 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 @pytest.fixture
 def consoles(desk):
     lina = first_console(desk, "lina")
-    asha = operators.add_operator(desk, "asha", "Asha Rao", "support")
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    client = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    asha = roster.add_operator(desk, "asha", "Asha Rao", "support")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    client = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     return {o.login: o for o in (lina, asha, ravi)}, client
 
 

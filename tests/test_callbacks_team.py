@@ -7,10 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from calldesk.desk import clients, operators
-from calldesk.desk.callback_board import BoardFilter, board_page
-from calldesk.desk.callback_lines import line_of, my_callbacks
-from calldesk.desk.callbacks import (
+from calldesk.desk.callbacks.board import BoardFilter, board_page
+from calldesk.desk.callbacks.lines import line_of, my_callbacks
+from calldesk.desk.callbacks.promises import (
     CallbackRequest,
     StaleCallBack,
     cancel_callback,
@@ -20,9 +19,11 @@ from calldesk.desk.callbacks import (
     record_outcome,
     start_callback,
 )
+from calldesk.desk.calls.states import OperatorEvent
+from calldesk.desk.clients import directory
 from calldesk.desk.errors import NotAllowed
-from calldesk.desk.identity import first_console
-from calldesk.desk.states import OperatorEvent
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import AuditEvent, CallBack, Operator
 
 
@@ -31,13 +32,13 @@ def floor(desk):
     """Two leads, three operators (two in support, one in sales) and six call-backs."""
     lina = first_console(desk, "lina")  # first on a new database: a lead
     Operator.update(name="Lina Das").where(Operator.id == lina.id).execute()
-    omar = operators.add_operator(desk, "omar", "Omar Khan", "sales", role="lead")
-    asha = operators.add_operator(desk, "asha", "Asha Rao", "support")
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    sara = operators.add_operator(desk, "sara", "Sara Ali", "sales")
+    omar = roster.add_operator(desk, "omar", "Omar Khan", "sales", role="lead")
+    asha = roster.add_operator(desk, "asha", "Asha Rao", "support")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    sara = roster.add_operator(desk, "sara", "Sara Ali", "sales")
     people = {"lina": lina, "omar": omar, "asha": asha, "ravi": ravi, "sara": sara}
-    client = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
-    other = clients.create_client(desk, "Meera Iyer", [clients.NewPhone("+91 99887 76655")])
+    client = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
+    other = directory.create_client(desk, "Meera Iyer", [directory.NewPhone("+91 99887 76655")])
     now = desk.clock.now()
     plan = [("asha", client, "Refund 4411", 5), ("asha", other, "Invoice copy", 60), ("ravi", client, "Warranty", 90),
             ("sara", other, "Price list", 120), ("support", client, "Missed call", 30), ("sales", other, "Quote", 240)]
@@ -135,7 +136,7 @@ def test_a_lead_reassigns_three_at_once_and_every_move_is_audited(desk, floor):
 
 def test_distribute_gives_each_to_the_available_operator_with_fewest_open(desk, floor):
     people, ids = floor
-    operators.move(desk, people["sara"].id, OperatorEvent.PAUSE, "Lunch")
+    roster.move(desk, people["sara"].id, OperatorEvent.PAUSE, "Lunch")
     # open: asha 2, ravi 1, sara (paused) 1. By due time: the missed call to ravi (2), then the tie goes to asha (3),
     # then ravi (3)
     given = distribute_callbacks(desk, people["lina"].id, _seen(desk, ids[4], ids[5], ids[3]))

@@ -9,8 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calldesk.config import CallbackWindow
-from calldesk.desk import clients
-from calldesk.desk.callback_times import (
+from calldesk.desk.callbacks.promises import (
+    CallbackRequest,
+    DueOutsideWindow,
+    create_callback,
+    offer_context,
+    preview_due,
+)
+from calldesk.desk.callbacks.times import (
     DueTimeNotUnderstood,
     describe_left,
     describe_moment,
@@ -18,14 +24,8 @@ from calldesk.desk.callback_times import (
     parse_due_text,
     quick_choice_time,
 )
-from calldesk.desk.callbacks import (
-    CallbackRequest,
-    DueOutsideWindow,
-    create_callback,
-    offer_context,
-    preview_due,
-)
-from calldesk.desk.identity import first_console
+from calldesk.desk.clients import directory
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import CallBack
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -115,7 +115,7 @@ def test_across_a_daylight_saving_change_wall_times_stay_put_and_durations_stay_
 def test_a_call_back_after_the_clocks_change_is_checked_on_the_clients_new_clock(desk):
     desk.clock.advance(seconds=(datetime(2026, 3, 7, 22, 0, tzinfo=UTC) - desk.clock.now()).total_seconds())
     asha = first_console(desk, "asha")
-    client_id = clients.create_client(desk, "John Miller", [clients.NewPhone("+1 212 555 0123")])
+    client_id = directory.create_client(desk, "John Miller", [directory.NewPhone("+1 212 555 0123")])
     sunday_9_edt = datetime(2026, 3, 8, 13, 0, tzinfo=UTC)
     sunday_8_edt = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)  # would be 09:00 by Saturday's (standard) clock
     with pytest.raises(DueOutsideWindow, match="Sun 08:00"):
@@ -128,8 +128,8 @@ def test_a_call_back_after_the_clocks_change_is_checked_on_the_clients_new_clock
 
 def test_the_dialog_shows_a_date_line_client_their_own_tomorrow(desk):
     asha = first_console(desk, "asha")
-    client_id = clients.create_client(desk, "Teuea Tiiroa", [clients.NewPhone("+686 7301 2345")])
-    clients.update_client(desk, client_id, "asha", time_zone="Pacific/Kiritimati")
+    client_id = directory.create_client(desk, "Teuea Tiiroa", [directory.NewPhone("+686 7301 2345")])
+    directory.update_client(desk, client_id, "asha", time_zone="Pacific/Kiritimati")
     offer = offer_context(desk, asha.id, client_id=client_id)
     assert offer.client_zones == ("Pacific/Kiritimati",)
     due = quick_choice_time("tomorrow_morning", desk.clock.now(), KIRITIMATI, desk.config.callback_window)

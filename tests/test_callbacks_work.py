@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from calldesk.desk import calls, clients, dossier, operators, queue
-from calldesk.desk.call_view import open_call
-from calldesk.desk.callback_lines import callback_of_call, line_of, my_callbacks
-from calldesk.desk.callbacks import (
+from calldesk.desk.callbacks.lines import callback_of_call, line_of, my_callbacks
+from calldesk.desk.callbacks.promises import (
     CallbackRequest,
     PastInquiryDeadline,
     cancel_callback,
@@ -22,9 +20,13 @@ from calldesk.desk.callbacks import (
     start_callback,
     suggested_next_try,
 )
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.calls.call_view import open_call
+from calldesk.desk.clients import directory, dossier
 from calldesk.desk.errors import DeskError
 from calldesk.desk.exports import EXPORTS
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import AuditEvent, Call, CallBack, Operator
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -35,9 +37,9 @@ def team(desk):
     """Asha (support) promised Rahul a call-back in an hour; Ravi (support) and Lina (lead) are on shift."""
     asha = first_console(desk, "asha")  # the first operator of a new database is a lead: make her an operator
     Operator.update(role="operator", name="Asha Rao").where(Operator.id == asha.id).execute()
-    lina = operators.add_operator(desk, "lina", "Lina Das", "support", role="lead")
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")],
+    lina = roster.add_operator(desk, "lina", "Lina Das", "support", role="lead")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    client_id = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")],
                                       address_as="Mr Sharma")
     callback_id = create_callback(desk, asha.id, CallbackRequest(
         reason="the refund for order 4411", due_at=desk.clock.now() + timedelta(hours=1), client_id=client_id))
@@ -52,12 +54,12 @@ def test_starting_a_call_back_opens_the_dossier_and_the_call_back_greeting(desk,
     assert started.view.script_name == "call_back"  # the script engine's call-back situation
     assert started.view.script[1].text.startswith("I'm calling back about the refund for order 4411, as promised.")
     assert started.view.dossier.name == "Rahul Sharma"
-    live = calls.live_call_of(desk, team["asha"].id)
+    live = handling.live_call_of(desk, team["asha"].id)
     assert live.id == started.view.call.id and live.client_id == team["client"]
     assert Call.get_by_id(started.view.call.id).direction == "outbound"
     assert callback_of_call(desk, started.view.call.id).id == team["cb"]
-    assert operators.get_operator(team["asha"].id).state == "on_call"
-    restarted = open_call(desk, live.id, operators.get_operator(team["asha"].id))
+    assert roster.get_operator(team["asha"].id).state == "on_call"
+    restarted = open_call(desk, live.id, roster.get_operator(team["asha"].id))
     assert restarted.script == started.view.script  # a restarted console says the same
 
 
@@ -76,7 +78,7 @@ def test_reached_closes_it_ends_the_call_and_shows_in_the_clients_history(desk, 
                             note="Refund approved, arrives Monday")
     assert (result.callback.status, result.callback.outcome) == ("done", "reached")
     assert Call.get_by_id(started.view.call.id).status == "completed"
-    assert operators.get_operator(team["asha"].id).state == "wrap_up"
+    assert roster.get_operator(team["asha"].id).state == "wrap_up"
     seen = dossier.build_dossier(desk, team["client"])
     assert seen.callbacks == ()
     [past] = seen.callback_history
@@ -96,7 +98,7 @@ def test_no_answer_offers_the_next_try_and_after_three_tries_a_lead_takes_over(d
             attempt, offered, "asha")
         assert result.escalated_to == ""
         version = result.callback.version
-        calls.wrap_up(desk, started.view.call.id, team["asha"].id, "Call-back promised")
+        handling.wrap_up(desk, started.view.call.id, team["asha"].id, "Call-back promised")
         desk.clock.advance(hours=1)
     started = start_callback(desk, team["cb"], version, team["asha"].id)
     result = record_outcome(desk, team["cb"], started.callback.version, team["asha"].id, "no_answer")

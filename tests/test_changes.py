@@ -11,7 +11,9 @@ import psycopg
 import pytest
 from outage import PG_URL_ENV, Outage, own_database_url
 
-from calldesk.desk import notes, operators, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import notes
+from calldesk.desk.operators import roster
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.database import is_sqlite
 from calldesk.store.models import database
@@ -50,7 +52,7 @@ def test_a_call_rung_from_another_console_is_seen_within_a_second(desk, watcher)
 
 
 def test_a_claim_and_an_operator_state_are_live_too(desk, watcher):
-    asha = operators.add_operator(desk, "asha", "Asha Verma")
+    asha = roster.add_operator(desk, "asha", "Asha Verma")
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     watcher.wait_for_change(0.5)  # this console's own writes may wake it; drain them
     _from_another_console(lambda: queue.claim_call(desk, call_id, asha.id))
@@ -70,7 +72,7 @@ def _pg_only(desk) -> None:
 
 def test_draft_autosaves_do_not_wake_every_console(desk, watcher):
     _pg_only(desk)
-    asha = operators.add_operator(desk, "asha", "Asha Verma")
+    asha = roster.add_operator(desk, "asha", "Asha Verma")
     watcher.wait_for_change(0.5)
     _from_another_console(lambda: notes.save_draft(desk, asha.id, None, None, "typing..."))
     assert not watcher.wait_for_change(0.3)

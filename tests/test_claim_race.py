@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from calldesk.desk import calls, operators, queue
+from calldesk.desk.calls import handling, queue
 from calldesk.desk.errors import CallTaken
+from calldesk.desk.operators import roster
 from calldesk.store.models import Call, database
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -38,8 +39,8 @@ def _press_answer_together(desk, call_id: int, operator_ids: list[int]) -> dict[
 
 
 def test_two_consoles_answering_the_same_call_one_wins_the_other_is_told_who(desk):
-    asha = operators.add_operator(desk, "asha", "Asha Verma")
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar")
+    asha = roster.add_operator(desk, "asha", "Asha Verma")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar")
     names = {asha.id: "Asha Verma", ravi.id: "Ravi Kumar"}
     for _ in range(10):  # several rounds, so a lucky ordering cannot hide a lost update
         call_id = queue.ring_call(desk, "+91 98765 43210", "support")
@@ -51,9 +52,9 @@ def test_two_consoles_answering_the_same_call_one_wins_the_other_is_told_who(des
         assert isinstance(refusal, CallTaken)
         assert str(refusal) == f"call {call_id} was taken by {names[winners[0]]}"
         assert Call.get_by_id(call_id).operator_id == winners[0]
-        assert operators.get_operator(loser).state == "available"  # the refused claim took its move back
+        assert roster.get_operator(loser).state == "available"  # the refused claim took its move back
         for operator_id in winners:  # the winner finishes the call before the next round: free to answer again
-            calls.wrap_up(desk, call_id, operator_id, desk.config.dispositions[0])
+            handling.wrap_up(desk, call_id, operator_id, desk.config.dispositions[0])
     assert queue.waiting_calls(desk) == []
 
 
@@ -65,7 +66,7 @@ def _console_process(url: str, login: str, call_ids: list[int], start: object, r
 
     open_database(url, upgrade=False)
     desk = Desk(load_config(CONFIG))
-    me = operators.sign_in(desk, login)
+    me = roster.sign_in(desk, login)
     won, taken = [], []
     start.wait()
     for call_id in call_ids:
@@ -74,13 +75,13 @@ def _console_process(url: str, login: str, call_ids: list[int], start: object, r
         except CallTaken as exc:
             taken.append((call_id, exc.by))
         else:  # the call is done with before this console presses F2 again: one call at a time
-            calls.wrap_up(desk, call_id, me.id, desk.config.dispositions[0])
+            handling.wrap_up(desk, call_id, me.id, desk.config.dispositions[0])
     results.put((login, won, taken))
 
 
 def test_four_console_processes_claiming_fifty_calls_answer_each_exactly_once(desk, db_url):
     logins = ["asha", "ravi", "meera", "john"]
-    names = {login: operators.add_operator(desk, login, login.title()).name for login in logins}
+    names = {login: roster.add_operator(desk, login, login.title()).name for login in logins}
     call_ids = [queue.ring_call(desk, f"+91 98765 432{i:02d}", "support") for i in range(50)]
     database.close()  # the children open their own connections
     ctx = multiprocessing.get_context("spawn")
@@ -107,7 +108,7 @@ def test_four_console_processes_claiming_fifty_calls_answer_each_exactly_once(de
 
 @pytest.mark.parametrize("gone", ["abandoned", "missing"])
 def test_answering_a_call_that_is_gone_says_why(desk, gone):
-    asha = operators.add_operator(desk, "asha", "Asha Verma")
+    asha = roster.add_operator(desk, "asha", "Asha Verma")
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     if gone == "abandoned":
         queue.abandon_call(desk, call_id)
@@ -117,4 +118,4 @@ def test_answering_a_call_that_is_gone_says_why(desk, gone):
         message = f"call {call_id} does not exist"
     with pytest.raises(queue.DeskError, match=message):
         queue.claim_call(desk, call_id, asha.id)
-    assert operators.get_operator(asha.id).state == "available"
+    assert roster.get_operator(asha.id).state == "available"

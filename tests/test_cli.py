@@ -16,10 +16,12 @@ import pytest
 from calldesk.cli import _console_arguments, main
 from calldesk.cli.console import run_console
 from calldesk.config import load_config
-from calldesk.desk import calls, clients, operators, queue
-from calldesk.desk.clients import NewPhone
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.directory import NewPhone
 from calldesk.desk.context import Desk
 from calldesk.desk.exports import CALL_FIELDS, CLIENT_FIELDS, NOTE_FIELDS
+from calldesk.desk.operators import roster
 from calldesk.store.database import open_database
 from calldesk.store.models import database
 
@@ -69,7 +71,7 @@ def shop(db: Path) -> Iterator[Desk]:
 
 
 def test_ring_puts_a_call_in_the_queue_that_every_console_sees(tmp_path, db, shop):
-    rahul = clients.create_client(shop, "Rahul Sharma", [NewPhone("098765 43210")])
+    rahul = directory.create_client(shop, "Rahul Sharma", [NewPhone("098765 43210")])
     first = calldesk("--config", str(CONFIG), "--db", str(db), "ring", "+91 98765 43210", "--queue", "sales",
                      "--name", "RAHUL S", cwd=tmp_path)
     assert (first.returncode, first.stderr) == (0, "")
@@ -94,12 +96,12 @@ def test_ring_to_an_unknown_queue_says_so_in_one_line(tmp_path, db, shop):
 
 
 def test_export_gives_the_documented_fields_with_times_carrying_their_offset(tmp_path, db, shop, command):
-    asha = operators.add_operator(shop, "asha", "Asha Verma")
-    rahul = clients.create_client(shop, "Rahul Sharma", [NewPhone("098765 43210"), NewPhone("abc")],
+    asha = roster.add_operator(shop, "asha", "Asha Verma")
+    rahul = directory.create_client(shop, "Rahul Sharma", [NewPhone("098765 43210"), NewPhone("abc")],
                                   company='Sharma "Electronics", Pune')
     answered = queue.ring_call(shop, "+91 98765 43210", "support")
     queue.claim_call(shop, answered, asha.id)
-    calls.wrap_up(shop, answered, asha.id, "Resolved", note="Line one\nline two, with a comma")
+    handling.wrap_up(shop, answered, asha.id, "Resolved", note="Line one\nline two, with a comma")
     missed = queue.ring_call(shop, "+44 20 7946 0958", "sales")
     queue.abandon_call(shop, missed)
 

@@ -4,28 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from calldesk.desk import clients
-from calldesk.desk.clients import NewPhone
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.directory import NewPhone
 
 
 @pytest.fixture
 def book(desk) -> dict[str, int]:
     """A few clients the way the demo desk has them."""
     return {
-        "rahul": clients.create_client(desk, "Rahul Sharma", [NewPhone("098765 43210", "mobile")],
+        "rahul": directory.create_client(desk, "Rahul Sharma", [NewPhone("098765 43210", "mobile")],
                                        company="Sharma Electronics", address_as="Mr Sharma"),
-        "priya": clients.create_client(desk, "Priya Nair", [NewPhone("+91 98450 12345", "mobile"),
+        "priya": directory.create_client(desk, "Priya Nair", [NewPhone("+91 98450 12345", "mobile"),
                                                             NewPhone("080 4123 4567 ext. 12", "office")],
                                        company="Kaveri Hotels Pvt Ltd"),
-        "devanagari": clients.create_client(desk, "राहुल शर्मा", [NewPhone("+91-70123-45678")],
+        "devanagari": directory.create_client(desk, "राहुल शर्मा", [NewPhone("+91-70123-45678")],
                                             address_as="शर्मा जी"),
-        "iyer": clients.create_client(desk, "Dr Lakshmi Iyer", [NewPhone("+44 20 7946 0958", "London")]),
-        "amit": clients.create_client(desk, "Amit Verma", [NewPhone("022 2765 4321")], company="Verma Traders"),
+        "iyer": directory.create_client(desk, "Dr Lakshmi Iyer", [NewPhone("+44 20 7946 0958", "London")]),
+        "amit": directory.create_client(desk, "Amit Verma", [NewPhone("022 2765 4321")], company="Verma Traders"),
     }
 
 
 def found(desk, query: str) -> set[int]:
-    return {hit.id for hit in clients.find_clients(desk, query)}
+    return {hit.id for hit in directory.find_clients(desk, query)}
 
 
 def test_by_name_in_any_case_and_in_pieces(desk, book):
@@ -63,17 +63,17 @@ def test_in_devanagari(desk, book):
 
 
 def test_the_hits_show_name_company_and_a_formatted_phone_with_name_matches_first(desk, book):
-    clients.create_client(desk, "Anjali Mehta", [NewPhone("98111 22233")], company="Rahul Industries")
-    hits = clients.find_clients(desk, "rahul")
+    directory.create_client(desk, "Anjali Mehta", [NewPhone("98111 22233")], company="Rahul Industries")
+    hits = directory.find_clients(desk, "rahul")
     assert [h.name for h in hits] == ["Rahul Sharma", "Anjali Mehta"]
     assert (hits[0].company, hits[0].phone) == ("Sharma Electronics", "098765 43210")
 
 
 def test_a_client_found_after_a_change_of_name_or_a_new_phone(desk, book):
-    clients.update_client(desk, book["amit"], "asha", name="Amit Varma", company="Varma & Sons")
+    directory.update_client(desk, book["amit"], "asha", name="Amit Varma", company="Varma & Sons")
     assert found(desk, "varma sons") == {book["amit"]}
     assert found(desk, "traders") == set()
-    clients.add_phone(desk, book["amit"], "+91 99887 76655", "mobile")
+    directory.add_phone(desk, book["amit"], "+91 99887 76655", "mobile")
     assert found(desk, "99887") == {book["amit"]}
 
 

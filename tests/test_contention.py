@@ -9,7 +9,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from calldesk.desk import operators, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.operators import roster
 from calldesk.store.database import is_sqlite
 from calldesk.store.models import AuditEvent, Call, CallBack, database
 
@@ -24,8 +25,9 @@ def _console(url: str, login: str, start: object, results: object) -> None:
     """One operator's console: answer whatever rings until the queue is empty, then work the pool's call-backs.
     A lost race is what a console shows as a notice; anything else escaping would reach the operator."""
     from calldesk.config import load_config
-    from calldesk.desk import callbacks, calls
-    from calldesk.desk.callback_lines import my_callbacks
+    from calldesk.desk.callbacks import promises
+    from calldesk.desk.callbacks.lines import my_callbacks
+    from calldesk.desk.calls import handling
     from calldesk.desk.clock import ManualClock
     from calldesk.desk.context import Desk
     from calldesk.desk.errors import DeskError
@@ -37,7 +39,7 @@ def _console(url: str, login: str, start: object, results: object) -> None:
     try:
         open_database(url, upgrade=False)
         desk = Desk(load_config(CONFIG), ManualClock(START))
-        me = operators.sign_in(desk, login)
+        me = roster.sign_in(desk, login)
         done = desk.config.dispositions[0]
         start.wait()
         while True:
@@ -49,7 +51,7 @@ def _console(url: str, login: str, start: object, results: object) -> None:
                     continue
                 answered.append(call_id)
                 time.sleep(TALK_SECONDS)
-                calls.wrap_up(desk, call_id, me.id, done)
+                handling.wrap_up(desk, call_id, me.id, done)
             except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}")
         rng = random.Random(login)
@@ -57,7 +59,7 @@ def _console(url: str, login: str, start: object, results: object) -> None:
             rng.shuffle(pool)
             for line in pool:
                 try:
-                    started = callbacks.start_callback(desk, line.id, line.version, me.id)
+                    started = promises.start_callback(desk, line.id, line.version, me.id)
                 except DeskError:
                     continue  # another console started it first: the board says so
                 except Exception as exc:
@@ -65,8 +67,8 @@ def _console(url: str, login: str, start: object, results: object) -> None:
                     continue
                 taken.append(line.id)
                 try:
-                    callbacks.record_outcome(desk, line.id, started.callback.version, me.id, "reached")
-                    calls.wrap_up(desk, started.view.call.id, me.id, done)
+                    promises.record_outcome(desk, line.id, started.callback.version, me.id, "reached")
+                    handling.wrap_up(desk, started.view.call.id, me.id, done)
                 except Exception as exc:
                     errors.append(f"{type(exc).__name__}: {exc}")
     except Exception as exc:
@@ -86,9 +88,9 @@ def _busy_shift(desk) -> tuple[list[int], list[int]]:
 def test_consoles_racing_over_a_busy_shift_handle_every_call_and_call_back_once(desk, db_url):
     consoles = CONSOLES["sqlite" if is_sqlite(database.obj) else "postgresql"]
     logins = [f"op{i:02d}" for i in range(consoles)]
-    operators.add_operator(desk, "lead", role="lead")
+    roster.add_operator(desk, "lead", role="lead")
     for login in logins:
-        operators.add_operator(desk, login, login.upper(), "support")
+        roster.add_operator(desk, login, login.upper(), "support")
     ringing, callback_ids = _busy_shift(desk)
     assert len(callback_ids) == CALLBACKS
     database.close()  # the consoles open their own connections

@@ -7,12 +7,12 @@ import re
 from collections import Counter
 from datetime import timedelta
 
-from calldesk.desk import clients
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.dossier import build_dossier
+from calldesk.desk.coach.demo_data import seed_demo
 from calldesk.desk.context import Desk
-from calldesk.desk.demo_data import seed_demo
-from calldesk.desk.dossier import build_dossier
 from calldesk.desk.exports import EXPORTS
-from calldesk.desk.operators import list_operators
+from calldesk.desk.operators.roster import list_operators
 from calldesk.store.database import open_database
 from calldesk.store.models import Call, Client, Note, Phone, database
 
@@ -34,7 +34,7 @@ def test_the_demo_desk_has_operators_clients_of_every_kind_and_a_month_of_calls(
     assert sum(bool(DEVANAGARI.search(c.name)) for c in people) >= 10
     assert sum(bool(c.company) for c in people) >= 50
     assert all(c.address_as for c in people) and sum(bool(c.manner) for c in people) >= 200
-    assert set(Counter(c.stage for c in people)) == set(clients.STAGES)
+    assert set(Counter(c.stage for c in people)) == set(directory.STAGES)
     phones_each = Counter(p.client_id for p in Phone.select())
     assert max(phones_each.values()) >= 3
     assert Phone.select().where(Phone.extension != "").count() >= 10
@@ -59,14 +59,14 @@ def test_the_demo_desk_has_operators_clients_of_every_kind_and_a_month_of_calls(
     assert {i.kind for i in dossier.history} == {"call", "note"}
     assert "Asia/" in dossier.phones[0].local_time
 
-    numbers = clients.sample_client_numbers(20, random.Random(1))  # what the simulator rings with
+    numbers = directory.sample_client_numbers(20, random.Random(1))  # what the simulator rings with
     assert len(numbers) == len(set(numbers)) == 20
-    assert all(clients.match_caller(desk, number) is not None for number in numbers)
-    assert clients.sample_client_numbers(20, random.Random(1)) == numbers
+    assert all(directory.match_caller(desk, number) is not None for number in numbers)
+    assert directory.sample_client_numbers(20, random.Random(1)) == numbers
 
 
 def test_the_same_seed_gives_the_same_desk(desk, tmp_path):
-    assert clients.sample_client_numbers(5, random.Random(1)) == []  # an empty desk has no numbers to ring with
+    assert directory.sample_client_numbers(5, random.Random(1)) == []  # an empty desk has no numbers to ring with
     seed_demo(desk, seed=7)
     first = fingerprint()
     database.close()

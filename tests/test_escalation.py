@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 from modal_host import ModalHost, settle
 
-from calldesk.desk import calls, clients, operators, queue
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.calls.escalation import acknowledge_escalation, escalate_call, escalations_of_call, open_escalations
+from calldesk.desk.clients import directory
 from calldesk.desk.errors import DeskError, NotAllowed
-from calldesk.desk.escalation import acknowledge_escalation, escalate_call, escalations_of_call, open_escalations
+from calldesk.desk.operators import roster
 from calldesk.store.models import AuditEvent
 from calldesk.tui.modals.escalate import EscalateModal
 
 
 @pytest.fixture
 def on_a_call(desk):
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    clients.create_client(desk, "Vikram Singh", [clients.NewPhone("+91 99300 44556")])
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    directory.create_client(desk, "Vikram Singh", [directory.NewPhone("+91 99300 44556")])
     call_id = queue.ring_call(desk, "+91 99300 44556", "support")
     queue.claim_call(desk, call_id, ravi.id)
     return ravi, call_id
@@ -23,8 +25,8 @@ def on_a_call(desk):
 
 @pytest.fixture
 def leads(desk):
-    return (operators.add_operator(desk, "meera", "Meera Iyer", "support", role="lead"),
-            operators.add_operator(desk, "john", "John Mathew", "sales", role="lead"))
+    return (roster.add_operator(desk, "meera", "Meera Iyer", "support", role="lead"),
+            roster.add_operator(desk, "john", "John Mathew", "sales", role="lead"))
 
 
 def test_an_escalated_call_shows_on_every_leads_list_with_client_and_operator(desk, on_a_call, leads):
@@ -62,7 +64,7 @@ def test_only_the_live_call_of_the_operator_can_be_escalated(desk, on_a_call, le
         escalate_call(desk, meera.id, call_id, "not mine")
     with pytest.raises(DeskError, match="why a team lead is needed"):
         escalate_call(desk, ravi.id, call_id, "   ")
-    calls.end_call(desk, call_id, ravi.id)
+    handling.end_call(desk, call_id, ravi.id)
     with pytest.raises(NotAllowed, match="not your live call"):
         escalate_call(desk, ravi.id, call_id, "too late")
 

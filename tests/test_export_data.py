@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import clients, operators, queue
-from calldesk.desk.client_import import import_clients
-from calldesk.desk.clients import NewPhone
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.directory import NewPhone
+from calldesk.desk.clients.importing import import_clients
 from calldesk.desk.exports import AUDIT_FIELDS, OPERATOR_FIELDS, export_clients
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.accounts import account_kind, session_account
 from calldesk.store.database import open_database
 
@@ -32,16 +34,16 @@ def run(capsys, db_url: str, *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def book(desk) -> None:
     """Clients as a desk has them after a while: labels, an extension, an unverified number, Devanagari."""
-    rahul = clients.create_client(desk, "Rahul Sharma", [NewPhone("098765 43210", "mobile"),
+    rahul = directory.create_client(desk, "Rahul Sharma", [NewPhone("098765 43210", "mobile"),
                                                          NewPhone("022 2345 6789 ext. 12", "office")],
                                   company="Sharma Traders, Pune", address_as="Mr Sharma", manner="formal",
                                   stage="negotiation")
-    clients.update_client(desk, rahul, "lina", tags="VIP, Wholesale", time_zone="Asia/Kolkata")
-    clients.create_client(desk, "सुनीता वर्मा", [NewPhone("+91 98123 45678"), NewPhone("12345", "old")],
+    directory.update_client(desk, rahul, "lina", tags="VIP, Wholesale", time_zone="Asia/Kolkata")
+    directory.create_client(desk, "सुनीता वर्मा", [NewPhone("+91 98123 45678"), NewPhone("12345", "old")],
                           address_as="वर्मा जी")
-    clients.create_client(desk, "Sarah \"Sal\" Thompson", [NewPhone("+44 20 7946 0321", "london")],
+    directory.create_client(desk, "Sarah \"Sal\" Thompson", [NewPhone("+44 20 7946 0321", "london")],
                           company="Thompson Logistics (UK)")
-    clients.create_client(desk, "Walk-in, no phone", [])
+    directory.create_client(desk, "Walk-in, no phone", [])
 
 
 def comparable(rows: list[dict], phone_keys: tuple[str, ...]) -> list[tuple]:
@@ -68,8 +70,8 @@ def test_clients_exported_then_imported_into_an_empty_database_are_the_same(caps
 
 def test_operators_and_the_audit_trail_are_exported(capsys, desk, db_url):
     first_console(desk, "lina")
-    operators.add_operator(desk, "asha", "Asha Rao", "support", extension="201", actor="lina")
-    clients.create_client(desk, "Rahul Sharma", [NewPhone("098765 43210")], actor="asha")
+    roster.add_operator(desk, "asha", "Asha Rao", "support", extension="201", actor="lina")
+    directory.create_client(desk, "Rahul Sharma", [NewPhone("098765 43210")], actor="asha")
 
     status, out, _ = run(capsys, db_url, "export", "operators", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))

@@ -9,21 +9,22 @@ from modal_host import ModalHost, settle
 from textual.widgets import OptionList
 
 from calldesk.cli import main
-from calldesk.desk import faq, operators
+from calldesk.desk.coach import faq
+from calldesk.desk.coach.faq_seed import DEMO_FAQ, seed_faq
 from calldesk.desk.errors import DeskError, NotAllowed
-from calldesk.desk.faq_seed import DEMO_FAQ, seed_faq
+from calldesk.desk.operators import roster
 from calldesk.store.models import AuditEvent, FaqEntry
 from calldesk.tui.modals.faq_search import FaqSearchModal
 
 
 @pytest.fixture
-def lead(desk) -> operators.OperatorView:
-    return operators.add_operator(desk, "meera", "Meera Iyer", "support", role="lead")
+def lead(desk) -> roster.OperatorView:
+    return roster.add_operator(desk, "meera", "Meera Iyer", "support", role="lead")
 
 
 @pytest.fixture
-def operator(desk) -> operators.OperatorView:
-    return operators.add_operator(desk, "ravi", "Ravi Kumar", "sales")
+def operator(desk) -> roster.OperatorView:
+    return roster.add_operator(desk, "ravi", "Ravi Kumar", "sales")
 
 
 def questions(desk, query: str) -> list[str]:

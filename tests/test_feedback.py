@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from modal_host import ModalHost, settle
 
-from calldesk.desk import clients, dossier, operators, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory, dossier
 from calldesk.desk.errors import DeskError, NotAllowed
 from calldesk.desk.exports import EXPORTS
-from calldesk.desk.feedback import (
+from calldesk.desk.feedback.complaints import (
     assign_feedback,
     get_feedback,
     list_feedback,
@@ -18,22 +19,23 @@ from calldesk.desk.feedback import (
     resolve_feedback,
     start_feedback,
 )
+from calldesk.desk.operators import roster
 from calldesk.store.models import AuditEvent
 from calldesk.tui.modals.feedback_form import FeedbackFormModal
 
 
 @pytest.fixture
 def team(desk):
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    asha = operators.add_operator(desk, "asha", "Asha Verma", "sales")
-    meera = operators.add_operator(desk, "meera", "Meera Iyer", "support", role="lead")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    asha = roster.add_operator(desk, "asha", "Asha Verma", "sales")
+    meera = roster.add_operator(desk, "meera", "Meera Iyer", "support", role="lead")
     return ravi, asha, meera
 
 
 @pytest.fixture
 def live_call(desk, team):
     ravi = team[0]
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    client_id = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, ravi.id)
     return client_id, call_id
@@ -113,7 +115,7 @@ def test_calldesk_export_feedback_writes_the_documented_fields(desk, team, live_
 
 
 async def test_f8_form_logs_a_suggestion_for_the_client_on_the_line(desk, team, live_call):
-    ravi = operators.get_operator(team[0].id)
+    ravi = roster.get_operator(team[0].id)
     client_id, call_id = live_call
     app = ModalHost(FeedbackFormModal(desk, ravi, client_id, call_id, "Rahul Sharma"))
     async with app.run_test(size=(100, 34)) as pilot:

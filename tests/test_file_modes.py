@@ -13,8 +13,8 @@ import pytest
 
 from calldesk.cli import main
 from calldesk.desk import journal
-from calldesk.desk.identity import first_console
 from calldesk.desk.journal import Journal
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.database import open_database
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"

@@ -90,7 +90,7 @@ def test_hindi_is_read_from_the_catalog_and_english_is_the_code_itself():
 
 def test_the_rules_words_are_extracted_too():
     msgids = _console_msgids()
-    assert "only a team lead may {action}" in msgids  # calldesk/desk/permissions.py
+    assert "only a team lead may {action}" in msgids  # calldesk/desk/operators/permissions.py
     assert "First contact" in msgids and "Incoming call, {queue}: {outcome}" in msgids  # the dossier's words
 
 
@@ -106,7 +106,7 @@ def test_dates_are_written_with_the_languages_month_and_day_names():
 
 
 def test_a_due_time_reads_in_the_consoles_language():
-    from calldesk.desk.callback_times import describe_left, describe_moment
+    from calldesk.desk.callbacks.times import describe_left, describe_moment
 
     now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     assert describe_moment(now + timedelta(days=1), UTC, now, weekday=True) == "tomorrow Sat 09:00"
@@ -119,7 +119,7 @@ def test_a_due_time_reads_in_the_consoles_language():
 
 def test_a_refusal_of_the_rules_reads_in_the_consoles_language_and_the_command_lines_stays_english():
     from calldesk.desk.errors import NotAllowed
-    from calldesk.desk.permissions import Action, require
+    from calldesk.desk.operators.permissions import Action, require
 
     operator = type("Operator", (), {"role": "operator", "enabled": True})()
     with pytest.raises(NotAllowed) as english:
@@ -132,15 +132,16 @@ def test_a_refusal_of_the_rules_reads_in_the_consoles_language_and_the_command_l
 
 
 def test_a_notice_is_written_in_its_readers_language_whoever_causes_it(desk):
-    from calldesk.desk import clients, operators
-    from calldesk.desk.callbacks import CallbackRequest, create_callback, reassign_callbacks
-    from calldesk.desk.identity import first_console
-    from calldesk.desk.notices import notices_of
+    from calldesk.desk.callbacks.promises import CallbackRequest, create_callback, reassign_callbacks
+    from calldesk.desk.clients import directory
+    from calldesk.desk.operators import roster
+    from calldesk.desk.operators.identity import first_console
+    from calldesk.desk.operators.notices import notices_of
 
     lead = first_console(desk, "lina")  # an English console, as the command line is
-    meera = operators.add_operator(desk, "meera", "Meera Iyer", "support", language="hi")
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    rahul = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    meera = roster.add_operator(desk, "meera", "Meera Iyer", "support", language="hi")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    rahul = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     promised = create_callback(desk, ravi.id, CallbackRequest(
         reason="Invoice copy", client_id=rahul, due_at=desk.clock.now() + timedelta(hours=1)))
     reassign_callbacks(desk, lead.id, [(promised, 1)], "meera")
@@ -196,7 +197,7 @@ def test_an_unknown_language_is_refused_with_its_line(tmp_path):
 
 
 def test_a_hindi_desk_seeds_the_handbooks_faq_in_hindi_first():
-    from calldesk.desk.faq_seed import DEMO_FAQ, demo_faq
+    from calldesk.desk.coach.faq_seed import DEMO_FAQ, demo_faq
 
     hindi = demo_faq("hi")
     assert hindi[0][0] == "इस उत्पाद को खरीदने के लिए मेरे पास कौन से दस्तावेज़ होने चाहिए?"
@@ -206,8 +207,8 @@ def test_a_hindi_desk_seeds_the_handbooks_faq_in_hindi_first():
 
 
 def test_a_practice_calls_score_gives_its_reasons_in_the_trainees_language(desk, clock):
-    from calldesk.desk import calls
-    from calldesk.desk.training import TrainingSession, find_scenario, trainee_for
+    from calldesk.desk.calls import handling
+    from calldesk.desk.coach.training import TrainingSession, find_scenario, trainee_for
 
     i18n.use_language("hi")  # the trainee's console
     sam = trainee_for(desk, "sam")
@@ -218,7 +219,7 @@ def test_a_practice_calls_score_gives_its_reasons_in_the_trainees_language(desk,
     session.next_line()  # the caller asks for a call-back
     session.say("I don't know.")
     clock.advance(minutes=4, seconds=5)
-    calls.end_call(desk, call_id, sam.id)
+    handling.end_call(desk, call_id, sam.id)
     by_rule = {item.rule: item.reason for item in session.finish().items}
     assert by_rule["phrases"].startswith("1 नकारात्मक वाक्यांश: “i don't know” (इसके बजाय: ")
     assert by_rule["callback"].endswith("उन्होंने 4:05 प्रतीक्षा की")
@@ -227,7 +228,7 @@ def test_a_practice_calls_score_gives_its_reasons_in_the_trainees_language(desk,
 
 def test_a_missed_call_waits_in_the_pool_in_the_desks_language(desk):
     """The call-back a hung-up caller leaves is read by whoever in the pool calls back: in the desk's words."""
-    from calldesk.desk import queue
+    from calldesk.desk.calls import queue
     from calldesk.store.models import CallBack
 
     hindi_desk = type(desk)(desk.config._replace(language="hi"), desk.clock)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import operators, queue
-from calldesk.desk.identity import who_acts
+from calldesk.desk.calls import queue
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import who_acts
 from calldesk.store.accounts import session_account
 from calldesk.store.models import AuditEvent, CallBack, Operator
 
@@ -27,9 +28,9 @@ def sqlite_desk(tmp_path, config, clock):
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     db = open_database(url)
     desk = Desk(config, clock)
-    operators.add_operator(desk, "boss", "Bina Boss", role="lead", account="boss-os-user")
-    operators.add_operator(desk, "op1", "Omar One", account="op1-os-user")
-    operators.add_operator(desk, "op2", "Priya Two", account="op2-os-user")
+    roster.add_operator(desk, "boss", "Bina Boss", role="lead", account="boss-os-user")
+    roster.add_operator(desk, "op1", "Omar One", account="op1-os-user")
+    roster.add_operator(desk, "op2", "Priya Two", account="op2-os-user")
     queue.abandon_call(desk, queue.ring_call(desk, NUMBER, "support"))  # a missed call: a call-back...
     CallBack.update(assignee=Operator.get(Operator.login == "op1").id, pool="").execute()  # ...that op1 owns
     yield desk, url
@@ -110,7 +111,7 @@ def test_one_os_user_signs_in_as_one_operator(sqlite_desk, capsys):
 
 def test_a_disabled_operator_is_no_way_in_even_for_the_os_user_mapped_to_them(sqlite_desk, capsys):
     desk, url = sqlite_desk
-    operators.disable_operator(desk, "op1", by="boss")
+    roster.disable_operator(desk, "op1", by="boss")
     sits_here("op1")
     assert calldesk(capsys, url, "callbacks", "list") == (
         1, "", "calldesk: operator 'op1' is disabled: a team lead can run `calldesk operator enable op1`\n")

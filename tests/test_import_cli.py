@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import Client
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"

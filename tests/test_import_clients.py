@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from calldesk.desk import client_import, clients
-from calldesk.desk.client_files import ImportFileError
-from calldesk.desk.client_import import import_clients
+from calldesk.desk.clients import directory, importing
+from calldesk.desk.clients.import_files import ImportFileError
+from calldesk.desk.clients.importing import import_clients
 from calldesk.desk.exports import export_audit, export_clients
 from calldesk.store.models import Client, Note, Phone
 
@@ -46,8 +46,8 @@ def test_a_google_contacts_export_comes_in_without_a_map(desk):
     assert (ravi_phone["raw"], ravi_phone["valid"]) == ("12345", False)  # kept, marked unverified
     assert summary.unverified == 1
     assert Note.select().where(Note.client == rahul["id"]).get().body.startswith("Prefers calls after 11am")
-    assert [h.name for h in clients.find_clients(desk, "वर्मा")] == ["सुनीता वर्मा"]
-    assert clients.match_caller(desk, "09988776656") == client_named("Priya Nair")["id"]
+    assert [h.name for h in directory.find_clients(desk, "वर्मा")] == ["सुनीता वर्मा"]
+    assert directory.match_caller(desk, "09988776656") == client_named("Priya Nair")["id"]
 
 
 def test_an_outlook_export_comes_in_without_a_map(desk):
@@ -98,7 +98,7 @@ def test_an_iphone_vcard_export_with_devanagari_names_and_folded_lines(desk):
     assert [p["label"] for p in client_named("Mohammed Iqbal")["phones"]] == ["mobile", "iphone", "fax"]
     balance = client_named("दीपा (टेलर)")["phones"][1]
     assert (balance["raw"], balance["e164"], balance["valid"]) == ("*123#", None, False)
-    assert clients.match_caller(desk, "+91 98765 22222") == rahul["id"]
+    assert directory.match_caller(desk, "+91 98765 22222") == rahul["id"]
 
 
 def test_vcard_4_numbers_as_tel_uris_with_extension_and_time_zone(desk):
@@ -126,7 +126,7 @@ def test_importing_the_same_file_again_changes_nothing(desk, name):
 
 
 def test_a_dry_run_reports_the_real_counts_and_writes_nothing(desk):
-    clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     audit_before = list(export_audit())
 
     dry = import_clients(desk, DATA / "google_contacts.csv", dry_run=True)
@@ -140,7 +140,7 @@ def test_a_dry_run_reports_the_real_counts_and_writes_nothing(desk):
 
 
 def test_a_merge_fills_empty_fields_adds_new_numbers_and_keeps_the_rest(desk, tmp_path):
-    known = clients.create_client(desk, "Rahul S.", [clients.NewPhone("098765 43210", "mobile")],
+    known = directory.create_client(desk, "Rahul S.", [directory.NewPhone("098765 43210", "mobile")],
                                   address_as="Rahul ji")
     source = tmp_path / "crm.csv"
     source.write_text("Name,Company,Address as,Mobile,Office phone\n"
@@ -154,7 +154,7 @@ def test_a_merge_fills_empty_fields_adds_new_numbers_and_keeps_the_rest(desk, tm
     assert (rahul["company"], rahul["address_as"]) == ("Sharma Traders", "Rahul ji")  # filled, not overwritten
     assert [(p["label"], p["e164"]) for p in rahul["phones"]] == [("mobile", "+919876543210"),
                                                                   ("office", "+912223456789")]
-    assert [h.id for h in clients.find_clients(desk, "traders")] == [known]  # search text follows the merge
+    assert [h.id for h in directory.find_clients(desk, "traders")] == [known]  # search text follows the merge
     merge = [e for e in export_audit() if e["action"] == "import_merge"]
     assert [(e["actor"], e["entity_id"]) for e in merge] == [("lina", known)]
 
@@ -168,12 +168,12 @@ def test_a_client_new_in_the_file_is_found_by_what_later_rows_of_the_file_add(de
     summary = import_clients(desk, source)
 
     assert (summary.created, summary.merged) == (1, 1)
-    assert [h.name for h in clients.find_clients(desk, "textiles")] == ["Asha Rao"]
-    assert [h.name for h in clients.find_clients(desk, "22222")] == ["Asha Rao"]
+    assert [h.name for h in directory.find_clients(desk, "textiles")] == ["Asha Rao"]
+    assert [h.name for h in directory.find_clients(desk, "22222")] == ["Asha Rao"]
 
 
 def test_duplicates_far_apart_in_a_long_file_still_make_one_client(desk, tmp_path, monkeypatch):
-    monkeypatch.setattr(client_import, "CHUNK", 2)  # the duplicate lands in a later chunk (and transaction)
+    monkeypatch.setattr(importing, "CHUNK", 2)  # the duplicate lands in a later chunk (and transaction)
     source = tmp_path / "book.csv"
     source.write_text("Name,Phone\nAsha Rao,98450 11111\nRavi Kumar,98450 22222\nMeena Iyer,98450 33333\n"
                       "Asha Rao,+91 98450 11111; 98450 44444\nOnly A Name,\nOnly A Name,\n", encoding="utf-8")

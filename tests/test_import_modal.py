@@ -8,7 +8,7 @@ from pathlib import Path
 from modal_host import NOT_DISMISSED, ModalHost, settle
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
-from calldesk.desk.client_import import ImportSummary
+from calldesk.desk.clients.importing import ImportSummary
 from calldesk.store.models import Client
 from calldesk.tui.modals.import_clients import ImportClientsModal
 

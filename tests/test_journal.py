@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from outage import own_database_url
 
-from calldesk.desk import journal, notes, operators
+from calldesk.desk import journal
+from calldesk.desk.clients import notes
 from calldesk.desk.errors import DeskError
-from calldesk.desk.identity import first_console
 from calldesk.desk.journal import Journal, is_outage
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.errors import StoreError
 from calldesk.store.models import Call, CallBack, JournalApplied, Note, NoteDraft, Operator, database
 
@@ -57,7 +59,7 @@ def test_work_done_while_the_database_is_away_reaches_it_once_it_is_back(desk, c
     assert (promise.reason, promise.due_at, promise.assignee_id) == ("send the invoice copy",
                                                                      typed_at + timedelta(hours=1), asha.id)
     assert NoteDraft.get(NoteDraft.client == client_id).body == "Wants the invoice"
-    assert operators.get_operator(asha.id).state == "available"
+    assert roster.get_operator(asha.id).state == "available"
 
     assert book.replay(desk).total == 0  # again: nothing twice
     assert Note.select().count() == 1 and CallBack.select().count() == 1
@@ -182,7 +184,7 @@ def test_an_outage_is_told_apart_from_a_refusal(desk, outage):
     assert not is_outage(DeskError("call 3 was taken by Ravi"))
     outage.begin()
     with pytest.raises(Exception) as away:
-        operators.list_operators()
+        roster.list_operators()
     assert is_outage(away.value)
     gone = StoreError("database unavailable")
     gone.__cause__ = away.value

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import operators, queue
+from calldesk.desk.calls import queue
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
-from calldesk.desk.identity import first_console, who_acts
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console, who_acts
 from calldesk.store.accounts import account_kind, database_logins, session_account
 from calldesk.store.models import AuditEvent, CallBack, Operator, database
 
@@ -31,23 +32,23 @@ def test_the_first_console_on_a_new_desk_makes_its_lead_and_strangers_are_turned
     assert first_console(desk, "ravi") is None  # a desk with people in it: the usual sign-in, no second lead
     with pytest.raises(UnknownOperator, match="operator 'ravi' is not known here: a lead adds them with "
                                               "`calldesk operator add ravi`"):
-        operators.sign_in(desk, "ravi")
+        roster.sign_in(desk, "ravi")
     assert who_acts(desk) == first  # the same person again, not a new lead
-    assert [o.login for o in operators.list_operators()] == ["meera"]
+    assert [o.login for o in roster.list_operators()] == ["meera"]
 
 
 def test_a_disabled_operator_cannot_sign_in_until_enabled_again(desk):
     meera = first_console(desk, "meera")
-    operators.add_operator(desk, "ravi", "Ravi Kumar", by="meera")
-    ravi = operators.disable_operator(desk, "ravi", by="meera")
+    roster.add_operator(desk, "ravi", "Ravi Kumar", by="meera")
+    ravi = roster.disable_operator(desk, "ravi", by="meera")
     assert (ravi.enabled, ravi.state) == (False, "disabled")
     with pytest.raises(UnknownOperator, match="operator 'ravi' is disabled: a team lead can run "
                                               "`calldesk operator enable ravi`"):
-        operators.sign_in(desk, "ravi")
-    assert [o.login for o in operators.list_operators()] == ["meera"]  # gone from the owner pickers
-    assert [o.login for o in operators.list_operators(with_disabled=True)] == ["meera", "ravi"]
-    operators.enable_operator(desk, "ravi", by="meera")
-    assert operators.sign_in(desk, "ravi").enabled
+        roster.sign_in(desk, "ravi")
+    assert [o.login for o in roster.list_operators()] == ["meera"]  # gone from the owner pickers
+    assert [o.login for o in roster.list_operators(with_disabled=True)] == ["meera", "ravi"]
+    roster.enable_operator(desk, "ravi", by="meera")
+    assert roster.sign_in(desk, "ravi").enabled
     assert _audit("disable") == [("meera", {"enabled": True}, {"enabled": False})]
     assert _audit("enable") == [("meera", {"enabled": False}, {"enabled": True})]
     assert meera.is_lead
@@ -55,27 +56,27 @@ def test_a_disabled_operator_cannot_sign_in_until_enabled_again(desk):
 
 def test_a_lead_promotes_an_operator_and_the_change_is_audited(desk, clock):
     first_console(desk, "meera")
-    operators.add_operator(desk, "ravi", "Ravi Kumar")
+    roster.add_operator(desk, "ravi", "Ravi Kumar")
     clock.advance(minutes=5)
-    assert operators.set_role(desk, "ravi", "lead", by="meera").is_lead
-    assert operators.set_role(desk, "ravi", "lead", by="meera").is_lead  # no change, no second audit line
+    assert roster.set_role(desk, "ravi", "lead", by="meera").is_lead
+    assert roster.set_role(desk, "ravi", "lead", by="meera").is_lead  # no change, no second audit line
     assert _audit("set_role") == [("meera", {"role": "operator"}, {"role": "lead"})]
     assert AuditEvent.get(AuditEvent.action == "set_role").at == clock.now()
 
 
 def test_an_operator_may_not_manage_others(desk):
     first_console(desk, "meera")
-    operators.add_operator(desk, "ravi", "Ravi Kumar")
-    operators.add_operator(desk, "asha", "Asha Verma")
+    roster.add_operator(desk, "ravi", "Ravi Kumar")
+    roster.add_operator(desk, "asha", "Asha Verma")
     refusal = "Ravi Kumar is not a team lead: only a team lead may manage operators"
     with pytest.raises(NotAllowed, match=refusal):
-        operators.set_role(desk, "ravi", "lead", by="ravi")
+        roster.set_role(desk, "ravi", "lead", by="ravi")
     with pytest.raises(NotAllowed, match=refusal):
-        operators.disable_operator(desk, "asha", by="ravi")
+        roster.disable_operator(desk, "asha", by="ravi")
     with pytest.raises(NotAllowed, match=refusal):
-        operators.add_operator(desk, "john", by="ravi")
+        roster.add_operator(desk, "john", by="ravi")
     with pytest.raises(NotAllowed, match="operator 'ghost' is not an enabled operator here"):
-        operators.enable_operator(desk, "asha", by="ghost")
+        roster.enable_operator(desk, "asha", by="ghost")
     assert Operator.get(Operator.login == "ravi").role == "operator"
     assert Operator.get(Operator.login == "asha").enabled
     assert _audit("set_role") == _audit("disable") == []
@@ -83,21 +84,21 @@ def test_an_operator_may_not_manage_others(desk):
 
 def test_the_desk_always_keeps_one_enabled_lead(desk):
     first_console(desk, "meera")
-    operators.add_operator(desk, "ravi", "Ravi Kumar")
+    roster.add_operator(desk, "ravi", "Ravi Kumar")
     with pytest.raises(NotAllowed, match="meera is the only team lead: make someone else a lead before you make "
                                          "meera an operator"):
-        operators.set_role(desk, "meera", "operator")
+        roster.set_role(desk, "meera", "operator")
     with pytest.raises(NotAllowed, match="meera is the only team lead: make someone else a lead before you "
                                          "disable meera"):
-        operators.disable_operator(desk, "meera")
+        roster.disable_operator(desk, "meera")
     with pytest.raises(NotAllowed, match="you cannot disable yourself"):
-        operators.disable_operator(desk, "meera", by="meera")
-    operators.set_role(desk, "ravi", "lead", by="meera")
-    assert not operators.disable_operator(desk, "meera", by="ravi").enabled
+        roster.disable_operator(desk, "meera", by="meera")
+    roster.set_role(desk, "ravi", "lead", by="meera")
+    assert not roster.disable_operator(desk, "meera", by="ravi").enabled
     with pytest.raises(NotFound, match="operator 'nobody' is not known here"):
-        operators.set_role(desk, "nobody", "lead")
+        roster.set_role(desk, "nobody", "lead")
     with pytest.raises(DeskError, match="role 'boss' is not one of operator, lead"):
-        operators.set_role(desk, "ravi", "boss")
+        roster.set_role(desk, "ravi", "boss")
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk.operators import add_operator, get_operator
-from calldesk.desk.queue import waiting_calls
+from calldesk.desk.calls.queue import waiting_calls
+from calldesk.desk.operators.roster import add_operator, get_operator
 from calldesk.store.models import Call
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"

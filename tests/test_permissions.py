@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import clients, operators
-from calldesk.desk.callback_lines import line_of
-from calldesk.desk.callbacks import (
+from calldesk.desk.callbacks.lines import line_of
+from calldesk.desk.callbacks.promises import (
     CallbackRequest,
     create_callback,
     distribute_callbacks,
@@ -20,9 +19,11 @@ from calldesk.desk.callbacks import (
     record_outcome,
     start_callback,
 )
+from calldesk.desk.clients import directory
 from calldesk.desk.errors import NotAllowed
-from calldesk.desk.identity import first_console
-from calldesk.desk.permissions import WHO_MAY, Action, Role, may, require
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
+from calldesk.desk.operators.permissions import WHO_MAY, Action, Role, may, require
 from calldesk.store.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +34,10 @@ CONFIG = ROOT / "config.yaml"
 def floor(desk):
     """Boss leads support; op1 and op2 answer support calls, op3 sales. op1 has promised Rahul a call-back."""
     boss = first_console(desk, "boss")  # the first on a new desk: its lead
-    op1 = operators.add_operator(desk, "op1", "Omar One", "support")
-    op2 = operators.add_operator(desk, "op2", "Priya Two", "support")
-    operators.add_operator(desk, "op3", "Sara Three", "sales")
-    client = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    op1 = roster.add_operator(desk, "op1", "Omar One", "support")
+    op2 = roster.add_operator(desk, "op2", "Priya Two", "support")
+    roster.add_operator(desk, "op3", "Sara Three", "sales")
+    client = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     promise = create_callback(desk, op1.id, CallbackRequest(reason="Refund 4411", client_id=client,
                                                             due_at=desk.clock.now() + timedelta(hours=1)))
     return {"boss": boss, "op1": op1, "op2": op2, "promise": promise}

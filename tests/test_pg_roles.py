@@ -18,20 +18,24 @@ from conftest import PG_URL_ENV, START
 from peewee import fn
 from pg_schema import pg_schema_url
 
-from calldesk.desk import clients, faq, feedback, notes, notices, operators, queue
-from calldesk.desk.callback_lines import line_of
-from calldesk.desk.callbacks import (
+from calldesk.desk.callbacks.lines import line_of
+from calldesk.desk.callbacks.promises import (
     CallbackRequest,
     create_callback,
     reassign_callbacks,
     record_outcome,
     release_overdue_callbacks,
 )
-from calldesk.desk.calls import wrap_up
+from calldesk.desk.calls import queue
+from calldesk.desk.calls.escalation import acknowledge_escalation, escalate_call
+from calldesk.desk.calls.handling import wrap_up
+from calldesk.desk.clients import directory, notes
 from calldesk.desk.clock import ManualClock
+from calldesk.desk.coach import faq
+from calldesk.desk.coach.phrase_guard import guard_for, record_phrase_hits
 from calldesk.desk.context import Desk
-from calldesk.desk.escalation import acknowledge_escalation, escalate_call
-from calldesk.desk.phrase_guard import guard_for, record_phrase_hits
+from calldesk.desk.feedback import complaints
+from calldesk.desk.operators import notices, roster
 from calldesk.desk.stats.hours import keep_recent_days_summed
 from calldesk.desk.stats.reviews import review_call
 from calldesk.store import pg_roles
@@ -83,14 +87,14 @@ def floor(request, config) -> Iterator[Floor]:
     roles: list[str] = []
     sessions = [open_database(url)]
     try:
-        boss = operators.add_operator(desk, "boss", "Boss", "support", role="lead")  # by the administrator
-        op1 = operators.add_operator(desk, "op1", "Omar One", "support")
-        op2 = operators.add_operator(desk, "op2", "Priya Two", "support")
+        boss = roster.add_operator(desk, "boss", "Boss", "support", role="lead")  # by the administrator
+        op1 = roster.add_operator(desk, "op1", "Omar One", "support")
+        op2 = roster.add_operator(desk, "op2", "Priya Two", "support")
         for login, account in accounts.items():
             pg_roles.create_login(account, None, login == "boss")
             roles.append(account)
             Operator.update(account=account).where(Operator.login == login).execute()
-        client = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+        client = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
         call = queue.ring_call(desk, "+91 98765 43210", "support")
         queue.claim_call(desk, call, op1.id)
         escalation = escalate_call(desk, op1.id, call, "wants the manager")
@@ -251,8 +255,8 @@ def test_an_operators_draft_is_his_alone(floor):
 
 def test_an_operator_cannot_work_a_colleagues_complaint_nor_hand_his_own_on(floor):
     desk, ids = floor.desk, floor.ids
-    theirs = feedback.log_feedback(desk, ids["op2"], "complaint", "Delivery", "Parcel late")
-    mine = feedback.log_feedback(desk, ids["op1"], "complaint", "Billing", "Charged twice")
+    theirs = complaints.log_feedback(desk, ids["op2"], "complaint", "Delivery", "Parcel late")
+    mine = complaints.log_feedback(desk, ids["op1"], "complaint", "Billing", "Charged twice")
     with psql_as(floor, "op1") as op1:
         assert op1.execute("UPDATE feedback SET status = 'resolved' WHERE id = %s", (theirs,)).rowcount == 0
         assert "row-level security" in refused(op1, "UPDATE feedback SET owner_id = %s WHERE id = %s", ids["op2"], mine)
@@ -296,9 +300,9 @@ def test_an_operators_day_runs_under_his_own_role(floor):
     notes.save_draft(desk, me, call, None, "Wants a")
     record_phrase_hits(desk, call, guard_for(desk.config).check("I don't know"))
     escalate_call(desk, me, call, "asks for a discount")
-    complaint = feedback.log_feedback(desk, me, "complaint", "Delivery", "Parcel late", call_id=call)
-    feedback.start_feedback(desk, me, complaint)
-    feedback.resolve_feedback(desk, me, complaint, "Rescheduled the delivery")
+    complaint = complaints.log_feedback(desk, me, "complaint", "Delivery", "Parcel late", call_id=call)
+    complaints.start_feedback(desk, me, complaint)
+    complaints.resolve_feedback(desk, me, complaint, "Rescheduled the delivery")
     pool = floor.promises["pool"]
     reassign_callbacks(desk, me, [(pool, line_of(desk, pool).version)], "op1")
     wrap_up(desk, call, me, "Resolved", "Wants a discount next time")
@@ -326,8 +330,8 @@ def test_a_lead_takes_every_lead_only_action_under_her_own_role_audited_with_her
     acknowledge_escalation(desk, ids["boss"], floor.escalation)
     faq.edit_faq(desk, ids["boss"], floor.entry, answer="Yes, in every city.")
     review_call(desk, floor.call, ids["boss"], 4, "good, a little slow")
-    operators.set_role(desk, "op1", "lead")  # the command line of old: no one named, "system" claimed
-    operators.disable_operator(desk, "op2")
+    roster.set_role(desk, "op1", "lead")  # the command line of old: no one named, "system" claimed
+    roster.disable_operator(desk, "op2")
     assert CallBack.get_by_id(floor.promises["op1"]).assignee_id == ids["op2"]
     assert Escalation.get_by_id(floor.escalation).acknowledged_by_id == ids["boss"]
     audited = AuditEvent.select().where(AuditEvent.id > audited_before)
@@ -340,14 +344,14 @@ def test_a_promoted_operators_role_gets_a_leads_rights_and_a_disabled_ones_canno
     import psycopg
 
     calldesk_as(floor, "boss")
-    operators.set_role(floor.desk, "op1", "lead")
-    operators.disable_operator(floor.desk, "op2")
+    roster.set_role(floor.desk, "op1", "lead")
+    roster.disable_operator(floor.desk, "op2")
     with psql_as(floor, "op1") as op1:
         assert op1.execute("UPDATE faq_entry SET answer = 'Yes, on request' WHERE id = %s", (floor.entry,)).rowcount
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
         psql_as(floor, "op2").__enter__()
-    operators.set_role(floor.desk, "op1", "operator")
-    operators.enable_operator(floor.desk, "op2")
+    roster.set_role(floor.desk, "op1", "operator")
+    roster.enable_operator(floor.desk, "op2")
     with psql_as(floor, "op1") as op1:
         refused(op1, "UPDATE faq_entry SET answer = 'Never' WHERE id = %s", floor.entry)
     with psql_as(floor, "op2") as op2:
@@ -357,7 +361,7 @@ def test_a_promoted_operators_role_gets_a_leads_rights_and_a_disabled_ones_canno
 def test_a_lead_gives_a_new_operator_a_login_but_cannot_take_over_a_role_calldesk_did_not_make(floor):
     import psycopg
 
-    operators.set_role(floor.desk, "op1", "lead")  # the administrator makes op1 a second lead
+    roster.set_role(floor.desk, "op1", "lead")  # the administrator makes op1 a second lead
     calldesk_as(floor, "boss")
     newcomer = f"cd_new_{uuid.uuid4().hex[:10]}"
     floor.roles.append(newcomer)
@@ -385,7 +389,7 @@ def test_a_lead_of_one_desk_is_nobody_on_another_desk_of_the_same_cluster(floor,
     try:
         open_database(other)
         elsewhere = Desk(config, ManualClock(_a_week_ahead()))
-        chief = operators.add_operator(elsewhere, "chief", role="lead")
+        chief = roster.add_operator(elsewhere, "chief", role="lead")
         entry = faq.add_faq(elsewhere, chief.id, "Open on Sundays?", "No.")
         database.close()
         with psql_as(floor, "boss", other) as boss:
@@ -403,8 +407,8 @@ def test_a_lead_of_one_desk_is_nobody_on_another_desk_of_the_same_cluster(floor,
 def test_a_login_follows_the_operator_it_is_for_whatever_the_caller_says(floor):
     import psycopg
 
-    operators.disable_operator(floor.desk, "op2")  # by the administrator; then both move to new roles
-    operators.set_role(floor.desk, "op1", "lead")
+    roster.disable_operator(floor.desk, "op2")  # by the administrator; then both move to new roles
+    roster.set_role(floor.desk, "op1", "lead")
     late = {login: f"cd_{login}_late_{uuid.uuid4().hex[:8]}" for login in ("op1", "op2")}
     for login, account in late.items():
         floor.roles.append(account)

@@ -8,9 +8,9 @@ import pytest
 from textual.app import App, ComposeResult
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk import queue
-from calldesk.desk.identity import first_console
-from calldesk.desk.phrase_guard import PhraseGuard, guard_for, phrase_hits_of_call, record_phrase_hits
+from calldesk.desk.calls import queue
+from calldesk.desk.coach.phrase_guard import PhraseGuard, guard_for, phrase_hits_of_call, record_phrase_hits
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import Call
 from calldesk.tui.widgets.phrase_hints import PhraseHints
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calldesk.desk.context import Desk
-from calldesk.desk.operators import add_operator
+from calldesk.desk.operators.roster import add_operator
 from calldesk.store.bulk import VALUES_PER_IN_LIST
 from calldesk.store.database import open_database
 from calldesk.store.models import Operator, database

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import operators
+from calldesk.desk.calls.queue_log import LOG_END_REASON, import_queue_log
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.queue_log import LOG_END_REASON, import_queue_log
+from calldesk.desk.operators import roster
 from calldesk.desk.stats.grouping import Scope
 from calldesk.desk.stats.kpis import figure_rows
 from calldesk.desk.stats.period import days_period
@@ -24,9 +24,9 @@ T0 = 1793590200  # 2026-11-02 09:00 in India: the first ADDMEMBER of the file
 @pytest.fixture
 def team(desk):
     return {
-        "asha": operators.add_operator(desk, "asha", "Asha Verma", extension="1001").id,  # SIP/1001
-        "ravi": operators.add_operator(desk, "ravi", "Ravi Kumar").id,  # Local/ravi@agents/n
-        "meena": operators.add_operator(desk, "meena", "Meena Iyer", "sales").id,  # by display name
+        "asha": roster.add_operator(desk, "asha", "Asha Verma", extension="1001").id,  # SIP/1001
+        "ravi": roster.add_operator(desk, "ravi", "Ravi Kumar").id,  # Local/ravi@agents/n
+        "meena": roster.add_operator(desk, "meena", "Meena Iyer", "sales").id,  # by display name
     }
 
 
@@ -112,7 +112,7 @@ def test_a_longer_log_adds_what_is_new_and_carries_the_history_on(desk, team, tm
 
 def test_a_member_mapped_later_gets_their_calls_on_the_next_import(desk, team, clock):
     import_queue_log(desk, QUEUE_LOG)
-    kiran = operators.add_operator(desk, "kiran", "Kiran Das", "billing").id
+    kiran = roster.add_operator(desk, "kiran", "Kiran Das", "billing").id
     ami = desk.config.ami._replace(operators={"PJSIP/1009": "kiran"})
     mapped = Desk(desk.config._replace(ami=ami), clock)
     report = import_queue_log(mapped, QUEUE_LOG)

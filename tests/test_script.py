@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from calldesk.config import Config, load_config
-from calldesk.desk.script import ScriptContext, greeting_time, render_script
+from calldesk.desk.coach.script import ScriptContext, greeting_time, render_script
 
 AFTERNOON_IN_INDIA = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # 14:30 in Asia/Kolkata
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk import callbacks, calls, clients, queue
-from calldesk.desk.errors import NotFound
-from calldesk.desk.identity import first_console
-from calldesk.desk.script import (
+from calldesk.desk.callbacks import promises
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.clients import directory
+from calldesk.desk.coach.script import (
     ScriptContext,
     choose_script,
     greeting_step_ids,
@@ -22,6 +22,8 @@ from calldesk.desk.script import (
     script_named,
     situation_of_call,
 )
+from calldesk.desk.errors import NotFound
+from calldesk.desk.operators.identity import first_console
 
 
 def test_the_queue_chooses_the_script_and_the_situation_wins_over_the_queue(config):
@@ -49,21 +51,21 @@ def test_a_transferred_call_opens_on_the_transfer_script(desk):
     queue.claim_call(desk, first, asha.id)
     assert situation_of_call(desk, first) is None
     assert script_for_call(desk, first).name == "support"
-    onward = calls.transfer_call(desk, first, asha.id, "sales", "wants a quote")
+    onward = handling.transfer_call(desk, first, asha.id, "sales", "wants a quote")
     assert situation_of_call(desk, onward) == "transfer"
     assert script_for_call(desk, onward).name == "transfer"
 
 
 def test_a_call_we_make_opens_on_the_call_back_script_with_the_reason_and_the_clients_clock(desk, clock):
     asha = first_console(desk, "asha")
-    clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")], address_as="Mr Sharma")
+    directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")], address_as="Mr Sharma")
     first = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, first, asha.id)
-    promise = callbacks.create_callback(desk, asha.id, callbacks.CallbackRequest(
+    promise = promises.create_callback(desk, asha.id, promises.CallbackRequest(
         reason="the bulk discount", due_at=clock.now() + timedelta(minutes=30), call_id=first))
-    calls.wrap_up(desk, first, asha.id, "Call-back promised")
+    handling.wrap_up(desk, first, asha.id, "Call-back promised")
     clock.advance(minutes=30)
-    call_id = callbacks.start_callback(desk, promise, 1, asha.id).view.call.id
+    call_id = promises.start_callback(desk, promise, 1, asha.id).view.call.id
     script = script_for_call(desk, call_id)
     assert script.name == "call_back"
     context = script_context_for_call(desk, call_id, "Asha", "Customer Support")

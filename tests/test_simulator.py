@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from calldesk.config import ConfigError, SimulatorSettings, load_config
-from calldesk.desk.clients import NewPhone, create_client
+from calldesk.desk.calls.queue import claim_call, waiting_calls
+from calldesk.desk.clients.directory import NewPhone, create_client
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
-from calldesk.desk.operators import add_operator, get_operator
-from calldesk.desk.queue import claim_call, waiting_calls
+from calldesk.desk.operators.roster import add_operator, get_operator
 from calldesk.phones import parse_phone
 from calldesk.store.models import Call
 from calldesk.telephony.simulator import Simulator

@@ -4,20 +4,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from calldesk.desk import clients, queue
-from calldesk.desk.identity import first_console
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory
+from calldesk.desk.operators.identity import first_console
 
 
 def test_known_caller_rings_and_is_answered(desk):
     asha = first_console(desk, "asha")
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("098765 43210")])
+    client_id = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("098765 43210")])
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     [waiting] = queue.waiting_calls(desk)
     assert waiting.client_id == client_id
     assert queue.claim_call(desk, call_id, asha.id) == call_id
     assert queue.waiting_calls(desk) == []
-    assert [h.name for h in clients.find_clients(desk, "sharma")] == ["Rahul Sharma"]
-    assert [h.name for h in clients.find_clients(desk, "8765 432")] == ["Rahul Sharma"]
+    assert [h.name for h in directory.find_clients(desk, "sharma")] == ["Rahul Sharma"]
+    assert [h.name for h in directory.find_clients(desk, "8765 432")] == ["Rahul Sharma"]
 
 
 LAZY_DRIVER = """
@@ -25,9 +26,9 @@ import sys
 
 import calldesk.tui.app  # everything a console imports before it opens its database
 from calldesk.config import load_config
-from calldesk.desk import operators
+from calldesk.desk.operators import roster
 from calldesk.desk.context import Desk
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.database import open_database
 from calldesk.store.models import database
 
@@ -35,7 +36,7 @@ print("psycopg" in sys.modules)
 open_database(sys.argv[1])
 asha = first_console(Desk(load_config(sys.argv[2])), "asha")
 with database.atomic():  # a transaction: Peewee asks the driver for its state
-    print(operators.get_operator(asha.id).login)
+    print(roster.get_operator(asha.id).login)
 print("psycopg" in sys.modules)
 """
 

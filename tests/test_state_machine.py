@@ -1,4 +1,4 @@
-"""One state machine for calls and operators (calldesk/desk/states.py), asked by every path: F2, the PBX's hook
+"""One state machine for calls and operators (calldesk/desk/calls/states.py), asked by every path: F2, the PBX's hook
 commands, AMI, the simulator, the journal's replay, the command line and a lead's actions. The same rules hold on
 each: an operator busy with a call takes no other, a disabled operator does nothing, and an event for a call that has
 moved on already (a late hang-up, an answer told twice) changes nothing and is no error."""
@@ -17,15 +17,11 @@ import pytest
 from ami_server import AmiServer
 
 from calldesk.cli import main
-from calldesk.desk import calls, operators, pbx_events, queue
-from calldesk.desk.answer import answer_call
-from calldesk.desk.callbacks import CallbackRequest, create_callback, reassign_callbacks, start_callback
-from calldesk.desk.context import Desk
-from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotAllowed
-from calldesk.desk.escalation import acknowledge_escalation, escalate_call
-from calldesk.desk.journal import Journal
-from calldesk.desk.notices import NoticeKind, unread_notices
-from calldesk.desk.states import (
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback, reassign_callbacks, start_callback
+from calldesk.desk.calls import handling, pbx_events, queue
+from calldesk.desk.calls.answer import answer_call
+from calldesk.desk.calls.escalation import acknowledge_escalation, escalate_call
+from calldesk.desk.calls.states import (
     CALL_MOVES,
     OPERATOR_MOVES,
     CallEvent,
@@ -38,6 +34,11 @@ from calldesk.desk.states import (
     operator_move,
     sources_of,
 )
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotAllowed
+from calldesk.desk.journal import Journal
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.notices import NoticeKind, unread_notices
 from calldesk.store.accounts import session_account
 from calldesk.store.models import BaseModel, Call, CallBack, OperatorStateChange
 from calldesk.telephony import ami
@@ -53,7 +54,7 @@ NUMBER, OTHER_NUMBER = "+919812345678", "+919812345679"
 
 
 def state_of(operator_id: int) -> str:
-    return operators.get_operator(operator_id).state
+    return roster.get_operator(operator_id).state
 
 
 def moves_of(operator_id: int) -> list[str]:
@@ -100,9 +101,9 @@ def version_of(callback_id: int) -> int:
 @pytest.fixture
 def team(desk: Desk):
     """A lead (Lina, signed in as whoever runs the tests) and two operators with phones: Asha at 101, Ravi at 102."""
-    lina = operators.add_operator(desk, "lina", "Lina Das", "support", role="lead", account=session_account())
-    asha = operators.add_operator(desk, "asha", "Asha Rao", "support", extension="101")
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "sales", extension="102")
+    lina = roster.add_operator(desk, "lina", "Lina Das", "support", role="lead", account=session_account())
+    asha = roster.add_operator(desk, "asha", "Asha Rao", "support", extension="101")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "sales", extension="102")
     return lina, asha, ravi
 
 
@@ -250,10 +251,10 @@ def test_f2_refuses_a_second_call_to_an_operator_busy_with_one_and_claims_nothin
     assert call_row(second)[:2] == ("ringing", None)
     assert [w.id for w in queue.waiting_calls(desk)] == [second]
 
-    calls.end_call(desk, first, asha.id)
+    handling.end_call(desk, first, asha.id)
     with pytest.raises(Refused, match="Asha Rao is wrapping up a call"):
         answer_call(desk, asha, second)
-    calls.wrap_up(desk, first, asha.id, "Resolved")
+    handling.wrap_up(desk, first, asha.id, "Resolved")
     assert answer_call(desk, asha, None).view.call.id == second  # free again: F2 takes the waiting caller
     assert moves_of(asha.id) == ["on_call", "wrap_up", "available", "on_call"]
 
@@ -274,13 +275,13 @@ def test_f2_on_a_call_gone_or_taken_leaves_the_operator_as_they_were(desk: Desk,
 def test_f2_is_refused_to_a_paused_operator_until_they_resume(desk: Desk, team) -> None:
     _, asha, _ = team
     call_id = queue.ring_call(desk, NUMBER)
-    operators.move(desk, asha.id, OperatorEvent.PAUSE, "Lunch")
+    roster.move(desk, asha.id, OperatorEvent.PAUSE, "Lunch")
     with pytest.raises(Refused, match="Asha Rao is paused"):
         queue.claim_call(desk, call_id, asha.id)
-    operators.move(desk, asha.id, OperatorEvent.RESUME)
+    roster.move(desk, asha.id, OperatorEvent.RESUME)
     queue.claim_call(desk, call_id, asha.id)
     with pytest.raises(Refused, match="Asha Rao is on a call"):
-        operators.move(desk, asha.id, OperatorEvent.PAUSE, "Break")
+        roster.move(desk, asha.id, OperatorEvent.PAUSE, "Break")
     assert moves_of(asha.id) == ["paused", "available", "on_call"]
 
 
@@ -466,7 +467,7 @@ def test_a_call_back_is_not_dialled_by_an_operator_on_a_call_and_blocks_f2_while
         queue.claim_call(desk, waiting, ravi.id)
     with pytest.raises(Refused, match="Ravi Kumar is on a call"):
         pbx_events.answer_call_as(desk, waiting, "ravi")
-    calls.end_call(desk, started.view.call.id, ravi.id)
+    handling.end_call(desk, started.view.call.id, ravi.id)
     assert state_of(ravi.id) == "wrap_up"
 
 
@@ -551,7 +552,7 @@ def test_operator_disable_on_the_command_line_leaves_them_disabled_and_every_pat
     status, out, err = hook("operator", "disable", "asha")
     assert (status, err) == (0, "")
     assert out.startswith("asha is disabled")
-    me = operators.get_operator(asha.id)
+    me = roster.get_operator(asha.id)
     assert (me.enabled, me.state) == (False, "disabled")
     [listed] = [line for line in hook("operator", "list")[1].splitlines() if line.startswith("asha ")]
     assert listed.endswith(" disabled")
@@ -571,7 +572,7 @@ def test_operator_disable_on_the_command_line_leaves_them_disabled_and_every_pat
         pbx_events.offer_call(desk, pbx, "asha")
     for event, reason in ((OperatorEvent.PAUSE, "Lunch"), (OperatorEvent.RESUME, ""), (OperatorEvent.SIGN_IN, "")):
         with pytest.raises(Refused, match="Asha Rao is disabled"):
-            operators.move(desk, asha.id, event, reason)
+            roster.move(desk, asha.id, event, reason)
     with pytest.raises(NotAllowed, match="asha is disabled"):
         start_callback(desk, callback, version_of(callback), asha.id)  # a call-back
     with pytest.raises(DeskError, match="'asha' is disabled"):
@@ -604,7 +605,7 @@ def test_a_leads_reassign_acknowledgement_and_a_transfer_post_notices_to_the_ope
     assert (acknowledged.kind, acknowledged.by) == (NoticeKind.ESCALATION_ACKNOWLEDGED, "Lina Das")
     assert f"call {call_id}" in acknowledged.text
 
-    onward = calls.transfer_call(desk, call_id, asha.id, "ravi", "needs the sales price list")
+    onward = handling.transfer_call(desk, call_id, asha.id, "ravi", "needs the sales price list")
     transferred = unread_notices(ravi.id)[-1]
     assert (transferred.kind, transferred.by) == (NoticeKind.CALL_TRANSFERRED, "Asha Rao")
     assert f"call {onward}" in transferred.text and "sales price list" in transferred.text
@@ -667,12 +668,12 @@ def test_a_caller_waiting_for_a_disabled_operator_can_still_hang_up_or_be_answer
     _, asha, _ = team
     call_id = queue.ring_call(desk, NUMBER)
     queue.claim_call(desk, call_id, asha.id)
-    onward = calls.transfer_call(desk, call_id, asha.id, "ravi")  # reserved for ravi
+    onward = handling.transfer_call(desk, call_id, asha.id, "ravi")  # reserved for ravi
     pbx = pbx_events.ring_pbx_call(desk, "1700.8", OTHER_NUMBER, "support")
     pbx_events.offer_call(desk, pbx, "ravi")  # ringing at ravi's phone
-    operators.disable_operator(desk, "ravi")
+    roster.disable_operator(desk, "ravi")
     assert hook("event", "hangup", str(onward)) == (0, "abandoned", "")
-    calls.wrap_up(desk, call_id, asha.id, "Transferred")
+    handling.wrap_up(desk, call_id, asha.id, "Transferred")
     pbx_events.answer_call_as(desk, pbx, "asha")  # the queue rang on to asha, who picked up
     assert call_row(pbx)[:2] == ("answered", asha.id)
 

@@ -25,15 +25,16 @@ from hypothesis.stateful import (
 )
 from peewee import fn
 
-from calldesk.desk import calls, operators, pbx_events, queue
-from calldesk.desk.answer import answer_call
-from calldesk.desk.callbacks import CallbackRequest, create_callback, reassign_callbacks, start_callback
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback, reassign_callbacks, start_callback
+from calldesk.desk.calls import handling, pbx_events, queue
+from calldesk.desk.calls.answer import answer_call
+from calldesk.desk.calls.states import OperatorEvent
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
-from calldesk.desk.shift import resume_shift
-from calldesk.desk.states import OperatorEvent
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.shift import resume_shift
 from calldesk.store.models import Call, CallBack, Operator, OperatorStateChange, database
 from calldesk.telephony.ami_events import AmiEventHandler
 from calldesk.telephony.simulator import Simulator
@@ -118,9 +119,9 @@ class DeskMachine(RuleBasedStateMachine):
 
     @initialize()
     def staff_the_desk(self) -> None:
-        self.ids[LEAD] = operators.add_operator(self.desk, LEAD, "Lina Lead", role="lead").id
+        self.ids[LEAD] = roster.add_operator(self.desk, LEAD, "Lina Lead", role="lead").id
         for n, login in enumerate(OPERATORS, start=1):
-            self.ids[login] = operators.add_operator(self.desk, login, f"Operator {n}", extension=f"10{n}").id
+            self.ids[login] = roster.add_operator(self.desk, login, f"Operator {n}", extension=f"10{n}").id
         queue.ring_call(self.desk, NUMBERS[0], "support")  # callers waiting already as the shift starts
         pbx_events.ring_pbx_call(self.desk, f"1700.{next(self._next_pbx_id)}", NUMBERS[1], "support")
 
@@ -148,7 +149,7 @@ class DeskMachine(RuleBasedStateMachine):
     def f2(self, data: st.DataObject, chosen: bool, fitting: bool, login: str) -> None:
         """F2 on a chosen call, or on the longest waiting one."""
         call = self._call(data, fitting, ("ringing",)) if chosen else None
-        self._try(answer_call, self.desk, operators.get_operator(self.ids[login]), call.id if call else None)
+        self._try(answer_call, self.desk, roster.get_operator(self.ids[login]), call.id if call else None)
 
     @precondition(lambda self: "after_answer" in self.present)
     @rule(data=st.data(), fitting=st.booleans(), how=st.sampled_from(("end", "transfer", "wrap_up", "journal")),
@@ -162,11 +163,11 @@ class DeskMachine(RuleBasedStateMachine):
             return
         operator_id = self._acting(call, who)
         if how == "end":
-            self._try(calls.end_call, self.desk, call.id, operator_id)
+            self._try(handling.end_call, self.desk, call.id, operator_id)
         elif how == "transfer":
-            self._try(calls.transfer_call, self.desk, call.id, operator_id, to)
+            self._try(handling.transfer_call, self.desk, call.id, operator_id, to)
         elif how == "wrap_up":
-            self._try(calls.wrap_up, self.desk, call.id, operator_id, disposition)
+            self._try(handling.wrap_up, self.desk, call.id, operator_id, disposition)
         else:
             book = Journal.for_operator(Operator.get_by_id(operator_id).login, clock=self.desk.clock,
                                         folder=self.folder)
@@ -180,13 +181,13 @@ class DeskMachine(RuleBasedStateMachine):
         left on it comes back, or a new shift starts) or closes."""
         operator_id = self.ids[login]
         if how == "open":
-            if self._try(operators.sign_in, self.desk, login) is not None:
+            if self._try(roster.sign_in, self.desk, login) is not None:
                 self._try(resume_shift, self.desk, operator_id)
         elif how == "close":
-            self._try(operators.move, self.desk, operator_id, OperatorEvent.SIGN_OUT)
+            self._try(roster.move, self.desk, operator_id, OperatorEvent.SIGN_OUT)
         else:
             event = OperatorEvent.PAUSE if how == "pause" else OperatorEvent.RESUME
-            self._try(operators.move, self.desk, operator_id, event, "Lunch" if how == "pause" else "")
+            self._try(roster.move, self.desk, operator_id, event, "Lunch" if how == "pause" else "")
 
     # --- the PBX: hook commands and AMI ---
 
@@ -253,9 +254,9 @@ class DeskMachine(RuleBasedStateMachine):
         other of the operator's two, or (``again``) the one they had already, which changes nothing."""
         operator_id = self.ids[login]
         if Operator.get_by_id(operator_id).enabled != again:
-            self._try(operators.disable_operator, self.desk, login, by=LEAD if by_lead else None)
+            self._try(roster.disable_operator, self.desk, login, by=LEAD if by_lead else None)
             return
-        self._try(operators.enable_operator, self.desk, login, by=LEAD if by_lead else None)
+        self._try(roster.enable_operator, self.desk, login, by=LEAD if by_lead else None)
 
     @rule(data=st.data(), how=st.sampled_from(("promise", "dial", "dial", "reassign")), login=operator_logins,
           owner=st.sampled_from(("", "support", *OPERATORS)), number=st.sampled_from(NUMBERS[:3]))

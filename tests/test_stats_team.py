@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from stats_data import build_day
 
-from calldesk.desk import calls, clients, operators, queue
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.calls.states import OperatorEvent
+from calldesk.desk.clients import directory
 from calldesk.desk.errors import DeskError, NotAllowed
-from calldesk.desk.states import OperatorEvent
+from calldesk.desk.operators import roster
 from calldesk.desk.stats.erlang import operators_needed
 from calldesk.desk.stats.grouping import Scope
 from calldesk.desk.stats.heatmap import heat_map
@@ -31,13 +33,13 @@ def today(desk) -> Scope:
 
 
 def test_the_lead_sees_who_is_on_which_call_who_waits_longest_and_todays_service(desk, clock):
-    ravi = operators.add_operator(desk, "ravi", "Ravi Kumar", "sales")
-    asha = operators.add_operator(desk, "asha", "Asha Verma", role="lead")
-    kiran = operators.add_operator(desk, "kiran", "Kiran Das")
-    gone = operators.add_operator(desk, "old", "Left Last Year")
-    operators.Operator.update(enabled=False).where(operators.Operator.id == gone.id).execute()
-    clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
-    operators.move(desk, kiran.id, OperatorEvent.PAUSE, "Lunch")
+    ravi = roster.add_operator(desk, "ravi", "Ravi Kumar", "sales")
+    asha = roster.add_operator(desk, "asha", "Asha Verma", role="lead")
+    kiran = roster.add_operator(desk, "kiran", "Kiran Das")
+    gone = roster.add_operator(desk, "old", "Left Last Year")
+    roster.Operator.update(enabled=False).where(roster.Operator.id == gone.id).execute()
+    directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
+    roster.move(desk, kiran.id, OperatorEvent.PAUSE, "Lunch")
     rahul_call = queue.ring_call(desk, "+91 98765 43210", "support")
     clock.advance(8)
     queue.claim_call(desk, rahul_call, ravi.id)
@@ -45,7 +47,7 @@ def test_the_lead_sees_who_is_on_which_call_who_waits_longest_and_todays_service
     clock.advance(4)
     queue.claim_call(desk, other, asha.id)
     clock.advance(30)
-    calls.end_call(desk, other, asha.id)
+    handling.end_call(desk, other, asha.id)
     first = queue.ring_call(desk, "+91 99000 11111", "sales", caller_name="Priya (PBX)")
     clock.advance(25)
     queue.ring_call(desk, "+91 99000 22222", "billing")
@@ -70,19 +72,19 @@ def test_the_lead_sees_who_is_on_which_call_who_waits_longest_and_todays_service
 
 
 def test_time_in_each_state_is_cut_to_the_period_and_to_now(desk, clock):
-    asha = operators.add_operator(desk, "asha", "Asha Verma")
+    asha = roster.add_operator(desk, "asha", "Asha Verma")
     clock._now = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # yesterday, 22:30 in India
-    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)  # a new operator starts available, with no history yet:
-    operators.move(desk, asha.id, OperatorEvent.SIGN_IN)  # her console opens, and her available time is kept
+    roster.move(desk, asha.id, OperatorEvent.SIGN_OUT)  # a new operator starts available, with no history yet:
+    roster.move(desk, asha.id, OperatorEvent.SIGN_IN)  # her console opens, and her available time is kept
     clock.advance(hours=1)
-    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)
+    roster.move(desk, asha.id, OperatorEvent.SIGN_OUT)
     clock._now = datetime(2026, 11, 27, 3, 30, tzinfo=UTC)  # 09:00 in India
     # ringing (the PBX rings her phone for two minutes before she picks up) counts as available
     for event, reason, minutes in ((OperatorEvent.SIGN_IN, "", 8), (OperatorEvent.RING, "", 2),
                                    (OperatorEvent.ANSWER, "", 5),
                                    (OperatorEvent.CALL_ENDED, "", 1), (OperatorEvent.WRAP_UP, "", 14),
                                    (OperatorEvent.PAUSE, "Lunch", 30), (OperatorEvent.RESUME, "", 30)):
-        operators.move(desk, asha.id, event, reason)
+        roster.move(desk, asha.id, event, reason)
         clock.advance(minutes=minutes)
     [row] = time_in_states(desk, today(desk).period)
     minutes = {state: seconds / 60 for state, seconds in row.seconds.items()}
@@ -92,17 +94,17 @@ def test_time_in_each_state_is_cut_to_the_period_and_to_now(desk, clock):
 
 
 def test_staffing_sets_erlang_beside_the_operators_who_were_there(desk, clock):
-    asha = operators.add_operator(desk, "asha", "Asha Verma")
+    asha = roster.add_operator(desk, "asha", "Asha Verma")
     clock._now = datetime(2026, 11, 27, 3, 30, tzinfo=UTC)  # 09:00 in India
-    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)  # a new operator starts available, with no history yet:
-    operators.move(desk, asha.id, OperatorEvent.SIGN_IN)  # her console opens, and her available time is kept
+    roster.move(desk, asha.id, OperatorEvent.SIGN_OUT)  # a new operator starts available, with no history yet:
+    roster.move(desk, asha.id, OperatorEvent.SIGN_IN)  # her console opens, and her available time is kept
     for minute in range(0, 60, 6):  # ten calls in the hour, three minutes each
         arrived = clock.now() + timedelta(minutes=minute)
         Call.create(number_raw="1", queue="support", status="completed", arrived_at=arrived,
                     answered_at=arrived + timedelta(seconds=5), ended_at=arrived + timedelta(seconds=185),
                     operator=asha.id)
     clock.advance(minutes=90)
-    operators.move(desk, asha.id, OperatorEvent.SIGN_OUT)
+    roster.move(desk, asha.id, OperatorEvent.SIGN_OUT)
     hours = {h.hour: h for h in staffing(desk, today(desk))}
     assert hours[9].calls_per_hour == 10 and hours[9].handle_seconds == 180
     assert hours[9].needed == operators_needed(10, 180, desk.config.answer_threshold_seconds, 0.8) == 2

@@ -12,9 +12,10 @@ from modal_host import ModalHost
 from stats_data import build_day
 from textual.widgets import DataTable, Static, TabbedContent
 
-from calldesk.desk import operators, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.calls.states import OperatorEvent
 from calldesk.desk.context import Desk
-from calldesk.desk.states import OperatorEvent
+from calldesk.desk.operators import roster
 from calldesk.desk.stats.period import days_period
 from calldesk.desk.stats.reviews import review_of
 from calldesk.store.database import open_database
@@ -40,7 +41,7 @@ def day(desk, clock):
     rahul = queue.ring_call(desk, "+91 98765 43210", "support", caller_name="Rahul Sharma")
     clock.advance(3)
     queue.claim_call(desk, rahul, built.asha)
-    operators.move(desk, built.ravi, OperatorEvent.PAUSE, "Lunch")
+    roster.move(desk, built.ravi, OperatorEvent.PAUSE, "Lunch")
     clock.advance(42)
     return built
 
@@ -53,7 +54,7 @@ async def settle(pilot) -> None:
 
 
 def open_team(desk, day, tmp_path):
-    app = CalldeskApp(desk, operators.get_operator(day.meena))
+    app = CalldeskApp(desk, roster.get_operator(day.meena))
     screen = TeamScreen(desk, app.db.run, export_folder=tmp_path)
 
     async def push(pilot) -> None:
@@ -81,7 +82,7 @@ async def test_the_team_tab_follows_the_desk_every_second(desk, day, clock, tmp_
         assert "service level 62.5 %" in summary and "waiting 1, longest 1:05" in summary
 
         newcomer = queue.ring_call(desk, "+91 98765 43210", "sales")
-        operators.move(desk, day.ravi, OperatorEvent.RESUME)  # back from lunch: a paused operator answers nothing
+        roster.move(desk, day.ravi, OperatorEvent.RESUME)  # back from lunch: a paused operator answers nothing
         queue.claim_call(desk, day.calls["8"], day.ravi)
         clock.advance(5)
         await pilot.pause(1.2)  # the next poll, a second after the last

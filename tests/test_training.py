@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from calldesk.cli.train import play_in_terminal
-from calldesk.desk import calls, notes
-from calldesk.desk.callbacks import CallbackRequest, create_callback
-from calldesk.desk.errors import DeskError
-from calldesk.desk.faq_seed import seed_faq
-from calldesk.desk.script import greeting_step_ids, script_for_call
-from calldesk.desk.training import (
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
+from calldesk.desk.calls import handling
+from calldesk.desk.clients import notes
+from calldesk.desk.coach.faq_seed import seed_faq
+from calldesk.desk.coach.script import greeting_step_ids, script_for_call
+from calldesk.desk.coach.training import (
     TrainingSession,
     find_scenario,
     parse_scenario,
@@ -20,6 +20,7 @@ from calldesk.desk.training import (
     trainee_for,
     training_results,
 )
+from calldesk.desk.errors import DeskError
 from calldesk.store.models import Client
 
 
@@ -39,7 +40,7 @@ def test_a_trainee_who_follows_the_handbook_scores_full_marks(desk, clock):
     assert Client.get(Client.name == "Rohan Mehta").company == "Mehta Hotels"  # a known client rings
     clock.advance(4)
     session.answer()
-    calls.record_script_steps(call_id, greeting_step_ids(script_for_call(desk, call_id)))
+    handling.record_script_steps(call_id, greeting_step_ids(script_for_call(desk, call_id)))
     assert "60 air conditioners" in session.next_line()
     assert session.say("Good afternoon Mr Mehta, congratulations on the new hotel!") == []
     assert "what discount" in session.next_line().lower()  # only the sales team can answer: a call-back is due
@@ -50,7 +51,7 @@ def test_a_trainee_who_follows_the_handbook_scores_full_marks(desk, clock):
     while session.next_line():  # the caller says all they wanted
         pass
     notes.add_note(desk, tara.id, None, call_id, "60 AC units for Mehta Hotels; sales to quote by 17:00")
-    calls.wrap_up(desk, call_id, tara.id, "Call-back promised")
+    handling.wrap_up(desk, call_id, tara.id, "Call-back promised")
     score = session.finish()
     assert (score.points, score.out_of) == (100, 100), score.items
     assert [item.rule for item in score.items] == ["greeting", "phrases", "callback", "wrap_up"]
@@ -69,7 +70,7 @@ def test_a_trainee_who_breaks_the_rules_is_told_why(desk, clock):
     hits = session.say("I don't know. That's not my job, please hold.")
     assert [h.phrase for h in hits] == ["I don't know", "That's not my job"]
     clock.advance(minutes=4, seconds=5)
-    calls.end_call(desk, call_id, sam.id)
+    handling.end_call(desk, call_id, sam.id)
     score = session.finish()
     by_rule = {item.rule: item for item in score.items}
     assert score.points == 5
@@ -135,11 +136,11 @@ def test_keys_pressed_without_listening_to_the_caller_do_not_score_full_marks(de
     session = TrainingSession(desk, tara.id, scenario)
     call_id = session.start()
     session.answer()
-    calls.record_script_steps(call_id, greeting_step_ids(script_for_call(desk, call_id)))
+    handling.record_script_steps(call_id, greeting_step_ids(script_for_call(desk, call_id)))
     create_callback(desk, tara.id, CallbackRequest(reason="x", call_id=call_id,
                                                    due_at=clock.now() + timedelta(hours=2)))
     notes.add_note(desk, tara.id, None, call_id, "x")
-    calls.wrap_up(desk, call_id, tara.id, "Call-back promised")
+    handling.wrap_up(desk, call_id, tara.id, "Call-back promised")
     score = session.finish()
     by_rule = {item.rule: item for item in score.items}
     assert by_rule["callback"].points == 0 and "never got to ask" in by_rule["callback"].reason

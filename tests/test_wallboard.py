@@ -14,8 +14,8 @@ import pytest
 from stats_data import build_day
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk import operators
-from calldesk.desk.states import OperatorEvent
+from calldesk.desk.calls.states import OperatorEvent
+from calldesk.desk.operators import roster
 from calldesk.desk.stats.wallboard import target_band, wallboard_figures
 from calldesk.store.models import CallBack
 
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def day(desk):
     """The day of tests/stats_data.py at 14:30 in India: a support caller ringing for 20 s, Ravi at lunch."""
     built = build_day(desk)
-    operators.move(desk, built.ravi, OperatorEvent.PAUSE, "Lunch")
+    roster.move(desk, built.ravi, OperatorEvent.PAUSE, "Lunch")
     return built
 
 

@@ -47,8 +47,8 @@ def seeded_desk(request, tmp_path, config):
     from pg_schema import pg_schema_url
     from test_wallboard_role import _as_role
 
+    from calldesk.desk.coach.demo_data import seed_demo
     from calldesk.desk.context import Desk
-    from calldesk.desk.demo_data import seed_demo
     from calldesk.store.database import open_database
     from calldesk.store.models import database
 

@@ -11,7 +11,7 @@ import pytest
 from peewee import DatabaseError
 from stats_data import build_day
 
-from calldesk.desk import queue
+from calldesk.desk.calls import queue
 from calldesk.desk.stats.wallboard import wallboard_figures
 from calldesk.store.changes import ChangeWatcher
 from calldesk.store.database import open_database

@@ -52,7 +52,7 @@ def _row(line: Any, now: Any, due_soon: Any) -> dict[str, Any]:
 def run_list(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from calldesk.desk.callback_board import BoardFilter, board_page
+    from calldesk.desk.callbacks.board import BoardFilter, board_page
 
     desk = open_desk(args)
     due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
@@ -79,7 +79,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _print_table(lines: Any, now: Any, zone: Any) -> None:
-    from calldesk.desk.callback_times import describe_left, describe_moment
+    from calldesk.desk.callbacks.times import describe_left, describe_moment
 
     print(f"{'ID':>6}  {'DUE':<16} {'LEFT':>8}  {'OWNER':<18} {'CALLER':<22} {'TRIES':>5}  REASON")
     for line in lines:
@@ -90,8 +90,8 @@ def _print_table(lines: Any, now: Any, zone: Any) -> None:
 
 
 def run_assign(args: argparse.Namespace) -> int:
-    from calldesk.desk.callback_lines import line_of
-    from calldesk.desk.callbacks import reassign_callbacks
+    from calldesk.desk.callbacks.lines import line_of
+    from calldesk.desk.callbacks.promises import reassign_callbacks
 
     desk = open_desk(args)
     me = acting_operator(args, desk)

@@ -31,7 +31,7 @@ def run_console(args: argparse.Namespace) -> int:
     # for nothing (some 10 ms before the app runs). The app turns the collector back on once the desk is painted.
     gc.disable()
     try:
-        from calldesk.desk.identity import first_console
+        from calldesk.desk.operators.identity import first_console
 
         desk = open_desk(args)
         with desk_errors():  # the first console on a new desk makes its lead
@@ -47,8 +47,8 @@ def run_console(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     import tempfile  # only the demo needs it: the console's start-up does without its 5 ms
 
-    from calldesk.desk.demo_data import seed_demo
-    from calldesk.desk.identity import who_acts
+    from calldesk.desk.coach.demo_data import seed_demo
+    from calldesk.desk.operators.identity import who_acts
     from calldesk.telephony.simulator import Simulator
 
     folder = Path(tempfile.mkdtemp(prefix="calldesk-demo-"))

@@ -55,14 +55,15 @@ def database_url(args: argparse.Namespace, config: Config) -> str:
 
 def chosen_login(args: argparse.Namespace, config: Config) -> str | None:
     """The login typed for this run (--operator, $CALLDESK_OPERATOR, the config's default_operator), if any: whom to
-    work as, which only a team lead, the administrator, the demo and training may choose (desk/identity.py)."""
+    work as, which only a team lead, the administrator, the demo and training may choose
+    (desk/operators/identity.py)."""
     return getattr(args, "operator", None) or os.environ.get(OPERATOR_ENV) or config.default_operator or None
 
 
 def acting_operator(args: argparse.Namespace, desk, *, anyone_may_choose: bool = False):
-    """The operator this command acts as (desk/identity.py): the one mapped to the OS user or database role, or
-    whom a lead chose; refused in one line otherwise. Never None: the administrator must choose someone."""
-    from calldesk.desk.identity import who_acts
+    """The operator this command acts as (desk/operators/identity.py): the one mapped to the OS user or database
+    role, or whom a lead chose; refused in one line otherwise. Never None: the administrator must choose someone."""
+    from calldesk.desk.operators.identity import who_acts
     from calldesk.store.accounts import account_kind, session_account
 
     chosen = chosen_login(args, desk.config)

@@ -106,7 +106,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 def run_init(args: argparse.Namespace) -> int:
     from calldesk.cli.context import open_desk
     from calldesk.cli.new_password import new_password
-    from calldesk.desk.identity import make_first_lead
+    from calldesk.desk.operators.identity import make_first_lead
     from calldesk.store.accounts import account_kind, database_logins, session_account
 
     desk = open_desk(args)

@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def _call_id(reference: str) -> int:
     """The call a hook names: the PBX's own id (given to `event ring --pbx-id`) first, since a PBX id may be made of
     digits too; else calldesk's id as `ring` printed it."""
-    from calldesk.desk.pbx_events import call_id_for
+    from calldesk.desk.calls.pbx_events import call_id_for
 
     call_id = call_id_for(reference)
     if call_id is not None:
@@ -70,7 +70,7 @@ def _call_id(reference: str) -> int:
 
 
 def run_answered(args: argparse.Namespace) -> int:
-    from calldesk.desk.pbx_events import answer_call_as, login_for_extension
+    from calldesk.desk.calls.pbx_events import answer_call_as, login_for_extension
 
     login = args.answered_by
     if bool(login) == bool(args.extension):
@@ -82,7 +82,7 @@ def run_answered(args: argparse.Namespace) -> int:
 
 
 def run_transfer(args: argparse.Namespace) -> int:
-    from calldesk.desk.pbx_events import transfer_pbx_call
+    from calldesk.desk.calls.pbx_events import transfer_pbx_call
     from calldesk.store.models import database
 
     desk = open_desk(args, existing=True)
@@ -93,7 +93,7 @@ def run_transfer(args: argparse.Namespace) -> int:
 
 
 def run_hangup(args: argparse.Namespace) -> int:
-    from calldesk.desk.pbx_events import hang_up_call
+    from calldesk.desk.calls.pbx_events import hang_up_call
 
     desk = open_desk(args, existing=True)
     with desk_errors():
@@ -102,8 +102,8 @@ def run_hangup(args: argparse.Namespace) -> int:
 
 
 def run_abandon(args: argparse.Namespace) -> int:
-    from calldesk.desk.calls import get_call
-    from calldesk.desk.queue import abandon_call
+    from calldesk.desk.calls.handling import get_call
+    from calldesk.desk.calls.queue import abandon_call
 
     desk = open_desk(args, existing=True)
     with desk_errors():

@@ -20,8 +20,8 @@ def register_import(kinds: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from calldesk.desk.coach.faq import import_faq, read_faq_file
     from calldesk.desk.errors import DeskError
-    from calldesk.desk.faq import import_faq, read_faq_file
 
     desk = open_desk(args)
     try:

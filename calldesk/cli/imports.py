@@ -54,8 +54,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_clients(args: argparse.Namespace) -> int:
-    from calldesk.desk.client_files import parse_column_map
-    from calldesk.desk.client_import import import_clients
+    from calldesk.desk.clients.import_files import parse_column_map
+    from calldesk.desk.clients.importing import import_clients
     from calldesk.desk.errors import DeskError
 
     desk = open_desk(args)

@@ -1,7 +1,8 @@
 """`calldesk operator add|list|set-role|disable|enable`: who may sit at a console, and as what.
 
 The change is made by the operator mapped to your OS user (SQLite) or database role (PostgreSQL), who must be a team
-lead (desk/identity.py); on PostgreSQL the owner of calldesk's tables may make it too. Every change is audited.
+lead (desk/operators/identity.py); on PostgreSQL the owner of calldesk's tables may make it too. Every change is
+audited.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from calldesk.cli.context import chosen_login, desk_errors, open_desk
-from calldesk.desk.permissions import Role
+from calldesk.desk.operators.permissions import Role
 from calldesk.languages import LANGUAGES
 
 
@@ -46,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _by(args: argparse.Namespace, desk) -> str | None:
     """The lead making the change; None for the database's administrator acting as themself."""
-    from calldesk.desk.identity import who_acts
+    from calldesk.desk.operators.identity import who_acts
 
     with desk_errors():
         me = who_acts(desk, chosen_login(args, desk.config))
@@ -55,7 +56,7 @@ def _by(args: argparse.Namespace, desk) -> str | None:
 
 def run_add(args: argparse.Namespace) -> int:
     from calldesk.cli.new_password import new_password
-    from calldesk.desk.operators import add_operator
+    from calldesk.desk.operators.roster import add_operator
     from calldesk.store.accounts import database_logins
 
     desk = open_desk(args)
@@ -70,7 +71,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from calldesk.desk.operators import list_operators
+    from calldesk.desk.operators.roster import list_operators
 
     open_desk(args)
     print(f"{'LOGIN':<16} {'NAME':<24} {'DEPARTMENT':<12} {'ROLE':<8} {'EXTENSION':<10} STATE")
@@ -81,7 +82,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_set_role(args: argparse.Namespace) -> int:
-    from calldesk.desk.operators import set_role
+    from calldesk.desk.operators.roster import set_role
 
     desk = open_desk(args)
     with desk_errors():
@@ -91,7 +92,7 @@ def run_set_role(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
-    from calldesk.desk.operators import disable_operator, open_callbacks_owned
+    from calldesk.desk.operators.roster import disable_operator, open_callbacks_owned
 
     desk = open_desk(args)
     with desk_errors():
@@ -104,7 +105,7 @@ def run_disable(args: argparse.Namespace) -> int:
 
 
 def run_enable(args: argparse.Namespace) -> int:
-    from calldesk.desk.operators import enable_operator
+    from calldesk.desk.operators.roster import enable_operator
 
     desk = open_desk(args)
     with desk_errors():

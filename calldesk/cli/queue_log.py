@@ -22,8 +22,8 @@ def register_import(kinds: argparse._SubParsersAction, common: argparse.Argument
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from calldesk.desk.calls.queue_log import import_queue_log
     from calldesk.desk.errors import DeskError
-    from calldesk.desk.queue_log import import_queue_log
 
     desk = open_desk(args)
     with desk_errors():

@@ -26,8 +26,8 @@ def add_ring_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from calldesk.desk.pbx_events import call_id_for, ring_pbx_call
-    from calldesk.desk.queue import ring_call
+    from calldesk.desk.calls.pbx_events import call_id_for, ring_pbx_call
+    from calldesk.desk.calls.queue import ring_call
     from calldesk.store.models import database
 
     desk = open_desk(args, existing=True)

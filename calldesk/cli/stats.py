@@ -152,7 +152,7 @@ def _heatmap(desk: Any, scope: Any, args: argparse.Namespace) -> Report:
 
 
 def _states(desk: Any, scope: Any, args: argparse.Namespace) -> Report:
-    from calldesk.desk.operators import STATES
+    from calldesk.desk.operators.roster import STATES
     from calldesk.desk.stats.states import time_in_states
 
     times = time_in_states(desk, scope.period, scope.operator_id)

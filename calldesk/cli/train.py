@@ -44,9 +44,9 @@ def training_url(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from calldesk.desk.coach.faq_seed import seed_faq
+    from calldesk.desk.coach.training import find_scenario, shipped_scenarios, trainee_for, training_results
     from calldesk.desk.errors import DeskError
-    from calldesk.desk.faq_seed import seed_faq
-    from calldesk.desk.training import find_scenario, shipped_scenarios, trainee_for, training_results
     from calldesk.store.accounts import session_account
 
     try:  # a scenario the user names is read before the training database is opened, and its mistake is status 2
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 def play_on_the_desk(desk, trainee, scenario) -> int:
     """The practice call on the console itself: the caller's words arrive with ctrl+l; wrap-up shows the score."""
-    from calldesk.desk.training import TrainingSession
+    from calldesk.desk.coach.training import TrainingSession
     from calldesk.tui.app import CalldeskApp
 
     app = CalldeskApp(desk, trainee, training=TrainingSession(desk, trainee.id, scenario))
@@ -83,7 +83,7 @@ def play_on_the_desk(desk, trainee, scenario) -> int:
 def play_in_terminal(desk, trainee, scenario, read: Callable[[str], str] = input,
                      write: Callable[[str], None] = print) -> int:
     """The practice call as a conversation in the terminal: the caller's lines, the trainee's replies and commands."""
-    from calldesk.desk.training import TrainingSession
+    from calldesk.desk.coach.training import TrainingSession
 
     session = TrainingSession(desk, trainee.id, scenario)
     session.start()
@@ -119,7 +119,7 @@ def play_in_terminal(desk, trainee, scenario, read: Callable[[str], str] = input
 
 
 def _script(desk, call_id, trainee):
-    from calldesk.desk.script import render_script, script_context_for_call, script_for_call
+    from calldesk.desk.coach.script import render_script, script_context_for_call, script_for_call
 
     department = desk.config.department(trainee.department)
     context = script_context_for_call(desk, call_id, trainee.name, department.name if department else "")
@@ -128,12 +128,12 @@ def _script(desk, call_id, trainee):
 
 def _command(desk, session, trainee, steps, typed: str, write: Callable[[str], None]) -> bool:
     """Run one slash command; True when the call is wrapped up. Refusals are shown and the call goes on."""
-    from calldesk.desk.callback_times import parse_due_text
-    from calldesk.desk.callbacks import CallbackRequest, create_callback
-    from calldesk.desk.calls import get_call, record_script_steps, wrap_up
+    from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
+    from calldesk.desk.callbacks.times import parse_due_text
+    from calldesk.desk.calls.handling import get_call, record_script_steps, wrap_up
+    from calldesk.desk.clients.notes import add_note
+    from calldesk.desk.coach.faq import search_faq
     from calldesk.desk.errors import DeskError
-    from calldesk.desk.faq import search_faq
-    from calldesk.desk.notes import add_note
 
     name, _, rest = typed[1:].partition(" ")
     rest = rest.strip()

@@ -1,9 +1,9 @@
 """The command line's values, each kind read in one place: every sub-command's argparse ``type=`` is one of these,
 so a mistyped value is one line naming the option, with exit status 2, never a traceback or an endless run.
 
-Each defers to the desk's own rule where there is one (days to desk/stats/period.py, PBX ids to desk/pbx_events.py,
-a caller's number to desk/queue.py), so the console and the PBX's other paths refuse the same input. The desk's
-modules are imported when a value is read: `calldesk --help` does not pay for them.
+Each defers to the desk's own rule where there is one (days to desk/stats/period.py, PBX ids to
+desk/calls/pbx_events.py, a caller's number to desk/calls/queue.py), so the console and the PBX's other paths refuse
+the same input. The desk's modules are imported when a value is read: `calldesk --help` does not pay for them.
 """
 
 from __future__ import annotations
@@ -72,16 +72,17 @@ def is_record_id(text: str) -> bool:
 
 
 def pbx_id(text: str) -> str:
-    """The PBX's own id for a call (desk/pbx_events.py: printable, at most 64 characters)."""
-    from calldesk.desk.pbx_events import check_pbx_id
+    """The PBX's own id for a call (desk/calls/pbx_events.py: printable, at most 64 characters)."""
+    from calldesk.desk.calls.pbx_events import check_pbx_id
 
     _refused_as_argument(check_pbx_id, text.strip())
     return text.strip()
 
 
 def caller_number(text: str) -> str:
-    """The number a call comes from, as the PBX sent it (desk/queue.py: never blank; "withheld" says it was hidden)."""
-    from calldesk.desk.queue import check_caller_number
+    """The number a call comes from, as the PBX sent it (desk/calls/queue.py: never blank; "withheld" says it was
+    hidden)."""
+    from calldesk.desk.calls.queue import check_caller_number
 
     _refused_as_argument(check_caller_number, text)
     return text

@@ -29,7 +29,8 @@ from urllib.parse import quote
 
 from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDatabase
 
-from calldesk.desk import calls, notes
+from calldesk.desk.calls import handling
+from calldesk.desk.clients import notes
 from calldesk.desk.clock import Clock, ManualClock, SystemClock
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, UnknownOperator
@@ -53,11 +54,14 @@ def _draft(desk: Desk, operator_id: int, *, body: str, call_id: int | None = Non
 
 
 def _wrap_up(desk: Desk, operator_id: int, *, call_id: int, disposition: str, note: str = "") -> None:
-    calls.wrap_up(desk, call_id, operator_id, disposition, note)
+    handling.wrap_up(desk, call_id, operator_id, disposition, note)
 
 
 def _callback(desk: Desk, operator_id: int, **request: Any) -> int:
-    from calldesk.desk.callbacks import CallbackRequest, create_callback  # the console starts without the rules
+    from calldesk.desk.callbacks.promises import (  # the console starts without the rules
+        CallbackRequest,
+        create_callback,
+    )
 
     due_at = request["due_at"]
     request["due_at"] = datetime.fromisoformat(due_at) if isinstance(due_at, str) else due_at
@@ -72,7 +76,7 @@ def _check_payload(kind: str, payload: dict[str, Any]) -> None:
     if kind not in KINDS:
         raise ValueError(f"journal: unknown kind {kind!r} (known: {', '.join(KINDS)})")
     if kind == "callback":
-        from calldesk.desk.callbacks import CallbackRequest
+        from calldesk.desk.callbacks.promises import CallbackRequest
 
         signature, leading = inspect.signature(CallbackRequest), ()
     else:

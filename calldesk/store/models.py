@@ -70,7 +70,7 @@ class SchemaVersion(BaseModel):
 class Operator(BaseModel):
     login = ShortText(max_length=64, unique=True)
     # Who the operator is to the system, which nobody can type: the OS user (SQLite) or the database role whose
-    # session this is (PostgreSQL, session_user). calldesk.desk.identity reads it.
+    # session this is (PostgreSQL, session_user). calldesk.desk.operators.identity reads it.
     account = ShortText(max_length=64, null=True, unique=True)
     language = ShortText(max_length=8, default="")  # the interface's language for them (hi, en); "": the desk's
     name = ShortText(max_length=200)

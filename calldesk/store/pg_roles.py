@@ -1,5 +1,5 @@
 """PostgreSQL enforces the desk's roles itself: each operator connects as a database role of their own, and grants,
-row-level security and triggers refuse what calldesk.desk.permissions keeps for team leads, whatever client is used.
+row-level security and triggers refuse what desk/operators/permissions.py keeps for team leads, whatever client is used.
 
 - Every operator's role is a member of the group role ``calldesk_operator``, a team lead's of ``calldesk_lead`` too
   (both cluster-wide, NOLOGIN). The room's wallboard logs in as a member of ``calldesk_wallboard``, which may only
@@ -273,7 +273,7 @@ GRANT UPDATE (acknowledged_by_id, acknowledged_at) ON {s}.escalation TO calldesk
 """
 
 # Whose row it is: row-level security (the administrator, who owns the tables, is not subject to it). A lead who
-# works as another operator (desk/identity.py's sit-in) writes their notes and drafts and reads their notices;
+# works as another operator (desk/operators/identity.py's sit-in) writes their notes and drafts and reads their notices;
 # nobody edits another's note.
 # A note's or draft's author is still who it says: the audit names the lead who really wrote it.
 _POLICIES = """

@@ -24,9 +24,9 @@ from panoramisk.message import Message
 from peewee import DataError, IntegrityError, PeeweeException
 
 from calldesk.config import AmiSettings
+from calldesk.desk.calls.supervision import Supervision
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.supervision import Supervision
 from calldesk.i18n import _
 from calldesk.paths import expand_user
 from calldesk.phones import digits_of

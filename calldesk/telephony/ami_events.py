@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from calldesk.config import AmiSettings
-from calldesk.desk import pbx_events
+from calldesk.desk.calls import pbx_events
+from calldesk.desk.calls.pbx_events import PbxWaitingCall, QueueResync
+from calldesk.desk.calls.queue import WITHHELD, abandon_call
 from calldesk.desk.context import Desk
-from calldesk.desk.pbx_events import PbxWaitingCall, QueueResync
-from calldesk.desk.queue import WITHHELD, abandon_call
 from calldesk.store.models import Operator
 
 log = logging.getLogger("calldesk.ami")

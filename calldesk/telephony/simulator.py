@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 import phonenumbers
 from peewee import PeeweeException
 
-from calldesk.desk.clients import sample_client_numbers
+from calldesk.desk.calls.pbx_events import hang_up_call
+from calldesk.desk.calls.queue import ring_call
+from calldesk.desk.calls.states import CallStatus
+from calldesk.desk.clients.directory import sample_client_numbers
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.pbx_events import hang_up_call
-from calldesk.desk.queue import ring_call
-from calldesk.desk.states import CallStatus
 from calldesk.i18n import _
 from calldesk.store.models import Call
 from calldesk.telephony.source import LinkState, Report

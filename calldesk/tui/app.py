@@ -20,12 +20,12 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from calldesk.desk.calls.states import OperatorEvent
+from calldesk.desk.calls.supervision import Supervision, record_supervision, supervised_call
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
-from calldesk.desk.operators import OperatorView, move
-from calldesk.desk.states import OperatorEvent
-from calldesk.desk.supervision import Supervision, record_supervision, supervised_call
+from calldesk.desk.operators.roster import OperatorView, move
 from calldesk.i18n import _, choose_language, operator_language, use_language
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
@@ -35,9 +35,9 @@ from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 from calldesk.tui.screens.desk import DeskScreen
 
 if TYPE_CHECKING:
-    from calldesk.desk.client_import import ImportSummary
+    from calldesk.desk.clients.importing import ImportSummary
+    from calldesk.desk.coach.training import TrainingSession
     from calldesk.desk.journal import Submitted
-    from calldesk.desk.training import TrainingSession
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -347,7 +347,7 @@ class CalldeskApp(App[int]):
                                 _("bring clients in from a CSV or vCard file, with a progress bar"),
                                 self.action_import_clients)
             if desk.live is not None:
-                from calldesk.desk.script import list_scripts
+                from calldesk.desk.coach.script import list_scripts
 
                 for script in list_scripts(self.desk.config):
                     yield SystemCommand(_("Script: {name}").format(name=script.name),

@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from peewee import Database
 from pg_schema import pg_schema_url
 
-from calldesk.desk import clients, notes, operators, queue
-from calldesk.desk.clients import NewPhone
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory, notes
+from calldesk.desk.clients.directory import NewPhone
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
+from calldesk.desk.operators import roster
 from calldesk.store.database import open_database
 from calldesk.store.models import Call, Client, Note, Operator, database
 
@@ -58,7 +60,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @given(login=ANY_TEXT, name=ANY_TEXT, extension=ANY_TEXT)
 def test_an_operator_is_kept_or_refused_alike(both, desk_config, login, name, extension):
     login = f"{login}{uuid.uuid4().hex[:6]}" if login.strip() else login  # one example never meets another's login
-    sqlite, postgres = _answers(both, lambda: operators.add_operator(desk_config, login, name, extension=extension),
+    sqlite, postgres = _answers(both, lambda: roster.add_operator(desk_config, login, name, extension=extension),
                                 lambda op: tuple(Operator.select(Operator.login, Operator.name, Operator.extension)
                                                  .where(Operator.id == op.id).tuples().get()))
     assert sqlite == postgres
@@ -67,7 +69,7 @@ def test_an_operator_is_kept_or_refused_alike(both, desk_config, login, name, ex
 @SETTINGS
 @given(name=ANY_TEXT, company=ANY_TEXT, phone=ANY_TEXT)
 def test_a_client_is_kept_or_refused_alike(both, desk_config, name, company, phone):
-    sqlite, postgres = _answers(both, lambda: clients.create_client(desk_config, name, [NewPhone(phone)],
+    sqlite, postgres = _answers(both, lambda: directory.create_client(desk_config, name, [NewPhone(phone)],
                                                                    company=company),
                                 lambda client_id: tuple(Client.select(Client.name, Client.company)
                                                         .where(Client.id == client_id).tuples().get()))
@@ -91,7 +93,7 @@ def test_a_call_and_its_note_are_kept_or_refused_alike(both, desk_config, number
 
 def _someone(desk: Desk) -> int:
     operator = Operator.get_or_none(Operator.login == "agree")
-    return operator.id if operator else operators.add_operator(desk, "agree", "Agree").id
+    return operator.id if operator else roster.add_operator(desk, "agree", "Agree").id
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
-from calldesk.desk import clients
+from calldesk.desk.clients import directory
 from calldesk.desk.context import Desk
 from calldesk.store.database import open_database
 from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS
@@ -34,7 +34,7 @@ def live(tmp_path, config, clock, capsys):
     db = open_database(f"sqlite:///{path}")
     desk = Desk(config, clock)
     for n in range(2):
-        clients.create_client(desk, f"Client {n}", [clients.NewPhone(f"98450 1000{n}")])
+        directory.create_client(desk, f"Client {n}", [directory.NewPhone(f"98450 1000{n}")])
     main(["--config", str(CONFIG), "--db", str(path), "backup", str(tmp_path / "good.db")])
     capsys.readouterr()
     yield path

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calldesk.cli import main
-from calldesk.desk import queue
+from calldesk.desk.calls import queue
+from calldesk.desk.calls.pbx_events import ring_pbx_call
 from calldesk.desk.errors import DeskError
-from calldesk.desk.identity import first_console
-from calldesk.desk.pbx_events import ring_pbx_call
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.database import DatabaseUrlRefused, check_url
 from calldesk.store.models import Call, Operator, database
 
@@ -210,7 +210,7 @@ def test_the_same_ring_reported_by_several_hooks_at_once_rings_one_call(desk):
 
 
 def test_a_transfer_whose_onward_id_cannot_be_written_is_not_made(desk, db_url, calldesk, tmp_path):
-    from calldesk.desk.operators import add_operator
+    from calldesk.desk.operators.roster import add_operator
 
     add_operator(desk, "asha", "Asha Rao")
     calldesk("event", "ring", "+919812345678", "--pbx-id", "17.5")

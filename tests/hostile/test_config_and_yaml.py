@@ -16,9 +16,9 @@ import pytest
 
 from calldesk.cli import main
 from calldesk.config import SCRIPT_PLACEHOLDERS, ConfigError, load_config
+from calldesk.desk.coach.script import ScriptContext, render_script
+from calldesk.desk.coach.training import load_scenario
 from calldesk.desk.errors import DeskError
-from calldesk.desk.script import ScriptContext, render_script
-from calldesk.desk.training import load_scenario
 from calldesk.store.models import FaqEntry
 
 ROOT = Path(__file__).resolve().parent.parent.parent

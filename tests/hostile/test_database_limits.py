@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from calldesk.desk import clients, operators, queue
-from calldesk.desk.clients import NewPhone
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory
+from calldesk.desk.clients.directory import NewPhone
+from calldesk.desk.operators import roster
 from calldesk.store.limits import TextRefused
 from calldesk.store.models import Call, Client, Operator
 
@@ -20,12 +22,12 @@ from calldesk.store.models import Call, Client, Operator
 ])
 def test_an_operator_the_database_cannot_keep_is_refused_alike_on_both_backends(desk, login, name, extension, named):
     with pytest.raises(TextRefused, match=named.replace("(", r"\(").replace(")", r"\)")):
-        operators.add_operator(desk, login, name, extension=extension)
+        roster.add_operator(desk, login, name, extension=extension)
     assert Operator.select().count() == 0
 
 
 def test_the_longest_values_the_columns_hold_are_kept_on_both_backends(desk):
-    asha = operators.add_operator(desk, "l" * 64, "ऋ" * 200, extension="9" * 32)
+    asha = roster.add_operator(desk, "l" * 64, "ऋ" * 200, extension="9" * 32)
     stored = Operator.get_by_id(asha.id)
     assert (stored.login, stored.name, stored.extension) == ("l" * 64, "ऋ" * 200, "9" * 32)
 
@@ -37,21 +39,21 @@ def test_a_caller_name_with_control_characters_or_broken_text_rings_without_them
 
 def test_a_client_company_too_long_is_refused_before_anything_is_written(desk):
     with pytest.raises(TextRefused, match="client company is too long"):
-        clients.create_client(desk, "Priya Nair", [NewPhone("98450 12345")], company="C" * 201)
+        directory.create_client(desk, "Priya Nair", [NewPhone("98450 12345")], company="C" * 201)
     assert Client.select().count() == 0
 
 
 @pytest.mark.parametrize("words", [87, 489, 5_000])
 def test_a_search_of_hundreds_of_short_words_answers_instead_of_overflowing_the_parser(desk, words):
-    rahul = clients.create_client(desk, "Rahul Sharma", [NewPhone("98765 43210")], company="Sharma Traders")
+    rahul = directory.create_client(desk, "Rahul Sharma", [NewPhone("98765 43210")], company="Sharma Traders")
     query = " ".join(["ra", "sh", "a", "r"] * (words // 4)) + " sharma traders"
-    assert [hit.id for hit in clients.find_clients(desk, query)] == [rahul]
+    assert [hit.id for hit in directory.find_clients(desk, query)] == [rahul]
     nonsense = " ".join(f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(words))
-    assert clients.find_clients(desk, nonsense) == []
+    assert directory.find_clients(desk, nonsense) == []
 
 
 def test_a_word_inside_another_is_implied_and_the_first_typed_word_still_ranks_the_names(desk):
-    priya = clients.create_client(desk, "Priya Nair", [NewPhone("98450 12345")], company="Nair Sharma Co")
-    rahul = clients.create_client(desk, "Sharma Rahul", [NewPhone("98765 43210")], company="Priya Nair Fans")
-    assert [hit.id for hit in clients.find_clients(desk, "priya pri nair sharma sha")] == [priya, rahul]
-    assert [hit.id for hit in clients.find_clients(desk, "sharma priya")] == [rahul, priya]
+    priya = directory.create_client(desk, "Priya Nair", [NewPhone("98450 12345")], company="Nair Sharma Co")
+    rahul = directory.create_client(desk, "Sharma Rahul", [NewPhone("98765 43210")], company="Priya Nair Fans")
+    assert [hit.id for hit in directory.find_clients(desk, "priya pri nair sharma sha")] == [priya, rahul]
+    assert [hit.id for hit in directory.find_clients(desk, "sharma priya")] == [rahul, priya]

@@ -8,10 +8,12 @@ from datetime import timedelta
 from outage import own_database_url
 from textual.widgets import TextArea
 
-from calldesk.desk import clients, notes, operators, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory, notes
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
 from calldesk.desk.journal import Journal
+from calldesk.desk.operators import roster
 from calldesk.store.database import open_database
 from calldesk.store.models import Note, database
 
@@ -76,8 +78,8 @@ async def test_notes_typed_offline_survive_a_killed_console_its_replay_and_the_n
         desk, db_url, clock, outage):
     from calldesk.tui.app import CalldeskApp
 
-    asha = operators.add_operator(desk, "asha", "Asha Verma", "support")
-    clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    asha = roster.add_operator(desk, "asha", "Asha Verma", "support")
+    directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     console = CalldeskApp(desk, asha)
     async with console.run_test(size=SIZE) as pilot:
@@ -120,7 +122,7 @@ async def test_a_console_restarted_while_the_database_is_still_away_shows_the_ne
         desk, db_url, clock, outage):
     from calldesk.tui.app import CalldeskApp
 
-    asha = operators.add_operator(desk, "asha", "Asha Verma", "support")
+    asha = roster.add_operator(desk, "asha", "Asha Verma", "support")
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, asha.id)
     console = CalldeskApp(desk, asha)

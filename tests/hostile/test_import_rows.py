@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from calldesk.desk import client_rows
-from calldesk.desk.client_import import import_clients
+from calldesk.desk.calls.queue_log import import_queue_log
+from calldesk.desk.clients import import_rows
+from calldesk.desk.clients.importing import import_clients
 from calldesk.desk.exports import export_clients
-from calldesk.desk.queue_log import import_queue_log
 from calldesk.store.models import Call, Client
 
 
@@ -142,7 +142,7 @@ def test_a_big_file_prepared_in_a_second_process_comes_in_as_a_small_one_does(de
     source = tmp_path / "book.csv"
     rows = ["Name,Phone"] + [f"Person {n},98450 {n:05d}" for n in range(3000)] + ['Asha Rao,"98450 11111']
     source.write_text("\n".join([*rows[:1500], ",98450 99999", *rows[1500:]]) + "\n", encoding="utf-8")
-    monkeypatch.setattr(client_rows, "PREPARE_APART_FROM", 0)  # every file is big
+    monkeypatch.setattr(import_rows, "PREPARE_APART_FROM", 0)  # every file is big
 
     summary = import_clients(desk, source)
 
@@ -153,13 +153,13 @@ def test_a_big_file_prepared_in_a_second_process_comes_in_as_a_small_one_does(de
 def test_rows_are_prepared_here_when_the_second_process_dies(desk, tmp_path, monkeypatch):
     source = tmp_path / "book.csv"
     source.write_text("Name,Phone\nAsha Rao,98450 11111\n,98450 22222\n", encoding="utf-8")
-    monkeypatch.setattr(client_rows, "PREPARE_APART_FROM", 0)
-    monkeypatch.setattr(client_rows, "prepared_rows", _dies_in_a_child)
+    monkeypatch.setattr(import_rows, "PREPARE_APART_FROM", 0)
+    monkeypatch.setattr(import_rows, "prepared_rows", _dies_in_a_child)
 
     assert imported(import_clients(desk, source)) == (1, [(3, "no name (nor a company to use instead)")])
 
 
-PREPARED_ROWS = client_rows.prepared_rows
+PREPARED_ROWS = import_rows.prepared_rows
 
 
 def _dies_in_a_child(*args):

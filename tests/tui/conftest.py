@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from calldesk.desk import clients, notes, operators
+from calldesk.desk.clients import directory, notes
 from calldesk.desk.context import Desk
+from calldesk.desk.operators import roster
 from calldesk.i18n import use_language
 from calldesk.store.accounts import session_account
 
@@ -30,21 +31,21 @@ def _english_again() -> None:
 
 
 @pytest.fixture
-def asha(desk: Desk) -> operators.OperatorView:
+def asha(desk: Desk) -> roster.OperatorView:
     # the lead signs in as whoever runs the tests, so the command line acts as her
-    return operators.add_operator(desk, "asha", "Asha Verma", "support", role="lead", account=session_account())
+    return roster.add_operator(desk, "asha", "Asha Verma", "support", role="lead", account=session_account())
 
 
 @pytest.fixture
-def ravi(desk: Desk) -> operators.OperatorView:
-    return operators.add_operator(desk, "ravi", "Ravi Kumar", "sales")
+def ravi(desk: Desk) -> roster.OperatorView:
+    return roster.add_operator(desk, "ravi", "Ravi Kumar", "sales")
 
 
 @pytest.fixture
-def sharma(desk: Desk, ravi: operators.OperatorView) -> int:
+def sharma(desk: Desk, ravi: roster.OperatorView) -> int:
     """A known client with a past note, as the desk keeps them."""
-    client_id = clients.create_client(
-        desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210", "mobile")], company="Sharma Traders",
+    client_id = directory.create_client(
+        desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210", "mobile")], company="Sharma Traders",
         address_as="Mr Sharma", manner="formal, prefers English", stage="negotiation",
     )
     notes.add_note(desk, ravi.id, client_id, None, "Asked for the premium package brochure")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from test_desk_flows import SIZE, dossier_text, settle
 from textual.widgets import TextArea
 
-from calldesk.desk import calls, queue
+from calldesk.desk.calls import handling, queue
 from calldesk.desk.stats.reviews import review_of
 
 
@@ -14,8 +14,8 @@ def handled_call(desk, clock, operator_id: int) -> int:
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, operator_id)
     clock.advance(125)
-    calls.end_call(desk, call_id, operator_id)
-    calls.wrap_up(desk, call_id, operator_id, "Information given")
+    handling.end_call(desk, call_id, operator_id)
+    handling.wrap_up(desk, call_id, operator_id, "Information given")
     clock.advance(600)
     return call_id
 

@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Static
 
-from calldesk.desk import clients, operators, queue
-from calldesk.desk.callback_lines import line_of
-from calldesk.desk.callbacks import (
+from calldesk.desk.callbacks.lines import line_of
+from calldesk.desk.callbacks.promises import (
     CallbackRequest,
     create_callback,
     offer_context,
@@ -19,7 +18,10 @@ from calldesk.desk.callbacks import (
     record_outcome,
     start_callback,
 )
-from calldesk.desk.identity import first_console
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import Call, CallBack, Operator
 from calldesk.tui.app import CalldeskApp
 from calldesk.tui.modals.callback_offer import CallbackOffered, CallbackOfferModal
@@ -36,17 +38,17 @@ SIZE = (120, 36)
 def lead(desk):
     lina = first_console(desk, "lina")
     Operator.update(name="Lina Das").where(Operator.id == lina.id).execute()
-    return operators.get_operator(lina.id)
+    return roster.get_operator(lina.id)
 
 
 @pytest.fixture
 def board_data(desk, lead):
     """Five open call-backs over three owners and a pool, with fixed times."""
-    asha = operators.add_operator(desk, "asha", "Asha Rao", "support")
-    operators.add_operator(desk, "ravi", "Ravi Kumar", "support")
-    operators.add_operator(desk, "omar", "Omar Khan", "sales", role="lead")
-    rahul = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
-    meera = clients.create_client(desk, "मीरा अय्यर", [clients.NewPhone("+91 99887 76655")])
+    asha = roster.add_operator(desk, "asha", "Asha Rao", "support")
+    roster.add_operator(desk, "ravi", "Ravi Kumar", "support")
+    roster.add_operator(desk, "omar", "Omar Khan", "sales", role="lead")
+    rahul = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
+    meera = directory.create_client(desk, "मीरा अय्यर", [directory.NewPhone("+91 99887 76655")])
     now = desk.clock.now()
     plan = [("asha", rahul, "Refund for order 4411", 5), ("asha", meera, "Invoice copy for March", 50),
             ("support", rahul, "Missed call: hung up after 1:23", 20), ("ravi", meera, "Warranty claim", 120),
@@ -79,7 +81,7 @@ def _text(static: Static) -> str:
 
 
 async def test_an_operator_offers_a_call_back_during_the_call_and_ends_it(desk, lead):
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    client_id = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     app = CalldeskApp(desk, lead)
     async with app.run_test(size=SIZE) as pilot:
@@ -169,7 +171,7 @@ async def test_a_lead_selects_three_on_the_board_and_reassigns_them_in_two_keyst
 
 
 async def test_the_board_filters_and_a_second_lead_is_told_who_changed_it(desk, lead, board_data):
-    omar = operators.get_operator(Operator.get(Operator.login == "omar").id)
+    omar = roster.get_operator(Operator.get(Operator.login == "omar").id)
     app = CalldeskApp(desk, lead)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -197,7 +199,7 @@ async def test_the_board_filters_and_a_second_lead_is_told_who_changed_it(desk, 
 
 
 async def test_an_operator_sees_only_their_own_and_cannot_distribute(desk, lead, board_data):
-    asha = operators.get_operator(Operator.get(Operator.login == "asha").id)
+    asha = roster.get_operator(Operator.get(Operator.login == "asha").id)
     app = CalldeskApp(desk, asha)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -216,7 +218,7 @@ async def test_an_operator_sees_only_their_own_and_cannot_distribute(desk, lead,
 
 async def test_a_call_back_that_rings_out_offers_the_next_try_and_a_rescheduled_one_asks_when(desk, lead, board_data):
     ids = board_data
-    asha = operators.get_operator(Operator.get(Operator.login == "asha").id)
+    asha = roster.get_operator(Operator.get(Operator.login == "asha").id)
     line = line_of(desk, ids[1])
     started = start_callback(desk, line.id, line.version, asha.id)
     app = CalldeskApp(desk, lead)  # a console hosting the dialog; Asha's own would go on to the wrap-up
@@ -250,7 +252,7 @@ async def test_a_call_back_that_rings_out_offers_the_next_try_and_a_rescheduled_
 
 
 async def test_my_call_backs_list_counts_down_and_marks_late_ones(desk, lead, board_data):
-    from calldesk.desk.callback_lines import my_callbacks
+    from calldesk.desk.callbacks.lines import my_callbacks
 
     asha = Operator.get(Operator.login == "asha")
     app = CalldeskApp(desk, lead)
@@ -272,7 +274,7 @@ async def test_my_call_backs_list_counts_down_and_marks_late_ones(desk, lead, bo
 
 async def test_an_operator_with_a_long_list_sees_all_of_it_once_the_desk_is_up(desk, lead):
     """The desk's first paint reads only the call-backs in sight; the rest must follow on their own, counted."""
-    rahul = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    rahul = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     many = MyCallbacks.FIRST_PAINT + 15
     now = desk.clock.now()
     for n in range(1, many + 1):

@@ -9,9 +9,10 @@ import pytest
 from test_desk_flows import dossier_text, plain, settle
 from textual.widgets import DataTable, Static
 
-from calldesk.desk import calls, clients, queue
-from calldesk.desk.callbacks import CallbackRequest, create_callback
-from calldesk.desk.feedback import log_feedback
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.clients import directory
+from calldesk.desk.feedback.complaints import log_feedback
 
 SHARMA = "+91 98765 43210"
 
@@ -24,12 +25,12 @@ def _caller_cells(app) -> list[str]:
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_the_queue_row_and_the_dossier_header_show_a_vips_late_promise_and_complaint(
         desk, asha, sharma, clock, run_app, size):
-    clients.update_client(desk, sharma, "asha", tags="VIP")
+    directory.update_client(desk, sharma, "asha", tags="VIP")
     earlier = queue.ring_call(desk, SHARMA, "support")
     clock.advance(6)
     queue.claim_call(desk, earlier, asha.id)
-    calls.end_call(desk, earlier, asha.id)
-    calls.wrap_up(desk, earlier, asha.id, "Call-back promised")
+    handling.end_call(desk, earlier, asha.id)
+    handling.wrap_up(desk, earlier, asha.id, "Call-back promised")
     create_callback(desk, asha.id, CallbackRequest(reason="Refund for order 4411",
                                                    due_at=clock.now() + timedelta(hours=1), call_id=earlier))
     log_feedback(desk, asha.id, "complaint", "Delivery", "The parcel came broken", client_id=sharma)

@@ -11,7 +11,9 @@ from rich import cells
 from test_desk_flows import settle
 from textual.widgets import DataTable
 
-from calldesk.desk import clients, operators, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory
+from calldesk.desk.operators import roster
 from calldesk.tui import cell_widths
 
 NAMES = ["कविता सिंह", "ऋषि क्षत्रिय", "வணக்கம் முருகன்", "নমস্কার দাস", "Rahul Sharma"]
@@ -43,11 +45,11 @@ def test_names_are_measured_as_the_terminal_draws_them(name):
 
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])
 async def test_the_desk_with_indic_names_keeps_every_line_the_width_of_the_screen(desk, run_app, size):
-    asha = operators.add_operator(desk, "asha", "आशा वर्मा", "support", role="lead")
-    operators.add_operator(desk, "kavita", "कविता सिंह", "support")
+    asha = roster.add_operator(desk, "asha", "आशा वर्मा", "support", role="lead")
+    roster.add_operator(desk, "kavita", "कविता सिंह", "support")
     for n, name in enumerate(NAMES):
         number = f"+91 98765 4321{n}"
-        clients.create_client(desk, name, [clients.NewPhone(number)], company="शर्मा ट्रेडर्स", address_as=name)
+        directory.create_client(desk, name, [directory.NewPhone(number)], company="शर्मा ट्रेडर्स", address_as=name)
         queue.ring_call(desk, number, "support", caller_name=name)
     app = run_app(desk, asha)
     async with app.run_test(size=size) as pilot:

@@ -3,7 +3,7 @@ close runs to its end (the operator is signed out)."""
 
 from __future__ import annotations
 
-from calldesk.desk.identity import first_console
+from calldesk.desk.operators.identity import first_console
 from calldesk.store.models import Operator
 from calldesk.tui.app import CalldeskApp
 

@@ -12,9 +12,11 @@ from test_desk_flows import SIZE, dossier_text, settle
 from textual.widgets import TextArea
 
 from calldesk.cli import main
-from calldesk.desk import callbacks, calls, escalation, operators, pbx_events, queue
-from calldesk.desk.callback_lines import line_of
-from calldesk.desk.notices import unread_notices
+from calldesk.desk.callbacks import promises
+from calldesk.desk.callbacks.lines import line_of
+from calldesk.desk.calls import escalation, handling, pbx_events, queue
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.notices import unread_notices
 from calldesk.store.models import Call, NoteDraft
 from calldesk.tui.widgets.script_pane import ScriptPane
 
@@ -65,7 +67,7 @@ async def test_the_pbx_hang_up_moves_the_console_to_wrap_up(desk, asha, sharma, 
         assert "The caller hung up" in toasts(app)
         await pilot.press("enter")  # the first disposition
         await settle(pilot)
-        assert operators.get_operator(asha.id).state == "available"
+        assert roster.get_operator(asha.id).state == "available"
         assert app.screen.live is None
     call = Call.get_by_id(call_id)
     assert call.status == "completed" and call.wrapped_at is not None
@@ -121,16 +123,16 @@ async def test_a_disabled_operator_is_signed_out_with_the_draft_kept(desk, db_ur
         await until(pilot, lambda: not app.is_running)
     assert app.return_code == 1
     assert NoteDraft.get((NoteDraft.operator == ravi.id) & (NoteDraft.call == call_id)).body == "promised a refund"
-    assert operators.get_operator(ravi.id).state == "disabled"
+    assert roster.get_operator(ravi.id).state == "disabled"
 
 
 async def test_a_call_back_taken_away_is_a_notice_and_the_dossier_shows_its_new_owner(desk, asha, ravi, sharma,
                                                                                           clock, run_app):
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, ravi.id)
-    promised = callbacks.create_callback(desk, ravi.id, callbacks.CallbackRequest(
+    promised = promises.create_callback(desk, ravi.id, promises.CallbackRequest(
         reason="send the brochure", due_at=clock.now() + timedelta(hours=2), call_id=call_id, client_id=sharma))
-    calls.wrap_up(desk, call_id, ravi.id, "Call-back promised")
+    handling.wrap_up(desk, call_id, ravi.id, "Call-back promised")
     app = run_app(desk, ravi)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -140,7 +142,7 @@ async def test_a_call_back_taken_away_is_a_notice_and_the_dossier_shows_its_new_
         await settle(pilot)
         assert "Ravi Kumar · send the brochure" in dossier_text(app)
         line = line_of(desk, promised)
-        callbacks.reassign_callbacks(desk, asha.id, [(line.id, line.version)], "asha")  # the lead's board
+        promises.reassign_callbacks(desk, asha.id, [(line.id, line.version)], "asha")  # the lead's board
         await until(pilot, lambda: "Asha Verma · send the brochure" in dossier_text(app))
         assert "Notice from Asha Verma: call-back" in toasts(app) and "was handed to asha" in toasts(app)
 
@@ -151,7 +153,7 @@ async def test_a_call_transferred_to_me_is_a_notice_and_arrives_with_the_note_on
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue.claim_call(desk, first, asha.id)  # at Asha's console, elsewhere
-        onward = calls.transfer_call(desk, first, asha.id, "ravi", "wants the premium brochure by post")
+        onward = handling.transfer_call(desk, first, asha.id, "ravi", "wants the premium brochure by post")
         await until(pilot, lambda: "is waiting for you" in toasts(app))
         assert f"Rahul Sharma is waiting for you (call {onward})" in toasts(app)
         await pilot.press("f2")

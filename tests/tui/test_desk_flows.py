@@ -8,7 +8,8 @@ from datetime import timedelta
 from rich.console import Console
 from textual.widgets import DataTable, Static, TextArea
 
-from calldesk.desk import calls, clients, notes, queue
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.clients import directory, notes
 from calldesk.desk.context import Desk
 from calldesk.store.models import Call, Client, Note, Operator, Phone
 from calldesk.tui.widgets.script_pane import ScriptPane
@@ -66,7 +67,7 @@ async def test_operator_answers_a_known_client_notes_and_wraps_up(desk, asha, sh
     assert call.ended_at is not None and call.wrapped_at is not None
     assert set(call.script_steps.split(",")) == {"support:1.1", "support:1.2"}  # the support queue's script
     assert Note.get(Note.call == call_id).body == "Wants a bigger fridge"
-    assert calls.live_call_of(desk, asha.id) is None
+    assert handling.live_call_of(desk, asha.id) is None
 
 
 async def test_a_call_taken_by_another_console_is_reported_and_the_desk_stays_usable(desk, asha, ravi, run_app):
@@ -245,7 +246,7 @@ async def test_hostile_caller_ids_never_break_the_queue(desk, asha, run_app):
         assert app.screen.query_one("#phone").value == "+"  # the odd number is offered as typed
         await pilot.press("escape")
         await settle(pilot)
-    assert clients.find_clients(desk, "abc") == []
+    assert directory.find_clients(desk, "abc") == []
 
 
 async def test_the_command_palette_offers_desk_actions(desk, asha, sharma, run_app):
@@ -263,7 +264,7 @@ async def test_the_command_palette_offers_desk_actions(desk, asha, sharma, run_a
 
 
 async def test_faq_answer_goes_into_the_notes_and_a_complaint_is_logged(desk, asha, sharma, run_app):
-    from calldesk.desk.faq_seed import seed_faq
+    from calldesk.desk.coach.faq_seed import seed_faq
     from calldesk.store.models import Feedback
 
     seed_faq(desk)
@@ -304,7 +305,7 @@ async def test_negative_phrasing_is_flagged_and_counted_on_the_call(desk, asha, 
 
 
 async def test_escalation_reaches_a_lead_console(desk, asha, ravi, sharma, run_app):
-    from calldesk.desk import escalation
+    from calldesk.desk.calls import escalation
 
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     queue.claim_call(desk, call_id, ravi.id)
@@ -321,7 +322,7 @@ async def test_escalation_reaches_a_lead_console(desk, asha, ravi, sharma, run_a
 
 
 async def test_ctrl_e_on_a_call_names_the_client_and_alerts_the_leads(desk, asha, sharma, run_app):
-    from calldesk.desk import escalation
+    from calldesk.desk.calls import escalation
 
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     app = run_app(desk, asha)
@@ -407,7 +408,7 @@ async def test_f5_promises_a_call_back_and_f6_enter_ends_the_call(desk, asha, sh
 
 
 async def test_f2_on_my_call_back_dials_it_with_the_call_back_greeting(desk, asha, sharma, run_app):
-    from calldesk.desk.callbacks import CallbackRequest, create_callback
+    from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
 
     create_callback(desk, asha.id, CallbackRequest(reason="the refund for order 4411", owner="asha",
                                                    client_id=sharma, due_at=desk.clock.now() + timedelta(minutes=5)))
@@ -425,8 +426,8 @@ async def test_f2_on_my_call_back_dials_it_with_the_call_back_greeting(desk, ash
 
 async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_path, config, clock, run_app):
     """The file's folder disappears (a lost network share, an unmounted disk), then comes back."""
-    from calldesk.desk import operators as ops
     from calldesk.desk.context import Desk
+    from calldesk.desk.operators import roster as ops
     from calldesk.store.database import open_database
     from calldesk.store.models import database
 
@@ -434,7 +435,7 @@ async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_pat
     open_database(f"sqlite:///{folder / 'calldesk.db'}")
     desk = Desk(config, clock)
     asha = ops.add_operator(desk, "asha", "Asha Verma", "support")
-    client_id = clients.create_client(desk, "Rahul Sharma", [clients.NewPhone("+91 98765 43210")])
+    client_id = directory.create_client(desk, "Rahul Sharma", [directory.NewPhone("+91 98765 43210")])
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     app = run_app(desk, asha)
     async with app.run_test(size=SIZE) as pilot:
@@ -476,8 +477,8 @@ async def test_the_database_goes_away_mid_call_and_nothing_typed_is_lost(tmp_pat
 
 
 async def test_a_trainee_plays_a_whole_practice_call_on_the_desk_and_is_scored(desk):
-    from calldesk.desk.faq_seed import seed_faq
-    from calldesk.desk.training import TrainingSession, find_scenario, trainee_for
+    from calldesk.desk.coach.faq_seed import seed_faq
+    from calldesk.desk.coach.training import TrainingSession, find_scenario, trainee_for
     from calldesk.store.models import TrainingScore
     from calldesk.tui.app import CalldeskApp
 

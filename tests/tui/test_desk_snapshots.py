@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TextArea
 
-from calldesk.desk import queue
+from calldesk.desk.calls import queue
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 

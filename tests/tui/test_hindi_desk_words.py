@@ -13,8 +13,11 @@ from test_cell_widths import terminal_width
 from test_screens_whole import SIZES, _steady
 from textual.widgets import DataTable, OptionList, Static
 
-from calldesk.desk import calls, clients, feedback, operators, queue
-from calldesk.desk.callbacks import CallbackRequest, create_callback
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
+from calldesk.desk.calls import handling, queue
+from calldesk.desk.clients import directory
+from calldesk.desk.feedback import complaints
+from calldesk.desk.operators import roster
 from calldesk.desk.stats.definitions import FIGURES
 from calldesk.i18n import DAY_TIME, format_moment
 from calldesk.store.models import Call
@@ -34,20 +37,20 @@ ENGLISH_WORDS = ["Negotiation", "Incoming", "Outgoing", "call", "completed", "an
 
 @pytest.fixture
 def meera(desk):
-    return operators.add_operator(desk, "meera", "मीरा शर्मा", "support", language="hi")
+    return roster.add_operator(desk, "meera", "मीरा शर्मा", "support", language="hi")
 
 
 @pytest.fixture
 def rahul_with_a_past(desk, clock, ravi, sharma, meera):
     """Mr Sharma (stage: negotiation) with an office line, a call Ravi took twelve days ago, an open complaint and a
     call-back Meera promised him; now he rings again."""
-    clients.add_phone(desk, sharma, "022 2765 4321 ext. 214", "office")
+    directory.add_phone(desk, sharma, "022 2765 4321 ext. 214", "office")
     earlier = queue.ring_call(desk, RAHUL, "billing")
     queue.claim_call(desk, earlier, ravi.id)
-    calls.end_call(desk, earlier, ravi.id)
+    handling.end_call(desk, earlier, ravi.id)
     then = clock.now()
     clock.advance(days=12)
-    feedback.log_feedback(desk, ravi.id, "complaint", "Delivery", "The courier came two days late",
+    complaints.log_feedback(desk, ravi.id, "complaint", "Delivery", "The courier came two days late",
                           client_id=sharma)
     promised = create_callback(desk, meera.id, CallbackRequest(
         reason="Warranty papers", owner="meera", client_id=sharma, due_at=clock.now() + timedelta(hours=2)))

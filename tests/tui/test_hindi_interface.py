@@ -9,7 +9,7 @@ import pytest
 from test_cell_widths import terminal_width
 from test_screens_whole import SCREENS, SIZES, _steady, busy_morning  # noqa: F401 - the fixture, shared
 
-from calldesk.desk import operators
+from calldesk.desk.operators import roster
 from calldesk.i18n import current_language
 from calldesk.tui.widgets.key_bar import KeyBar
 
@@ -41,7 +41,7 @@ def _english_left(text: str) -> list[str]:
 
 
 async def test_an_operator_who_chose_hindi_gets_the_console_in_hindi(desk, run_app):
-    meera = operators.add_operator(desk, "meera", "मीरा शर्मा", "support", language="hi")
+    meera = roster.add_operator(desk, "meera", "मीरा शर्मा", "support", language="hi")
     app = run_app(desk, meera)
     async with app.run_test(size=(120, 36)) as pilot:
         await _steady(pilot)
@@ -61,7 +61,7 @@ async def test_the_desks_language_is_the_consoles_when_the_operator_chose_none(d
 
 
 async def test_an_english_operator_on_a_hindi_desk_keeps_english(desk, run_app):
-    john = operators.add_operator(desk, "john", "John Mathew", "support", language="en")
+    john = roster.add_operator(desk, "john", "John Mathew", "support", language="en")
     hindi_desk = type(desk)(desk.config._replace(language="hi"), desk.clock)
     app = run_app(hindi_desk, john)
     async with app.run_test(size=(120, 36)) as pilot:

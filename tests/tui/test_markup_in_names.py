@@ -6,8 +6,10 @@ from __future__ import annotations
 from test_desk_flows import SIZE, dossier_text, settle
 from textual.widgets import DataTable
 
-from calldesk.desk import clients, notes, operators, queue
-from calldesk.desk.callbacks import CallbackRequest, create_callback
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
+from calldesk.desk.calls import queue
+from calldesk.desk.clients import directory, notes
+from calldesk.desk.operators import roster
 from calldesk.tui.widgets.script_pane import ScriptPane
 
 NAME = "[b]Rahul[/b] [/] [@click=app.quit]Sharma[/]"
@@ -16,8 +18,8 @@ NOTE = "Said: [/bold] and [@click=app.quit] -- literally"
 
 
 async def test_markup_in_a_name_a_caller_id_and_a_note_is_shown_as_typed_on_every_screen(desk, asha, clock, run_app):
-    colleague = operators.add_operator(desk, "ravi", "[/]Ravi [@click=app.quit]", "support")
-    client_id = clients.create_client(desk, NAME, [clients.NewPhone("+91 98765 43210")], address_as=NAME)
+    colleague = roster.add_operator(desk, "ravi", "[/]Ravi [@click=app.quit]", "support")
+    client_id = directory.create_client(desk, NAME, [directory.NewPhone("+91 98765 43210")], address_as=NAME)
     notes.add_note(desk, colleague.id, client_id, None, NOTE)
     create_callback(desk, colleague.id, CallbackRequest(client_id=client_id, reason=NOTE,
                                                         due_at=clock.now(), owner="asha"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from test_desk_flows import settle
 
 from calldesk.cli import main
-from calldesk.desk.callbacks import CallbackRequest, create_callback, suggested_next_try
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback, suggested_next_try
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
 

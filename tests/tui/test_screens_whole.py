@@ -11,9 +11,9 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import TextArea
 
-from calldesk.desk import queue
-from calldesk.desk.callbacks import CallbackRequest, create_callback
-from calldesk.desk.faq_seed import seed_faq
+from calldesk.desk.callbacks.promises import CallbackRequest, create_callback
+from calldesk.desk.calls import queue
+from calldesk.desk.coach.faq_seed import seed_faq
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS
 from calldesk.tui.widgets.key_bar import KeyBar
 from calldesk.tui.widgets.status_bar import StatusBar

@@ -9,10 +9,10 @@ import pytest
 from test_ami import Line, server  # noqa: F401 (server: the fixture Line's tests run against)
 from test_desk_flows import settle
 
-from calldesk.desk import queue
+from calldesk.desk.calls import queue
+from calldesk.desk.calls.supervision import Supervision, record_supervision, supervised_call
 from calldesk.desk.errors import DeskError
-from calldesk.desk.operators import add_operator
-from calldesk.desk.supervision import Supervision, record_supervision, supervised_call
+from calldesk.desk.operators.roster import add_operator
 from calldesk.store.models import AuditEvent, Notice
 from calldesk.telephony.ami import TelephonyError
 

@@ -10,9 +10,10 @@ import pytest
 from stats_data import build_day
 from textual.widgets import ContentSwitcher, Digits
 
-from calldesk.desk import operators, queue
+from calldesk.desk.calls import queue
+from calldesk.desk.calls.states import OperatorEvent
 from calldesk.desk.context import Desk
-from calldesk.desk.states import OperatorEvent
+from calldesk.desk.operators import roster
 from calldesk.tui.wallboard.app import WallboardApp
 from calldesk.tui.wallboard.widgets import WallboardHelp
 
@@ -25,7 +26,7 @@ def day(desk, clock):
     """The day of tests/stats_data.py at 14:30 in India: a support caller ringing for 20 s, Ravi at lunch, Asha on
     a call."""
     built = build_day(desk)
-    operators.move(desk, built.ravi, OperatorEvent.PAUSE, "Lunch")
+    roster.move(desk, built.ravi, OperatorEvent.PAUSE, "Lunch")
     rahul = queue.ring_call(desk, "+91 98765 43210", "support", caller_name="Rahul Sharma")
     queue.claim_call(desk, rahul, built.asha)
     return built

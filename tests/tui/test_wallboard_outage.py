@@ -9,7 +9,7 @@ import psycopg
 from outage import PG_URL_ENV, own_database_url
 from textual.widgets import Digits, Static
 
-from calldesk.desk import queue
+from calldesk.desk.calls import queue
 from calldesk.store.models import database
 from calldesk.tui.wallboard.app import WallboardApp
 

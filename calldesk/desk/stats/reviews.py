@@ -10,7 +10,7 @@ from peewee import JOIN
 from calldesk.desk import audit
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
-from calldesk.desk.permissions import Action, require
+from calldesk.desk.operators.permissions import Action, require
 from calldesk.desk.stats.definitions import format_duration
 from calldesk.i18n import _, desk_word
 from calldesk.store.models import Call, CallReview, Operator, database

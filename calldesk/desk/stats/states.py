@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from calldesk.desk.context import Desk
-from calldesk.desk.operators import STATES
+from calldesk.desk.operators.roster import STATES
 from calldesk.desk.stats.period import HOUR_SECONDS, Period
 from calldesk.store.models import Operator, OperatorStateChange, database
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN, SQL, Node, Select, fn
 
+from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.context import Desk
-from calldesk.desk.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.stats.grouping import count_if, service_counts
 from calldesk.desk.stats.period import days_period, today
 from calldesk.desk.stats.tally import Tally

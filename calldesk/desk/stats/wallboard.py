@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 from peewee import SQL, fn
 
-from calldesk.desk.callback_board import department_condition, state_condition
+from calldesk.desk.callbacks.board import department_condition, state_condition
+from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
+from calldesk.desk.calls.states import OperatorState
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.queue import is_late, rings_heard, waiting_calls
-from calldesk.desk.states import OperatorState
 from calldesk.desk.stats.grouping import Scope, count_if
 from calldesk.desk.stats.kpis import call_tallies
 from calldesk.desk.stats.period import days_period, today

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from calldesk.desk.escalation import EscalationView
+from calldesk.desk.calls.escalation import EscalationView
 from calldesk.i18n import N_, _
 
 

@@ -21,14 +21,14 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from calldesk.desk.callback_times import (
+from calldesk.desk.callbacks.promises import CallbackRequest, DuePreview, OfferContext, preview_due
+from calldesk.desk.callbacks.times import (
     QUICK_CHOICES,
     DueTimeNotUnderstood,
     describe_moment,
     parse_due_text,
     quick_choice_time,
 )
-from calldesk.desk.callbacks import CallbackRequest, DuePreview, OfferContext, preview_due
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.i18n import N_, _

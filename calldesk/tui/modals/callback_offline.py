@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from calldesk.desk.callback_times import parse_due_text
-from calldesk.desk.callbacks import CallbackRequest
+from calldesk.desk.callbacks.promises import CallbackRequest
+from calldesk.desk.callbacks.times import parse_due_text
 from calldesk.desk.errors import DeskError
 from calldesk.i18n import N_, _
 

@@ -19,9 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from calldesk.desk.callback_lines import CallbackLine
-from calldesk.desk.callback_times import DueTimeNotUnderstood, describe_moment, parse_due_text
-from calldesk.desk.callbacks import OutcomeResult, PastInquiryDeadline, suggested_next_try
+from calldesk.desk.callbacks.lines import CallbackLine
+from calldesk.desk.callbacks.promises import OutcomeResult, PastInquiryDeadline, suggested_next_try
+from calldesk.desk.callbacks.times import DueTimeNotUnderstood, describe_moment, parse_due_text
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.i18n import N_, _

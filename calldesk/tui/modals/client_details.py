@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
-from calldesk.desk.clients import STAGE_NAMES
+from calldesk.desk.clients.directory import STAGE_NAMES
 from calldesk.i18n import N_, _
 
 

@@ -10,9 +10,9 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from calldesk.desk.calls.escalation import MAX_REASON, escalate_call
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.escalation import MAX_REASON, escalate_call
 from calldesk.i18n import N_, _
 
 

@@ -8,10 +8,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
+from calldesk.desk.coach.faq import FaqAnswer, add_faq, edit_faq
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.faq import FaqAnswer, add_faq, edit_faq
-from calldesk.desk.operators import OperatorView
+from calldesk.desk.operators.roster import OperatorView
 from calldesk.i18n import N_, _
 
 

@@ -14,11 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from calldesk.desk.coach.faq import FaqAnswer, search_faq
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.faq import FaqAnswer, search_faq
-from calldesk.desk.operators import OperatorView
-from calldesk.desk.permissions import Action, may
+from calldesk.desk.operators.permissions import Action, may
+from calldesk.desk.operators.roster import OperatorView
 from calldesk.i18n import N_, _
 from calldesk.tui.modals.faq_edit import FaqEditModal
 

@@ -15,8 +15,8 @@ from textual.widgets import Label, RadioButton, RadioSet, Select, TextArea
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.feedback import log_feedback
-from calldesk.desk.operators import OperatorView
+from calldesk.desk.feedback.complaints import log_feedback
+from calldesk.desk.operators.roster import OperatorView
 from calldesk.i18n import N_, WEEKDAY_TIME, _, desk_word, format_moment
 
 

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from calldesk.desk.clients import ClientHit
+from calldesk.desk.clients.directory import ClientHit
 from calldesk.i18n import N_, _
 
 Search = Callable[[str], Awaitable[list[ClientHit]]]

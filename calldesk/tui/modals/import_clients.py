@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from calldesk.desk.client_import import ImportSummary, import_clients
+from calldesk.desk.clients.importing import ImportSummary, import_clients
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.i18n import N_, _

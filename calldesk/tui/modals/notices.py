@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from calldesk.desk.notices import NoticeView
+from calldesk.desk.operators.notices import NoticeView
 from calldesk.i18n import DAY_TIME, N_, _, format_moment
 
 

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from calldesk.desk.training import Score
+from calldesk.desk.coach.training import Score
 from calldesk.i18n import N_, _
 
 

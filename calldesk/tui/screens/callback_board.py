@@ -17,13 +17,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
-from calldesk.desk.callback_board import BoardFilter, BoardPage, board_page
-from calldesk.desk.callback_lines import CallbackLine
-from calldesk.desk.callback_times import describe_moment
-from calldesk.desk.callbacks import StaleCallBack, distribute_callbacks, reassign_callbacks
+from calldesk.desk.callbacks.board import BoardFilter, BoardPage, board_page
+from calldesk.desk.callbacks.lines import CallbackLine
+from calldesk.desk.callbacks.promises import StaleCallBack, distribute_callbacks, reassign_callbacks
+from calldesk.desk.callbacks.times import describe_moment
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.operators import OperatorView, list_operators
+from calldesk.desk.operators.roster import OperatorView, list_operators
 from calldesk.i18n import N_, _
 from calldesk.store.changes import ChangeWatcher
 from calldesk.tui.db_thread import DatabaseAway

@@ -17,16 +17,17 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, TextArea
 
-from calldesk.desk import calls, escalation, operators, queue
-from calldesk.desk.callback_lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
-from calldesk.desk.callback_notices import Viewer, describe_notice, most_severe, notices_for, summarize_notices
-from calldesk.desk.calls import LiveCall
+from calldesk.desk.callbacks.lines import CallbackLine, callback_of_call, my_callbacks, notice_snapshot
+from calldesk.desk.callbacks.reminders import Viewer, describe_notice, most_severe, notices_for, summarize_notices
+from calldesk.desk.calls import escalation, handling, queue
+from calldesk.desk.calls.handling import LiveCall
+from calldesk.desk.calls.states import OperatorEvent, OperatorState
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError
-from calldesk.desk.notices import NoticeView
-from calldesk.desk.permissions import Action, may
-from calldesk.desk.shift import Standing, resume_shift, where_i_stand
-from calldesk.desk.states import OperatorEvent, OperatorState
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.notices import NoticeView
+from calldesk.desk.operators.permissions import Action, may
+from calldesk.desk.operators.shift import Standing, resume_shift, where_i_stand
 from calldesk.i18n import N_, _
 from calldesk.store.changes import ChangeWatcher
 from calldesk.tui.db_thread import DatabaseAway
@@ -43,10 +44,10 @@ from calldesk.tui.widgets.status_bar import RAW_STATE_WORDS, DeskStatus, StatusB
 PRACTICE_BANNER = N_("PRACTICE CALL (calldesk train): the caller is a scenario; ctrl+l plays their next words")
 
 if TYPE_CHECKING:
-    from calldesk.desk.call_view import CallView
-    from calldesk.desk.callbacks import OutcomeResult
-    from calldesk.desk.clients import ClientHit
-    from calldesk.desk.phrase_guard import PhraseGuard
+    from calldesk.desk.callbacks.promises import OutcomeResult
+    from calldesk.desk.calls.call_view import CallView
+    from calldesk.desk.clients.directory import ClientHit
+    from calldesk.desk.coach.phrase_guard import PhraseGuard
     from calldesk.tui.app import CalldeskApp
     from calldesk.tui.modals.client_details import ClientForm
     from calldesk.tui.modals.transfer import TransferChoice
@@ -271,7 +272,7 @@ class DeskScreen(Screen):
 
     async def _pop_from_store(self, live: LiveCall) -> None:
         """A call became mine without F2 (picked up at the handset, say): the same screen pop as F2."""
-        from calldesk.desk.call_view import open_call
+        from calldesk.desk.calls.call_view import open_call
 
         with self.acting_on_call():
             view = await self.app.run_rule(open_call, self.desk, live.id, self.app.operator)
@@ -336,7 +337,7 @@ class DeskScreen(Screen):
 
     async def release_overdue(self) -> None:
         """Nobody's absence strands a client: untouched overdue call-backs go back to their pool."""
-        from calldesk.desk.callbacks import release_overdue_callbacks
+        from calldesk.desk.callbacks.promises import release_overdue_callbacks
 
         released = await self.app.run_rule(release_overdue_callbacks, self.desk)
         if released:
@@ -357,7 +358,7 @@ class DeskScreen(Screen):
 
     async def action_answer(self) -> None:
         started = time.perf_counter()
-        from calldesk.desk.answer import answer_call
+        from calldesk.desk.calls.answer import answer_call
 
         mine = self.query_one(MyCallbacks)
         if self.focused is mine and mine.selected_line() is not None:
@@ -440,10 +441,10 @@ class DeskScreen(Screen):
     async def start_callback(self, line: CallbackLine, started: float | None = None) -> None:
         """Dial a promised call-back: the dossier and the call-back script appear as for an incoming call."""
         started = started or time.perf_counter()
-        from calldesk.desk import callbacks
+        from calldesk.desk.callbacks import promises
 
         with self.acting_on_call():
-            begun = await self.app.run_rule(callbacks.start_callback, self.desk, line.id, line.version,
+            begun = await self.app.run_rule(promises.start_callback, self.desk, line.id, line.version,
                                             self.app.operator.id)
         if begun is None:
             self.poll_queue()
@@ -482,7 +483,7 @@ class DeskScreen(Screen):
 
     @work
     async def action_callback(self) -> None:
-        from calldesk.desk.callbacks import create_callback, offer_context
+        from calldesk.desk.callbacks.promises import create_callback, offer_context
         from calldesk.tui.modals.callback_offer import CallbackOfferModal
 
         if self.live is None or self.live.in_wrap_up:
@@ -529,7 +530,7 @@ class DeskScreen(Screen):
 
     async def _record_callback_outcome(self) -> bool:
         """On a call-back try, F6 first asks how it went; False when the operator backs out."""
-        from calldesk.desk.callbacks import record_outcome
+        from calldesk.desk.callbacks.promises import record_outcome
         from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
 
         line = await self.app.run_rule(callback_of_call, self.desk, self.live.id)
@@ -562,7 +563,7 @@ class DeskScreen(Screen):
         if self.client_id is None:
             self.app.push_screen(ClientDetailsModal(self.live.number, self.live.caller_name), self._create_client)
             return
-        from calldesk.desk.dossier import build_dossier
+        from calldesk.desk.clients.dossier import build_dossier
 
         dossier = await self.app.run_rule(build_dossier, self.desk, self.client_id)
         if dossier is not None:
@@ -573,18 +574,18 @@ class DeskScreen(Screen):
     async def _create_client(self, form: ClientForm | None) -> None:
         if form is None or self.live is None:
             return
-        from calldesk.desk import clients
-        from calldesk.desk.call_view import open_call
+        from calldesk.desk.calls.call_view import open_call
+        from calldesk.desk.clients import directory
 
         call_id = self.live.id
         actor = self.app.operator.login
 
         def create() -> CallView:
-            client_id = clients.create_client(
-                self.desk, form.name, [clients.NewPhone(form.phone)], company=form.company,
+            client_id = directory.create_client(
+                self.desk, form.name, [directory.NewPhone(form.phone)], company=form.company,
                 address_as=form.address_as, manner=form.manner, stage=form.stage, actor=actor,
             )
-            calls.attach_client(self.desk, call_id, client_id)
+            handling.attach_client(self.desk, call_id, client_id)
             return open_call(self.desk, call_id, self.app.operator)
 
         view = await self.app.run_rule(create)
@@ -595,15 +596,15 @@ class DeskScreen(Screen):
     async def _correct_client(self, form: ClientForm | None) -> None:
         if form is None or self.live is None or self.client_id is None:
             return
-        from calldesk.desk import clients
-        from calldesk.desk.call_view import open_call
+        from calldesk.desk.calls.call_view import open_call
+        from calldesk.desk.clients import directory
 
         call_id, client_id, actor = self.live.id, self.client_id, self.app.operator.login
         changes = {"name": form.name, "company": form.company, "address_as": form.address_as,
                    "manner": form.manner, "stage": form.stage, "tags": form.tags}
 
         def correct() -> CallView:
-            clients.update_client(self.desk, client_id, actor, **changes)
+            directory.update_client(self.desk, client_id, actor, **changes)
             return open_call(self.desk, call_id, self.app.operator)
 
         view = await self.app.run_rule(correct)
@@ -620,7 +621,7 @@ class DeskScreen(Screen):
     @on(ScriptPane.StepsChanged)
     async def _store_steps(self, event: ScriptPane.StepsChanged) -> None:
         if self.live is not None:
-            await self.app.run_rule(calls.record_script_steps, self.live.id, event.done)
+            await self.app.run_rule(handling.record_script_steps, self.live.id, event.done)
 
     def action_transfer(self) -> None:
         if self.live is None or self.live.in_wrap_up:
@@ -632,7 +633,7 @@ class DeskScreen(Screen):
     async def _open_transfer(self) -> None:
         from calldesk.tui.modals.transfer import TransferModal
 
-        people = await self.app.run_rule(operators.list_operators) or []
+        people = await self.app.run_rule(roster.list_operators) or []
         targets = [(d.id, _("Department · {name}").format(name=d.name)) for d in self.desk.config.departments]
         targets += [(o.login, _("Operator · {name} ({state})").format(name=o.name, state=_(RAW_STATE_WORDS.get(
             o.state, o.state)))) for o in people if o.id != self.app.operator.id]
@@ -640,10 +641,10 @@ class DeskScreen(Screen):
         if choice is None or self.live is None:
             return
         with self.acting_on_call():
-            done = await self.app.run_rule(calls.transfer_call, self.desk, self.live.id, self.app.operator.id,
+            done = await self.app.run_rule(handling.transfer_call, self.desk, self.live.id, self.app.operator.id,
                                            choice.target, choice.note)
             if done is not None:
-                self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id)
+                self.live = await self.app.run_rule(handling.get_call, self.desk, self.live.id)
         if done is not None:
             self.notify(_("Transferred to {target}.").format(target=choice.target))
             await self._refresh_operator()
@@ -658,10 +659,10 @@ class DeskScreen(Screen):
         if not self.live.in_wrap_up and not await self._record_callback_outcome():
             return
         with self.acting_on_call():  # the call-back's outcome may have ended the call: this console opens the wrap-up
-            self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
+            self.live = await self.app.run_rule(handling.get_call, self.desk, self.live.id) or self.live
             if not self.live.in_wrap_up:
-                if await self.app.rule_ok(calls.end_call, self.desk, self.live.id, self.app.operator.id):
-                    self.live = await self.app.run_rule(calls.get_call, self.desk, self.live.id) or self.live
+                if await self.app.rule_ok(handling.end_call, self.desk, self.live.id, self.app.operator.id):
+                    self.live = await self.app.run_rule(handling.get_call, self.desk, self.live.id) or self.live
                     await self._refresh_operator()
                 elif not self.app.offline:
                     return  # refused; offline, the journaled wrap-up ends the call when the database is back
@@ -702,8 +703,8 @@ class DeskScreen(Screen):
     def prepare_for_calls(self) -> None:
         """After the desk's first paint: the phrase guard, compiled once (it checks every keystroke), and the
         screen pop's and the call-back rules' modules, imported here so that the first F2 or F5 does not wait."""
-        from calldesk.desk import answer, callbacks  # noqa: F401 - imports the modules a call needs
-        from calldesk.desk.phrase_guard import guard_for
+        from calldesk.desk.calls import answer  # noqa: F401 - imports the modules a call needs
+        from calldesk.desk.coach.phrase_guard import guard_for
 
         guard = guard_for(self.desk.config)
         self.app.call_from_thread(setattr, self, "_guard", guard)
@@ -721,7 +722,7 @@ class DeskScreen(Screen):
 
     @work(group="phrases")
     async def store_phrase_hits(self, call_id: int, hits: list) -> None:
-        from calldesk.desk.phrase_guard import record_phrase_hits
+        from calldesk.desk.coach.phrase_guard import record_phrase_hits
 
         await self.app.run_rule(record_phrase_hits, self.desk, call_id, hits)
 
@@ -758,7 +759,7 @@ class DeskScreen(Screen):
     # --- finding clients ---------------------------------------------------------------------------
 
     async def _search(self, query: str) -> list[ClientHit]:
-        from calldesk.desk.clients import find_clients
+        from calldesk.desk.clients.directory import find_clients
 
         return await self.app.run_rule(find_clients, self.desk, query) or []
 
@@ -770,9 +771,9 @@ class DeskScreen(Screen):
         if client_id is None:
             return
         if self.live is not None and self.client_id is None:
-            from calldesk.desk.call_view import open_call
+            from calldesk.desk.calls.call_view import open_call
 
-            await self.app.run_rule(calls.attach_client, self.desk, self.live.id, client_id)
+            await self.app.run_rule(handling.attach_client, self.desk, self.live.id, client_id)
             view = await self.app.run_rule(open_call, self.desk, self.live.id, self.app.operator)
             if view is not None:
                 self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
@@ -791,7 +792,7 @@ class DeskScreen(Screen):
             else:
                 dossier_view.show_idle()
             return
-        from calldesk.desk.dossier import build_dossier
+        from calldesk.desk.clients.dossier import build_dossier
 
         dossier = await self.app.run_rule(build_dossier, self.desk, client_id)
         if dossier is not None:
@@ -850,7 +851,7 @@ class DeskScreen(Screen):
     @work
     async def action_notices(self) -> None:
         """The list behind the status bar's count; opening it marks my stored notices read."""
-        from calldesk.desk.notices import mark_read, notices_of
+        from calldesk.desk.operators.notices import mark_read, notices_of
         from calldesk.tui.modals.notices import NoticesModal
 
         me = self.app.operator
@@ -904,7 +905,7 @@ class DeskScreen(Screen):
         if choice is None:
             return
         event, reason = (OperatorEvent.RESUME, "") if choice == AVAILABLE else (OperatorEvent.PAUSE, choice)
-        if await self.app.rule_ok(operators.move, self.desk, self.app.operator.id, event, reason):
+        if await self.app.rule_ok(roster.move, self.desk, self.app.operator.id, event, reason):
             self.app.tell_source_paused(event == OperatorEvent.PAUSE, reason)
             await self._refresh_operator()
 
@@ -918,7 +919,7 @@ class DeskScreen(Screen):
         if self.live is None:
             self.notify(_("Scripts switch during a call."), severity="warning")
             return
-        from calldesk.desk.call_view import call_script
+        from calldesk.desk.calls.call_view import call_script
 
         chosen = await self.app.run_rule(call_script, self.desk, self.live.id, self.app.operator, name)
         if chosen is not None:
@@ -935,11 +936,11 @@ class DeskScreen(Screen):
         await self.action_answer()
 
     async def _refresh_operator(self) -> None:
-        me = await self.app.run_rule(operators.get_operator, self.app.operator.id)
+        me = await self.app.run_rule(roster.get_operator, self.app.operator.id)
         if me is not None:
             self._show_operator(me)
 
-    def _show_operator(self, me: operators.OperatorView) -> None:
+    def _show_operator(self, me: roster.OperatorView) -> None:
         self.status.state, self.status.state_reason, self.status.state_since = me.state, me.state_reason, me.state_since
         self._paint_status()
 

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from calldesk.desk.badges import LEGEND
+from calldesk.desk.calls.badges import LEGEND
 from calldesk.i18n import N_, _
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
 

@@ -31,10 +31,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from calldesk.desk.calls.states import OperatorState
+from calldesk.desk.calls.supervision import Supervision
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.operators import STATES
-from calldesk.desk.states import OperatorState
+from calldesk.desk.operators.roster import STATES
 from calldesk.desk.stats.definitions import FIGURES, FIGURES_BY_NAME, definition_of, format_duration, format_value
 from calldesk.desk.stats.grouping import Scope
 from calldesk.desk.stats.leaderboard import (
@@ -46,7 +47,6 @@ from calldesk.desk.stats.leaderboard import (
 from calldesk.desk.stats.period import PRESETS, days_period, parse_day, preset_days
 from calldesk.desk.stats.report import StatisticsReport, statistics_report
 from calldesk.desk.stats.team import OperatorNow, TeamSnapshot, WaitingNow, team_snapshot
-from calldesk.desk.supervision import Supervision
 from calldesk.i18n import N_, _, desk_word, format_count, weekday_name
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from calldesk.desk.badges import CallerBadges, shown
+from calldesk.desk.calls.badges import CallerBadges, shown
 
 STYLES = {"vip": "bold yellow", "today": "cyan", "callback": "yellow", "late_callback": "bold red",
           "complaint": "bold magenta"}

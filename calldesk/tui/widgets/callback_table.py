@@ -9,8 +9,8 @@ from typing import ClassVar
 
 from rich.text import Text
 
-from calldesk.desk.callback_lines import CallbackLine
-from calldesk.desk.callback_times import describe_left
+from calldesk.desk.callbacks.lines import CallbackLine
+from calldesk.desk.callbacks.times import describe_left
 from calldesk.i18n import N_
 from calldesk.tui.widgets.keyed_table import KeyedTable
 

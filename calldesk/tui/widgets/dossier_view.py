@@ -15,7 +15,7 @@ from calldesk.i18n import DAY_TIME, N_, _, format_moment
 from calldesk.tui.widgets.badges import badge_words
 
 if TYPE_CHECKING:
-    from calldesk.desk.dossier import Dossier
+    from calldesk.desk.clients.dossier import Dossier
 
 HELP_IDLE = N_("No call. F2 answers the longest-waiting call; ctrl+f finds a client.")
 

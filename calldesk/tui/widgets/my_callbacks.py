@@ -7,8 +7,8 @@ from datetime import datetime
 
 from rich.text import Text
 
-from calldesk.desk.callback_lines import CallbackLine
-from calldesk.desk.callback_times import describe_moment
+from calldesk.desk.callbacks.lines import CallbackLine
+from calldesk.desk.callbacks.times import describe_moment
 from calldesk.i18n import N_, _
 from calldesk.tui.widgets.callback_table import STATE_STYLES, STATE_WORDS, CallbackTable, countdown
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from calldesk.desk.phrase_guard import Hit
+    from calldesk.desk.coach.phrase_guard import Hit
 
 
 class PhraseHints(Static):

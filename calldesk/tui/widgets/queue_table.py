@@ -6,7 +6,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from calldesk.desk.queue import WaitingCall, rings_heard
+from calldesk.desk.calls.queue import WaitingCall, rings_heard
 from calldesk.i18n import N_
 from calldesk.tui.widgets.badges import badge_marks
 from calldesk.tui.widgets.keyed_table import KeyedTable

@@ -19,7 +19,7 @@ from textual.strip import Strip
 from calldesk.i18n import N_
 
 if TYPE_CHECKING:
-    from calldesk.desk.script import ScriptStep
+    from calldesk.desk.coach.script import ScriptStep
 
 
 class ScriptPane(ScrollView, can_focus=True):

@@ -8,7 +8,7 @@ from datetime import datetime
 from textual.content import Content
 from textual.widgets import Static
 
-from calldesk.desk.states import OperatorState
+from calldesk.desk.calls.states import OperatorState
 from calldesk.i18n import N_, _, desk_word, ngettext
 
 STATE_LABELS = {"available": N_("Available"), "ringing": N_("Ringing"), "on_call": N_("On call"),
@@ -33,7 +33,7 @@ class DeskStatus:
     late: int = 0
     alerts: int = 0  # escalations waiting for a lead
     notices: int = 0  # call-back notices standing: assigned to me, due soon, overdue, back in the pool
-    unread: int = 0  # notices others left me (desk/notices.py) not read yet
+    unread: int = 0  # notices others left me (desk/operators/notices.py) not read yet
     callbacks_due: int = 0  # my call-backs due soon or overdue
     link: str = ""  # the call source's link state, "" when there is none
     offline: bool = False  # the database is away: work is kept in the local journal

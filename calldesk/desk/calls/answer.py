@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calldesk.desk.call_view import CallView, open_call
+from calldesk.desk.calls.call_view import CallView, open_call
+from calldesk.desk.calls.queue import answer_next, claim_call
 from calldesk.desk.context import Desk
-from calldesk.desk.operators import OperatorView, get_operator
-from calldesk.desk.queue import answer_next, claim_call
+from calldesk.desk.operators.roster import OperatorView, get_operator
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calldesk.desk.calls import LiveCall, get_call, transfer_note
+from calldesk.desk.calls.handling import LiveCall, get_call, transfer_note
+from calldesk.desk.clients.dossier import Dossier, build_dossier
+from calldesk.desk.clients.notes import load_draft
+from calldesk.desk.coach.script import (
+    ScriptStep,
+    call_facts,
+    choose_script,
+    render_script,
+    script_context,
+    script_named,
+)
 from calldesk.desk.context import Desk
-from calldesk.desk.dossier import Dossier, build_dossier
-from calldesk.desk.notes import load_draft
-from calldesk.desk.operators import OperatorView
-from calldesk.desk.script import ScriptStep, call_facts, choose_script, render_script, script_context, script_named
+from calldesk.desk.operators.roster import OperatorView
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from calldesk.desk.callback_lines import CallbackLine
-from calldesk.desk.callback_times import describe_moment
+from calldesk.desk.callbacks.lines import CallbackLine
+from calldesk.desk.callbacks.times import describe_moment
 from calldesk.i18n import N_, _, format_count, ngettext
 
 NOTICE_KINDS = ("assigned", "due_soon", "overdue", "returned")

@@ -12,11 +12,11 @@ from typing import NamedTuple
 from peewee import JOIN
 
 from calldesk.desk import audit
+from calldesk.desk.calls.states import CallStatus
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
-from calldesk.desk.notices import NoticeKind, post_notice
-from calldesk.desk.permissions import Action, require
-from calldesk.desk.states import CallStatus
+from calldesk.desk.operators.notices import NoticeKind, post_notice
+from calldesk.desk.operators.permissions import Action, require
 from calldesk.i18n import N_, _
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Client, Escalation, Operator, database

@@ -13,12 +13,12 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
-from calldesk.desk import operators
-from calldesk.desk.calls import transfer_call
+from calldesk.desk.calls.handling import transfer_call
+from calldesk.desk.calls.queue import IncomingCall, abandon_call, ring_calls, rings_heard, stop_ringing
+from calldesk.desk.calls.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound, UnknownOperator
-from calldesk.desk.queue import IncomingCall, abandon_call, ring_calls, rings_heard, stop_ringing
-from calldesk.desk.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.operators import roster
 from calldesk.store.models import Call, Operator, database
 from calldesk.store.prepared import Prepared
 
@@ -163,12 +163,12 @@ def offer_call(desk: Desk, call_id: int, login: str) -> None:
             stop_ringing(desk, offered_to)
         _OFFER.execute(call_id=call_id, login=login)
         if login:
-            operators.move(desk, operator_id_for(login), OperatorEvent.RING)
+            roster.move(desk, operator_id_for(login), OperatorEvent.RING)
 
 
 def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
     """The PBX connected the caller to an operator (None: to a phone no operator is mapped to). The same rules as
-    F2 (desk/states.py): an operator on another call, paused or disabled is refused; an answer told twice is
+    F2 (desk/calls/states.py): an operator on another call, paused or disabled is refused; an answer told twice is
     one answer."""
     operator_id = operator_id_for(login) if login else None
     now = desk.clock.now()
@@ -182,7 +182,7 @@ def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
         if offered_to and offered_to != login:
             stop_ringing(desk, offered_to)
         if operator_id is not None:
-            operators.move(desk, operator_id, OperatorEvent.ANSWER)
+            roster.move(desk, operator_id, OperatorEvent.ANSWER)
         waited = now - Call.arrived_at.python_value(arrived_at)
         rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
         _ANSWER.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now), rings=rings)
@@ -211,7 +211,7 @@ def hang_up_call(desk: Desk, call_id: int, talk_seconds: float | None = None, tr
     with database.atomic():
         updated = _HANG_UP.execute(call_id=call_id, status=status, ended_at=Call.ended_at.db_value(ended_at))
         if updated and operator_id is not None:
-            operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
+            roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
     return status
 
 

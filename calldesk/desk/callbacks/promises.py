@@ -16,23 +16,24 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
-from calldesk.desk import audit, operators
-from calldesk.desk.callback_lines import STATUS_NAMES, CallbackLine, line_of
-from calldesk.desk.callback_times import describe_moment, inside_window, next_inside_window, seen_in
-from calldesk.desk.calls import end_call
+from calldesk.desk import audit
+from calldesk.desk.callbacks.lines import STATUS_NAMES, CallbackLine, line_of
+from calldesk.desk.callbacks.times import describe_moment, inside_window, next_inside_window, seen_in
+from calldesk.desk.calls.handling import end_call
+from calldesk.desk.calls.states import CallStatus, OperatorEvent
+from calldesk.desk.clients.notes import add_note
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
-from calldesk.desk.notes import add_note
-from calldesk.desk.notices import NoticeKind, post_notice
-from calldesk.desk.permissions import Action, Role, require
-from calldesk.desk.states import CallStatus, OperatorEvent
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.notices import NoticeKind, post_notice
+from calldesk.desk.operators.permissions import Action, Role, require
 from calldesk.i18n import N_, WEEKDAY_TIME, _, format_moment, translate_to
 from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
 from calldesk.time_zones import current_name, region_zones, zone_named
 
 if TYPE_CHECKING:
-    from calldesk.desk.call_view import CallView
+    from calldesk.desk.calls.call_view import CallView
 
 UNKNOWN_ZONE = N_("(zone unknown: the desk's clock)")  # shown through _()
 OUTCOMES = ("reached", "no_answer", "wrong_number", "rescheduled")
@@ -128,7 +129,7 @@ class CallbackRequest:
 class CallbackStart:
     """What the desk shows when an operator starts a call-back: the call-back, and the live outbound call as any
     answered call is shown (dossier, draft notes, and the script of the call_back situation, which names the
-    reason: calldesk.desk.script picks it for a call we make)."""
+    reason: calldesk.desk.coach.script picks it for a call we make)."""
 
     callback: CallbackLine
     view: CallView
@@ -442,7 +443,7 @@ def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int)
     me = _operator(operator_id)
     now = desk.clock.now()
     with database.atomic():
-        operator = operators.move(desk, me.id, OperatorEvent.ANSWER)  # free to dial: no other call, no pause
+        operator = roster.move(desk, me.id, OperatorEvent.ANSWER)  # free to dial: no other call, no pause
         callback = _seen(desk, callback_id, version)
         if callback.assignee_id not in (None, me.id):
             _may_change(me, callback)
@@ -457,7 +458,7 @@ def start_callback(desk: Desk, callback_id: int, version: int, operator_id: int)
         _save(desk, callback, me.login, "start", before, {"owner": me.login, "call": call.id},
               assignee=me.id, pool="", touched_at=now, current_call=call.id, released_from="",
               **({} if callback.assignee_id == me.id else {"assigned_at": now, "assigned_by": me.login}))
-    from calldesk.desk.call_view import open_call  # the screen pop's modules: not loaded for the desk to start
+    from calldesk.desk.calls.call_view import open_call  # the screen pop's modules: not loaded for the desk to start
 
     return CallbackStart(callback=line_of(desk, callback_id), view=open_call(desk, call.id, operator))
 

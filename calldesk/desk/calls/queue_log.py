@@ -5,7 +5,7 @@ Each line is ``time|callid|queue|agent|EVENT|data1|data2|...``. A call is found 
 (``Call.external_id``; a caller put in another queue gets ``uniqueid#2``, ``#3``...), and a state change by its
 operator, time and state, so importing the same file twice adds nothing. A line that cannot be read (no number where
 one belongs, text the database cannot keep, bytes that are no text), or whose event calldesk does not know, is counted
-and reported with its number; it never stops the import. The file is read a line at a time (desk/file_lines.py).
+and reported with its number; it never stops the import. The file is read a line at a time (desk/clients/file_lines.py).
 Calls still waiting or on the line when the file ends are left for a later import of the longer file, so the live
 queue never shows old callers.
 """
@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from calldesk.desk.clients import match_caller
+from calldesk.desk.calls.queue import rings_heard
+from calldesk.desk.clients.directory import match_caller
+from calldesk.desk.clients.file_lines import FileLines
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.file_lines import FileLines
-from calldesk.desk.queue import rings_heard
 from calldesk.phones import MAX_RAW_LENGTH, parse_phone
 from calldesk.store.limits import TextRefused, check_text
 from calldesk.store.models import Call, Operator, OperatorStateChange, database

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from peewee import Case, fn
 
 from calldesk.config import TAG_SEPARATORS
-from calldesk.desk.callback_board import state_condition
+from calldesk.desk.callbacks.board import state_condition
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.period import days_period, today
 from calldesk.i18n import N_, _

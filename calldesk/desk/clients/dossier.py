@@ -8,12 +8,12 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from calldesk.desk.badges import NO_BADGES, CallerBadges, caller_badges
-from calldesk.desk.clients import PHONE_LABELS, STAGE_NAMES
+from calldesk.desk.calls.badges import NO_BADGES, CallerBadges, caller_badges
+from calldesk.desk.calls.states import CALL_STATUS_NAMES
+from calldesk.desk.clients.directory import PHONE_LABELS, STAGE_NAMES
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
-from calldesk.desk.feedback import KIND_NAMES, STATUS_NAMES
-from calldesk.desk.states import CALL_STATUS_NAMES
+from calldesk.desk.feedback.complaints import KIND_NAMES, STATUS_NAMES
 from calldesk.i18n import _, desk_word
 from calldesk.phones import client_local_time, format_phone, time_zones_for
 from calldesk.store.models import Call, CallBack, CallReview, Client, Feedback, Note, Operator, Phone

@@ -8,8 +8,8 @@ transaction and one progress report each; a progress callback that raises stops 
 stays bounded: each row is checked against the database's limits (store/limits.py) before its chunk, so one bad row
 is rejected alone; rejected rows go to the report file as they come; and what the import knows of clients is
 forgotten once each chunk is written (later chunks find them in the database). A dry run writes nothing, so it
-remembers every client it would create. Rows are made ready (checked, phones parsed: desk/client_rows.py) a chunk
-ahead, in a second process for a big file.
+remembers every client it would create. Rows are made ready (checked, phones parsed: desk/clients/import_rows.py)
+a chunk ahead, in a second process for a big file.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from typing import Any, TextIO
 import phonenumbers
 from peewee import DatabaseError
 
-from calldesk.desk.client_files import open_client_file
-from calldesk.desk.client_rows import ReadyRow, Rows, name_key, preparer
-from calldesk.desk.clients import search_text_for
+from calldesk.desk.clients.directory import search_text_for
+from calldesk.desk.clients.import_files import open_client_file
+from calldesk.desk.clients.import_rows import ReadyRow, Rows, name_key, preparer
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.i18n import _

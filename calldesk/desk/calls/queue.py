@@ -9,11 +9,11 @@ from typing import NamedTuple
 
 from peewee import JOIN
 
-from calldesk.desk import operators
-from calldesk.desk.badges import NO_BADGES, CallerBadges, badge_columns, badge_moments, badges_of
+from calldesk.desk.calls.badges import NO_BADGES, CallerBadges, badge_columns, badge_moments, badges_of
+from calldesk.desk.calls.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotFound
-from calldesk.desk.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.operators import roster
 from calldesk.i18n import _
 from calldesk.phones import format_phone, parse_phone
 from calldesk.store.bulk import insert_rows
@@ -89,7 +89,9 @@ def ring_calls(desk: Desk, incoming: Sequence[IncomingCall]) -> list[int]:
         if queue not in desk.config.queues:
             raise DeskError(_("queue {queue} is not in the config (known: {queues})").format(
                 queue=repr(queue), queues=", ".join(desk.config.queues)))
-    from calldesk.desk.clients import match_phones  # here, not above: a console's start reads the queue, rings none
+    from calldesk.desk.clients.directory import (
+        match_phones,  # here, not above: a console's start reads the queue, rings none
+    )
 
     for call in incoming:
         check_caller_number(call.number)
@@ -167,7 +169,7 @@ _CLAIM = Prepared(lambda call_id, operator_id, now, rings: Call.update(
 
 
 def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
-    """Answer a ringing call. The operator must be free to (desk/states.py: not on another call, not paused, not
+    """Answer a ringing call. The operator must be free to (desk/calls/states.py: not on another call, not paused, not
     disabled), and one UPDATE decides between consoles: of two only one wins; the other gets CallTaken."""
     now = desk.clock.now()
     found = _CALL_TO_CLAIM.rows(call_id=call_id)
@@ -177,7 +179,7 @@ def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
     waited = now - Call.arrived_at.python_value(arrived_at)
     rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
     with database.atomic():  # a refusal below takes the operator's move back with it
-        me = operators.move(desk, operator_id, OperatorEvent.ANSWER)
+        me = roster.move(desk, operator_id, OperatorEvent.ANSWER)
         won = _CLAIM.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now),
                              rings=rings)
         if not won:
@@ -204,7 +206,9 @@ def answer_next(desk: Desk, operator_id: int) -> int | None:
 def abandon_call(desk: Desk, call_id: int) -> None:
     """The caller hung up before anyone answered; they become a call-back in the queue's pool, in one transaction.
     A call already answered or abandoned has moved on: nothing changes."""
-    from calldesk.desk.callbacks import callback_for_abandoned_call  # the call-back rules: not for reading the queue
+    from calldesk.desk.callbacks.promises import (
+        callback_for_abandoned_call,  # the call-back rules: not for reading the queue
+    )
 
     with database.atomic():
         call = Call.get_or_none(Call.id == call_id)
@@ -227,4 +231,4 @@ def stop_ringing(desk: Desk, login: str) -> None:
     """The PBX no longer rings this operator's phone for a caller (answered elsewhere, or the caller left)."""
     operator = Operator.get_or_none(Operator.login == login)
     if operator is not None:
-        operators.move(desk, operator.id, OperatorEvent.STOP_RINGING)
+        roster.move(desk, operator.id, OperatorEvent.STOP_RINGING)

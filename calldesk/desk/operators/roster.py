@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from calldesk.desk import audit
+from calldesk.desk.calls.states import OperatorEvent, OperatorState, operator_move, sources_of
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
-from calldesk.desk.permissions import Action, Role, require
-from calldesk.desk.states import OperatorEvent, OperatorState, operator_move, sources_of
+from calldesk.desk.operators.permissions import Action, Role, require
 from calldesk.i18n import _
 from calldesk.languages import LANGUAGES
 from calldesk.store.accounts import give_login
@@ -76,7 +76,8 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
                  account: str | None = None, database_login: bool = False,
                  password: str | None = None, language: str = "") -> OperatorView:
     """Create an operator; the department defaults to the first one in the config, the account (the OS user or
-    database role they sign in as: desk/identity.py) to the login. ``by``: the person asking, who must be a team
+    database role they sign in as: desk/operators/identity.py) to the login. ``by``: the person asking, who must be a
+    team
     lead (``actor`` names a non-person such as the demo or the command line). ``database_login``: on PostgreSQL,
     give them their own login too, with ``password`` (store/accounts.give_login), in the same transaction.
     ``language``: their interface's (hi, en), the desk's when empty."""
@@ -110,7 +111,7 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
 
 
 def sign_in(desk: Desk, login: str) -> OperatorView:
-    """The operator named ``login``, enabled; who may act as them is desk/identity.py's question."""
+    """The operator named ``login``, enabled; who may act as them is desk/operators/identity.py's question."""
     operator = Operator.get_or_none(Operator.login == login)
     if operator is None:
         raise UnknownOperator(
@@ -207,7 +208,7 @@ def enable_operator(desk: Desk, login: str, *, by: str | None = None) -> Operato
 def _back_on_the_call_left_open(desk: Desk, operator_id: int) -> None:
     """Enabled again after being disabled mid-call: the call is still theirs, so they are on it (or wrapping it up),
     never free for a second one."""
-    from calldesk.desk.calls import live_call_of  # calls moves operators: it imports this module
+    from calldesk.desk.calls.handling import live_call_of  # calls moves operators: it imports this module
 
     live = live_call_of(desk, operator_id)
     if live is not None:
@@ -222,7 +223,8 @@ def open_callbacks_owned(operator_id: int) -> int:
 
 
 def move(desk: Desk, operator_id: int, event: OperatorEvent, reason: str = "") -> OperatorView:
-    """Move an operator by ``event`` as the state machine allows (desk/states.py), keeping the change in their state
+    """Move an operator by ``event`` as the state machine allows (desk/calls/states.py), keeping the change in their
+    state
     history; an event that changes nothing leaves them as they are. Raises Refused with the reason."""
     now = Operator.state_since.db_value(desk.clock.now())
     with database.atomic():

@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from calldesk.desk.client_files import Contact, RowProblem
-from calldesk.desk.clients import STAGE_NAMES, STAGES, fold, search_text_for
-from calldesk.desk.notes import MAX_NOTE_LENGTH
+from calldesk.desk.clients.directory import STAGE_NAMES, STAGES, fold, search_text_for
+from calldesk.desk.clients.import_files import Contact, RowProblem
+from calldesk.desk.clients.notes import MAX_NOTE_LENGTH
 from calldesk.phones import ParsedPhone, parse_phone
 from calldesk.store.limits import TextRefused, check_text
 from calldesk.store.models import Client, Note, Phone

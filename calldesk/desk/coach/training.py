@@ -17,18 +17,19 @@ from pathlib import Path
 import yaml
 
 from calldesk.config import EtiquetteScript
-from calldesk.desk import operators, queue
-from calldesk.desk.clients import NewPhone, create_client, match_caller
-from calldesk.desk.context import Desk
-from calldesk.desk.errors import DeskError, NotFound
-from calldesk.desk.phrase_guard import Hit, guard_for, record_phrase_hits
-from calldesk.desk.script import (
+from calldesk.desk.calls import queue
+from calldesk.desk.clients.directory import NewPhone, create_client, match_caller
+from calldesk.desk.coach.phrase_guard import Hit, guard_for, record_phrase_hits
+from calldesk.desk.coach.script import (
     greeting_step_ids,
     list_scripts,
     render_script,
     script_context_for_call,
     script_for_call,
 )
+from calldesk.desk.context import Desk
+from calldesk.desk.errors import DeskError, NotFound
+from calldesk.desk.operators import roster
 from calldesk.i18n import _, desk_word
 from calldesk.store.models import Call, CallBack, Note, Operator, PhraseHit, TrainingScore
 from calldesk.yaml_reader import YamlRefused, compose_yaml, read_yaml_file, yaml_value
@@ -40,7 +41,7 @@ CALLBACK_POINTS = 20
 WRAP_UP_POINTS = 25
 DISPOSITION_POINTS = 15
 NOTE_POINTS = WRAP_UP_POINTS - DISPOSITION_POINTS
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"  # shipped as package data
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"  # shipped as package data
 DEFAULT_HOLD_LIMIT = 60.0  # seconds a caller may wait for an answer before a call-back should be offered
 
 
@@ -195,12 +196,12 @@ def find_scenario(name_or_path: str) -> Scenario:
 # --- trainees and sessions -------------------------------------------------------------------------------------
 
 
-def trainee_for(desk: Desk, login: str) -> operators.OperatorView:
+def trainee_for(desk: Desk, login: str) -> roster.OperatorView:
     """The trainee's operator record on the training database, created on first use."""
     row = Operator.get_or_none(Operator.login == login)
     if row is not None:
-        return operators.view_of(row)
-    return operators.add_operator(desk, login, actor="training")
+        return roster.view_of(row)
+    return roster.add_operator(desk, login, actor="training")
 
 
 @dataclass

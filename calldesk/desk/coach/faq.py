@@ -15,10 +15,10 @@ from pathlib import Path
 import yaml
 
 from calldesk.desk import audit
-from calldesk.desk.clients import fold
+from calldesk.desk.clients.directory import fold
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
-from calldesk.desk.permissions import Action, require
+from calldesk.desk.operators.permissions import Action, require
 from calldesk.i18n import _
 from calldesk.store.faq_search import search_faq_ids
 from calldesk.store.models import FaqEntry, Operator, database

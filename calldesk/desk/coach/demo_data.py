@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calldesk.config import Config
-from calldesk.desk.clients import STAGES, NewPhone, create_client
+from calldesk.desk.calls.queue import rings_heard
+from calldesk.desk.clients.directory import STAGES, NewPhone, create_client
 from calldesk.desk.clock import ManualClock
+from calldesk.desk.coach.faq_seed import seed_faq
 from calldesk.desk.context import Desk
-from calldesk.desk.faq_seed import seed_faq
-from calldesk.desk.operators import add_operator
-from calldesk.desk.queue import rings_heard
+from calldesk.desk.operators.roster import add_operator
 from calldesk.phones import parse_phone
 from calldesk.store.models import Call, Note, Phone, database
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, UnknownOperator
-from calldesk.desk.operators import FIRST_LEAD_LOCK_ID, OperatorView, add_operator, sign_in
-from calldesk.desk.permissions import Action, Role, require
+from calldesk.desk.operators.permissions import Action, Role, require
+from calldesk.desk.operators.roster import FIRST_LEAD_LOCK_ID, OperatorView, add_operator, sign_in
 from calldesk.store.accounts import account_kind, is_administrator, session_account
 from calldesk.store.database import one_at_a_time
 from calldesk.store.models import Operator

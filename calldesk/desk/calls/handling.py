@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from calldesk.desk import audit, operators
+from calldesk.desk import audit
+from calldesk.desk.calls.states import CallEvent, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.clients.notes import add_note, discard_draft
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
-from calldesk.desk.notes import add_note, discard_draft
-from calldesk.desk.notices import NoticeKind, post_notice
-from calldesk.desk.states import CallEvent, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.notices import NoticeKind, post_notice
 from calldesk.i18n import N_, _
 from calldesk.phones import format_phone
 from calldesk.store.models import Call, Note, Operator, database
@@ -106,7 +107,7 @@ def end_call(desk: Desk, call_id: int, operator_id: int) -> None:
         if call_move(CallEvent.HANG_UP, _state_of(call), call_id) is None:
             return
         Call.update(status=CallStatus.COMPLETED, ended_at=desk.clock.now()).where(Call.id == call_id).execute()
-        operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
+        roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
 
 
 def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note: str = "") -> int:
@@ -139,7 +140,7 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
                         N_("{caller} is waiting for you (call {call}): {note}") if said
                         else N_("{caller} is waiting for you (call {call})"),
                         by=actor.login, caller=caller, call=onward.id, note=said)
-        operators.move(desk, operator_id, OperatorEvent.CALL_ENDED)
+        roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
     return onward.id
 
 
@@ -171,6 +172,6 @@ def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: 
             if call.status == CallStatus.ANSWERED:
                 changes.update(status=CallStatus.COMPLETED, ended_at=now)
             Call.update(**changes).where(Call.id == call_id).execute()
-            operators.move(desk, operator_id, OperatorEvent.WRAP_UP)
+            roster.move(desk, operator_id, OperatorEvent.WRAP_UP)
         add_note(desk, operator_id, call.client_id, call_id, note)
         discard_draft(operator_id, call_id)  # the call is closed: a draft left empty or unsaved has no home now

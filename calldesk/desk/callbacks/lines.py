@@ -1,5 +1,5 @@
 """Open call-backs as the desk lists them: my list, one call-back, and the snapshot the notices are computed from.
-Rows come back as plain ``CallbackLine``s; the lead's board (calldesk/desk/callback_board.py) reads them here too.
+Rows come back as plain ``CallbackLine``s; the lead's board (calldesk/desk/callbacks/board.py) reads them here too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from peewee import JOIN
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
-from calldesk.desk.permissions import Action, may
+from calldesk.desk.operators.permissions import Action, may
 from calldesk.i18n import N_, _
 from calldesk.phones import format_phone
 from calldesk.store.models import CallBack, Client, Operator, database

@@ -12,10 +12,10 @@ from datetime import datetime
 from peewee import JOIN
 
 from calldesk.desk import audit
-from calldesk.desk.clients import fold
+from calldesk.desk.clients.directory import fold
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
-from calldesk.desk.permissions import Action, may, require
+from calldesk.desk.operators.permissions import Action, may, require
 from calldesk.i18n import N_, _
 from calldesk.store.models import Call, Client, Feedback, Operator, database
 

@@ -1,7 +1,8 @@
 """Reading a phone book or a spreadsheet into contacts: CSV (Google Contacts, Outlook, any header), vCard, and
 calldesk's own JSON lines export.
 
-The file streams a line at a time (desk/file_lines.py), and each entry becomes a ``Contact`` only when the importer
+The file streams a line at a time (desk/clients/file_lines.py),
+and each entry becomes a ``Contact`` only when the importer
 asks. A bad entry is a ``RowProblem`` for its first line, never more: a quote or a vCard left open takes at most
 ``MAX_RECORD_LINES`` lines, and when it is found broken the lines after its first are read again on their own, so one
 stray quote cannot swallow the rest of the file. A file that is not what it claims raises ``ImportFileError``, one
@@ -21,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from calldesk.config import TAG_SEPARATORS
-from calldesk.desk.clients import NewPhone
+from calldesk.desk.clients.directory import NewPhone
+from calldesk.desk.clients.file_lines import FileLine, FileLines
 from calldesk.desk.errors import DeskError
-from calldesk.desk.file_lines import FileLine, FileLines
 from calldesk.store.models import Phone
 
 MAPPABLE_FIELDS = ("name", "first_name", "middle_name", "last_name", "prefix", "company", "address_as", "manner",

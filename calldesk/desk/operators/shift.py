@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from calldesk.desk import calls, notes, operators
-from calldesk.desk.calls import LiveCall
+from calldesk.desk.calls import handling
+from calldesk.desk.calls.handling import LiveCall
+from calldesk.desk.calls.states import OperatorEvent
+from calldesk.desk.clients import notes
 from calldesk.desk.context import Desk
-from calldesk.desk.notices import NoticeView, unread_notices
-from calldesk.desk.operators import OperatorView
-from calldesk.desk.states import OperatorEvent
+from calldesk.desk.operators import roster
+from calldesk.desk.operators.notices import NoticeView, unread_notices
+from calldesk.desk.operators.roster import OperatorView
 
 if TYPE_CHECKING:
-    from calldesk.desk.call_view import CallView
+    from calldesk.desk.calls.call_view import CallView
 
 
 class Resumed(NamedTuple):
@@ -31,13 +33,13 @@ class Resumed(NamedTuple):
 
 def resume_shift(desk: Desk, operator_id: int) -> Resumed:
     """Put the operator back where they were, or make them available for a new shift."""
-    live = calls.live_call_of(desk, operator_id)
+    live = handling.live_call_of(desk, operator_id)
     if live is not None:
-        me = operators.get_operator(operator_id)
-        from calldesk.desk.call_view import open_call  # the screen pop's modules: only for a call left open
+        me = roster.get_operator(operator_id)
+        from calldesk.desk.calls.call_view import open_call  # the screen pop's modules: only for a call left open
 
         return Resumed(me, live, open_call(desk, live.id, me))
-    me = operators.move(desk, operator_id, OperatorEvent.SIGN_IN)  # a paused operator stays paused
+    me = roster.move(desk, operator_id, OperatorEvent.SIGN_IN)  # a paused operator stays paused
     return Resumed(me, draft=notes.load_draft(operator_id, None))
 
 
@@ -52,5 +54,5 @@ class Standing(NamedTuple):
 def where_i_stand(desk: Desk, operator_id: int) -> Standing:
     """The operator's state, call and unread notices as the store holds them: a call answered at the handset, a
     hang-up from the PBX or a lead's change reaches the console through this."""
-    return Standing(operators.get_operator(operator_id), calls.live_call_of(desk, operator_id),
+    return Standing(roster.get_operator(operator_id), handling.live_call_of(desk, operator_id),
                     unread_notices(operator_id))

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN, Case, fn
 
-from calldesk.desk.callback_lines import CallbackLine, Owner, get_viewer, line_query, read_lines
+from calldesk.desk.callbacks.lines import CallbackLine, Owner, get_viewer, line_query, read_lines
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
-from calldesk.desk.permissions import Action, may
+from calldesk.desk.operators.permissions import Action, may
 from calldesk.i18n import _
 from calldesk.phones import digits_of
 from calldesk.store.models import CallBack, Client, Operator
