@@ -77,8 +77,7 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
                  password: str | None = None, language: str = "") -> OperatorView:
     """Create an operator; the department defaults to the first one in the config, the account (the OS user or
     database role they sign in as: desk/operators/identity.py) to the login. ``by``: the person asking, who must be a
-    team
-    lead (``actor`` names a non-person such as the demo or the command line). ``database_login``: on PostgreSQL,
+    team lead (``actor`` names a non-person such as the demo or the command line). ``database_login``: on PostgreSQL,
     give them their own login too, with ``password`` (store/accounts.give_login), in the same transaction.
     ``language``: their interface's (hi, en), the desk's when empty."""
     actor = _acting_lead(by) or actor
