@@ -257,6 +257,8 @@ class Config(NamedTuple):
     default_operator: str = ""
     file_group: str = ""  # an OS group the SQLite file and its copies are shared with (0660); "" for the owner alone
     departments: tuple[Department, ...] = (Department("support", "Customer Support", ("support",)),)
+    # login -> queue -> priority (0 served first, Asterisk's penalty); unlisted: the department's queues at 0
+    queue_members: Mapping[str, Mapping[str, int]] = NO_ENTRIES
     phone_region: str = "IN"
     time_zone: str = ""  # the desk's clock; "" for the main zone of phone_region (calldesk.time_zones)
     ring_cycle_seconds: float = 6.0
@@ -647,8 +649,12 @@ def load_config(path: Path | str | None = None, language: str | None = None) -> 
     reader = _Reader(path)
     values: dict[str, Any] = {"path": path}
     if root is not None:
-        for name, (knode, vnode) in reader.mapping(root, "(top level)").items():
+        top = reader.mapping(root, "(top level)")
+        for name, (knode, vnode) in top.items():
             values.update(_read_key(reader, name, knode, vnode))
+        if "queue_members" in top:  # checked once every key is read: the departments may come after it
+            departments = values.get("departments", Config._field_defaults["departments"])
+            _check_member_queues(reader, top["queue_members"][1], departments)
     return _with_language_defaults(values, language)
 
 
@@ -702,6 +708,8 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: reader.text(vnode, name)}
         case "departments":
             return {name: _read_departments(reader, vnode)}
+        case "queue_members":
+            return {name: _read_queue_members(reader, vnode)}
         case "phone_region":
             region = reader.text(vnode, name).upper()
             if not _valid_region(region):
@@ -768,6 +776,44 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: _read_str_map(reader, vnode, name),
                     "key_lines": {k: n.start_mark.line + 1 for k, n in nodes.items()}}
     raise reader.fail(knode, name, "unknown key")
+
+
+PRIORITY_MAX = 99  # the lowest priority a queue member can have (the highest number)
+
+
+def _read_queue_members(reader: _Reader, node: yaml.Node) -> Mapping[str, Mapping[str, int]]:
+    """``login: {queue: priority, ...}``, each priority a whole number from 0 (served first) to PRIORITY_MAX."""
+    if isinstance(node, yaml.ScalarNode) and node.value in ("", "null", "~"):
+        return NO_ENTRIES
+    members: dict[str, Mapping[str, int]] = {}
+    for login, (_, queues_node) in reader.mapping(node, "queue_members").items():
+        key = f"queue_members.{login}"
+        if isinstance(queues_node, yaml.ScalarNode) and queues_node.value in ("", "null", "~"):
+            members[login] = NO_ENTRIES
+            continue
+        priorities = {}
+        for queue, (_, vnode) in reader.mapping(queues_node, key).items():
+            priority = int(reader.number(vnode, f"{key}.{queue}", integer=True, minimum=float("-inf"),
+                                         maximum=PRIORITY_MAX))
+            if priority < 0:
+                raise reader.fail(vnode, f"{key}.{queue}", f"a priority is 0 (served first) or more, got {priority}")
+            priorities[queue] = priority
+        members[login] = MappingProxyType(priorities)
+    return MappingProxyType(members)
+
+
+def _check_member_queues(reader: _Reader, node: yaml.Node, departments: tuple[Department, ...]) -> None:
+    """Every queue named under queue_members is one a department owns: a typo would route nobody to it."""
+    known = [q for d in departments for q in d.queues]
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for login_node, queues_node in node.value:
+        if not isinstance(queues_node, yaml.MappingNode):
+            continue
+        for queue_node, _ in queues_node.value:
+            if str(queue_node.value) not in known:
+                raise reader.fail(queue_node, f"queue_members.{login_node.value}.{queue_node.value}",
+                                  f"no department owns this queue (known: {', '.join(known)})")
 
 
 def _read_str_map_nodes(

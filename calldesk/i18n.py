@@ -109,17 +109,3 @@ def N_(message: str) -> str:
 def choose_language(*choices: str | None) -> str:
     """The first of ``choices`` that is a language of the console (the operator's, then the desk's), else English."""
     return next((choice for choice in choices if choice in LANGUAGES), SOURCE_LANGUAGE)
-
-
-def operator_language(operator_id: int) -> str:
-    """The language an operator chose for their console ("" for the desk's); "" when it cannot be read."""
-    from peewee import PeeweeException
-
-    from calldesk.store.errors import StoreError
-    from calldesk.store.models import Operator
-
-    try:
-        row = Operator.select(Operator.language).where(Operator.id == operator_id).first()
-    except (StoreError, PeeweeException):
-        return ""  # the database is away: the console starts in the desk's language
-    return (row.language or "") if row is not None else ""

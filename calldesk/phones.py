@@ -1,4 +1,5 @@
-"""Phone numbers: parsing, the one display format, digit keys for matching, and the caller's time zones.
+"""Phone numbers: parsing, the one display format, digit keys for matching, and the caller's wall clock (the zones
+a number may be in are calldesk/time_zones.py's).
 
 A parse that succeeds is not a valid number: ``ParsedPhone.valid`` says which. Nothing here raises on bad input;
 an unparsable number is kept as typed and marked unverified.
@@ -74,21 +75,6 @@ def format_phone(e164: str | None, raw: str, region: str) -> str:
     return phonenumbers.format_number(
         number, PhoneNumberFormat.NATIONAL if same_region else PhoneNumberFormat.INTERNATIONAL
     )
-
-
-@lru_cache(maxsize=4096)
-def time_zones_for(e164: str) -> tuple[str, ...]:
-    """The IANA zones a number may be in (several for large countries); empty when unknown."""
-    from phonenumbers import timezone  # lazy: its tables load on first use
-
-    try:
-        number = phonenumbers.parse(e164, None)
-    except NumberParseException:
-        return ()
-    from calldesk.time_zones import current_name
-
-    zones = timezone.time_zones_for_number(number)
-    return tuple(current_name(z) for z in zones if z != "Etc/Unknown")
 
 
 def local_time(zone: str, now: datetime) -> datetime | None:

@@ -44,12 +44,24 @@ def zone_named(name: str) -> ZoneInfo | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def time_zones_for(e164: str) -> tuple[str, ...]:
+    """The IANA zones a number may be in (several for large countries); empty when unknown."""
+    import phonenumbers
+    from phonenumbers import timezone  # lazy: its tables load on first use
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return ()
+    zones = timezone.time_zones_for_number(number)
+    return tuple(current_name(z) for z in zones if z != "Etc/Unknown")
+
+
 @lru_cache(maxsize=16)
 def region_zones(region: str) -> tuple[str, ...]:
     """The zones of a phone region, by current name (several for a large country)."""
     import phonenumbers
-
-    from calldesk.phones import time_zones_for
 
     example = phonenumbers.example_number(region)
     if example is None:

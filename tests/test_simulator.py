@@ -17,7 +17,8 @@ from calldesk.desk.operators.roster import add_operator, get_operator
 from calldesk.phones import parse_phone
 from calldesk.store.models import Call
 from calldesk.telephony.simulator import Simulator
-from calldesk.telephony.source import LinkState, make_source
+from calldesk.telephony.source import LinkState
+from calldesk.telephony.sources import make_source
 
 OFF_PEAK = datetime(2026, 11, 27, 2, 30, tzinfo=UTC)  # 08:00 in Kolkata
 PEAK = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)  # 10:30 in Kolkata

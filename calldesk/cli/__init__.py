@@ -9,17 +9,10 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from calldesk.cli import console
+from calldesk.cli.context import GLOBAL_OPTIONS, CommandError, fail
 from calldesk.cli.output import OutputLost, abandon_output, guard_output
 
 FULL_SCREEN_COMMANDS = (None, "demo", "train")  # the console itself: None is `calldesk` with global options alone
-# What every command takes, before or after it: option -> (metavar, help). The console's command line is read with
-# these alone (_console_arguments); calldesk/cli/parser.py gives them to every parser.
-GLOBAL_OPTIONS = {
-    "--config": ("PATH", "config file (default: $CALLDESK_CONFIG or ./config.yaml)"),
-    "--db": ("PATH-or-URL", "database: a SQLite file path or postgresql://... (default: from the config)"),
-    "--operator": ("LOGIN", "whom a team lead works as (default: the operator mapped to your OS user or database "
-                            "login; $CALLDESK_OPERATOR)"),
-}
 
 
 def _console_arguments(argv: Sequence[str]) -> SimpleNamespace | None:
@@ -53,8 +46,6 @@ def _not_utf8(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from calldesk.cli.context import CommandError, fail
-
     argv = sys.argv[1:] if argv is None else list(argv)
     if problem := _not_utf8(argv):
         return fail(problem, 2)

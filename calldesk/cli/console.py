@@ -37,7 +37,7 @@ def run_console(args: argparse.Namespace) -> int:
         with desk_errors():  # the first console on a new desk makes its lead
             operator = first_console(desk, chosen_login(args, desk.config))
         operator = operator or acting_operator(args, desk)
-        from calldesk.telephony.source import make_source
+        from calldesk.telephony.sources import make_source
 
         return _run_app(desk, operator, make_source(desk))
     finally:

@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     import argparse
 
 OPERATOR_ENV = "CALLDESK_OPERATOR"
+# What every command takes, before or after it: option -> (metavar, help). The console's command line is read with
+# these alone (calldesk/cli/__init__.py); calldesk/cli/parser.py gives them to every parser.
+GLOBAL_OPTIONS = {
+    "--config": ("PATH", "config file (default: $CALLDESK_CONFIG or ./config.yaml)"),
+    "--db": ("PATH-or-URL", "database: a SQLite file path or postgresql://... (default: from the config)"),
+    "--operator": ("LOGIN", "whom a team lead works as (default: the operator mapped to your OS user or database "
+                            "login; $CALLDESK_OPERATOR)"),
+}
 
 
 class CommandError(Exception):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from calldesk.cli import GLOBAL_OPTIONS, console
+from calldesk.cli import console
+from calldesk.cli.context import GLOBAL_OPTIONS
 
 COMMANDS = ("console", "ring", "export", "operator", "imports", "train", "callbacks", "event", "backup", "stats", "db",
             "wallboard")

@@ -13,7 +13,7 @@ from peewee import Database, SqliteDatabase
 
 from calldesk.store.changes import install_change_notices
 from calldesk.store.errors import StoreError
-from calldesk.store.models import ALL_MODELS, Notice, SchemaVersion
+from calldesk.store.models import ALL_MODELS, Notice, QueueMember, SchemaVersion
 
 MIGRATION_LOCK_ID = 0x6361_6C6C  # "call": the advisory lock that serialises PostgreSQL migrations
 
@@ -129,7 +129,18 @@ def _v4(db: Database) -> None:
         install_roles(db)
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = ((1, _v1), (2, _v2), (3, _v3), (4, _v4))
+def _v5(db: Database) -> None:
+    """Queue membership: the queues each operator answers and their priority, as a lead sets them (an operator
+    without rows answers config.yaml's queues for them); on PostgreSQL leads change it, operators read it."""
+    db.create_tables([QueueMember], safe=True)
+    if not isinstance(db, SqliteDatabase):
+        from calldesk.store.pg_roles import install_roles
+
+        install_roles(db)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = (
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

@@ -83,6 +83,17 @@ class Operator(BaseModel):
     state_since = MomentField(null=True)
 
 
+class QueueMember(BaseModel):
+    """A queue an operator answers, and how soon: F2 serves priority 0 first (Asterisk's penalty), set by a lead."""
+
+    operator = ForeignKeyField(Operator, backref="queue_memberships", on_delete="CASCADE")
+    queue = ShortText(max_length=64)
+    priority = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("operator", "queue"), True),)
+
+
 class OperatorStateChange(BaseModel):
     operator = ForeignKeyField(Operator, backref="state_changes", on_delete="CASCADE")
     state = ShortText(max_length=16)
@@ -378,4 +389,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     TrainingScore,
     JournalApplied,
     Notice,
+    QueueMember,
 )

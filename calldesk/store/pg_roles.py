@@ -268,6 +268,7 @@ GRANT UPDATE (read_at) ON {s}.notice TO calldesk_operator;
 GRANT DELETE ON {s}.note, {s}.note_draft, {s}.stats_hour, {s}.stats_day TO calldesk_operator;
 GRANT INSERT, UPDATE ON {s}.operator TO calldesk_lead;
 GRANT INSERT, UPDATE, DELETE ON {s}.faq_entry TO calldesk_lead;
+GRANT INSERT, UPDATE, DELETE ON {s}.queue_member TO calldesk_lead;
 GRANT INSERT, UPDATE ON {s}.call_review TO calldesk_lead;
 GRANT UPDATE (acknowledged_by_id, acknowledged_at) ON {s}.escalation TO calldesk_lead;
 """
@@ -335,6 +336,8 @@ CREATE OR REPLACE TRIGGER calldesk_lead_only BEFORE INSERT OR UPDATE OR DELETE O
   FOR EACH STATEMENT EXECUTE FUNCTION {s}.calldesk_lead_only('change the FAQ');
 CREATE OR REPLACE TRIGGER calldesk_lead_only BEFORE INSERT OR UPDATE OR DELETE ON {s}.call_review
   FOR EACH STATEMENT EXECUTE FUNCTION {s}.calldesk_lead_only('review a call');
+CREATE OR REPLACE TRIGGER calldesk_lead_only BEFORE INSERT OR UPDATE OR DELETE ON {s}.queue_member
+  FOR EACH STATEMENT EXECUTE FUNCTION {s}.calldesk_lead_only('change the queues an operator answers');
 CREATE OR REPLACE TRIGGER calldesk_lead_only BEFORE UPDATE OR DELETE ON {s}.escalation
   FOR EACH STATEMENT EXECUTE FUNCTION {s}.calldesk_lead_only('acknowledge an escalation');
 CREATE OR REPLACE TRIGGER calldesk_lead_only BEFORE INSERT OR DELETE ON {s}.operator

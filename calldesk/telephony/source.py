@@ -1,4 +1,5 @@
-"""Where calls come from: the one interface every call source implements, its link state, and the factory.
+"""Where calls come from: the one interface every call source implements and its link state (the factory that
+picks a source is telephony/sources.py).
 
 The console runs a source's ``run`` in a background thread. The source turns outside events (a PBX, the simulator)
 into the desk's own calls (ring, answer, abandon, end, transfer) and reports the state of its link for the status
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal, NamedTuple, Protocol
 
-from calldesk.desk.context import Desk
 from calldesk.i18n import N_, _
 
 LinkStatus = Literal["connected", "reconnecting", "down"]
@@ -45,17 +45,3 @@ class CallSource(Protocol):
 
     def run(self, stop: threading.Event, report: Report) -> None:
         """Feed calls into the desk until ``stop`` is set, reporting every change of the link."""
-
-
-def make_source(desk: Desk) -> CallSource | None:
-    """The source config.yaml's ``call_source`` names; None for ``none`` (the `calldesk ring` hook only)."""
-    match desk.config.call_source:
-        case "simulator":
-            from calldesk.telephony.simulator import Simulator
-
-            return Simulator(desk)
-        case "ami":
-            from calldesk.telephony.ami import AmiSource
-
-            return AmiSource(desk)
-    return None

@@ -25,8 +25,9 @@ from calldesk.desk.calls.supervision import Supervision, record_supervision, sup
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
+from calldesk.desk.operators.language import operator_language
 from calldesk.desk.operators.roster import OperatorView, move
-from calldesk.i18n import _, choose_language, operator_language, use_language
+from calldesk.i18n import _, choose_language, use_language
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.cell_widths import measure_text_as

@@ -28,9 +28,9 @@ from calldesk.desk.operators import roster
 from calldesk.desk.operators.notices import NoticeKind, post_notice
 from calldesk.desk.operators.permissions import Action, Role, require
 from calldesk.i18n import N_, WEEKDAY_TIME, _, format_moment, translate_to
-from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone, time_zones_for
+from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
-from calldesk.time_zones import current_name, region_zones, zone_named
+from calldesk.time_zones import current_name, region_zones, time_zones_for, zone_named
 
 if TYPE_CHECKING:
     from calldesk.desk.calls.call_view import CallView

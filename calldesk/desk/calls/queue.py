@@ -10,6 +10,7 @@ from typing import NamedTuple
 from peewee import JOIN
 
 from calldesk.desk.calls.badges import NO_BADGES, CallerBadges, badge_columns, badge_moments, badges_of
+from calldesk.desk.calls.routing import next_calls
 from calldesk.desk.calls.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotFound
@@ -194,10 +195,11 @@ def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
 
 
 def answer_next(desk: Desk, operator_id: int) -> int | None:
-    """Claim the longest-waiting call, skipping any another console takes first; None when nobody waits."""
-    for waiting in waiting_calls(desk, limit=20):
+    """F2: claim the next call of the operator's queues by priority, longest waiting first (desk/calls/routing.py),
+    skipping any another console takes first; None when nobody waits in them."""
+    for call_id in next_calls(desk, operator_id):
         try:
-            return claim_call(desk, waiting.id, operator_id)
+            return claim_call(desk, call_id, operator_id)
         except CallGone:
             continue
     return None

@@ -15,9 +15,10 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.desk.feedback.complaints import KIND_NAMES, STATUS_NAMES
 from calldesk.i18n import _, desk_word
-from calldesk.phones import client_local_time, format_phone, time_zones_for
+from calldesk.phones import client_local_time, format_phone
 from calldesk.store.models import Call, CallBack, CallReview, Client, Feedback, Note, Operator, Phone
 from calldesk.store.prepared import Prepared
+from calldesk.time_zones import time_zones_for
 
 HISTORY_LENGTH = 8
 

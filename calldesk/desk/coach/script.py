@@ -15,9 +15,10 @@ from calldesk.config import Config, EtiquetteScript
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.i18n import _
-from calldesk.phones import client_local_time, time_zones_for
+from calldesk.phones import client_local_time
 from calldesk.store.models import Call, CallBack, Client, Phone
 from calldesk.store.prepared import Prepared
+from calldesk.time_zones import time_zones_for
 
 DEFAULT_SCRIPT_NAME = "default"
 

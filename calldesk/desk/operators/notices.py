@@ -12,7 +12,8 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from calldesk.desk.context import Desk
-from calldesk.i18n import choose_language, operator_language, translate_to
+from calldesk.desk.operators.language import operator_language
+from calldesk.i18n import choose_language, translate_to
 from calldesk.store.models import Notice, Operator
 from calldesk.store.prepared import Prepared
 

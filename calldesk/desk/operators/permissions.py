@@ -36,6 +36,7 @@ class Action(Enum):
     MOVE_OTHERS_FEEDBACK = N_("move someone else's complaint or suggestion")
     SEE_EVERY_FEEDBACK = N_("see every complaint and suggestion")
     SUPERVISE_CALL = N_("listen to, whisper on or join an operator's call")
+    SET_QUEUES = N_("change the queues an operator answers")
 
 
 # Who may take each action: the table docs/security.md shows.
