@@ -14,6 +14,7 @@ from calldesk.desk.clients.directory import NewPhone
 from calldesk.desk.clients.dossier import build_dossier
 from calldesk.desk.errors import CallTaken, DeskError, NotAllowed
 from calldesk.desk.operators import roster
+from calldesk.desk.stats.team import team_snapshot
 from calldesk.store.models import AuditEvent, Call, Note, OperatorStateChange
 
 
@@ -155,3 +156,17 @@ def test_the_queue_read_again_shows_what_changed_for_a_waiting_caller(desk, team
     assert [(w.id, w.client_name, w.offered_to) for w in again] == [
         (known, "Rahul K. Sharma", ""), (stranger, "", "asha")]
     assert queue.waiting_calls(desk) == again  # read once more with nothing changed: the same queue
+
+
+@pytest.mark.parametrize(("waited", "rings", "late"), [(17.9, 3, False), (18.0, 4, False), (18.1, 4, True)])
+def test_a_caller_is_late_only_once_past_three_whole_rings_and_such_an_answer_misses_the_service_level(
+        desk, clock, team, waited, rings, late):
+    asha, _, _ = team
+    assert (desk.config.ring_cycle_seconds, desk.config.answer_within_rings) == (6.0, 3)
+    assert (queue.rings_heard(waited, 6.0), queue.is_late(waited, desk)) == (rings, late)
+    call_id = queue.ring_call(desk, "98765 43210", "support")
+    clock.advance(waited)
+    queue.claim_call(desk, call_id, asha.id)
+    assert Call.get_by_id(call_id).rings == rings
+    # the service level's "answered in time" agrees at the boundary: a red row is a call that misses it
+    assert team_snapshot(desk).today.answered_in_time == (0 if late else 1)

@@ -70,7 +70,15 @@ def rings_heard(wait_seconds: float, ring_cycle_seconds: float) -> int:
 
 
 def is_late(wait_seconds: float, desk: Desk) -> bool:
-    """Past the handbook's "answer before the third ring" threshold."""
+    """A waiting caller is late: the one rule the queue pane's red rows, the status bar's count, the team view and the
+    wallboard all ask.
+
+    The handbook's "answer before the third ring" is read as the desk has always measured its service level: within
+    ``answer_within_rings`` whole rings of ``ring_cycle_seconds`` (3 x 6 s = 18 s, docs/statistics.md). Late is
+    strictly past that: at 17.9 s and at exactly 18 s a call is not late (answered then it counts in time,
+    stats/grouping.py's ``service_counts``), at 18.1 s it is, so a red row is always a call that would miss the
+    service level.
+    """
     return wait_seconds > desk.config.answer_threshold_seconds
 
 

@@ -108,13 +108,12 @@ class DeskScreen(Screen):
         return timedelta(minutes=self.app.desk.config.callbacks.due_soon_minutes)
 
     def compose(self) -> ComposeResult:
-        config = self.desk.config
         yield StatusBar(id="status")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 with Vertical(id="queue-pane", classes="pane") as pane:
                     pane.border_title = _("Queue")
-                    yield QueueTable(config.ring_cycle_seconds, config.answer_within_rings, id="queue")
+                    yield QueueTable(self.desk, id="queue")
                 with Vertical(id="callbacks-pane", classes="pane") as pane:
                     pane.border_title = _("My call-backs")
                     yield MyCallbacks(self._due_soon, self.desk.zone, id="my-callbacks")

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from rich.text import Text
 
-from calldesk.desk.calls.queue import WaitingCall, rings_heard
+from calldesk.desk.calls.queue import WaitingCall, is_late, rings_heard
+from calldesk.desk.context import Desk
 from calldesk.i18n import N_
 from calldesk.tui.widgets.badges import badge_marks
 from calldesk.tui.widgets.keyed_table import KeyedTable
@@ -23,10 +24,9 @@ class QueueTable(KeyedTable):
     COLUMNS = (("wait", N_("Wait"), 5), ("rings", N_("Rings"), 5), ("caller", N_("Caller"), 16),
                ("queue", N_("Queue"), 8))
 
-    def __init__(self, ring_cycle_seconds: float, answer_within_rings: int, **kwargs: object) -> None:
+    def __init__(self, desk: Desk, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self._cycle = ring_cycle_seconds
-        self._within = answer_within_rings
+        self._desk = desk
         self._calls: dict[int, WaitingCall] = {}
 
     @property
@@ -61,17 +61,15 @@ class QueueTable(KeyedTable):
             self.refresh()
 
     def late_count(self, now: datetime) -> int:
-        return sum(1 for c in self._calls.values() if self._rings(c, now) > self._within)
-
-    def _rings(self, call: WaitingCall, now: datetime) -> int:
-        return rings_heard((now - call.arrived_at).total_seconds(), self._cycle)
+        """Callers waiting past the answer threshold, by the desk's one rule (queue.is_late)."""
+        return sum(1 for c in self._calls.values() if is_late((now - c.arrived_at).total_seconds(), self._desk))
 
     def _clock_cells(self, call: WaitingCall, now: datetime) -> dict[str, object]:
-        rings = self._rings(call, now)
-        late = "bold red" if rings > self._within else ""
+        waited = (now - call.arrived_at).total_seconds()
+        late = "bold red" if is_late(waited, self._desk) else ""
         return {
-            "wait": Text(_wait((now - call.arrived_at).total_seconds()), style=late),
-            "rings": Text(str(rings), style=late, justify="right"),
+            "wait": Text(_wait(waited), style=late),
+            "rings": Text(str(rings_heard(waited, self._desk.config.ring_cycle_seconds)), style=late, justify="right"),
         }
 
     def _cells(self, call: WaitingCall, now: datetime) -> dict[str, object]:
