@@ -1,4 +1,5 @@
-"""`calldesk operator add|list|set-role|disable|enable`: who may sit at a console, and as what.
+"""`calldesk operator add|list|set-role|set-queues|disable|enable`: who may sit at a console, as what, and which
+queues they answer.
 
 The change is made by the operator mapped to your OS user (SQLite) or database role (PostgreSQL), who must be a team
 lead (desk/operators/identity.py); on PostgreSQL the owner of calldesk's tables may make it too. Every change is
@@ -37,6 +38,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     role.add_argument("login")
     role.add_argument("role", metavar="|".join(role.value for role in Role))
     role.set_defaults(run=run_set_role)
+    queues = actions.add_parser(
+        "set-queues", parents=[common], help="set the queues an operator answers, each with a priority",
+        description="F2 takes the longest waiter of the operator's priority-0 queues, then priority 1... (as "
+                    "Asterisk's penalty). Replaces the config.yaml's queues for them, or a lead's earlier setting.")
+    queues.add_argument("login")
+    queues.add_argument("queues", nargs="+", metavar="QUEUE[:PRIORITY]",
+                        help="e.g. support:0 billing:1 (a queue alone: priority 0)")
+    queues.set_defaults(run=run_set_queues)
     disable = actions.add_parser("disable", parents=[common], help="stop an operator from signing in")
     disable.add_argument("login")
     disable.set_defaults(run=run_disable)
@@ -88,6 +97,20 @@ def run_set_role(args: argparse.Namespace) -> int:
     with desk_errors():
         operator = set_role(desk, args.login, args.role, by=_by(args, desk))
     print(f"{operator.login} is now {'a team lead' if operator.is_lead else 'an operator'}")
+    return 0
+
+
+def run_set_queues(args: argparse.Namespace) -> int:
+    from calldesk.desk.calls.routing import describe_queues, keep_queues, parse_memberships, plan_queues
+
+    desk = open_desk(args)
+    by = _by(args, desk)
+    with desk_errors():
+        change = plan_queues(desk, args.login, parse_memberships(args.queues), by=by)
+        keep_queues(desk, change, by=by)
+    print(f"{change.login} answers {describe_queues(change.after)} (was {describe_queues(change.before)})")
+    if desk.config.call_source == "ami":  # the console holds the PBX link: the command line has none
+        print("Asterisk's queue members are unchanged: they follow a change made on the team view (F10, ctrl+g)")
     return 0
 
 
