@@ -95,14 +95,14 @@ def test_leads_filter_the_register_and_operators_see_their_own(desk, clock, team
     ids = lambda views: [v.id for v in views]  # noqa: E731
     assert ids(list_feedback(desk, meera.id)) == [late, idea, fresh]  # by deadline
     assert ids(list_feedback(desk, meera.id, kind="complaint")) == [late, fresh]
-    assert ids(list_feedback(desk, meera.id, overdue=True)) == [late, idea]
+    assert ids(list_feedback(desk, meera.id, past_deadline=True)) == [late, idea]
     assert ids(list_feedback(desk, meera.id, owner="ravi")) == [late, fresh]
     assert ids(list_feedback(desk, meera.id, category="billing", text="gst")) == [fresh]
     resolve_feedback(desk, meera.id, idea, "Passed to the web team")
     assert ids(list_feedback(desk, meera.id, status="unresolved")) == [late, fresh]
     assert ids(list_feedback(desk, meera.id, status="resolved")) == [idea]
     assert ids(list_feedback(desk, asha.id)) == [fresh, idea]  # logged by her; resolved ones last
-    assert list_feedback(desk, meera.id, overdue=True)[0].overdue
+    assert list_feedback(desk, meera.id, past_deadline=True)[0].past_deadline
 
 
 def test_calldesk_export_feedback_writes_the_documented_fields(desk, team, live_call):

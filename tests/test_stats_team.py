@@ -68,7 +68,7 @@ def test_the_lead_sees_who_is_on_which_call_who_waits_longest_and_todays_service
     queue.abandon_call(desk, first)  # the caller gives up: the desk promises a call-back
     clock.advance(minutes=20)
     snapshot = team_snapshot(desk)
-    assert (snapshot.today.abandoned, snapshot.open_callbacks, snapshot.late_callbacks) == (1, 1, 1)
+    assert (snapshot.today.abandoned, snapshot.open_callbacks, snapshot.overdue_callbacks) == (1, 1, 1)
 
 
 def test_time_in_each_state_is_cut_to_the_period_and_to_now(desk, clock):

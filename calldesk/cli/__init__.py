@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from types import SimpleNamespace
 
 from calldesk.cli import console
 from calldesk.cli.context import GLOBAL_OPTIONS, CommandError, fail
 from calldesk.cli.output import OutputLost, abandon_output, guard_output
+from calldesk.interpreter import collector_off_while_starting
 
 FULL_SCREEN_COMMANDS = (None, "demo", "train")  # the console itself: None is `calldesk` with global options alone
 
@@ -54,10 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calldesk.cli.parser import build_parser
 
         args = build_parser().parse_args(argv)
-    if args.command not in FULL_SCREEN_COMMANDS:  # Textual writes its own escape sequences
+    full_screen = args.command in FULL_SCREEN_COMMANDS
+    if not full_screen:  # Textual writes its own escape sequences
         guard_output()
     try:
-        status = args.run(args) or 0
+        with collector_off_while_starting() if full_screen else nullcontext():  # the console paints, then collects
+            status = args.run(args) or 0
         sys.stdout.flush()  # here, where a failure is one line, not in the interpreter's exit
         return status
     except CommandError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,21 +26,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_console(args: argparse.Namespace) -> int:
-    # What the console imports and builds lives all session: collecting while it starts walks it again and again
-    # for nothing (some 10 ms before the app runs). The app turns the collector back on once the desk is painted.
-    gc.disable()
-    try:
-        from calldesk.desk.operators.identity import first_console
+    from calldesk.desk.operators.identity import first_console
 
-        desk = open_desk(args)
-        with desk_errors():  # the first console on a new desk makes its lead
-            operator = first_console(desk, chosen_login(args, desk.config))
-        operator = operator or acting_operator(args, desk)
-        from calldesk.telephony.sources import make_source
+    desk = open_desk(args)
+    with desk_errors():  # the first console on a new desk makes its lead
+        operator = first_console(desk, chosen_login(args, desk.config))
+    operator = operator or acting_operator(args, desk)
+    from calldesk.telephony.sources import make_source
 
-        return _run_app(desk, operator, make_source(desk))
-    finally:
-        gc.enable()
+    return _run_app(desk, operator, make_source(desk))
 
 
 def run_demo(args: argparse.Namespace) -> int:

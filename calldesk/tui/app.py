@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -28,6 +26,7 @@ from calldesk.desk.journal import Journal
 from calldesk.desk.operators.language import operator_language
 from calldesk.desk.operators.roster import OperatorView, move
 from calldesk.i18n import _, choose_language, use_language
+from calldesk.interpreter import collector_back_on, freeze_start_up_objects, quick_thread_turns, restore_thread_turns
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
 from calldesk.tui.cell_widths import measure_text_as
@@ -46,9 +45,6 @@ EXIT_WHEN_READY_ENV = "CALLDESK_EXIT_WHEN_READY"  # for cold-start benchmarks: q
 PAINTED_MARK = "calldesk-painted-at"  # what scripts/cold_start.py reads on stderr, with the moment
 SUMS_FIRST_AFTER = 20.0  # seconds: after start-up, out of the way of the first calls
 SUMS_EVERY = 600.0  # a day closes once a day: every ten minutes finds it soon enough
-# The database thread needs the interpreter back after every row it reads; while the UI thread paints, Python's
-# default 5 ms between hand-overs made the first read of the desk take 75 ms instead of 15.
-DB_THREAD_TURN_SECONDS = 0.0005
 COLLECTOR_BACK_AFTER = 5.0  # seconds: a desk that cannot read its database at start-up gets its collector back
 
 
@@ -80,29 +76,23 @@ class CalldeskApp(App[int]):
         self._source_thread: threading.Thread | None = None
         self.desk_painted = False
         self.desk_screen: DeskScreen | None = None
-        self._switch_interval = sys.getswitchinterval()
         self.offline = False  # the database is away: work waits in the journal
         self._replaying = False
 
     def on_load(self) -> None:
-        sys.setswitchinterval(DB_THREAD_TURN_SECONDS)
-        # Start-up builds what lives all session (styles, widgets, the first rows): collecting while it builds walks
-        # those objects again and again and frees next to nothing, some 40 ms of a cold start. On again once the
-        # desk is painted and idle (_freeze_start_up_objects).
-        gc.disable()
+        self._thread_turns = quick_thread_turns()
 
     def on_mount(self) -> None:
-        self.set_timer(COLLECTOR_BACK_AFTER, gc.enable)
+        self.set_timer(COLLECTOR_BACK_AFTER, collector_back_on)
         self.set_keymap(self.desk.config.keys)
-        self.desk_screen = DeskScreen()
+        self.desk_screen = DeskScreen(self)
         self.push_screen(self.desk_screen)
         if self.source is not None:
             self._source_thread = threading.Thread(target=self._run_source, name="calldesk-source", daemon=True)
             self._source_thread.start()
 
     async def on_unmount(self) -> None:
-        gc.enable()
-        sys.setswitchinterval(self._switch_interval)
+        restore_thread_turns(self._thread_turns)
         # Staffing reports count a closed console as gone home, unless a call is still on it.
         if self.desk_screen is None or self.desk_screen.live is None:
             with contextlib.suppress(StoreError, DeskError):  # closing anyway: nobody is left to tell
@@ -153,6 +143,13 @@ class CalldeskApp(App[int]):
         if submitted is not None and not submitted.applied:
             self.went_offline("database unavailable")
         return submitted
+
+    async def replay_kept_work(self) -> None:
+        """Changes an earlier console kept on this machine during an outage: said, and replayed now if the database
+        answers, else on the first read that does."""
+        if await self.run_rule(self.journal.pending):
+            self.went_offline(_("changes made offline wait to be saved"))
+            await self.back_online()
 
     def went_offline(self, reason: object) -> None:
         """The outage policy: the status bar says so and one message tells what is kept, however many fail."""
@@ -259,7 +256,7 @@ class CalldeskApp(App[int]):
                 # the screen's next refresh: the app's own queue can hold the callback a few frames longer
                 self.screen.call_after_refresh(self._say_painted_and_exit)
             else:
-                self.set_timer(1.0, self._freeze_start_up_objects)
+                self.set_timer(1.0, freeze_start_up_objects)
                 self.set_timer(SUMS_FIRST_AFTER, self.keep_statistics_summed)
                 self.set_interval(SUMS_EVERY, self.keep_statistics_summed)
 
@@ -267,18 +264,6 @@ class CalldeskApp(App[int]):
         # Straight to descriptor 2: while the app runs, Textual captures sys.stderr.
         os.write(2, f"{PAINTED_MARK} {time.time():.6f}\n".encode())
         self.exit(0)
-
-    def _freeze_start_up_objects(self) -> None:
-        """What start-up built lives all session: keep the collector from walking it on every screen pop."""
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(50_000, 20, 100)  # fewer, later young collections: pauses land between keystrokes
-        gc.enable()
-
-    def collect_garbage_between_calls(self) -> None:
-        """A call's dialogs leave some 10,000 objects behind: collected as the call ends, they cannot fill the young
-        generation and stop the collector for 30 ms in the middle of the next screen pop."""
-        gc.collect(1)
 
     @work(thread=True, exclusive=True, group="statistics-sums", exit_on_error=False)
     def keep_statistics_summed(self) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN, Case, fn
 
+from calldesk.desk.callbacks.lateness import due_soon_condition, overdue_condition
 from calldesk.desk.callbacks.lines import CallbackLine, Owner, get_viewer, line_query, read_lines
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
@@ -72,12 +73,13 @@ def _owner_condition(desk: Desk, owner: str):
 
 
 def state_condition(state: str, now: datetime, due_soon: timedelta):
-    """SQL: a call-back in one of BOARD_STATES at ``now`` (the board's, and the wallboard's, one rule for each)."""
+    """SQL: a call-back in one of BOARD_STATES at ``now``, for the board's filter and the wallboard (overdue and due
+    soon are callbacks/lateness.py's)."""
     match state:
         case "overdue":
-            return CallBack.due_at <= now
+            return overdue_condition(now)
         case "due_soon":
-            return (CallBack.due_at > now) & (CallBack.due_at <= now + due_soon)
+            return due_soon_condition(now, due_soon)
         case "unassigned":
             return CallBack.assignee.is_null()
     raise DeskError(_("state {state} is not one of {states}").format(state=repr(state), states=", ".join(BOARD_STATES)))
@@ -108,7 +110,7 @@ def _ordering(sort: str, now: datetime, due_soon: timedelta) -> tuple:
         case "due":
             return CallBack.due_at, CallBack.id
         case "state":  # overdue, due soon, waiting in a pool, scheduled; the nearest deadline first within each
-            urgency = Case(None, [(CallBack.due_at <= now, 0), (CallBack.due_at <= now + due_soon, 1),
+            urgency = Case(None, [(overdue_condition(now), 0), (due_soon_condition(now, due_soon), 1),
                                   (CallBack.assignee.is_null(), 2)], 3)
             return urgency, CallBack.sla_deadline, CallBack.id
         case "owner":
@@ -153,12 +155,12 @@ def board_counts(desk: Desk, viewer_id: int) -> BoardCounts:
     """How many open call-backs the viewer may see: all, overdue, due soon and waiting in a pool (from indexes)."""
     scope = _scope(get_viewer(viewer_id))
     now = desk.clock.now()
-    soon = now + timedelta(minutes=desk.config.callbacks.due_soon_minutes)
+    due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
 
     def count(condition=None) -> int:
         where = scope if condition is None else scope & condition
         return CallBack.select(fn.COUNT(CallBack.id)).where(where).scalar() or 0
 
-    return BoardCounts(open=count(), overdue=count(CallBack.due_at <= now),
-                       due_soon=count((CallBack.due_at > now) & (CallBack.due_at <= soon)),
+    return BoardCounts(open=count(), overdue=count(overdue_condition(now)),
+                       due_soon=count(due_soon_condition(now, due_soon)),
                        unassigned=count(CallBack.assignee.is_null()))

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from peewee import JOIN
 
+from calldesk.desk.callbacks.lateness import is_due_soon, is_overdue, overdue_condition
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.desk.operators.permissions import Action, may
@@ -79,10 +80,10 @@ class CallbackLine(NamedTuple):
         return self.touched_at is None or (self.assigned_at is not None and self.touched_at < self.assigned_at)
 
     def state(self, now: datetime, due_soon: timedelta) -> str:
-        """The most pressing of: overdue, due_soon, unassigned, scheduled."""
-        if self.due_at <= now:
+        """The most pressing of: overdue, due_soon, unassigned, scheduled (callbacks/lateness.py)."""
+        if is_overdue(self.due_at, now):
             return "overdue"
-        if self.due_at <= now + due_soon:
+        if is_due_soon(self.due_at, now, due_soon):
             return "due_soon"
         return "unassigned" if self.assignee_id is None else "scheduled"
 
@@ -169,7 +170,7 @@ def notice_snapshot(desk: Desk, viewer_id: int) -> list[CallbackLine]:
     viewer = get_viewer(viewer_id)
     condition = CallBack.assignee == viewer.id
     if may(viewer, Action.SEE_EVERY_CALLBACK):
-        condition |= (CallBack.due_at <= desk.clock.now()) | (
+        condition |= overdue_condition(desk.clock.now()) | (
             CallBack.assignee.is_null() & (CallBack.released_from != ""))
     return read_lines(desk, line_query().where((CallBack.status == "open") & condition).order_by(CallBack.due_at))
 

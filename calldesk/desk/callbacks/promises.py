@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import fn
 
 from calldesk.desk import audit
+from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.callbacks.lines import STATUS_NAMES, CallbackLine, line_of
 from calldesk.desk.callbacks.times import describe_moment, inside_window, next_inside_window, seen_in
 from calldesk.desk.calls.handling import end_call
@@ -639,7 +640,7 @@ def release_overdue_callbacks(desk: Desk) -> list[int]:
     late = now - grace
     candidates = CallBack.select().where(
         (CallBack.status == "open") & CallBack.assignee.is_null(False) & CallBack.current_call.is_null()
-        & (CallBack.due_at <= late) & (CallBack.assigned_at.is_null() | (CallBack.assigned_at <= late))
+        & overdue_condition(late) & (CallBack.assigned_at.is_null() | (CallBack.assigned_at <= late))
     )
     released = []
     with database.atomic():

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
 
+from calldesk.desk.callbacks.lateness import is_due_soon, is_overdue
 from calldesk.desk.callbacks.lines import CallbackLine
 from calldesk.desk.callbacks.times import describe_moment
 from calldesk.i18n import N_, _, format_count, ngettext
@@ -44,7 +45,6 @@ def notices_for(lines: Iterable[CallbackLine], viewer: Viewer, now: datetime, du
     Mine: assigned to me by someone else and not yet touched; due within ``due_soon``; overdue.
     A lead also sees every overdue call-back and every one that went back to the pool.
     """
-    soon = now + due_soon
     me, my_login, is_lead = viewer  # locals: this loop runs over every call-back a lead can see, every second
     notices: list[Notice] = []
     append = notices.append
@@ -53,12 +53,12 @@ def notices_for(lines: Iterable[CallbackLine], viewer: Viewer, now: datetime, du
         if owner == me:
             if line.assigned_by not in (my_login, "") and line.untouched:
                 append(Notice("assigned", line))
-            if due <= now:
+            if is_overdue(due, now):
                 append(Notice("overdue", line))
-            elif due <= soon:
+            elif is_due_soon(due, now, due_soon):
                 append(Notice("due_soon", line))
         elif is_lead:
-            if due <= now:
+            if is_overdue(due, now):
                 append(Notice("overdue", line))
             if owner is None and line.released_from:
                 append(Notice("returned", line))

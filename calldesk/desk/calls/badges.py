@@ -4,13 +4,12 @@ call-back promised and maybe late, a complaint open), read with the waiting call
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import NamedTuple
 
 from peewee import Case, fn
 
 from calldesk.config import TAG_SEPARATORS
-from calldesk.desk.callbacks.board import state_condition
+from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.period import days_period, today
 from calldesk.i18n import N_, _
@@ -80,7 +79,7 @@ def badge_columns(day_start: object, now: object) -> tuple:
     client, arrived_at; call_back: client; feedback: client, status), so 500 waiting callers cost 500 such walks a
     figure whatever the tables' size. Values as stored: ``badge_moments`` gives them."""
     is_open = (CallBack.client == Client.id) & (CallBack.status == "open")
-    late = state_condition("overdue", now, timedelta(0))  # the board's overdue: no due-soon span in it
+    late = overdue_condition(now)
     return (
         Client.tags,
         Call.select(fn.COUNT(Call.id)).where(

@@ -12,6 +12,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from calldesk.desk import audit
+from calldesk.desk.callbacks.lateness import is_past_deadline, past_deadline_condition
 from calldesk.desk.clients.directory import fold
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
@@ -47,7 +48,7 @@ class FeedbackView:
     deadline: datetime
     resolution: str
     resolved_at: datetime | None
-    overdue: bool  # past its deadline and not resolved, at the time it was read
+    past_deadline: bool  # past its 10-hour deadline and not resolved, at the time it was read
 
 
 def _view(desk: Desk, row: Feedback, logins: dict[int, tuple[str, str]]) -> FeedbackView:
@@ -58,7 +59,7 @@ def _view(desk: Desk, row: Feedback, logins: dict[int, tuple[str, str]]) -> Feed
         call_id=row.call_id, owner=owner[0], owner_name=owner[1],
         created_by=logins.get(row.created_by_id, ("", ""))[0], created_at=row.created_at, deadline=row.deadline,
         resolution=row.resolution, resolved_at=row.resolved_at,
-        overdue=row.status != "resolved" and row.deadline < desk.clock.now(),
+        past_deadline=row.status != "resolved" and is_past_deadline(row.deadline, desk.clock.now()),
     )
 
 
@@ -182,7 +183,7 @@ def assign_feedback(desk: Desk, actor_id: int, feedback_id: int, owner_login: st
 
 def list_feedback(desk: Desk, viewer_id: int, *, kind: str | None = None, status: str | None = None,
                   category: str | None = None, owner: str | None = None, client_id: int | None = None,
-                  overdue: bool = False, text: str = "", limit: int = LIST_LIMIT) -> list[FeedbackView]:
+                  past_deadline: bool = False, text: str = "", limit: int = LIST_LIMIT) -> list[FeedbackView]:
     """The register, filtered; unresolved ones by deadline first. Leads see all, operators what they own or logged.
 
     ``status`` is one of STATUSES or "unresolved"; ``owner`` a login; ``text`` words to find in text or resolution.
@@ -204,8 +205,9 @@ def list_feedback(desk: Desk, viewer_id: int, *, kind: str | None = None, status
         query = query.where(Feedback.owner == (owner_row.id if owner_row else -1))
     if client_id is not None:
         query = query.where(Feedback.client == client_id)
-    if overdue:
-        query = query.where((Feedback.status != "resolved") & (Feedback.deadline < desk.clock.now()))
+    if past_deadline:
+        query = query.where((Feedback.status != "resolved")
+                            & past_deadline_condition(desk.clock.now(), Feedback.deadline))
     rows = query.order_by(Feedback.status == "resolved", Feedback.deadline, Feedback.id)
     logins = _operators()
     words = fold(text).split()

@@ -68,7 +68,7 @@ FIGURES: tuple[Figure, ...] = (
            N_("call-backs done by their deadline divided by call-backs due"), lambda t, c: t.callbacks_on_time),
     Figure("callbacks_overdue", N_("Call-backs past the deadline"), "count",
            N_("call-backs whose {sla}-hour deadline fell in the period and that are still open now (the team view's "
-              "'late' counts those past the time promised to the client, a stricter measure)"),
+              "'overdue' counts those past the time promised to the client, a stricter measure)"),
            lambda t, c: t.callbacks_overdue),
     Figure("complaints_opened", N_("Complaints opened"), "count", N_("complaints logged in the period"),
            lambda t, c: t.complaints_opened),

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN, SQL, Node, Select, fn
 
+from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.grouping import count_if, service_counts
@@ -59,7 +60,7 @@ class TeamSnapshot:
     waiting: tuple[WaitingNow, ...]  # longest wait first
     today: Tally  # today's calls: offered, answered, abandoned, in time
     open_callbacks: int
-    late_callbacks: int  # open and past their due time
+    overdue_callbacks: int  # open and past the time promised (callbacks/lateness.py)
 
     @property
     def longest_wait(self) -> float | None:
@@ -88,7 +89,7 @@ _WRAPPING_UP = Prepared(lambda operators, since: _live_select(
 _OPERATORS = Prepared(lambda: Operator.select(
     Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.state,
     Operator.state_reason, Operator.state_since).where(Operator.enabled).order_by(Operator.login))
-_CALLBACKS = Prepared(lambda now: CallBack.select(fn.COUNT(SQL("*")), count_if(CallBack.due_at < now))
+_CALLBACKS = Prepared(lambda now: CallBack.select(fn.COUNT(SQL("*")), count_if(overdue_condition(now)))
                       .where(CallBack.status == "open"))
 
 
@@ -150,6 +151,6 @@ def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT) -> TeamSnapsho
             call_id=call[0] if call else None, caller=call[1] if call else "",
             call_seconds=((call[3] or now) - call[2]).total_seconds() if call else None,
         ))
-    [(open_count, late_count)] = _CALLBACKS.rows(now=moment)
+    [(open_count, overdue_count)] = _CALLBACKS.rows(now=moment)
     return TeamSnapshot(now, tuple(people), tuple(_waiting(desk, now, waiting_limit)), _today(desk),
-                        open_count or 0, int(late_count or 0))
+                        open_count or 0, int(overdue_count or 0))

@@ -29,8 +29,10 @@ from calldesk.desk.operators.notices import NoticeView
 from calldesk.desk.operators.permissions import Action, may
 from calldesk.desk.operators.shift import Standing, resume_shift, where_i_stand
 from calldesk.i18n import N_, _
+from calldesk.interpreter import collect_between_calls
 from calldesk.store.changes import ChangeWatcher
 from calldesk.tui.db_thread import DatabaseAway
+from calldesk.tui.desk_host import DeskHost
 from calldesk.tui.keys import DESK_BINDINGS
 from calldesk.tui.widgets.dossier_view import DossierView
 from calldesk.tui.widgets.key_bar import KeyBar
@@ -48,7 +50,6 @@ if TYPE_CHECKING:
     from calldesk.desk.calls.call_view import CallView
     from calldesk.desk.clients.directory import ClientHit
     from calldesk.desk.coach.phrase_guard import PhraseGuard
-    from calldesk.tui.app import CalldeskApp
     from calldesk.tui.modals.client_details import ClientForm
     from calldesk.tui.modals.transfer import TransferChoice
 
@@ -70,10 +71,9 @@ class DeskScreen(Screen):
     BINDINGS = DESK_BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    app: CalldeskApp
-
-    def __init__(self) -> None:
+    def __init__(self, console: DeskHost) -> None:
         super().__init__()
+        self.console = console  # the app: who works here, the database thread, the call source
         # The class Textual gives on the first resize, given before the first styling: given after, it styles every
         # widget a second time, 10 ms of the desk's first paint.
         width = self.app.size.width
@@ -101,11 +101,11 @@ class DeskScreen(Screen):
 
     @property
     def desk(self) -> Desk:
-        return self.app.desk
+        return self.console.desk
 
     @property
     def _due_soon(self) -> timedelta:
-        return timedelta(minutes=self.app.desk.config.callbacks.due_soon_minutes)
+        return timedelta(minutes=self.console.desk.config.callbacks.due_soon_minutes)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -130,14 +130,14 @@ class DeskScreen(Screen):
 
     async def on_mount(self) -> None:
         self._guard: PhraseGuard | None = None
-        self.status = DeskStatus(operator=self.app.operator.name, department=self._department_name())
+        self.status = DeskStatus(operator=self.console.operator.name, department=self._department_name())
         self.query_one("#notes", TextArea).border_subtitle = _("autosaved · ctrl+s keeps it on the dossier")
         self._paint_status()
         await self._save_work_left_offline()
         self.poll_queue()  # first read of the store: the queue is on the desk's first paint
         await self._recover()
         self._following = True
-        if self.app.training is not None:
+        if self.console.training is not None:
             await self._start_training()
             self.poll_queue()
         self.set_interval(TICK_SECONDS, self._tick)
@@ -190,8 +190,8 @@ class DeskScreen(Screen):
         generation = self._call_generation
         try:
             # the desk's first paint needs only the call-backs in sight: 200 rows read and laid out cost it 12 ms
-            limit = MyCallbacks.SHOWN if self.app.desk_painted else MyCallbacks.FIRST_PAINT
-            waiting = await self.app.run_rule(self._read_the_desk, limit)
+            limit = MyCallbacks.SHOWN if self.console.desk_painted else MyCallbacks.FIRST_PAINT
+            waiting = await self.console.run_rule(self._read_the_desk, limit)
         finally:
             self._polling = False
         if self._poll_again:
@@ -203,7 +203,7 @@ class DeskScreen(Screen):
         self._show_escalations(raised)
         now = self.desk.clock.now()
         self.query_one(MyCallbacks).show_lines(mine, now)
-        if self.app.desk_painted:
+        if self.console.desk_painted:
             self._show_notices(now)
         else:  # a toast lays the whole screen out again: the desk is painted first, its toasts a frame later
             self.call_after_refresh(self._show_start_up_notices)
@@ -212,19 +212,19 @@ class DeskScreen(Screen):
         self.status.waiting = len(waiting)
         self.status.late = table.late_count(now)
         self._paint_status()
-        if not self.app.desk_painted:
+        if not self.console.desk_painted:
             self.call_after_refresh(self.prepare_for_calls)  # needed once a call comes, not to paint
             self.set_timer(WATCH_AFTER_PAINT_SECONDS, self._start_watching)
             if len(mine) == limit:  # the first read stopped at its limit: the rest of my call-backs
                 self.call_after_refresh(self.poll_queue)
-        self.app.desk_ready()
+        self.console.desk_ready()
         if self._following and not self._call_actions and generation == self._call_generation:
             await self._follow(standing)
 
     def _read_the_desk(self, callbacks_limit: int) -> tuple:
         """Everything the desk shows that others change: the queue and its callers' badges, escalations, my
         call-backs and notices, and where I stand."""
-        me = self.app.operator
+        me = self.console.operator
         raised = escalation.open_escalations(self.desk) if may(me, Action.ACKNOWLEDGE_ESCALATION) else []
         return (queue.waiting_calls(self.desk, badges=True), raised,
                 my_callbacks(self.desk, me.id, limit=callbacks_limit), notice_snapshot(self.desk, me.id),
@@ -274,11 +274,11 @@ class DeskScreen(Screen):
         from calldesk.desk.calls.call_view import open_call
 
         with self.acting_on_call():
-            view = await self.app.run_rule(open_call, self.desk, live.id, self.app.operator)
+            view = await self.console.run_rule(open_call, self.desk, live.id, self.console.operator)
         if view is None or not self.app.is_running:
             return
         self._show_call(view)
-        self.call_after_refresh(self.app.record_handset_pop, live.answered_at)
+        self.call_after_refresh(self.console.record_handset_pop, live.answered_at)
         if live.in_wrap_up:
             self.open_wrap_up()
 
@@ -298,7 +298,7 @@ class DeskScreen(Screen):
         await self.autosave_notes()
         self.app.exit(return_code=1, message="calldesk: " + _(
             "{name} was disabled by a team lead and is signed out; the notes typed so far are kept as a draft."
-        ).format(name=self.app.operator.name))
+        ).format(name=self.console.operator.name))
 
     def _show_stored_notices(self, unread: list[NoticeView]) -> None:
         """A toast for each notice the first time it is seen; the status bar is to count the unread ones."""
@@ -317,7 +317,7 @@ class DeskScreen(Screen):
 
     def _notice_viewer(self) -> Viewer:
         """Who the call-back notices are for: a lead hears of everyone's late ones."""
-        me = self.app.operator
+        me = self.console.operator
         return Viewer(me.id, me.login, may(me, Action.SEE_EVERY_CALLBACK))
 
     def _show_notices(self, now: datetime) -> None:
@@ -338,7 +338,7 @@ class DeskScreen(Screen):
         """Nobody's absence strands a client: untouched overdue call-backs go back to their pool."""
         from calldesk.desk.callbacks.promises import release_overdue_callbacks
 
-        released = await self.app.run_rule(release_overdue_callbacks, self.desk)
+        released = await self.console.run_rule(release_overdue_callbacks, self.desk)
         if released:
             self.poll_queue()
 
@@ -366,7 +366,7 @@ class DeskScreen(Screen):
         selected = self.query_one(QueueTable).selected_id()
         try:
             with self.acting_on_call():
-                answered = await self.app.attempt(answer_call, self.desk, self.app.operator, selected)
+                answered = await self.console.attempt(answer_call, self.desk, self.console.operator, selected)
         except CallTaken as exc:
             self.notify(_("Taken by {name}. Pick another call.").format(name=exc.by), severity="warning")
             self.poll_queue()
@@ -383,15 +383,15 @@ class DeskScreen(Screen):
         view = answered.view
         self._show_call(view)
         self._show_operator(answered.me)
-        self.call_after_refresh(self.app.record_screen_pop, started)
+        self.call_after_refresh(self.console.record_screen_pop, started)
         self.call_after_refresh(self.poll_queue)  # the queue catches up once the pop is on screen
-        if self.app.training is not None and self.app.training.lines_said == 0:
+        if self.console.training is not None and self.console.training.lines_said == 0:
             await self.action_caller_line()
 
     def _show_call(self, view: CallView) -> None:
         self.live = view.call
         dossier = self.query_one(DossierView)
-        banner = _(PRACTICE_BANNER) if self.app.training is not None else view.transfer_note
+        banner = _(PRACTICE_BANNER) if self.console.training is not None else view.transfer_note
         if view.dossier is not None:
             self.client_id = view.dossier.client_id
             dossier.show_dossier(view.dossier, self._desk_now(), banner)
@@ -416,13 +416,11 @@ class DeskScreen(Screen):
     async def _save_work_left_offline(self) -> None:
         """What a console that died left in the journal is saved before the desk reads itself: the notes come back as
         last typed, not as last saved to the database (typed on and autosaved, that older text won)."""
-        if await self.app.run_rule(self.app.journal.pending):
-            self.app.went_offline(_("changes made offline wait to be saved"))
-            await self.app.back_online()  # replays now if the database answers, else on the first read that does
+        await self.console.replay_kept_work()
 
     async def _recover(self) -> None:
         """After a crash or a restart: the live call, its script and the unsaved notes come back."""
-        resumed = await self.app.run_rule(resume_shift, self.desk, self.app.operator.id)
+        resumed = await self.console.run_rule(resume_shift, self.desk, self.console.operator.id)
         if resumed is None:
             return
         if resumed.view is not None:
@@ -443,37 +441,37 @@ class DeskScreen(Screen):
         from calldesk.desk.callbacks import promises
 
         with self.acting_on_call():
-            begun = await self.app.run_rule(promises.start_callback, self.desk, line.id, line.version,
-                                            self.app.operator.id)
+            begun = await self.console.run_rule(promises.start_callback, self.desk, line.id, line.version,
+                                            self.console.operator.id)
         if begun is None:
             self.poll_queue()
             return
         self._show_call(begun.view)
-        self.call_after_refresh(self.app.record_screen_pop, started)
-        self.app.dial(line.number_e164 or line.number)
+        self.call_after_refresh(self.console.record_screen_pop, started)
+        self.console.dial(line.number_e164 or line.number)
         self.poll_queue()
         await self._refresh_operator()
 
     # --- training: a practice call on the real desk -----------------------------------------------------
 
     async def _start_training(self) -> None:
-        scenario = self.app.training.scenario
-        if await self.app.run_rule(self.app.training.start) is not None:
+        scenario = self.console.training.scenario
+        if await self.console.run_rule(self.console.training.start) is not None:
             self.notify(f"{scenario.briefing}\n" + _("F2 answers; ctrl+l: the caller's next words."),
                         title=scenario.title, timeout=20)
 
     async def action_caller_line(self) -> None:
-        if self.app.training is None:
+        if self.console.training is None:
             self.notify(_("ctrl+l plays the caller's words in training (calldesk train)."), severity="warning")
             return
-        line = await self.app.run_rule(self.app.training.next_line)
+        line = await self.console.run_rule(self.console.training.next_line)
         self.notify(line or _("(The caller has said all they wanted: help, promise, wrap up with F6.)"),
                     title=_("Caller"), timeout=30)
 
     async def _finish_training(self) -> None:
         from calldesk.tui.modals.training_score import TrainingScoreModal
 
-        score = await self.app.run_rule(self.app.training.finish)
+        score = await self.console.run_rule(self.console.training.finish)
         if score is not None:
             await self.app.push_screen_wait(TrainingScoreModal(score))
             self.app.exit(0)
@@ -488,13 +486,13 @@ class DeskScreen(Screen):
         if self.live is None or self.live.in_wrap_up:
             self.notify(_("F5 promises a call-back during a call."), severity="warning")
             return
-        me = self.app.operator
-        offer = await self.app.run_rule(offer_context, self.desk, me.id, call_id=self.live.id)
+        me = self.console.operator
+        offer = await self.console.run_rule(offer_context, self.desk, me.id, call_id=self.live.id)
         if offer is None:
-            if self.app.offline:
+            if self.console.offline:
                 await self._promise_offline()
             return
-        submit = lambda request: self.app.attempt(create_callback, self.desk, me.id, request)  # noqa: E731
+        submit = lambda request: self.console.attempt(create_callback, self.desk, me.id, request)  # noqa: E731
         offered = await self.app.push_screen_wait(CallbackOfferModal(self.desk, offer, submit))
         if offered is not None:
             self._suggested_disposition = "Call-back promised"
@@ -510,7 +508,7 @@ class DeskScreen(Screen):
 
         request = await self.app.push_screen_wait(
             OfflineCallbackModal(self.desk.clock.now(), self.live.id if self.live else None, self.client_id))
-        if request is not None and await self.app.keep("callback", **dataclasses.asdict(request)) is not None:
+        if request is not None and await self.console.keep("callback", **dataclasses.asdict(request)) is not None:
             self._suggested_disposition = "Call-back promised"
             self.notify(_("Call-back kept on this machine; it is saved when the database is back."))
 
@@ -518,8 +516,8 @@ class DeskScreen(Screen):
     async def action_board(self) -> None:
         from calldesk.tui.screens.callback_board import CallbackBoardScreen
 
-        me = self.app.operator
-        line = await self.app.push_screen_wait(CallbackBoardScreen(self.desk, me, run=self.app.attempt))
+        me = self.console.operator
+        line = await self.app.push_screen_wait(CallbackBoardScreen(self.desk, me, run=self.console.attempt))
         self.poll_queue()
         if line is not None:
             if self.live is not None:
@@ -532,14 +530,14 @@ class DeskScreen(Screen):
         from calldesk.desk.callbacks.promises import record_outcome
         from calldesk.tui.modals.callback_outcome import CallbackOutcomeModal
 
-        line = await self.app.run_rule(callback_of_call, self.desk, self.live.id)
+        line = await self.console.run_rule(callback_of_call, self.desk, self.live.id)
         if line is None:
             return True
-        me = self.app.operator
+        me = self.console.operator
 
         async def submit(outcome: str, next_due: datetime | None, confirm: bool) -> OutcomeResult:
             with self.acting_on_call():  # it may end the call: F6 goes on to the wrap-up, not the PBX's hang-up
-                return await self.app.attempt(record_outcome, self.desk, line.id, line.version, me.id, outcome,
+                return await self.console.attempt(record_outcome, self.desk, line.id, line.version, me.id, outcome,
                                               next_due=next_due, confirm_past_deadline=confirm)
 
         result = await self.app.push_screen_wait(CallbackOutcomeModal(self.desk, line, submit))
@@ -564,7 +562,7 @@ class DeskScreen(Screen):
             return
         from calldesk.desk.clients.dossier import build_dossier
 
-        dossier = await self.app.run_rule(build_dossier, self.desk, self.client_id)
+        dossier = await self.console.run_rule(build_dossier, self.desk, self.client_id)
         if dossier is not None:
             known = ClientForm(name=dossier.name, company=dossier.company, address_as=dossier.address_as,
                                manner=dossier.manner, stage=dossier.stage, tags=dossier.tags)
@@ -577,7 +575,7 @@ class DeskScreen(Screen):
         from calldesk.desk.clients import directory
 
         call_id = self.live.id
-        actor = self.app.operator.login
+        actor = self.console.operator.login
 
         def create() -> CallView:
             client_id = directory.create_client(
@@ -585,9 +583,9 @@ class DeskScreen(Screen):
                 address_as=form.address_as, manner=form.manner, stage=form.stage, actor=actor,
             )
             handling.attach_client(self.desk, call_id, client_id)
-            return open_call(self.desk, call_id, self.app.operator)
+            return open_call(self.desk, call_id, self.console.operator)
 
-        view = await self.app.run_rule(create)
+        view = await self.console.run_rule(create)
         if view is not None:
             self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
             self.notify(_("{name} is now a client.").format(name=form.name))
@@ -598,15 +596,15 @@ class DeskScreen(Screen):
         from calldesk.desk.calls.call_view import open_call
         from calldesk.desk.clients import directory
 
-        call_id, client_id, actor = self.live.id, self.client_id, self.app.operator.login
+        call_id, client_id, actor = self.live.id, self.client_id, self.console.operator.login
         changes = {"name": form.name, "company": form.company, "address_as": form.address_as,
                    "manner": form.manner, "stage": form.stage, "tags": form.tags}
 
         def correct() -> CallView:
             directory.update_client(self.desk, client_id, actor, **changes)
-            return open_call(self.desk, call_id, self.app.operator)
+            return open_call(self.desk, call_id, self.console.operator)
 
-        view = await self.app.run_rule(correct)
+        view = await self.console.run_rule(correct)
         if view is not None:  # the dossier and the script's greeting name the client as corrected
             self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
             self.notify(_("{name}: details saved.").format(name=form.name))
@@ -620,7 +618,7 @@ class DeskScreen(Screen):
     @on(ScriptPane.StepsChanged)
     async def _store_steps(self, event: ScriptPane.StepsChanged) -> None:
         if self.live is not None:
-            await self.app.run_rule(handling.record_script_steps, self.live.id, event.done)
+            await self.console.run_rule(handling.record_script_steps, self.live.id, event.done)
 
     def action_transfer(self) -> None:
         if self.live is None or self.live.in_wrap_up:
@@ -632,18 +630,18 @@ class DeskScreen(Screen):
     async def _open_transfer(self) -> None:
         from calldesk.tui.modals.transfer import TransferModal
 
-        people = await self.app.run_rule(roster.list_operators) or []
+        people = await self.console.run_rule(roster.list_operators) or []
         targets = [(d.id, _("Department · {name}").format(name=d.name)) for d in self.desk.config.departments]
         targets += [(o.login, _("Operator · {name} ({state})").format(name=o.name, state=_(RAW_STATE_WORDS.get(
-            o.state, o.state)))) for o in people if o.id != self.app.operator.id]
+            o.state, o.state)))) for o in people if o.id != self.console.operator.id]
         choice: TransferChoice | None = await self.app.push_screen_wait(TransferModal(targets))
         if choice is None or self.live is None:
             return
         with self.acting_on_call():
-            done = await self.app.run_rule(handling.transfer_call, self.desk, self.live.id, self.app.operator.id,
-                                           choice.target, choice.note)
+            done = await self.console.run_rule(handling.transfer_call, self.desk, self.live.id,
+                                               self.console.operator.id, choice.target, choice.note)
             if done is not None:
-                self.live = await self.app.run_rule(handling.get_call, self.desk, self.live.id)
+                self.live = await self.console.run_rule(handling.get_call, self.desk, self.live.id)
         if done is not None:
             self.notify(_("Transferred to {target}.").format(target=choice.target))
             await self._refresh_operator()
@@ -658,12 +656,12 @@ class DeskScreen(Screen):
         if not self.live.in_wrap_up and not await self._record_callback_outcome():
             return
         with self.acting_on_call():  # the call-back's outcome may have ended the call: this console opens the wrap-up
-            self.live = await self.app.run_rule(handling.get_call, self.desk, self.live.id) or self.live
+            self.live = await self.console.run_rule(handling.get_call, self.desk, self.live.id) or self.live
             if not self.live.in_wrap_up:
-                if await self.app.rule_ok(handling.end_call, self.desk, self.live.id, self.app.operator.id):
-                    self.live = await self.app.run_rule(handling.get_call, self.desk, self.live.id) or self.live
+                if await self.console.rule_ok(handling.end_call, self.desk, self.live.id, self.console.operator.id):
+                    self.live = await self.console.run_rule(handling.get_call, self.desk, self.live.id) or self.live
                     await self._refresh_operator()
-                elif not self.app.offline:
+                elif not self.console.offline:
                     return  # refused; offline, the journaled wrap-up ends the call when the database is back
             self.open_wrap_up(self._suggested_disposition)
 
@@ -681,7 +679,7 @@ class DeskScreen(Screen):
                 return
             text = self.query_one("#notes", TextArea).text  # typing may have gone on behind the dialog
             with self.acting_on_call():
-                if await self.app.keep("wrap_up", call_id=self.live.id, disposition=disposition, note=text) is None:
+                if await self.console.keep("wrap_up", call_id=self.live.id, disposition=disposition, note=text) is None:
                     return  # refused: nothing typed is lost, F6 tries again
                 self.live = None
         finally:
@@ -692,8 +690,8 @@ class DeskScreen(Screen):
         await self._refresh_operator()
         await self._reload_dossier()
         self.notify(_("Call wrapped up: {disposition}.").format(disposition=disposition))
-        self.call_after_refresh(self.app.collect_garbage_between_calls)
-        if self.app.training is not None:
+        self.call_after_refresh(collect_between_calls)
+        if self.console.training is not None:
             await self._finish_training()
 
     # --- notes and the positive-language guard ------------------------------------------------------
@@ -723,14 +721,14 @@ class DeskScreen(Screen):
     async def store_phrase_hits(self, call_id: int, hits: list) -> None:
         from calldesk.desk.coach.phrase_guard import record_phrase_hits
 
-        await self.app.run_rule(record_phrase_hits, self.desk, call_id, hits)
+        await self.console.run_rule(record_phrase_hits, self.desk, call_id, hits)
 
     async def autosave_notes(self) -> None:
         text = self.query_one("#notes", TextArea).text
         if text == self._saved_notes:
             return
         call_id = self.live.id if self.live else None
-        if await self.app.keep("draft", body=text, call_id=call_id, client_id=self.client_id) is not None:
+        if await self.console.keep("draft", body=text, call_id=call_id, client_id=self.client_id) is not None:
             self._saved_notes = text
 
     async def action_save_note(self) -> None:
@@ -742,7 +740,7 @@ class DeskScreen(Screen):
             self.notify(_("Open a client (ctrl+f) or answer a call first."), severity="warning")
             return
         call_id = self.live.id if self.live else None
-        kept = await self.app.keep("note", body=text, client_id=self.client_id, call_id=call_id)
+        kept = await self.console.keep("note", body=text, client_id=self.client_id, call_id=call_id)
         if kept is not None:
             self._clear_notes()
             await self._reload_dossier()
@@ -760,7 +758,7 @@ class DeskScreen(Screen):
     async def _search(self, query: str) -> list[ClientHit]:
         from calldesk.desk.clients.directory import find_clients
 
-        return await self.app.run_rule(find_clients, self.desk, query) or []
+        return await self.console.run_rule(find_clients, self.desk, query) or []
 
     @work
     async def action_find_client(self) -> None:
@@ -772,8 +770,8 @@ class DeskScreen(Screen):
         if self.live is not None and self.client_id is None:
             from calldesk.desk.calls.call_view import open_call
 
-            await self.app.run_rule(handling.attach_client, self.desk, self.live.id, client_id)
-            view = await self.app.run_rule(open_call, self.desk, self.live.id, self.app.operator)
+            await self.console.run_rule(handling.attach_client, self.desk, self.live.id, client_id)
+            view = await self.console.run_rule(open_call, self.desk, self.live.id, self.console.operator)
             if view is not None:
                 self._show_call(dataclasses.replace(view, draft=self.query_one("#notes", TextArea).text))
                 self.notify(_("The call is now linked to this client."))
@@ -793,7 +791,7 @@ class DeskScreen(Screen):
             return
         from calldesk.desk.clients.dossier import build_dossier
 
-        dossier = await self.app.run_rule(build_dossier, self.desk, client_id)
+        dossier = await self.console.run_rule(build_dossier, self.desk, client_id)
         if dossier is not None:
             self.query_one(DossierView).show_dossier(dossier, self._desk_now())
 
@@ -803,7 +801,7 @@ class DeskScreen(Screen):
     async def action_faq(self) -> None:
         from calldesk.tui.modals.faq_search import FaqSearchModal
 
-        answer = await self.app.push_screen_wait(FaqSearchModal(self.desk, self.app.operator))
+        answer = await self.app.push_screen_wait(FaqSearchModal(self.desk, self.console.operator))
         if answer:
             notes_area = self.query_one("#notes", TextArea)
             notes_area.insert(("\n" if notes_area.text and not notes_area.text.endswith("\n") else "") + answer)
@@ -814,7 +812,7 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.feedback_form import FeedbackFormModal
 
         feedback_id = await self.app.push_screen_wait(FeedbackFormModal(
-            self.desk, self.app.operator, client_id=self.client_id, call_id=self.live.id if self.live else None,
+            self.desk, self.console.operator, client_id=self.client_id, call_id=self.live.id if self.live else None,
             client_name=self.query_one(DossierView).subject,
         ))
         if feedback_id is not None:
@@ -829,7 +827,8 @@ class DeskScreen(Screen):
             self.notify(_("Escalate flags the live call: there is none."), severity="warning")
             return
         caller = self.query_one(DossierView).subject or self.live.caller_name or self.live.number
-        raised = await self.app.push_screen_wait(EscalateModal(self.desk, self.app.operator.id, self.live.id, caller))
+        raised = await self.app.push_screen_wait(
+            EscalateModal(self.desk, self.console.operator.id, self.live.id, caller))
         if raised is not None:
             self.notify(_("A team lead has been alerted."))
 
@@ -837,13 +836,13 @@ class DeskScreen(Screen):
     async def action_alerts(self) -> None:
         from calldesk.tui.modals.alerts import AlertsModal
 
-        if not may(self.app.operator, Action.ACKNOWLEDGE_ESCALATION):
+        if not may(self.console.operator, Action.ACKNOWLEDGE_ESCALATION):
             self.notify(_("Alerts are for team leads."), severity="warning")
             return
-        self._escalations = await self.app.run_rule(escalation.open_escalations, self.desk) or []
+        self._escalations = await self.console.run_rule(escalation.open_escalations, self.desk) or []
         chosen = await self.app.push_screen_wait(AlertsModal(self._escalations, self.desk.zone))
-        if chosen is not None and await self.app.rule_ok(escalation.acknowledge_escalation, self.desk,
-                                                 self.app.operator.id, chosen):
+        if chosen is not None and await self.console.rule_ok(escalation.acknowledge_escalation, self.desk,
+                                                 self.console.operator.id, chosen):
             self.notify(_("Acknowledged: the operator sees you are stepping in."))
             self.poll_queue()
 
@@ -853,15 +852,15 @@ class DeskScreen(Screen):
         from calldesk.desk.operators.notices import mark_read, notices_of
         from calldesk.tui.modals.notices import NoticesModal
 
-        me = self.app.operator
-        stored = await self.app.run_rule(notices_of, me.id)
+        me = self.console.operator
+        stored = await self.console.run_rule(notices_of, me.id)
         if stored is None:
             return
         now = self.desk.clock.now()
         standing = notices_for(self._notice_lines, self._notice_viewer(), now, self._due_soon)
         await self.app.push_screen_wait(NoticesModal(stored, [describe_notice(n, now) for n in standing],
                                                      now.astimezone(self.desk.zone)))
-        if any(not notice.read for notice in stored) and await self.app.rule_ok(mark_read, self.desk, me.id):
+        if any(not notice.read for notice in stored) and await self.console.rule_ok(mark_read, self.desk, me.id):
             self.status.unread = 0
             self._paint_status()
 
@@ -871,7 +870,7 @@ class DeskScreen(Screen):
         from calldesk.tui.modals.call_review import CallReviewModal
         from calldesk.tui.modals.review_picker import ReviewPickerModal, call_moment
 
-        if not may(self.app.operator, Action.REVIEW_CALL):
+        if not may(self.console.operator, Action.REVIEW_CALL):
             self.notify(_("Reviewing calls is for team leads."), severity="warning")
             return
         client_id = self.client_id
@@ -879,7 +878,7 @@ class DeskScreen(Screen):
             self.notify(_("Find a client first (ctrl+f) or answer a call: reviews start from the client's history."),
                         severity="warning")
             return
-        answered = await self.app.run_rule(reviewable_calls, self.desk, client_id)
+        answered = await self.console.run_rule(reviewable_calls, self.desk, client_id)
         name = self.query_one(DossierView).subject
         if not answered:
             if answered is not None:
@@ -889,7 +888,7 @@ class DeskScreen(Screen):
         if call is None:
             return
         review = await self.app.push_screen_wait(CallReviewModal(
-            self.desk, self.app.operator.id, call.call_id, f"{name} · {call_moment(call.at, self.desk.zone)}"))
+            self.desk, self.console.operator.id, call.call_id, f"{name} · {call_moment(call.at, self.desk.zone)}"))
         if review is not None:
             self.notify(_("Review kept: {score}/5 for the call of {moment}.").format(
                 score=review.score, moment=call_moment(call.at, self.desk.zone)))
@@ -904,14 +903,14 @@ class DeskScreen(Screen):
         if choice is None:
             return
         event, reason = (OperatorEvent.RESUME, "") if choice == AVAILABLE else (OperatorEvent.PAUSE, choice)
-        if await self.app.rule_ok(roster.move, self.desk, self.app.operator.id, event, reason):
-            self.app.tell_source_paused(event == OperatorEvent.PAUSE, reason)
+        if await self.console.rule_ok(roster.move, self.desk, self.console.operator.id, event, reason):
+            self.console.tell_source_paused(event == OperatorEvent.PAUSE, reason)
             await self._refresh_operator()
 
     def action_team(self) -> None:
         from calldesk.tui.screens.team import TeamScreen
 
-        self.app.push_screen(TeamScreen(self.desk, self.app.attempt, supervise=self.app.supervise_call))
+        self.app.push_screen(TeamScreen(self.desk, self.console.attempt, supervise=self.console.supervise_call))
 
     async def switch_script(self, name: str) -> None:
         """Change the live call's script (angry caller, refund...) from the command palette."""
@@ -920,7 +919,7 @@ class DeskScreen(Screen):
             return
         from calldesk.desk.calls.call_view import call_script
 
-        chosen = await self.app.run_rule(call_script, self.desk, self.live.id, self.app.operator, name)
+        chosen = await self.console.run_rule(call_script, self.desk, self.live.id, self.console.operator, name)
         if chosen is not None:
             self.script_name, steps = chosen
             self.query_one(ScriptPane).load(steps, self.query_one(ScriptPane).done)
@@ -935,7 +934,7 @@ class DeskScreen(Screen):
         await self.action_answer()
 
     async def _refresh_operator(self) -> None:
-        me = await self.app.run_rule(roster.get_operator, self.app.operator.id)
+        me = await self.console.run_rule(roster.get_operator, self.console.operator.id)
         if me is not None:
             self._show_operator(me)
 
@@ -948,10 +947,10 @@ class DeskScreen(Screen):
         self._paint_status()
 
     def _paint_status(self) -> None:
-        self.status.offline = self.app.offline
-        self.status.link = self.app.link_text
+        self.status.offline = self.console.offline
+        self.status.link = self.console.link_text
         self.query_one(StatusBar).show(self.status, self._desk_now())
 
     def _department_name(self) -> str:
-        department = self.desk.config.department(self.app.operator.department)
-        return department.name if department else self.app.operator.department
+        department = self.desk.config.department(self.console.operator.department)
+        return department.name if department else self.console.operator.department

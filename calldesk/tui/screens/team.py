@@ -272,8 +272,8 @@ class TeamScreen(Screen[None]):
         summary.append(" (" + _("{count} short").format(count=f"{today.short_abandoned:,}") + ") · "
                        + _("waiting {count}, longest {wait}").format(count=f"{len(snapshot.waiting):,}", wait=longest)
                        + " · " + _("call-backs open {count}").format(count=f"{snapshot.open_callbacks:,}"))
-        if snapshot.late_callbacks:
-            summary.append(" (" + _("{count} past the time promised").format(count=f"{snapshot.late_callbacks:,}")
+        if snapshot.overdue_callbacks:
+            summary.append(" (" + _("{count} overdue").format(count=f"{snapshot.overdue_callbacks:,}")
                            + ")", style="bold red")
         self.query_one("#team-summary", Static).update(summary)
         self.query_one(OperatorsTable).show_rows((p.id, OperatorsTable.cells(p)) for p in snapshot.operators)
