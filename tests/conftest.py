@@ -45,6 +45,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                                     "postgresql://postgres@127.0.0.1/test) to run them")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The suite runs on several workers (pytest-xdist). A test marked ``database_logins`` gives operators PostgreSQL
+    logins, which are the whole server's: on PostgreSQL such tests run one at a time, on one worker."""
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("db_url")
+        if item.get_closest_marker("database_logins") and backend != "sqlite":
+            item.add_marker(pytest.mark.xdist_group("database_logins"))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's own config, database or operator by accident."""
@@ -69,7 +79,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'calldesk.db'}"
         return
-    yield from pg_schema_url(os.environ[PG_URL_ENV])
+    yield from pg_schema_url(os.environ[PG_URL_ENV],
+                             drop_logins=request.node.get_closest_marker("database_logins") is not None)
 
 
 @pytest.fixture

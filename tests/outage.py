@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pg_schema import with_trigram_search
 
 from calldesk.store.models import database
 
@@ -28,7 +29,7 @@ def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (e.g. postgresql://postgres@127.0.0.1/test)")
     name = f"t_outage_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        with_trigram_search(admin)
         admin.execute(f"CREATE ROLE {name} LOGIN")
         admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION {name}")
     yield base.replace("://postgres@", f"://{name}@") + f"?options=-csearch_path%3D{name},public"

@@ -3,21 +3,24 @@ both backends at once use it."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 
 from calldesk.store.models import database
 
 
-def pg_schema_url(base: str) -> Iterator[str]:
+def pg_schema_url(base: str, *, drop_logins: bool = False) -> Iterator[str]:
+    """``drop_logins``: the test gives operators database logins (cluster-wide): drop the ones it made. Only such
+    tests may, and they run one at a time (conftest's ``database_logins`` marker): any other test's logins would
+    be another worker's, made meanwhile."""
     import psycopg
     from psycopg import sql
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(base, autocommit=True) as conn:
-        roles_before = _logins(conn)
-        # In public, once: created inside a test schema it would vanish with it, under other tests' indexes.
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        roles_before = _logins(conn) if drop_logins else set()
+        with_trigram_search(conn)
         conn.execute(f"CREATE SCHEMA {schema}")
     separator = "&" if "?" in base else "?"
     yield f"{base}{separator}options=-csearch_path%3D{schema},public"
@@ -25,8 +28,17 @@ def pg_schema_url(base: str) -> Iterator[str]:
         database.close()
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
-        for role in _logins(conn) - roles_before:  # the logins the test gave: they are cluster-wide
+        for role in (_logins(conn) - roles_before) if drop_logins else ():
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def with_trigram_search(conn) -> None:
+    """pg_trgm in public, once: made inside a test schema it would vanish with it, under other tests' indexes. Tests
+    run in parallel: on a fresh server two may make it at the same moment, and the loser finds it made."""
+    import psycopg
+
+    with contextlib.suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject):
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 def _logins(conn) -> set[str]:

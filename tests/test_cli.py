@@ -25,6 +25,8 @@ from calldesk.desk.operators import roster
 from calldesk.store.database import open_database
 from calldesk.store.models import database
 
+pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
+
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 DOCUMENTED = {  # the command line is a public interface (README, docs/export-format.md)
     "calls": {"id", "number_e164", "client_id", "queue", "status", "arrived_at", "answered_at", "ended_at",

@@ -16,6 +16,8 @@ from calldesk.desk.operators import roster
 from calldesk.store.models import AuditEvent, FaqEntry
 from calldesk.tui.modals.faq_search import FaqSearchModal
 
+pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
+
 
 @pytest.fixture
 def lead(desk) -> roster.OperatorView:

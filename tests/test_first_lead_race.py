@@ -17,6 +17,8 @@ from pg_schema import pg_schema_url
 from calldesk.store.database import open_database
 from calldesk.store.models import Operator
 
+pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
+
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 CONSOLES = 20
 BURSTS = 3  # a race lost once in a while: three fresh databases make a lost one show
@@ -25,6 +27,7 @@ WAIT_THEN_RUN = """
 import sys, time
 from pathlib import Path
 from calldesk.cli import main
+
 ready, go = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()
 while not go.exists():
@@ -41,7 +44,7 @@ def fresh_database(db_url: str, folder: Path) -> Iterator[str]:
         open_database(url).close()
         yield url
         return
-    schemas = pg_schema_url(os.environ["CALLDESK_TEST_PG_URL"])
+    schemas = pg_schema_url(os.environ["CALLDESK_TEST_PG_URL"], drop_logins=True)
     url = next(schemas)
     open_database(url).close()
     yield url

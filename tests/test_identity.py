@@ -15,6 +15,8 @@ from calldesk.desk.operators.identity import who_acts
 from calldesk.store.accounts import session_account
 from calldesk.store.models import AuditEvent, CallBack, Operator
 
+pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
+
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 NUMBER = "+91 98765 43210"
 

@@ -22,6 +22,8 @@ from calldesk.desk.operators.identity import first_console
 from calldesk.store.database import DatabaseUrlRefused, check_url
 from calldesk.store.models import Call, Operator, database
 
+pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config.yaml"
 

@@ -21,6 +21,8 @@ from calldesk.desk.coach.training import load_scenario
 from calldesk.desk.errors import DeskError
 from calldesk.store.models import FaqEntry
 
+pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOOD = """\
 company: Acme Appliances
