@@ -12,12 +12,10 @@ from calldesk.cli import main
 from calldesk.desk.calls import queue
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
-from calldesk.desk.operators import roster
+from calldesk.desk.operators import roster, shift
 from calldesk.desk.operators.identity import first_console, who_acts
 from calldesk.store.accounts import account_kind, database_logins, session_account
 from calldesk.store.models import AuditEvent, CallBack, Operator, database
-
-pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
@@ -49,7 +47,7 @@ def test_a_disabled_operator_cannot_sign_in_until_enabled_again(desk):
         roster.sign_in(desk, "ravi")
     assert [o.login for o in roster.list_operators()] == ["meera"]  # gone from the owner pickers
     assert [o.login for o in roster.list_operators(with_disabled=True)] == ["meera", "ravi"]
-    roster.enable_operator(desk, "ravi", by="meera")
+    shift.enable_operator(desk, "ravi", by="meera")
     assert roster.sign_in(desk, "ravi").enabled
     assert _audit("disable") == [("meera", {"enabled": True}, {"enabled": False})]
     assert _audit("enable") == [("meera", {"enabled": False}, {"enabled": True})]
@@ -78,7 +76,7 @@ def test_an_operator_may_not_manage_others(desk):
     with pytest.raises(NotAllowed, match=refusal):
         roster.add_operator(desk, "john", by="ravi")
     with pytest.raises(NotAllowed, match="operator 'ghost' is not an enabled operator here"):
-        roster.enable_operator(desk, "asha", by="ghost")
+        shift.enable_operator(desk, "asha", by="ghost")
     assert Operator.get(Operator.login == "ravi").role == "operator"
     assert Operator.get(Operator.login == "asha").enabled
     assert _audit("set_role") == _audit("disable") == []

@@ -35,7 +35,7 @@ from calldesk.desk.coach import faq
 from calldesk.desk.coach.phrase_guard import guard_for, record_phrase_hits
 from calldesk.desk.context import Desk
 from calldesk.desk.feedback import complaints
-from calldesk.desk.operators import notices, roster
+from calldesk.desk.operators import notices, roster, shift
 from calldesk.desk.stats.hours import keep_recent_days_summed
 from calldesk.desk.stats.reviews import review_call
 from calldesk.store import pg_roles
@@ -44,8 +44,7 @@ from calldesk.store.database import open_database
 from calldesk.store.errors import StoreError
 from calldesk.store.models import AuditEvent, CallBack, Escalation, Operator, StatsDay, database
 
-pytestmark = [pytest.mark.database_logins,
-              pytest.mark.skipif(not os.environ.get(PG_URL_ENV), reason=f"database roles need {PG_URL_ENV}")]
+pytestmark = pytest.mark.skipif(not os.environ.get(PG_URL_ENV), reason=f"database roles need {PG_URL_ENV}")
 
 LOGINS = ("boss", "op1", "op2")
 
@@ -80,7 +79,7 @@ def _a_week_ahead() -> datetime:
 
 @pytest.fixture(params=[pytest.param("postgresql", id="postgresql")])
 def floor(request, config) -> Iterator[Floor]:
-    schemas = pg_schema_url(os.environ[PG_URL_ENV], drop_logins=True)
+    schemas = pg_schema_url(os.environ[PG_URL_ENV])
     url = next(schemas)
     desk = Desk(config, ManualClock(_a_week_ahead()))
     suffix = uuid.uuid4().hex[:10]
@@ -352,7 +351,7 @@ def test_a_promoted_operators_role_gets_a_leads_rights_and_a_disabled_ones_canno
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
         psql_as(floor, "op2").__enter__()
     roster.set_role(floor.desk, "op1", "operator")
-    roster.enable_operator(floor.desk, "op2")
+    shift.enable_operator(floor.desk, "op2")
     with psql_as(floor, "op1") as op1:
         refused(op1, "UPDATE faq_entry SET answer = 'Never' WHERE id = %s", floor.entry)
     with psql_as(floor, "op2") as op2:
@@ -385,7 +384,7 @@ def test_the_administrator_is_the_tables_owner_and_operators_are_not(floor):
 
 
 def test_a_lead_of_one_desk_is_nobody_on_another_desk_of_the_same_cluster(floor, config):
-    schemas = pg_schema_url(os.environ[PG_URL_ENV], drop_logins=True)
+    schemas = pg_schema_url(os.environ[PG_URL_ENV])
     other = next(schemas)
     try:
         open_database(other)

@@ -33,7 +33,7 @@ from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.journal import Journal
-from calldesk.desk.operators import roster
+from calldesk.desk.operators import roster, shift
 from calldesk.desk.operators.shift import resume_shift
 from calldesk.store.models import Call, CallBack, Operator, OperatorStateChange, database
 from calldesk.telephony.ami_events import AmiEventHandler
@@ -256,7 +256,7 @@ class DeskMachine(RuleBasedStateMachine):
         if Operator.get_by_id(operator_id).enabled != again:
             self._try(roster.disable_operator, self.desk, login, by=LEAD if by_lead else None)
             return
-        self._try(roster.enable_operator, self.desk, login, by=LEAD if by_lead else None)
+        self._try(shift.enable_operator, self.desk, login, by=LEAD if by_lead else None)
 
     @rule(data=st.data(), how=st.sampled_from(("promise", "dial", "dial", "reassign")), login=operator_logins,
           owner=st.sampled_from(("", "support", *OPERATORS)), number=st.sampled_from(NUMBERS[:3]))

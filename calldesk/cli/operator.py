@@ -128,7 +128,7 @@ def run_disable(args: argparse.Namespace) -> int:
 
 
 def run_enable(args: argparse.Namespace) -> int:
-    from calldesk.desk.operators.roster import enable_operator
+    from calldesk.desk.operators.shift import enable_operator
 
     desk = open_desk(args)
     with desk_errors():

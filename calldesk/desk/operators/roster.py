@@ -190,30 +190,18 @@ def disable_operator(desk: Desk, login: str, *, by: str | None = None) -> Operat
     return get_operator(operator.id)
 
 
-def enable_operator(desk: Desk, login: str, *, by: str | None = None) -> OperatorView:
-    """Let a disabled operator sign in again; audited."""
+def enable_login(desk: Desk, login: str, *, by: str | None = None) -> OperatorView:
+    """The roster's part of letting a disabled operator sign in again, audited: they are offline until they do.
+    Whoever enables someone asks shift.enable_operator, which also puts them back on a call left open."""
     with database.atomic():
         actor = _acting_lead(by) or "system"
         operator = _known(login)
         if not operator.enabled:
             Operator.update(enabled=True).where(Operator.id == operator.id).execute()
             move(desk, operator.id, OperatorEvent.ENABLE)
-            _back_on_the_call_left_open(desk, operator.id)
             audit.record(desk, actor, "operator", operator.id, "enable", before={"enabled": False},
                          after={"enabled": True})
     return get_operator(operator.id)
-
-
-def _back_on_the_call_left_open(desk: Desk, operator_id: int) -> None:
-    """Enabled again after being disabled mid-call: the call is still theirs, so they are on it (or wrapping it up),
-    never free for a second one."""
-    from calldesk.desk.calls.handling import live_call_of  # calls moves operators: it imports this module
-
-    live = live_call_of(desk, operator_id)
-    if live is not None:
-        move(desk, operator_id, OperatorEvent.ANSWER)
-        if live.in_wrap_up:
-            move(desk, operator_id, OperatorEvent.CALL_ENDED)
 
 
 def open_callbacks_owned(operator_id: int) -> int:

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from calldesk.desk.calls import handling
 from calldesk.desk.calls.handling import LiveCall
-from calldesk.desk.calls.states import OperatorEvent
+from calldesk.desk.calls.states import OperatorEvent, OperatorState
 from calldesk.desk.clients import notes
 from calldesk.desk.context import Desk
 from calldesk.desk.operators import roster
 from calldesk.desk.operators.notices import NoticeView, unread_notices
 from calldesk.desk.operators.roster import OperatorView
+from calldesk.store.models import database
 
 if TYPE_CHECKING:
     from calldesk.desk.calls.call_view import CallView
@@ -56,3 +57,23 @@ def where_i_stand(desk: Desk, operator_id: int) -> Standing:
     hang-up from the PBX or a lead's change reaches the console through this."""
     return Standing(roster.get_operator(operator_id), handling.live_call_of(desk, operator_id),
                     unread_notices(operator_id))
+
+
+def enable_operator(desk: Desk, login: str, *, by: str | None = None) -> OperatorView:
+    """Let a disabled operator sign in again (audited). One disabled mid-call is back on that call, or wrapping it
+    up, never free for a second one."""
+    with database.atomic():
+        me = roster.enable_login(desk, login, by=by)
+        if me.state == OperatorState.OFFLINE:  # just enabled: offline until they sign in, unless a call is theirs
+            _back_on_the_call_left_open(desk, me.id)
+    return roster.get_operator(me.id)
+
+
+def _back_on_the_call_left_open(desk: Desk, operator_id: int) -> None:
+    """Enabled again after being disabled mid-call: the call is still theirs, so they are on it (or wrapping it up),
+    never free for a second one."""
+    live = handling.live_call_of(desk, operator_id)
+    if live is not None:
+        roster.move(desk, operator_id, OperatorEvent.ANSWER)
+        if live.in_wrap_up:
+            roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
