@@ -17,6 +17,8 @@ from calldesk.desk.operators.identity import first_console, who_acts
 from calldesk.store.accounts import account_kind, database_logins, session_account
 from calldesk.store.models import AuditEvent, CallBack, Operator, database
 
+pytestmark = pytest.mark.database_logins  # on PostgreSQL: one at a time (tests/conftest.py)
+
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
 

@@ -44,7 +44,8 @@ from calldesk.store.database import open_database
 from calldesk.store.errors import StoreError
 from calldesk.store.models import AuditEvent, CallBack, Escalation, Operator, StatsDay, database
 
-pytestmark = pytest.mark.skipif(not os.environ.get(PG_URL_ENV), reason=f"database roles need {PG_URL_ENV}")
+pytestmark = [pytest.mark.database_logins,
+              pytest.mark.skipif(not os.environ.get(PG_URL_ENV), reason=f"database roles need {PG_URL_ENV}")]
 
 LOGINS = ("boss", "op1", "op2")
 
@@ -79,7 +80,7 @@ def _a_week_ahead() -> datetime:
 
 @pytest.fixture(params=[pytest.param("postgresql", id="postgresql")])
 def floor(request, config) -> Iterator[Floor]:
-    schemas = pg_schema_url(os.environ[PG_URL_ENV])
+    schemas = pg_schema_url(os.environ[PG_URL_ENV], drop_logins=True)
     url = next(schemas)
     desk = Desk(config, ManualClock(_a_week_ahead()))
     suffix = uuid.uuid4().hex[:10]
@@ -384,7 +385,7 @@ def test_the_administrator_is_the_tables_owner_and_operators_are_not(floor):
 
 
 def test_a_lead_of_one_desk_is_nobody_on_another_desk_of_the_same_cluster(floor, config):
-    schemas = pg_schema_url(os.environ[PG_URL_ENV])
+    schemas = pg_schema_url(os.environ[PG_URL_ENV], drop_logins=True)
     other = next(schemas)
     try:
         open_database(other)
