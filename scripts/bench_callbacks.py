@@ -131,10 +131,11 @@ def _notices(desk, operator_ids: list[int], samples: int) -> dict[str, list[floa
     from calldesk.desk.callbacks.board import BoardFilter, board_page
     from calldesk.desk.callbacks.lines import notice_snapshot
     from calldesk.desk.callbacks.reminders import Viewer, notices_for
+    from calldesk.desk.operators.permissions import is_lead_role
     from calldesk.store.models import Operator
 
     due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
-    viewers = [Viewer(o.id, o.login, o.role == "lead") for o in Operator.select().order_by(Operator.id)]
+    viewers = [Viewer(o.id, o.login, is_lead_role(o.role)) for o in Operator.select().order_by(Operator.id)]
     snapshots = {}
     query: list[float] = []
     for viewer in viewers:

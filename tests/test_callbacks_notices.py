@@ -34,7 +34,7 @@ def consoles(desk):
 
 
 def _tick(desk, operator):
-    viewer = Viewer(operator.id, operator.login, operator.role == "lead")
+    viewer = Viewer(operator.id, operator.login, operator.is_lead)
     due_soon = timedelta(minutes=desk.config.callbacks.due_soon_minutes)
     return notices_for(notice_snapshot(desk, operator.id), viewer, desk.clock.now(), due_soon)
 

@@ -27,7 +27,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
 from calldesk.desk.operators import roster
 from calldesk.desk.operators.notices import NoticeKind, post_notice
-from calldesk.desk.operators.permissions import Action, Role, require
+from calldesk.desk.operators.permissions import Action, lead_role_condition, require
 from calldesk.i18n import N_, WEEKDAY_TIME, _, format_moment, translate_to
 from calldesk.phones import client_local_time, digits_of, format_phone, parse_phone
 from calldesk.store.models import Call, CallBack, Client, Operator, Phone, database
@@ -528,7 +528,7 @@ def _lead_for(callback: CallBack, me: Operator) -> Operator | None:
     department = me.department
     if callback.assignee_id is not None:
         department = Operator.get_by_id(callback.assignee_id).department
-    leads = list(Operator.select().where((Operator.role == Role.LEAD) & Operator.enabled))
+    leads = list(Operator.select().where(lead_role_condition() & Operator.enabled))
     if not leads:
         return None
     load = _open_counts([lead.id for lead in leads])
@@ -607,7 +607,7 @@ def distribute_callbacks(desk: Desk, operator_id: int, seen: Sequence[tuple[int,
     me = _operator(operator_id)
     require(me, Action.DISTRIBUTE_CALLBACKS)
     candidates = Operator.select().where(Operator.enabled & (Operator.state == "available")
-                                         & (Operator.role == Role.OPERATOR))
+                                         & ~lead_role_condition())
     if department:
         candidates = candidates.where(Operator.department == department)
     people = {o.id: o for o in candidates}

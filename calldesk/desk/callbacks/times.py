@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
 from calldesk.config import CallbackWindow
+from calldesk.desk.callbacks.lateness import is_overdue
 from calldesk.desk.errors import DeskError
 from calldesk.i18n import DAY_TIME, N_, WEEKDAY, WEEKDAY_TIME, _, format_moment
 
@@ -156,7 +157,7 @@ def parse_due_text(text: str, now: datetime, zone: tzinfo) -> datetime:
 
 
 def _future(due: datetime, now: datetime, text: str) -> datetime:
-    if due <= now:
+    if is_overdue(due, now):  # a promise would be overdue the moment it is made
         raise DueTimeNotUnderstood(text, _("that time has passed"))
     return due
 

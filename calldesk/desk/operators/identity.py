@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, UnknownOperator
-from calldesk.desk.operators.permissions import Action, Role, require
+from calldesk.desk.operators.permissions import Action, Role, lead_role_condition, require
 from calldesk.desk.operators.roster import FIRST_LEAD_LOCK_ID, OperatorView, add_operator, sign_in
 from calldesk.store.accounts import account_kind, is_administrator, session_account
 from calldesk.store.database import one_at_a_time
@@ -43,7 +43,7 @@ def make_first_lead(desk: Desk, login: str, account: str, *, name: str = "",
     PostgreSQL a login of their own, with ``password``): exactly one, however many start at once. Refused when the
     desk has a lead already."""
     with one_at_a_time(FIRST_LEAD_LOCK_ID):
-        lead = Operator.get_or_none(Operator.role == Role.LEAD)
+        lead = Operator.get_or_none(lead_role_condition())
         if lead is not None:
             raise DeskError(f"this desk has a team lead already ({lead.login}): a lead adds operators with "
                             "`calldesk operator add`")

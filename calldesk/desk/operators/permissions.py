@@ -9,8 +9,11 @@ from __future__ import annotations
 from enum import Enum, StrEnum
 from typing import Protocol
 
+from peewee import Expression
+
 from calldesk.desk.errors import NotAllowed
 from calldesk.i18n import N_, _
+from calldesk.store.models import Operator
 
 
 class Role(StrEnum):
@@ -18,6 +21,16 @@ class Role(StrEnum):
 
     OPERATOR = "operator"
     LEAD = "lead"
+
+
+def is_lead_role(role: str) -> bool:
+    """Whether a role is a team lead's: the one test of a role besides ``may`` (tests/test_one_place_per_rule.py)."""
+    return role == Role.LEAD
+
+
+def lead_role_condition() -> Expression:
+    """SQL: operators whose role is a team lead's (``is_lead_role``)."""
+    return Operator.role == Role.LEAD
 
 
 class Action(Enum):

@@ -9,7 +9,7 @@ from calldesk.desk import audit
 from calldesk.desk.calls.states import OperatorEvent, OperatorState, operator_move, sources_of
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
-from calldesk.desk.operators.permissions import Action, Role, require
+from calldesk.desk.operators.permissions import Action, Role, is_lead_role, lead_role_condition, require
 from calldesk.i18n import _
 from calldesk.languages import LANGUAGES
 from calldesk.store.accounts import give_login
@@ -39,7 +39,7 @@ class OperatorView(NamedTuple):
 
     @property
     def is_lead(self) -> bool:
-        return self.role == Role.LEAD
+        return is_lead_role(self.role)
 
 
 def view_of(operator: Operator) -> OperatorView:
@@ -103,7 +103,7 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
             extension=extension, language=language, state="available", state_since=desk.clock.now(),
         )
         if database_login:
-            give_login(account, password, role == Role.LEAD)
+            give_login(account, password, is_lead_role(role))
         audit.record(desk, actor, "operator", operator.id, "create",
                      after={"login": login, "role": role.value, "account": account})
     return view_of(operator)
@@ -154,8 +154,8 @@ def _known(login: str) -> Operator:
 
 def _keep_a_lead(operator: Operator, change: str) -> None:
     """A desk with no enabled lead could not manage anyone any more."""
-    others = Operator.select().where((Operator.role == Role.LEAD) & Operator.enabled & (Operator.id != operator.id))
-    if operator.role == Role.LEAD and operator.enabled and not others.exists():
+    others = Operator.select().where(lead_role_condition() & Operator.enabled & (Operator.id != operator.id))
+    if is_lead_role(operator.role) and operator.enabled and not others.exists():
         raise NotAllowed(f"{operator.login} is the only team lead: make someone else a lead before you {change}")
 
 
@@ -166,7 +166,7 @@ def set_role(desk: Desk, login: str, role: str, *, by: str | None = None) -> Ope
         actor = _acting_lead(by) or "system"
         operator = _known(login)
         if operator.role != role:
-            if role != Role.LEAD:
+            if not is_lead_role(role):
                 _keep_a_lead(operator, f"make {operator.login} an operator")
             Operator.update(role=role.value).where(Operator.id == operator.id).execute()
             audit.record(desk, actor, "operator", operator.id, "set_role", before={"role": operator.role},
