@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import getpass
 import importlib
 import inspect
 import json
@@ -180,6 +181,10 @@ def open_bench_desk(url: str):
     desk = Desk(load_config(ROOT / "config.yaml"))
     if Operator.get_or_none(Operator.login == BENCH_OPERATOR) is None:
         roster.add_operator(desk, BENCH_OPERATOR, "Bench Operator", role="lead")
+    # the cold start runs the console as this OS user, who must be a lead to work as the bench operator
+    me = getpass.getuser()
+    if Operator.get_or_none(Operator.account == me) is None:
+        roster.add_operator(desk, f"bench-{me}", f"Bench ({me})", role="lead", account=me)
     me = roster.sign_in(desk, BENCH_OPERATOR)
     live = handling.live_call_of(desk, me.id)
     if live is not None:  # an interrupted run left a call open
@@ -519,7 +524,16 @@ def bench_plugin(name: str, pool: dict) -> list[Figure]:
     if missing:
         return [Figure(f"{name}", None, "", note=f"run() wants {', '.join(missing)}: skipped")]
     accepts_any = any(spec.kind is spec.VAR_KEYWORD for spec in wanted.values())
-    result = run(**{k: v for k, v in pool.items() if accepts_any or k in wanted})
+    from calldesk.store.models import database
+
+    bound = database.obj  # a section may open a database of its own: the next one gets the bench's back
+    try:
+        result = run(**{k: v for k, v in pool.items() if accepts_any or k in wanted})
+    finally:
+        if database.obj is not bound:
+            if not database.is_closed():
+                database.close()
+            database.initialize(bound)
     return [_plugin_figure(f"{name}: {key}", value) for key, value in (result or {}).items()]
 
 
