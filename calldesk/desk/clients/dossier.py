@@ -54,18 +54,6 @@ class OpenPromise:
 
 
 @dataclass(frozen=True)
-class PastPromise:
-    """A call-back that is over: done (reached, wrong number) or cancelled."""
-
-    closed_at: datetime | None
-    reason: str
-    status: str
-    outcome: str
-    attempts: int
-    owner: str
-
-
-@dataclass(frozen=True)
 class OpenFeedback:
     """A complaint or suggestion of the client's not yet resolved, as the dossier lists it."""
 
@@ -92,7 +80,6 @@ class Dossier:
     history: tuple[Interaction, ...]
     callbacks: tuple[OpenPromise, ...]
     feedback: tuple[OpenFeedback, ...]
-    callback_history: tuple[PastPromise, ...] = ()
     badges: CallerBadges = NO_BADGES  # what the header flags, as the queue row did
     last_contact: Interaction | None = None  # the newest call that is over (not the one on the line)
 
@@ -114,11 +101,6 @@ _NOTES = Prepared(lambda client_id, limit: Note.select(Note.created_at, Note.bod
 _OPEN_PROMISES = Prepared(lambda client_id: CallBack.select(
     CallBack.due_at, CallBack.reason, CallBack.assignee, CallBack.pool)
     .where((CallBack.client == client_id) & (CallBack.status == "open")).order_by(CallBack.due_at))
-_PAST_PROMISES = Prepared(lambda client_id, limit: CallBack.select(
-    CallBack.closed_at, CallBack.reason, CallBack.status, CallBack.outcome, CallBack.attempts, CallBack.assignee,
-    CallBack.pool)
-    .where((CallBack.client == client_id) & (CallBack.status != "open"))
-    .order_by(CallBack.closed_at.desc(), CallBack.id.desc()).limit(limit))
 _OPEN_FEEDBACK = Prepared(lambda client_id: Feedback.select(
     Feedback.created_at, Feedback.kind, Feedback.category, Feedback.status, Feedback.body)
     .where((Feedback.client == client_id) & (Feedback.status != "resolved")).order_by(Feedback.created_at.desc()))
@@ -156,11 +138,6 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
     history.sort(key=lambda i: i.at, reverse=True)
     callbacks = tuple(OpenPromise(_moment(due), reason, names.get(assignee, "") or pool)
                       for due, reason, assignee, pool in _OPEN_PROMISES.rows(client_id=client_id))
-    callback_history = tuple(
-        PastPromise(_moment(closed), reason, status, outcome, attempts, names.get(assignee, "") or pool)
-        for closed, reason, status, outcome, attempts, assignee, pool
-        in _PAST_PROMISES.rows(client_id=client_id, limit=history_length)
-    )
     feedback = tuple(
         OpenFeedback(_moment(created), _(KIND_NAMES[kind]), desk_word(category), _(STATUS_NAMES[status]), body)
         for created, kind, category, status, body in _OPEN_FEEDBACK.rows(client_id=client_id))
@@ -168,7 +145,6 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
         client_id=client_id, name=name, company=company, address_as=address_as, manner=manner, stage=stage,
         stage_name=_(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage, tags=tags, phones=phones,
         history=tuple(history[:history_length]), callbacks=callbacks, feedback=feedback,
-        callback_history=callback_history,
         badges=caller_badges(desk, [client_id]).get(client_id, NO_BADGES), last_contact=last_contact,
     )
 
