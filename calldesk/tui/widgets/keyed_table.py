@@ -1,7 +1,8 @@
 """A DataTable kept equal to a list by keyed diffs: rows keyed by id, only changed cells written, one repaint.
 
-The queue, the call-back lists and the team view refresh many rows every second; ``DataTable.update_cell`` repaints
-per cell (about 20 µs each), so cells are written here and the table repaints once per refresh.
+The queue, the call-back lists and the team view refresh many rows every second. Only Textual's public API writes
+the table (``add_row``, ``update_cell``, ``remove_row``), inside ``App.batch_update`` so that a refresh is painted
+once; a cell whose text and style are what is shown is not written at all (docs/performance.md, "The queue pane").
 """
 
 from __future__ import annotations
@@ -107,14 +108,11 @@ class KeyedTable(DataTable):
         return islice(ids, first, first + 3 * screenful)
 
     def write_cells(self, row_id: int, cells: dict[str, object]) -> None:
-        """Write the cells that changed; call ``refresh()`` once after a batch of these."""
-        changed = False
+        """Write the cells that changed (``update_cell``), inside the caller's ``batch_update``: one repaint."""
         shown = self._shown[row_id]
+        row_key = RowKey(str(row_id))
         for column, value in cells.items():
             signature = _signature(value)
             if shown.get(column) != signature:
-                self._data[RowKey(str(row_id))][ColumnKey(column)] = plain(value)
+                self.update_cell(row_key, ColumnKey(column), plain(value))
                 shown[column] = signature
-                changed = True
-        if changed:
-            self._update_count += 1  # what DataTable's row cache keys on
