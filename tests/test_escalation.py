@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from keyboard import type_text
 from modal_host import ModalHost, settle
 
 from calldesk.desk.calls import handling, queue
@@ -77,7 +78,8 @@ async def test_ctrl_e_dialog_flags_the_call_with_the_typed_reason(desk, on_a_cal
         await pilot.press("enter")  # no reason: refused, the dialog stays
         await settle(pilot)
         assert "why a team lead is needed" in str(app.screen.query_one("#escalate-error").content)
-        await pilot.press(*"Asks for the manager", "enter")
+        await type_text(pilot, "Asks for the manager")
+        await pilot.press("enter")
         await settle(pilot)
     [waiting] = open_escalations(desk)
     assert app.result == waiting.id and waiting.reason == "Asks for the manager"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from keyboard import type_text
 from modal_host import ModalHost, settle
 from textual.widgets import OptionList
 
@@ -141,7 +142,7 @@ async def test_f7_dialog_finds_an_answer_and_hands_it_to_the_notes(desk, operato
     app = ModalHost(FaqSearchModal(desk, operator))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press(*"bulk")
+        await type_text(pilot, "bulk")
         await settle(pilot)
         results = app.screen.query_one("#faq-results", OptionList)
         assert str(results.get_option_at_index(0).prompt) == "Is there a discount for bulk purchases?"
@@ -176,7 +177,7 @@ async def test_a_lead_adds_an_entry_from_the_f7_dialog(desk, lead):
         await settle(pilot)
         await pilot.press("f2")
         await pilot.pause(0.1)  # the dialog's worker waits for the edit dialog: no settling here
-        await pilot.press(*"Do you repair microwaves?")
+        await type_text(pilot, "Do you repair microwaves?")
         await pilot.press("tab", *"Yes, every brand.", "ctrl+s")
         await settle(pilot)
         assert str(app.screen.query_one("#faq-results", OptionList).get_option_at_index(0).prompt) == \

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from keyboard import type_text
 from modal_host import ModalHost, settle
 
 from calldesk.desk.calls import queue
@@ -123,7 +124,7 @@ async def test_f8_form_logs_a_suggestion_for_the_client_on_the_line(desk, team, 
         await pilot.press("ctrl+s")  # nothing typed yet: refused, the form stays
         await settle(pilot)
         assert "needs a text" in str(app.screen.query_one("#feedback-error").content)
-        await pilot.press(*"Open on Sundays")
+        await type_text(pilot, "Open on Sundays")
         await pilot.press("shift+tab", "shift+tab", "down", "enter")  # back to the kind: suggestion
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from keyboard import type_text
 from modal_host import ModalHost
 from stats_data import build_day
 from textual.widgets import DataTable, Static, TabbedContent
@@ -152,7 +153,8 @@ async def test_a_lead_scores_a_call_in_the_review_dialog_and_an_operator_is_told
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("5", "tab")  # "5 excellent", then the comment
-        await pilot.press(*"Warm and quick", "enter")
+        await type_text(pilot, "Warm and quick")
+        await pilot.press("enter")
         await settle(pilot)
     assert (app.result.score, app.result.comment, review_of(day.calls["2"]).reviewer) == (5, "Warm and quick",
                                                                                            "meena")

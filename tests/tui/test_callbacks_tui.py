@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from keyboard import type_text
 from textual.widgets import Static
 
 from calldesk.desk.callbacks.lines import line_of
@@ -102,8 +103,9 @@ async def test_an_operator_offers_a_call_back_during_the_call_and_ends_it(desk, 
         await pilot.press("enter")  # no reason yet
         await settle(pilot)
         assert "A reason is needed" in _text(modal.query_one("#cb-error"))
-        await pilot.press(*"Refund status [order 4411]", "tab", "tab")
-        await pilot.press(*"in 2h")
+        await type_text(pilot, "Refund status [order 4411]")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "in 2h")
         await settle(pilot)
         assert "You: today Fri 16:30" in _text(modal.query_one("#cb-preview", Static))  # 11:00 UTC on the desk's clock
         await pilot.press("enter")
@@ -134,7 +136,9 @@ async def test_past_the_deadline_the_dialog_asks_and_ctrl_y_confirms(desk, lead)
 
         app.push_screen(CallbackOfferModal(desk, offer, submit))
         await settle(pilot)
-        await pilot.press(*"Engineer's report", "tab", "tab", *"tomorrow 10:00")
+        await type_text(pilot, "Engineer's report")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "tomorrow 10:00")
         await settle(pilot)
         assert "After the 10-hour deadline" in _text(app.screen.query_one("#cb-preview", Static))
         await pilot.press("enter")
@@ -162,7 +166,8 @@ async def test_a_lead_selects_three_on_the_board_and_reassigns_them_in_two_keyst
         assert table.selected == set(ids[:3])
         await pilot.press("ctrl+r")
         await dialog_open(pilot, OwnerPickerModal)
-        await pilot.press(*"ravi", "enter")
+        await type_text(pilot, "ravi")
+        await pilot.press("enter")
         await settle(pilot)
         assert {line_of(desk, i).owner_login for i in ids[:3]} == {"ravi"}
         assert any("3 call-backs given to Ravi Kumar" in n.message for n in app._notifications)
@@ -191,7 +196,8 @@ async def test_the_board_filters_and_a_second_lead_is_told_who_changed_it(desk, 
         await pilot.press("tab", "tab", "tab", "tab", "tab", "ctrl+r")  # back to the table: ctrl+r on that row
         await dialog_open(pilot, OwnerPickerModal)
         reassign_callbacks(desk, omar.id, [(warranty.id, warranty.version)], "sales")  # Omar, on his console
-        await pilot.press(*"asha", "enter")
+        await type_text(pilot, "asha")
+        await pilot.press("enter")
         await settle(pilot)
         assert any("just changed by Omar Khan" in n.message for n in app._notifications)
         assert line_of(desk, warranty.id).pool == "sales"  # nothing overwritten
@@ -243,7 +249,8 @@ async def test_a_call_back_that_rings_out_offers_the_next_try_and_a_rescheduled_
         await pilot.press("down", "down", "down", "enter")  # rescheduled: it asks when
         await settle(pilot)
         assert "When does the client want the call?" in _text(app.screen.query_one("#outcome-error"))
-        await pilot.press(*"in 3h", "enter")
+        await type_text(pilot, "in 3h")
+        await pilot.press("enter")
         await settle(pilot)
     no_answer, rescheduled = results
     assert no_answer.callback.attempts == 1 and no_answer.callback.due_at == desk.clock.now() + timedelta(hours=1)

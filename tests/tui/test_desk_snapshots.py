@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from keyboard import type_text
 from textual.widgets import TextArea
 
 from calldesk.desk.calls import queue
@@ -45,7 +46,8 @@ def test_desk_during_a_call_with_a_known_client(snap_compare, desk, asha, ringin
         await _steady(pilot)
         await pilot.press("down", "f2")  # the second in line is Mr Sharma
         await _steady(pilot)
-        await pilot.press(*"Wants the premium package", "ctrl+n")
+        await type_text(pilot, "Wants the premium package")
+        await pilot.press("ctrl+n")
         await _steady(pilot)
 
     assert snap_compare(run_app(desk, asha), terminal_size=size, run_before=answer_sharma)

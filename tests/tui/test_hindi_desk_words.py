@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from keyboard import type_text
 from test_cell_widths import terminal_width
 from test_screens_whole import SIZES, _steady
 from textual.widgets import DataTable, OptionList, Static
@@ -101,7 +102,8 @@ async def test_a_refusal_of_the_rules_is_a_hindi_toast(desk, meera, rahul_with_a
             await pilot.pause(0.02)
             if isinstance(app.screen, OwnerPickerModal):
                 break
-        await pilot.press(*"ravi", "enter")
+        await type_text(pilot, "ravi")
+        await pilot.press("enter")
         await settle(pilot)
         toasts = [n.message for n in app._notifications]
         assert f"कॉल-बैक {promised} आपके ज़िम्मे है: किसी और को कॉल-बैक सौंपना टीम लीड का काम है" in toasts, toasts
