@@ -1,5 +1,6 @@
-"""A rule of the handbook is written once (issue 19): a second copy of the late rule, the 10-hour deadline, the
-overdue and past-the-deadline rules or a role comparison anywhere in the package fails here, naming its file and line.
+"""A rule is written once (issue 19): a second copy of the late rule, the 10-hour deadline, the overdue and
+past-the-deadline rules, a role comparison or a database failure told apart anywhere in the package fails here,
+naming its file and line.
 
 Each rule is looked for in the code only (comments and text left out, except that a role written as text is code),
 so a sentence about lateness is never a second definition.
@@ -45,6 +46,12 @@ RULES: dict[str, tuple[re.Pattern[str], set[str], str]] = {
         {"calldesk/desk/operators/permissions.py"},
         "desk/operators/permissions.py: may, is_lead_role, lead_role_condition",
     ),
+    "a database failure, away or refused": (
+        re.compile(r"isinstance\([^)]*\b(OperationalError|InterfaceError|DatabaseError|IntegrityError|DataError)\b"
+                   r"|__module__\.startswith|=\s*\(.*\b(IntegrityError|DataError)\b"),
+        {"calldesk/store/failures.py"},
+        "store/failures.py: failure_of, is_away, is_refused",
+    ),
 }
 
 
@@ -89,6 +96,8 @@ def test_the_rule_is_written_in_one_place_only(rule):
     ("overdue, due soon, past the deadline", "overdue = row.deadline < desk.clock.now()"),
     ("who is a team lead", "if operator.role == 'lead':"),
     ("who is a team lead", "leads = Operator.select().where(Operator.role == Role.LEAD)"),
+    ("a database failure, away or refused", "return isinstance(exc, DatabaseError | InterfaceError)"),
+    ("a database failure, away or refused", "REFUSED = (DeskError, IntegrityError, DataError)"),
 ])
 def test_a_second_copy_is_found_and_named(tmp_path, rule, copy):
     (tmp_path / "copy.py").write_text(f"# {rule}, again\n\n\ndef again():\n    {copy}\n", encoding="utf-8")

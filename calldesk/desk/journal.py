@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDatabase
+from peewee import DatabaseError, SqliteDatabase
 
 from calldesk.desk.calls import handling
 from calldesk.desk.clients import notes
 from calldesk.desk.clock import Clock, ManualClock, SystemClock
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, UnknownOperator
-from calldesk.store.errors import StoreError
+from calldesk.store.failures import is_away, problem
 from calldesk.store.models import JournalApplied, Operator, database
 
 PRUNE_AFTER = 200  # finished entries kept before the file is rewritten without them
@@ -93,18 +93,7 @@ def _check_payload(kind: str, payload: dict[str, Any]) -> None:
 def is_outage(exc: BaseException) -> bool:
     """True when the database could not be reached or went away mid-way, so the change may be journaled and replayed;
     False for a rule's refusal or a change the database itself rejected (retrying would not help)."""
-    if isinstance(exc, DeskError):
-        return False
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    if type(exc).__module__.startswith("psycopg"):
-        import psycopg
-
-        return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
-    if isinstance(exc, StoreError):
-        cause = exc.__cause__ or exc.__context__  # open_database raises "from None": the context still tells
-        return cause is None or is_outage(cause)
-    return False
+    return is_away(exc)  # store/failures.py tells the two apart
 
 
 def _reconnect_next_time() -> None:
@@ -344,7 +333,7 @@ class Journal:
             if JournalApplied.select().where(JournalApplied.entry_id == entry.id).exists():
                 outcome = ("already", None)  # another console of this operator replayed it a moment ago
             else:
-                outcome = ("refused", f"the database refused it: {str(exc).strip().splitlines()[0]}")
+                outcome = ("refused", f"the database refused it: {problem(exc)}")
         self._append({"done": entry.id, **({"refused": outcome[1]} if outcome[0] == "refused" else {})})
         return outcome
 

@@ -16,6 +16,7 @@ from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabas
 from calldesk.paths import expand_user
 from calldesk.store.driver import load_psycopg
 from calldesk.store.errors import StoreError
+from calldesk.store.failures import failure_of, problem
 from calldesk.store.migrations import migrate
 from calldesk.store.models import database
 
@@ -163,14 +164,12 @@ def open_database(url: str, *, upgrade: bool = True, file_group: str = "") -> Da
         _connect(db)
         if upgrade:
             migrate(db)
-    except OperationalError as exc:
-        raise StoreError(f"database {describe(url)}: {str(exc).strip().splitlines()[0]}") from None
     except OSError as exc:  # creating the SQLite file: a folder not writable, a name too long
         raise StoreError(f"database {describe(url)}: cannot create the file ({exc.strerror})") from None
     except Exception as exc:
-        if type(exc).__module__.startswith("psycopg"):
-            raise StoreError(f"database {describe(url)}: {str(exc).strip().splitlines()[0]}") from None
-        raise
+        if isinstance(exc, StoreError) or failure_of(exc) is None:  # worded already, or not the database's
+            raise
+        raise StoreError(f"database {describe(url)}: {problem(exc)}") from None
     return db
 
 

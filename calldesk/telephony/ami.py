@@ -21,7 +21,7 @@ from typing import Any
 import phonenumbers
 from panoramisk import Manager
 from panoramisk.message import Message
-from peewee import DataError, IntegrityError, PeeweeException
+from peewee import PeeweeException
 
 from calldesk.config import AmiSettings
 from calldesk.desk.calls.supervision import Supervision
@@ -30,6 +30,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.i18n import _
 from calldesk.paths import expand_user
 from calldesk.phones import digits_of
+from calldesk.store.failures import is_refused
 from calldesk.store.models import database
 from calldesk.telephony.ami_events import AmiEventHandler, event_fields
 from calldesk.telephony.source import LinkState, LinkStatus, Report
@@ -43,7 +44,6 @@ FIRST_RETRY_SECONDS = 1.0
 MAX_RETRY_SECONDS = 30.0
 BATCH_SIZE = 200  # events stored per transaction
 POLL_SECONDS = 0.2  # how often the loop looks at the stop flag and at callers who left the queue
-REFUSED = (DeskError, IntegrityError, DataError)  # the desk or the database refuses the event itself: drop it
 # ChanSpy's options: q no beep on the call, E the lead's line ends with the call, w whisper, B barge (both hear)
 CHANSPY_OPTIONS = {Supervision.LISTEN: "qE", Supervision.WHISPER: "qwE", Supervision.BARGE: "qBE"}
 _SUPERVISION_DOING = {Supervision.LISTEN: "listen to the call", Supervision.WHISPER: "whisper on the call",
@@ -322,7 +322,10 @@ class AmiSource:
             with self.events.kept_in_step(), database.atomic():
                 for run in runs:
                     self.events.apply_run(run)
-        except REFUSED:  # all rolled back: again, each run on a savepoint of its own (which costs, so only now)
+        except Exception as exc:
+            if not _refused(exc):
+                raise
+            # all rolled back: again, each run on a savepoint of its own (which costs, so only now)
             with self.events.kept_in_step(), database.atomic():
                 for run in runs:
                     if not self._store(run) and len(run) > 1:
@@ -333,7 +336,9 @@ class AmiSource:
         try:
             with database.atomic():
                 self.events.apply_run(run)
-        except REFUSED as exc:
+        except Exception as exc:
+            if not _refused(exc):
+                raise
             if len(run) == 1:  # a longer run is stored again event by event, and the bad one named then
                 log.warning("AMI %s %s: %s", run[0].get("event"), run[0].get("uniqueid", ""), exc)
             return False
@@ -344,6 +349,11 @@ async def _wait(stop: threading.Event, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not stop.is_set() and time.monotonic() < deadline:
         await asyncio.sleep(min(POLL_SECONDS, deadline - time.monotonic()))
+
+
+def _refused(exc: BaseException) -> bool:
+    """The desk or the database refuses the event itself (store/failures.py): it is dropped, the rest are stored."""
+    return isinstance(exc, DeskError) or is_refused(exc)
 
 
 def _unreachable(exc: BaseException, settings: AmiSettings) -> str:

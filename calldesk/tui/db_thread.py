@@ -17,6 +17,7 @@ from peewee import DatabaseError, InterfaceError
 
 from calldesk.desk.errors import DeskError
 from calldesk.store.errors import StoreError
+from calldesk.store.failures import failure_of, problem
 from calldesk.store.models import database
 
 P = ParamSpec("P")
@@ -42,19 +43,13 @@ class DatabaseThread:
         self._executor.shutdown(wait=True)
 
 
-def _is_database_failure(exc: Exception) -> bool:
-    """Peewee's errors, and psycopg's own when one gets past Peewee's translation (a deadlock, a lost server)."""
-    return isinstance(exc, DatabaseError | InterfaceError) or type(exc).__module__.startswith("psycopg")
-
-
 def _guarded(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Database failures reach the UI as one-line StoreErrors; the connection is reopened on the next call."""
     try:
         return fn(*args, **kwargs)
     except Exception as exc:
-        if not _is_database_failure(exc):
+        if isinstance(exc, StoreError) or failure_of(exc) is None:  # worded already, or not the database's
             raise
         with contextlib.suppress(DatabaseError, InterfaceError):  # the server may have dropped it already
             database.close()
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise StoreError(f"database unavailable: {first_line}") from exc
+        raise StoreError(f"database unavailable: {problem(exc)}") from exc

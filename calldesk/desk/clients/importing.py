@@ -38,6 +38,7 @@ from calldesk.i18n import _
 from calldesk.phones import ParsedPhone, reversed_digits
 from calldesk.store.bulk import insert_rows
 from calldesk.store.errors import StoreError
+from calldesk.store.failures import problem
 from calldesk.store.models import AuditEvent, Client, Note, Phone, database
 from calldesk.store.prepared import Prepared
 
@@ -211,9 +212,8 @@ class _Merger:
         try:
             self.import_chunk(rows(), summary, reject)
         except DatabaseError as exc:
-            problem = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StoreError(f"database: {problem}; the rows before line {first_line} are in, and importing the "
-                             "file again finishes the job") from exc
+            raise StoreError(f"database: {problem(exc)}; the rows before line {first_line} are in, and importing "
+                             "the file again finishes the job") from exc
 
     def import_chunk(self, rows: list[ReadyRow], summary: ImportSummary, reject: Callable[[int, str], None]) -> None:
         contacts: list[ReadyRow] = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peewee import DatabaseError, InterfaceError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.i18n import N_, _
 from calldesk.paths import expand_user
 from calldesk.store.errors import StoreError
+from calldesk.store.failures import failure_of, problem
 from calldesk.store.models import database
 
 HELP = "enter: import   tab, space: dry run   escape: close"
@@ -106,9 +106,8 @@ class ImportClientsModal(ModalScreen[ImportSummary | None]):
             error = event.worker.error
             if isinstance(error, DeskError | StoreError):
                 self._show_error(str(error))
-            elif isinstance(error, DatabaseError | InterfaceError):
-                first_line = (str(error).strip().splitlines() or ["?"])[0]
-                self._show_error(_("database unavailable: {problem}").format(problem=first_line))
+            elif failure_of(error) is not None:
+                self._show_error(_("database unavailable: {problem}").format(problem=problem(error)))
             else:
                 self._show_error(_("import failed: {problem}").format(problem=repr(error)))
 
