@@ -343,7 +343,7 @@ async def _settle(pilot, condition: Callable[[], bool], timeout: float = 5.0) ->
 async def _drive_app(desk, operator, args, rng, sections: set[str]) -> list[Figure]:
     """One headless console: the queue table's diff with many waiting calls, then answer / pop / wrap-up cycles,
     by F2 and at the handset."""
-    from calldesk.desk.calls.queue import abandon_call, ring_call, waiting_calls
+    from calldesk.desk.calls.queue import QueueReader, abandon_call, ring_call
     from calldesk.tui.app import CalldeskApp
     from calldesk.tui.screens.desk import DeskScreen
     from calldesk.tui.widgets.queue_table import QueueTable
@@ -359,7 +359,8 @@ async def _drive_app(desk, operator, args, rng, sections: set[str]) -> list[Figu
             ringing = ring_many(desk, rng, args.queue_length)
             query_ms, diff_ms, tick_ms = [], [], []
             now = desk.clock.now()
-            table.show_calls(waiting_calls(desk, badges=True), now)  # the first fill adds every row at once
+            reader = QueueReader()  # the desk's own: the calls of its last read are reused
+            table.show_calls(reader.waiting_calls(desk, badges=True), now)  # the first fill adds every row at once
             await pilot.pause()
             for second in range(args.samples):
                 # each second, as on the desk: the clock ticks every row on, then the queue is re-read because
@@ -369,7 +370,7 @@ async def _drive_app(desk, operator, args, rng, sections: set[str]) -> list[Figu
                 abandon_call(desk, ringing.pop(0))
                 ringing.append(ring_call(desk, known_numbers(1, rng)[0][1]))
                 started = time.perf_counter()
-                waiting = waiting_calls(desk, badges=True)  # the desk's read: the callers' badges with the calls
+                waiting = reader.waiting_calls(desk, badges=True)  # the desk's read: the callers' badges with the calls
                 query_ms.append((time.perf_counter() - started) * 1000)
                 diff_ms.append(timed_ms(lambda waiting=waiting, now=now: table.show_calls(waiting, now)))
                 if second % 20 == 0:

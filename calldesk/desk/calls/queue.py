@@ -144,16 +144,28 @@ _WAITING = Prepared(lambda limit: _waiting().limit(limit))
 _WAITING_BADGED = Prepared(lambda limit, day_start, now: _waiting(*badge_columns(day_start, now)).limit(limit))
 
 
-# Each read's calls by their stored row: a caller still waiting with nothing changed comes back as the same object,
-# so a re-read costs the query and a lookup per call, and the queue table's diff skips them by identity
-_last_read: dict[tuple, WaitingCall] = {}
-
-
 def waiting_calls(desk: Desk, limit: int = 1000, badges: bool = False) -> list[WaitingCall]:
     """Every ringing call, longest waiting first; with ``badges``, each caller's badges (desk.badges) too."""
-    global _last_read
+    return list(_read_waiting(desk, limit, badges, {}).values())
+
+
+class QueueReader:
+    """One reader of the queue (a console's queue pane) and the calls of its last read: a caller still waiting with
+    nothing changed comes back as the same object, so a re-read costs the query and a lookup per call, and the
+    table's diff skips them by identity. Each reader keeps its own (docs/performance.md, "The queue pane")."""
+
+    def __init__(self) -> None:
+        self._last_read: dict[tuple, WaitingCall] = {}
+
+    def waiting_calls(self, desk: Desk, limit: int = 1000, badges: bool = False) -> list[WaitingCall]:
+        self._last_read = _read_waiting(desk, limit, badges, self._last_read)
+        return list(self._last_read.values())
+
+
+def _read_waiting(desk: Desk, limit: int, badges: bool, seen: dict[tuple, WaitingCall]) -> dict[tuple, WaitingCall]:
+    """The waiting calls by their stored row, those unchanged since ``seen`` taken from it."""
     moment, region = Call.arrived_at.python_value, desk.region
-    seen, read = _last_read, {}
+    read: dict[tuple, WaitingCall] = {}
     rows = _WAITING_BADGED.rows(limit=limit, **badge_moments(desk)) if badges else _WAITING.rows(limit=limit)
     for row in rows:
         key = (region, desk.config.vip_tag, *row) if badges else (region, *row)
@@ -166,8 +178,7 @@ def waiting_calls(desk: Desk, limit: int = 1000, badges: bool = False) -> list[W
                 offered_to=offered_to, badges=badges_of(desk, *figures) if figures else NO_BADGES,
             )
         read[key] = call
-    _last_read = read  # replaced whole, never changed in place: readers on other threads see one or the other
-    return list(read.values())
+    return read
 
 
 # Every F2 runs these: built once (store.prepared)

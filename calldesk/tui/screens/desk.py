@@ -88,6 +88,7 @@ class DeskScreen(Screen):
         self._watching: threading.Thread | None = None
         self._phrases: frozenset[str] = frozenset()  # the negative phrasings already stored for the live call
         self._escalations: list[escalation.EscalationView] = []
+        self._queue_reader = queue.QueueReader()  # read on the database thread only
         self._notice_lines: list[CallbackLine] = []  # what the call-back notices are computed from each second
         self._noticed: set[tuple] = set()  # notices already toasted
         self._suggested_disposition = ""
@@ -226,7 +227,7 @@ class DeskScreen(Screen):
         call-backs and notices, and where I stand."""
         me = self.console.operator
         raised = escalation.open_escalations(self.desk) if may(me, Action.ACKNOWLEDGE_ESCALATION) else []
-        return (queue.waiting_calls(self.desk, badges=True), raised,
+        return (self._queue_reader.waiting_calls(self.desk, badges=True), raised,
                 my_callbacks(self.desk, me.id, limit=callbacks_limit), notice_snapshot(self.desk, me.id),
                 where_i_stand(self.desk, me.id))
 
