@@ -22,13 +22,17 @@ from calldesk.store.prepared import Prepared
 Owner = Operator.alias("owner")
 Creator = Operator.alias("creator")
 STATUS_NAMES = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}  # shown through _()
-_COLUMNS = (
-    CallBack.id, CallBack.version, CallBack.status, CallBack.client, CallBack.number_e164, CallBack.number_raw,
-    CallBack.reason, CallBack.due_at, CallBack.sla_deadline, CallBack.assignee, CallBack.pool, CallBack.attempts,
-    CallBack.created_at, CallBack.assigned_at, CallBack.assigned_by, CallBack.touched_at, CallBack.released_from,
-    CallBack.client_zone, CallBack.outcome, CallBack.current_call, Client.name, Owner.login, Owner.name,
-    Owner.department, Creator.name,
-)
+# What a line is read from, each column under the name the line is built by (rows come back in this order)
+_COLUMNS = {
+    "id": CallBack.id, "version": CallBack.version, "status": CallBack.status, "client_id": CallBack.client,
+    "number_e164": CallBack.number_e164, "number_raw": CallBack.number_raw, "reason": CallBack.reason,
+    "due_at": CallBack.due_at, "sla_deadline": CallBack.sla_deadline, "assignee_id": CallBack.assignee,
+    "pool": CallBack.pool, "attempts": CallBack.attempts, "created_at": CallBack.created_at,
+    "assigned_at": CallBack.assigned_at, "assigned_by": CallBack.assigned_by, "touched_at": CallBack.touched_at,
+    "released_from": CallBack.released_from, "client_zone": CallBack.client_zone, "outcome": CallBack.outcome,
+    "current_call": CallBack.current_call, "client_name": Client.name, "owner_login": Owner.login,
+    "owner_name": Owner.name, "owner_department": Owner.department, "creator": Creator.name,
+}
 
 
 class CallbackLine(NamedTuple):
@@ -94,7 +98,7 @@ class CallbackLine(NamedTuple):
 
 def line_query():
     return (
-        CallBack.select(*_COLUMNS)
+        CallBack.select(*_COLUMNS.values())
         .join_from(CallBack, Client, JOIN.LEFT_OUTER, on=(CallBack.client == Client.id))
         .join_from(CallBack, Owner, JOIN.LEFT_OUTER, on=(CallBack.assignee == Owner.id))
         .join_from(CallBack, Creator, JOIN.LEFT_OUTER, on=(CallBack.created_by == Creator.id))
@@ -107,22 +111,22 @@ def read_lines(desk: Desk, query) -> list[CallbackLine]:
 
 
 def _lines(region: str, rows: Iterable[tuple]) -> list[CallbackLine]:
-    """Lines from rows of _COLUMNS as the database gives them: times in epoch seconds."""
-    moment = CallBack.due_at.python_value
-    return [
-        CallbackLine(
-            id=id_, version=version, status=status, client_id=client_id, client_name=client_name or "",
-            number_e164=e164, number_raw=raw, region=region, reason=reason, due_at=moment(due_at),
-            sla_deadline=moment(sla), assignee_id=assignee, owner_login=owner_login or "",
-            owner_name=owner_name or "", department=owner_department or pool, pool=pool, created_by=creator or "",
-            attempts=attempts, created_at=moment(created_at), assigned_at=moment(assigned_at),
-            assigned_by=assigned_by, touched_at=moment(touched_at), released_from=released_from,
-            client_zone=client_zone, outcome=outcome, on_the_line=current_call is not None,
-        )
-        for (id_, version, status, client_id, e164, raw, reason, due_at, sla, assignee, pool, attempts, created_at,
-             assigned_at, assigned_by, touched_at, released_from, client_zone, outcome, current_call, client_name,
-             owner_login, owner_name, owner_department, creator) in rows
-    ]
+    """Lines from rows of _COLUMNS as the database gives them, each read by its columns' names."""
+    return [_line(region, dict(zip(_COLUMNS, row, strict=True))) for row in rows]
+
+
+def _line(region: str, row: dict[str, object]) -> CallbackLine:
+    moment = CallBack.due_at.python_value  # times come as the database keeps them: epoch seconds
+    return CallbackLine(
+        id=row["id"], version=row["version"], status=row["status"], client_id=row["client_id"],
+        client_name=row["client_name"] or "", number_e164=row["number_e164"], number_raw=row["number_raw"],
+        region=region, reason=row["reason"], due_at=moment(row["due_at"]), sla_deadline=moment(row["sla_deadline"]),
+        assignee_id=row["assignee_id"], owner_login=row["owner_login"] or "", owner_name=row["owner_name"] or "",
+        department=row["owner_department"] or row["pool"], pool=row["pool"], created_by=row["creator"] or "",
+        attempts=row["attempts"], created_at=moment(row["created_at"]), assigned_at=moment(row["assigned_at"]),
+        assigned_by=row["assigned_by"], touched_at=moment(row["touched_at"]), released_from=row["released_from"],
+        client_zone=row["client_zone"], outcome=row["outcome"], on_the_line=row["current_call"] is not None,
+    )
 
 
 def line_of(desk: Desk, callback_id: int) -> CallbackLine:

@@ -45,7 +45,8 @@ def notices_for(lines: Iterable[CallbackLine], viewer: Viewer, now: datetime, du
     Mine: assigned to me by someone else and not yet touched; due within ``due_soon``; overdue.
     A lead also sees every overdue call-back and every one that went back to the pool.
     """
-    me, my_login, is_lead = viewer  # locals: this loop runs over every call-back a lead can see, every second
+    # locals: this loop runs over every call-back a lead can see, every second
+    me, my_login, is_lead = viewer.id, viewer.login, viewer.is_lead
     notices: list[Notice] = []
     append = notices.append
     for line in lines:
