@@ -54,7 +54,7 @@ class DeskScreen(Screen):
             table = self.query_one(table_id, DataTable)
             for label, width in columns:
                 table.add_column(label, width=width)
-        # the screen's next refresh, as the console times it: through the app's queue it came 70 ms later here
+        # the screen's next refresh, as the console times it: through the app's queue it came frames later here
         self.call_after_refresh(self.say_painted_and_exit)
 
     def say_painted_and_exit(self) -> None:

@@ -19,7 +19,7 @@ FULL_SCREEN_COMMANDS = (None, "demo", "train")  # the console itself: None is `c
 
 def _console_arguments(argv: Sequence[str]) -> SimpleNamespace | None:
     """Global options alone (``--db URL`` or ``--db=URL``) open the console: read here, without argparse and the
-    sub-commands' parsers, 5 ms of every start. None for anything else (a sub-command, help, an abbreviation, a
+    sub-commands' parsers (docs/performance.md). None for anything else (a sub-command, help, an abbreviation, a
     missing value, a mistake): the full parser reads it and explains."""
     values: dict[str, str] = {}
     rest = list(argv)

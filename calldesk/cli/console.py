@@ -38,7 +38,7 @@ def run_console(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    import tempfile  # only the demo needs it: the console's start-up does without its 5 ms
+    import tempfile  # only the demo needs it: the console's start-up does without it
 
     from calldesk.desk.coach.demo_data import seed_demo
     from calldesk.desk.operators.identity import who_acts

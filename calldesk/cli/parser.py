@@ -2,7 +2,7 @@
 
 Each sub-command lives in its own module with a ``register(subparsers, common)`` function; heavy imports happen
 inside the command, so `calldesk --help` starts fast. This module and the sub-commands' are loaded only for a
-command line other than global options alone: the console, opened by those, does without their 15 ms.
+command line other than global options alone: the console, opened by those, does without them (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ COMMANDS = ("console", "ring", "export", "operator", "imports", "train", "callba
 
 class _Parser(argparse.ArgumentParser):
     """A sub-command's epilog may be a function, called when its help is shown: building every command's help text
-    cost each start of the console (stats' definitions import the statistics, 4 ms)."""
+    cost each start of the console (stats' definitions import the statistics)."""
 
     def format_help(self) -> str:
         if callable(self.epilog):

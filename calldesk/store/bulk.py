@@ -1,6 +1,6 @@
 """Multi-row inserts for imports: one statement per few hundred rows, built once, without Peewee's per-value work.
 
-Peewee spends about 7 microseconds on every value it renders; an import of 100,000 clients writes millions.
+Peewee spends time on every value it renders (docs/performance.md); an import of 100,000 clients writes millions.
 Values must already be what the database stores (use ``field.db_value`` for times).
 """
 

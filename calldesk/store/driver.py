@@ -1,8 +1,8 @@
 """Peewee without psycopg until a PostgreSQL database is opened.
 
-Peewee imports psycopg when it is itself imported: about 90 ms of every console's start, SQLite or not. calldesk
-imports Peewee first with psycopg hidden (see calldesk/__init__.py); ``load_psycopg`` later does what Peewee's own
-import would have done, when a PostgreSQL URL is opened.
+Peewee imports psycopg when it is itself imported: a good part of every console's start, SQLite or not
+(docs/performance.md). calldesk imports Peewee first with psycopg hidden (see calldesk/__init__.py); ``load_psycopg``
+later does what Peewee's own import would have done, when a PostgreSQL URL is opened.
 """
 
 from __future__ import annotations

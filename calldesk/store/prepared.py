@@ -1,8 +1,8 @@
 """Statements of a fixed shape, built by Peewee once per database and then run again with new values.
 
-Peewee spends 100 to 250 microseconds building a statement that SQLite runs in 5; a burst of PBX events runs the
-same few statements thousands of times. The SQL is built per database, as SQLite and PostgreSQL differ in their
-parameter marks (? and %s). Values are given as the database stores them (``field.db_value`` for times).
+Peewee spends far longer building a statement than SQLite spends running it (docs/performance.md); a burst of
+PBX events runs the same few statements thousands of times. The SQL is built per database, as SQLite and PostgreSQL
+differ in their parameter marks (? and %s). Values are given as the database stores them (``field.db_value`` for times).
 """
 
 from __future__ import annotations

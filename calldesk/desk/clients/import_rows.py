@@ -1,8 +1,8 @@
 """A row of a contacts file made ready to merge: its contact checked (a name, a known stage and zone, text the database
 can keep, store/limits.py) and its phones parsed, or the reason it cannot be.
 
-This is the pure, per-row half of a client import and its costly one (a phone number takes 30-60 microseconds to
-parse): a big file has it done in helper processes, chunks ahead of the writes (``preparer``), so both halves run
+This is the pure, per-row half of a client import and its costly one (parsing the phone numbers, docs/performance.md):
+a big file has it done in helper processes, chunks ahead of the writes (``preparer``), so both halves run
 at once. What the merge needs of each row alone (its folded name, its search text) is worked out here too.
 """
 

@@ -75,7 +75,7 @@ class DeskScreen(Screen):
         super().__init__()
         self.console = console  # the app: who works here, the database thread, the call source
         # The class Textual gives on the first resize, given before the first styling: given after, it styles every
-        # widget a second time, 10 ms of the desk's first paint.
+        # widget a second time (docs/performance.md)
         width = self.app.size.width
         self.add_class(next(name for at, name in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= at), update=False)
         self.live: LiveCall | None = None
@@ -190,7 +190,7 @@ class DeskScreen(Screen):
         self._polling = True
         generation = self._call_generation
         try:
-            # the desk's first paint needs only the call-backs in sight: 200 rows read and laid out cost it 12 ms
+            # the desk's first paint needs only the call-backs in sight (docs/performance.md)
             limit = MyCallbacks.SHOWN if self.console.desk_painted else MyCallbacks.FIRST_PAINT
             waiting = await self.console.run_rule(self._read_the_desk, limit)
         finally:

@@ -1,7 +1,7 @@
 """The bottom of every screen: the keys that work here, as Textual's Footer shows them, drawn as text.
 
 Textual's Footer rebuilds a widget per key whenever the focus moves, which every screen pop does: some 30,000
-objects each time, and the garbage collector's pauses for them (25 to 250 ms) landed in the pop's frame.
+objects each time, and the garbage collector's pauses for them landed in the pop's frame (docs/performance.md).
 
 The keys flow over as many rows as they need, at most ``MAX_ROWS``, never cut mid-key; F1 (help, which lists every
 key) and the command palette's key are pinned to the right edge of the last row, so they are never the ones lost.

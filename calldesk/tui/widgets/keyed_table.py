@@ -40,8 +40,8 @@ class KeyedTable(DataTable):
         self._shown: dict[int, dict[str, object]] = {}  # what each row's cells show, to skip no-op writes
 
     def on_mount(self) -> None:
-        # Labels go in as plain text: a str would be parsed as Rich markup, whose first use loads Rich's emoji table,
-        # 3 ms of the console's start-up.
+        # Labels go in as plain text: a str would be parsed as Rich markup, whose first use loads Rich's emoji table
+        # (docs/performance.md, "Start-up and the screen pop")
         for key, label, width in self.COLUMNS:
             self.add_column(Text(_(label)), width=width, key=key)
 

@@ -1,7 +1,7 @@
 """The etiquette script as a checklist: stages and steps, ticked from the keyboard.
 
 Drawn line by line (Textual's line API) from text wrapped once per load or resize: the pane is redrawn on every
-screen pop, where an OptionList took about 6 ms of the frame.
+screen pop, where an OptionList cost a good part of the frame (docs/performance.md).
 """
 
 from __future__ import annotations
