@@ -139,8 +139,14 @@ def _v5(db: Database) -> None:
         install_roles(db)
 
 
+def _v6(db: Database) -> None:
+    """Consult first: the colleague an operator is consulting while the caller holds, kept with the call."""
+    if "consult_with" not in {column.name for column in db.get_columns("call")}:
+        db.execute_sql('ALTER TABLE "call" ADD COLUMN consult_with VARCHAR(64) NOT NULL DEFAULT \'\'')
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = (
-    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5))
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5), (6, _v6))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

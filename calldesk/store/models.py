@@ -147,6 +147,7 @@ class Call(BaseModel):
     transferred_to = ShortText(max_length=64, default="")  # department id or operator login it went to
     offered_to = ShortText(max_length=64, default="")  # operator login a transfer reserved the call for
     transferred_from = ForeignKeyField("self", null=True, backref="onward", on_delete="SET NULL")  # the earlier leg
+    consult_with = ShortText(max_length=64, default="")  # the colleague its operator is consulting (consult first)
     external_id = ShortText(max_length=64, null=True, unique=True)  # the PBX's id for the call
 
     class Meta:

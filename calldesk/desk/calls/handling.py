@@ -97,7 +97,7 @@ def record_script_steps(call_id: int, steps: frozenset[str] | set[str]) -> None:
 
 
 def _state_of(call: Call):
-    return call_state(call.status, call.offered_to, call.wrapped_at)
+    return call_state(call.status, call.offered_to, call.wrapped_at, call.consult_with)
 
 
 def end_call(desk: Desk, call_id: int, operator_id: int) -> None:
@@ -116,31 +116,38 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
     target_operator = None if department else Operator.get_or_none(Operator.login == target)
     if department is None and target_operator is None:
         raise DeskError(_("no department or operator called {target}").format(target=repr(target)))
-    actor = Operator.get_by_id(operator_id)
     with database.atomic():
         call = _own_call(call_id, operator_id)
         call_move(CallEvent.TRANSFER, _state_of(call), call_id)
-        now = desk.clock.now()
-        queue = department.queues[0] if department else call.queue
-        Call.update(status=CallStatus.TRANSFERRED, ended_at=now, transferred_to=target).where(
-            Call.id == call_id).execute()
-        onward = Call.create(
-            number_raw=call.number_raw, number_e164=call.number_e164, caller_name=call.caller_name,
-            client=call.client_id, queue=queue, status=CallStatus.RINGING, arrived_at=now, transferred_from=call_id,
-            offered_to=target_operator.login if target_operator else "",
-        )
-        body = f"{TRANSFER_NOTE} {department.name if department else target_operator.name}"
-        add_note(desk, operator_id, call.client_id, call_id, f"{body}: {note}" if note.strip() else body)
-        audit.record(desk, actor.login, "call", call_id, "transfer", after={"to": target, "new_call": onward.id})
-        if target_operator is not None:
-            caller = call.client.name if call.client_id else format_phone(call.number_e164, call.number_raw,
-                                                                           desk.region)
-            said = note.strip()
-            post_notice(desk, target_operator.id, NoticeKind.CALL_TRANSFERRED,
-                        N_("{caller} is waiting for you (call {call}): {note}") if said
-                        else N_("{caller} is waiting for you (call {call})"),
-                        by=actor.login, caller=caller, call=onward.id, note=said)
+        onward = hand_over(desk, call, Operator.get_by_id(operator_id), target, note)
         roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
+    return onward
+
+
+def hand_over(desk: Desk, call: Call, actor: Operator, target: str, note: str, consulted: bool = False) -> int:
+    """What a transfer leaves, inside its transaction: the call marked transferred, a new call where it went (ringing
+    for the department or the operator; ``consulted``: already live with the colleague, who has just talked to the
+    operator), the note on the dossier, the audit, and the colleague told. Returns the new call's id."""
+    department = desk.config.department(target)
+    target_operator = None if department else Operator.get(Operator.login == target)
+    now = desk.clock.now()
+    queue = department.queues[0] if department else call.queue
+    Call.update(status=CallStatus.TRANSFERRED, ended_at=now, transferred_to=target, consult_with="").where(
+        Call.id == call.id).execute()
+    live = {"status": CallStatus.ANSWERED, "operator": target_operator, "answered_at": now, "rings": 0} if consulted \
+        else {"status": CallStatus.RINGING, "offered_to": target_operator.login if target_operator else ""}
+    onward = Call.create(number_raw=call.number_raw, number_e164=call.number_e164, caller_name=call.caller_name,
+                         client=call.client_id, queue=queue, arrived_at=now, transferred_from=call.id, **live)
+    body = f"{TRANSFER_NOTE} {department.name if department else target_operator.name}"
+    add_note(desk, actor.id, call.client_id, call.id, f"{body}: {note}" if note.strip() else body)
+    audit.record(desk, actor.login, "call", call.id, "transfer", after={"to": target, "new_call": onward.id})
+    if target_operator is not None and not consulted:  # a consulted colleague's console pops the call itself
+        caller = call.client.name if call.client_id else format_phone(call.number_e164, call.number_raw, desk.region)
+        said = note.strip()
+        post_notice(desk, target_operator.id, NoticeKind.CALL_TRANSFERRED,
+                    N_("{caller} is waiting for you (call {call}): {note}") if said
+                    else N_("{caller} is waiting for you (call {call})"),
+                    by=actor.login, caller=caller, call=onward.id, note=said)
     return onward.id
 
 

@@ -6,7 +6,8 @@ command line and a lead's actions. A move the table does not allow is refused wi
 PBX) is a no-op (``None``), never an error.
 
 The calls table keeps its public status values (ringing, answered, completed, transferred, abandoned: the export
-format); the finer states here are read from them with the call's ``offered_to`` and ``wrapped_at``.
+format); the finer states here are read from them with the call's ``offered_to``, ``wrapped_at`` and
+``consult_with``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class CallState(StrEnum):
     RINGING = "ringing"  # waiting in the queue
     OFFERED = "offered"  # waiting, its phone ringing at one operator (or reserved for them by a transfer)
     ANSWERED = "answered"  # live on the line
+    CONSULTING = "consulting"  # live, the caller holding while its operator talks to a colleague (consult first)
     ENDED = "ended"  # the line is down; its operator is wrapping up
     TRANSFERRED = "transferred"  # handed on (a new call waits where it went); its operator is wrapping up
     WRAPPED_UP = "wrapped_up"  # the paperwork is done
@@ -50,6 +52,9 @@ class CallEvent(StrEnum):
     HANG_UP = "hang_up"  # the line went down: ends a live call, abandons a waiting one
     ABANDON = "abandon"  # the caller left the queue
     TRANSFER = "transfer"
+    CONSULT = "consult"  # the operator calls a colleague while the caller holds (desk/calls/consult.py)
+    CONSULT_COMPLETE = "consult_complete"  # the caller goes on to the colleague consulted
+    CONSULT_RETURN = "consult_return"  # the consult is cancelled: the operator is back with the caller
     WRAP_UP = "wrap_up"
 
 
@@ -83,16 +88,20 @@ class Refused(DeskError):
 
 _C, _O = CallState, OperatorState
 _WAITING = frozenset({_C.RINGING, _C.OFFERED})
-_AFTER_ANSWER = frozenset({_C.ANSWERED, _C.ENDED, _C.TRANSFERRED, _C.WRAPPED_UP})
+_AFTER_ANSWER = frozenset({_C.ANSWERED, _C.CONSULTING, _C.ENDED, _C.TRANSFERRED, _C.WRAPPED_UP})
 _MOVED_ON = frozenset({_C.ENDED, _C.TRANSFERRED, _C.WRAPPED_UP, _C.ABANDONED})
 
 # event: (the states it moves a call from, the state it moves it to, the states where it is a no-op)
 CALL_MOVES: dict[CallEvent, tuple[frozenset[CallState], CallState | None, frozenset[CallState]]] = {
     CallEvent.OFFER: (_WAITING, _C.OFFERED, _AFTER_ANSWER | {_C.ABANDONED}),
     CallEvent.ANSWER: (_WAITING, _C.ANSWERED, _AFTER_ANSWER),
-    CallEvent.HANG_UP: (frozenset({_C.ANSWERED}), _C.ENDED, _MOVED_ON),  # waiting: see ABANDON
+    CallEvent.HANG_UP: (frozenset({_C.ANSWERED, _C.CONSULTING}), _C.ENDED, _MOVED_ON),  # waiting: see ABANDON
     CallEvent.ABANDON: (_WAITING, _C.ABANDONED, _AFTER_ANSWER | {_C.ABANDONED}),
     CallEvent.TRANSFER: (frozenset({_C.ANSWERED}), _C.TRANSFERRED, frozenset()),
+    CallEvent.CONSULT: (frozenset({_C.ANSWERED}), _C.CONSULTING, frozenset()),
+    CallEvent.CONSULT_COMPLETE: (frozenset({_C.CONSULTING}), _C.TRANSFERRED, frozenset()),
+    # the caller hung up while holding: there is nobody to go back to, and nothing to refuse
+    CallEvent.CONSULT_RETURN: (frozenset({_C.CONSULTING}), _C.ANSWERED, frozenset({_C.ENDED})),
     CallEvent.WRAP_UP: (frozenset({_C.ANSWERED, _C.ENDED, _C.TRANSFERRED}), _C.WRAPPED_UP,
                         frozenset({_C.WRAPPED_UP})),
 }
@@ -101,6 +110,7 @@ _CALL_REFUSALS: dict[CallState, str] = {  # shown through _(), with {call}
     _C.RINGING: N_("call {call} is still waiting in the queue: nobody has answered it"),
     _C.OFFERED: N_("call {call} is still waiting in the queue: nobody has answered it"),
     _C.ANSWERED: N_("call {call} is live on the line"),
+    _C.CONSULTING: N_("call {call} is holding while you consult a colleague: complete or return first (F4)"),
     _C.ENDED: N_("call {call} is not live any more"),
     _C.TRANSFERRED: N_("call {call} was transferred already"),
     _C.WRAPPED_UP: N_("call {call} is over and wrapped up"),
@@ -138,12 +148,13 @@ _OPERATOR_REFUSALS: dict[OperatorState, str] = {  # shown through _(), with {who
 }
 
 
-def call_state(status: str, offered_to: str = "", wrapped_at: datetime | float | None = None) -> CallState:
+def call_state(status: str, offered_to: str = "", wrapped_at: datetime | float | None = None,
+               consult_with: str = "") -> CallState:
     """A call's state, from what the calls table keeps of it."""
     if status == CallStatus.RINGING:
         return _C.OFFERED if offered_to else _C.RINGING
     if status == CallStatus.ANSWERED:
-        return _C.ANSWERED
+        return _C.CONSULTING if consult_with else _C.ANSWERED
     if status == CallStatus.ABANDONED:
         return _C.ABANDONED
     if wrapped_at is not None:
