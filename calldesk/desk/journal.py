@@ -22,9 +22,10 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
 from peewee import DatabaseError, SqliteDatabase
@@ -108,7 +109,8 @@ def _reconnect_next_time() -> None:
 # --- entries and reports --------------------------------------------------------------------------------------------
 
 
-class JournalEntry(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
     """One change an operator made, kept in the journal until the database has applied it."""
 
     id: str
@@ -117,7 +119,8 @@ class JournalEntry(NamedTuple):
     recorded_at: datetime
 
 
-class ReplayReport(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
     """What a replay of the journal did with each pending entry."""
 
     applied: tuple[JournalEntry, ...] = ()
@@ -129,7 +132,8 @@ class ReplayReport(NamedTuple):
         return len(self.applied) + len(self.already_applied) + len(self.refused)
 
 
-class Submitted(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Submitted:
     """What ``submit`` did: the change applied at once, or left in the journal for ``replay``."""
 
     entry_id: str

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, NamedTuple, Protocol
+from typing import Literal, Protocol
 
 from calldesk.i18n import N_, _
 
@@ -20,7 +21,8 @@ LinkStatus = Literal["connected", "reconnecting", "down"]
 LINK_WORDS: dict[str, str] = {"connected": N_("connected"), "reconnecting": N_("reconnecting")}  # through _()
 
 
-class LinkState(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LinkState:
     """How the source's link to the phone system stands, since when, and why (shown in the status bar)."""
 
     status: LinkStatus

@@ -9,8 +9,8 @@ skipped when clocks go forward) lands just after the jump, as Python's zoneinfo 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import NamedTuple
 
 from calldesk.config import CallbackWindow
 from calldesk.desk.callbacks.lateness import is_overdue
@@ -93,7 +93,8 @@ def quick_choice_time(choice: str, now: datetime, client_zone: tzinfo,
         choice=repr(choice), choices=", ".join(key for key, _words in QUICK_CHOICES)))
 
 
-class _Clock(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class _Clock:
     """A time of day as typed ("14:30", "2pm"), read onto a 24-hour clock."""
 
     hour: int

@@ -6,8 +6,8 @@ record with its call; leads' consoles poll `open_escalations` to show the waitin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -24,7 +24,8 @@ from calldesk.store.models import Call, Client, Escalation, Operator, database
 MAX_REASON = 200
 
 
-class EscalationView(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class EscalationView:
     """An operator's flag on a call for a team lead, as the leads' consoles show it."""
 
     id: int

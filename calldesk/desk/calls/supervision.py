@@ -8,8 +8,8 @@ The PBX's part (ringing the lead's phone into the call) is the call source's (te
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
 
 from calldesk.desk import audit
 from calldesk.desk.calls.states import CallStatus, OperatorState
@@ -34,7 +34,8 @@ _TOLD: dict[Supervision, str] = {
 }
 
 
-class SupervisedCall(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SupervisedCall:
     """The call a lead is about to supervise, and whose it is."""
 
     call_id: int

@@ -7,9 +7,9 @@ caused it: the reader is the one person it is for. Notices stored before keep th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple
 
 from calldesk.desk.context import Desk
 from calldesk.desk.operators.language import operator_language
@@ -28,7 +28,8 @@ class NoticeKind(StrEnum):
     CALL_SUPERVISED = "call_supervised"  # a lead whispers on the call or joins it
 
 
-class NoticeView(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class NoticeView:
     """A notice as the list shows it."""
 
     id: int
