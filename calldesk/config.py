@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shlex
 import string
 from collections.abc import Mapping
 from datetime import time
@@ -272,6 +273,7 @@ class Config(NamedTuple):
     pause_reasons: tuple[str, ...] = DEFAULT_PAUSE_REASONS
     database: str = "calldesk.db"
     call_source: str = "none"
+    consult_hook: tuple[str, ...] = ()  # the command a PBX without AMI runs a consult with (docs/pbx-hooks.md)
     simulator: SimulatorSettings = SimulatorSettings()
     ami: AmiSettings = AmiSettings()
     callbacks: CallbackRules = CallbackRules()
@@ -706,6 +708,12 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: group}
         case "database":
             return {name: reader.text(vnode, name)}
+        case "consult_hook":
+            command = reader.text(vnode, name, allow_empty=True)
+            try:
+                return {name: tuple(shlex.split(command))}
+            except ValueError as exc:  # a quote left open: the PBX would never be told
+                raise reader.fail(vnode, name, f"not a command line ({exc})") from None
         case "departments":
             return {name: _read_departments(reader, vnode)}
         case "queue_members":

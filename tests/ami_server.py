@@ -161,6 +161,10 @@ class AmiServer:
                     writer.write(ami_block({**item, **reply}).encode())
                 writer.write(ami_block({"Event": "QueueStatusComplete", **reply, "EventList": "Complete",
                                         "ListItems": len(listed)}).encode())
+            case "atxfer" | "cancelatxfer" | "hangup":  # consult first: the attended transfer and its two ends
+                done = {"atxfer": "Atxfer successfully queued", "cancelatxfer": "CancelAtxfer successfully queued",
+                        "hangup": "Channel Hungup"}[name]
+                writer.write(ami_block({"Response": "Success", **reply, "Message": done}).encode())
             case "originate":
                 writer.write(ami_block({"Response": "Success", **reply,
                                         "Message": "Originate successfully queued"}).encode())

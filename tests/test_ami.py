@@ -13,7 +13,7 @@ from ami_server import AmiServer
 from peewee import DataError, IntegrityError, OperationalError
 
 from calldesk.config import ConfigError, load_config
-from calldesk.desk.calls import handling, pbx_events
+from calldesk.desk.calls import consult, handling, pbx_events
 from calldesk.desk.calls.queue import ring_call, waiting_calls
 from calldesk.desk.clients.directory import NewPhone, create_client, match_caller
 from calldesk.desk.context import Desk
@@ -483,3 +483,68 @@ def test_the_ami_section_is_read_and_a_secret_in_it_is_refused(tmp_path) -> None
     path.write_text("ami:\n  channel: PJSIP/101\n")
     with pytest.raises(ConfigError, match=r":2: ami.channel: must contain \{extension\}"):
         load_config(path)
+
+
+def _answered_by_asha(desk: Desk, server: AmiServer, uniqueid: str) -> Call:
+    """A caller Asha answered at her phone, PJSIP/101-0000000a: the line a consult starts from."""
+    server.emit_many([join(uniqueid)])
+    eventually(lambda: call_for(uniqueid))
+    server.emit("AgentConnect", Uniqueid=uniqueid, Linkedid=uniqueid, Queue="support", Interface="PJSIP/101",
+                MemberName="Asha", DestChannel="PJSIP/101-0000000a", HoldTime="3", RingTime="2")
+    return eventually(lambda: status_of(uniqueid) == "answered" and call_for(uniqueid))
+
+
+def test_consult_first_is_an_attended_transfer_on_the_operators_line_and_returning_cancels_it(
+    desk: Desk, server: AmiServer, line: Line
+) -> None:
+    meena = add_operator(desk, "meena", "Meena Nair", extension="103")
+    line.start()
+    call = _answered_by_asha(desk, server, "1700.40")
+    asha = call.operator_id
+
+    planned = consult.consult_to_start(desk, call.id, asha, "meena")
+    line.source.start_consult(planned)
+    consult.start_consult(desk, planned)
+    line.source.cancel_consult(planned)
+    consult.return_from_consult(desk, call.id, asha)
+    planned = consult.consult_to_start(desk, call.id, asha, "meena")
+    line.source.start_consult(planned)
+    consult.start_consult(desk, planned)
+    line.source.complete_consult(consult.consult_to_complete(desk, call.id, asha))
+    onward = consult.complete_consult(desk, call.id, asha, "wants the refund")
+
+    sent = [a for a in server.actions if a.get("Action") in ("Atxfer", "CancelAtxfer", "Hangup")]
+    assert [(a["Action"], a["Channel"], a.get("Exten"), a.get("Context")) for a in sent] == [
+        ("Atxfer", "PJSIP/101-0000000a", "103", "from-internal"),
+        ("CancelAtxfer", "PJSIP/101-0000000a", None, None),  # returning: the colleague is hung up on
+        ("Atxfer", "PJSIP/101-0000000a", "103", "from-internal"),
+        ("Hangup", "PJSIP/101-0000000a", None, None),  # completing: Asha's line leaves, the caller goes to Meena
+    ]
+    assert Call.get_by_id(onward).operator_id == meena.id
+    # Asterisk then reports the hand-over; the desk has it already
+    server.emit("AgentComplete", Uniqueid="1700.40", Linkedid="1700.40", Queue="support", Interface="PJSIP/101",
+                MemberName="Asha", HoldTime="3", TalkTime="60", Reason="transfer")
+    time.sleep(0.3)
+    assert (Call.get_by_id(call.id).transferred_to, Call.get_by_id(onward).status) == ("meena", "answered")
+
+
+def test_a_consult_the_pbx_refuses_is_one_line_and_changes_nothing(
+    desk: Desk, server: AmiServer, line: Line
+) -> None:
+    add_operator(desk, "meena", "Meena Nair", extension="103")
+    line.start()
+    call = _answered_by_asha(desk, server, "1700.41")
+    server.refusing["atxfer"] = "No such channel"
+    planned = consult.consult_to_start(desk, call.id, call.operator_id, "meena")
+    with pytest.raises(TelephonyError) as refused:
+        line.source.start_consult(planned)
+    assert str(refused.value) == "the PBX refused to call Meena Nair: No such channel"
+    assert (Call.get_by_id(call.id).status, Call.get_by_id(call.id).consult_with) == ("answered", "")
+    server.refusing = {"cancelatxfer": "No active transfer"}
+    consult.start_consult(desk, planned)  # the PBX took the Atxfer this time
+    with pytest.raises(TelephonyError, match=r"^the PBX refused to go back to the caller: No active transfer$"):
+        line.source.cancel_consult(planned)
+    assert Call.get_by_id(call.id).consult_with == "meena"  # still consulting: the console says so, and no more
+    # a call answered at the console, not at the phone: the PBX never said which line it is on
+    with pytest.raises(TelephonyError, match=r"^cannot consult: the PBX has not said which line ravi is on"):
+        line.source.start_consult(planned._replace(operator_login="ravi"))

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from calldesk.config import ConfigError, load_config
 from calldesk.desk.calls import consult, handling, queue
 from calldesk.desk.calls.call_view import open_call
 from calldesk.desk.calls.pbx_events import hang_up_call
@@ -17,6 +18,7 @@ from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import roster
 from calldesk.desk.operators.shift import where_i_stand
 from calldesk.store.models import AuditEvent, Call
+from calldesk.telephony.consult import consult_line
 
 
 @pytest.fixture
@@ -141,3 +143,33 @@ def test_the_pbx_reporting_the_hand_over_first_still_gives_the_colleague_the_cal
     assert Call.get_by_id(onward_id).operator_id == ravi.id
     assert Call.get_by_id(call_id).transferred_to == "ravi"
     assert roster.get_operator(asha.id).state == "wrap_up"
+
+
+def test_a_pbx_without_ami_consults_through_the_configured_hook_with_the_extensions(desk, team, tmp_path):
+    asha, _, _, call_id = team
+    told = tmp_path / "told"
+    hook = tmp_path / "pbx-consult"
+    hook.write_text(f'#!/bin/sh\necho "$@" >> {told}\n[ "$1" != return ] || {{ echo "no consult on 101" >&2; '
+                    'exit 3; }\n')
+    hook.chmod(0o755)
+    line = consult_line(desk._replace(config=desk.config._replace(consult_hook=(str(hook),))), source=None)
+    planned = consult.consult_to_start(desk, call_id, asha.id, "ravi")
+    line.start_consult(planned)
+    line.complete_consult(planned)
+    with pytest.raises(DeskError) as refused:
+        line.cancel_consult(planned)
+    assert str(refused.value) == "the consult hook failed (return, exit 3): no consult on 101"
+    # the last argument, the PBX's id of the call, is empty: this caller was rung by `calldesk ring`, with none
+    assert told.read_text().splitlines() == [f"start {call_id} 101 102 ", f"complete {call_id} 101 102 ",
+                                             f"return {call_id} 101 102 "]
+    assert consult_line(desk, source=None) is None  # neither AMI nor a hook: the console says why
+
+
+def test_the_consult_hook_is_read_as_a_command_line(tmp_path):
+    good = tmp_path / "config.yaml"
+    good.write_text("consult_hook: /usr/local/bin/pbx-consult --pbx 'main office'\n")
+    assert load_config(good).consult_hook == ("/usr/local/bin/pbx-consult", "--pbx", "main office")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("consult_hook: /usr/local/bin/pbx-consult 'main\n")
+    with pytest.raises(ConfigError, match="consult_hook: not a command line"):
+        load_config(bad)

@@ -24,6 +24,7 @@ from panoramisk.message import Message
 from peewee import PeeweeException
 
 from calldesk.config import AmiSettings
+from calldesk.desk.calls.consult import Consult
 from calldesk.desk.calls.supervision import Supervision
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
@@ -143,6 +144,31 @@ class AmiSource:
         self._request({"Action": "Originate", "Channel": self._interface(lead_login), "Application": "ChanSpy",
                        "Data": f"{spied},{CHANSPY_OPTIONS[mode]}", "CallerID": f"{mode.value} <{spied}>",
                        "Timeout": "30000", "Async": "true"}, _SUPERVISION_DOING[mode], timeout)
+
+    def start_consult(self, consult: Consult, timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:
+        """Consult first: Asterisk's attended transfer holds the caller and rings the colleague from the operator's
+        line."""
+        self._request({"Action": "Atxfer", "Channel": self._line(consult.operator_login),
+                       "Exten": consult.colleague_extension, "Context": self.settings.context},
+                      f"call {consult.colleague_name}", timeout)
+
+    def complete_consult(self, consult: Consult, timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:
+        """The operator's line leaves the attended transfer: Asterisk connects the caller to the colleague."""
+        self._request({"Action": "Hangup", "Channel": self._line(consult.operator_login)},
+                      f"hand the caller to {consult.colleague_name}", timeout)
+
+    def cancel_consult(self, consult: Consult, timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:
+        """The colleague is hung up on and the operator is back with the caller (Asterisk 13.18 and later)."""
+        self._request({"Action": "CancelAtxfer", "Channel": self._line(consult.operator_login)},
+                      "go back to the caller", timeout)
+
+    def _line(self, login: str) -> str:
+        """The channel of the operator's live call, as the PBX reported it when they answered (AgentConnect)."""
+        line = self.events.lines.get(login)
+        if line is None:
+            raise TelephonyError(f"cannot consult: the PBX has not said which line {login} is on (answer the call "
+                                 "at the phone)")
+        return line
 
     def set_paused(self, operator_login: str, paused: bool, reason: str = "",
                    timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:

@@ -55,6 +55,7 @@ class AmiEventHandler:
         self._left: dict[str, float] = {}  # Uniqueid -> when a caller who left the queue counts as lost
         self._call_ids: dict[str, int] = {}  # Uniqueid -> call: most events of a call follow its join closely
         self._logins: dict[tuple[str, str], str | None] = {}
+        self.lines: dict[str, str] = {}  # operator login -> the channel of the call they answered (for a consult)
         self._logins_until = 0.0
 
     def handles(self, event: AmiEvent) -> bool:
@@ -235,6 +236,8 @@ class AmiEventHandler:
         if login is None:
             log.warning("AMI: %s answered call %s but maps to no operator (see ami.operators)", interface, call_id)
         pbx_events.answer_call_as(self.desk, call_id, login)
+        if login and event.get("destchannel"):
+            self.lines[login] = event["destchannel"]
 
     def _on_agentcomplete(self, event: AmiEvent) -> None:
         if (call_id := self._call_of(event)) is not None:
