@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from calldesk.desk.calls import consult
 from calldesk.desk.calls.states import OperatorEvent
 from calldesk.desk.calls.supervision import Supervision, record_supervision, supervised_call
 from calldesk.desk.context import Desk
@@ -29,6 +30,7 @@ from calldesk.i18n import _, choose_language, use_language
 from calldesk.interpreter import collector_back_on, freeze_start_up_objects, quick_thread_turns, restore_thread_turns
 from calldesk.store.errors import StoreError
 from calldesk.store.models import database
+from calldesk.telephony.consult import UNAVAILABLE, consult_line
 from calldesk.tui.cell_widths import measure_text_as
 from calldesk.tui.db_thread import DatabaseAway, DatabaseThread
 from calldesk.tui.keys import APP_BINDINGS, DESK_BINDINGS, KEY_HELP
@@ -226,6 +228,41 @@ class CalldeskApp(App[int]):
                 Supervision.WHISPER: _("Your phone rings: {name} will hear you, the caller will not"),
                 Supervision.BARGE: _("Your phone rings: answer it to join {name}'s call")}
         return told[mode].format(name=call.operator_name)
+
+    def consult_unavailable(self) -> str:
+        """Why this console cannot consult first (no AMI, no consult hook), "" when it can."""
+        return "" if consult_line(self.desk, self.source) else _(UNAVAILABLE)
+
+    async def start_consult(self, call_id: int, colleague: str) -> str:
+        """Consult first: the desk allows it, the PBX holds the caller and rings the colleague, then the desk keeps
+        it (the call consulting, audited). What to tell the operator; a refusal, of the desk or the PBX, is raised
+        as one line and changes nothing."""
+        line = consult_line(self.desk, self.source)
+        if line is None:
+            raise DeskError(_(UNAVAILABLE))
+        planned = await self.attempt(consult.consult_to_start, self.desk, call_id, self.operator.id, colleague)
+        await asyncio.to_thread(line.start_consult, planned)
+        await self.attempt(consult.start_consult, self.desk, planned)
+        return _("Calling {name}: the caller holds. F4 hands the caller over or takes you back.").format(
+            name=planned.colleague_name)
+
+    async def finish_consult(self, call_id: int, complete: bool, note: str = "") -> None:
+        """The consult ends: the caller goes on to the colleague (``complete``, with the note) or the operator goes
+        back to them. The desk allows it, the PBX does it, the desk keeps it; a refusal is one line, nothing
+        changed."""
+        line = consult_line(self.desk, self.source)
+        if line is None:
+            raise DeskError(_(UNAVAILABLE))
+        me = self.operator.id
+        if complete:
+            planned = await self.attempt(consult.consult_to_complete, self.desk, call_id, me)
+            await asyncio.to_thread(line.complete_consult, planned)
+            await self.attempt(consult.complete_consult, self.desk, call_id, me, note)
+            return
+        planned = await self.attempt(consult.consult_going_on, self.desk, call_id, me)
+        if planned is not None:
+            await asyncio.to_thread(line.cancel_consult, planned)
+        await self.attempt(consult.return_from_consult, self.desk, call_id, me)
 
     @work(thread=True, group="source")
     def tell_source_paused(self, paused: bool, reason: str) -> None:

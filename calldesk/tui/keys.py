@@ -54,7 +54,8 @@ KEY_HELP: dict[str, str] = {
     "help": N_("this help: every key, by screen"),
     "answer": N_("take the selected call (or the longest waiting); in My call-backs, dial the selected one"),
     "new_client": N_("the caller's details: make an unknown caller a client (number filled in), or correct a client's"),
-    "transfer": N_("transfer the live call to a department or operator, with a note"),
+    "transfer": N_("transfer the live call to a department or operator, with a note; ctrl+t consults the operator "
+                   "first (the caller holds); F4 again hands the caller over or goes back to them"),
     "end_call": N_("end the call and open wrap-up (disposition, notes); on a call-back, record how it went first"),
     "callback": N_("promise a call-back instead of hold: when, why, who (F6 then enter ends the call)"),
     "board": N_("the call-back board: every promise, its owner and deadline (leads reassign; operators see theirs)"),

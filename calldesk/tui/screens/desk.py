@@ -98,6 +98,7 @@ class DeskScreen(Screen):
         self._call_generation = 0  # bumped by each of them
         self._wrapping_up = False
         self._signing_out = False
+        self._consult_note = ""  # typed with "consult first", for the colleague when the caller is handed over
         self._toasted_notices: set[int] = set()
 
     @property
@@ -629,14 +630,23 @@ class DeskScreen(Screen):
 
     @work
     async def _open_transfer(self) -> None:
+        from calldesk.desk.calls.consult import consult_going_on
         from calldesk.tui.modals.transfer import TransferModal
 
+        going_on = await self.console.run_rule(consult_going_on, self.desk, self.live.id, self.console.operator.id)
+        if going_on is not None:  # F4 again, while the caller holds: hand them over, or go back to them
+            await self._end_consult(going_on.colleague_name)
+            return
         people = await self.console.run_rule(roster.list_operators) or []
         targets = [(d.id, _("Department · {name}").format(name=d.name)) for d in self.desk.config.departments]
         targets += [(o.login, _("Operator · {name} ({state})").format(name=o.name, state=_(RAW_STATE_WORDS.get(
             o.state, o.state)))) for o in people if o.id != self.console.operator.id]
-        choice: TransferChoice | None = await self.app.push_screen_wait(TransferModal(targets))
+        choice: TransferChoice | None = await self.app.push_screen_wait(
+            TransferModal(targets, self.console.consult_unavailable()))
         if choice is None or self.live is None:
+            return
+        if choice.consult:
+            await self._start_consult(choice)
             return
         with self.acting_on_call():
             done = await self.console.run_rule(handling.transfer_call, self.desk, self.live.id,
@@ -648,6 +658,39 @@ class DeskScreen(Screen):
             await self._refresh_operator()
             self.poll_queue()
             self.open_wrap_up(suggested="Transferred")
+
+    async def _start_consult(self, choice: TransferChoice) -> None:
+        """Consult first: the colleague's phone rings, the caller holds; the note waits for the hand-over."""
+        try:
+            told = await self.console.start_consult(self.live.id, choice.target)
+        except DeskError as exc:  # the desk's or the PBX's refusal, in its one line: nothing changed
+            self.notify(str(exc), severity="warning")
+            return
+        self._consult_note = choice.note
+        self.notify(told, title=_("Consult first"))
+
+    async def _end_consult(self, colleague: str) -> None:
+        from calldesk.tui.modals.transfer import ConsultModal
+
+        step = await self.app.push_screen_wait(ConsultModal(colleague))
+        if step is None or self.live is None:
+            return
+        complete = step == "complete"
+        with self.acting_on_call():
+            try:
+                await self.console.finish_consult(self.live.id, complete, self._consult_note)
+            except DeskError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.live = await self.console.run_rule(handling.get_call, self.desk, self.live.id) or self.live
+        self._consult_note = ""
+        if not complete:
+            self.notify(_("Back with the caller."), title=_("Consult first"))
+            return
+        self.notify(_("Handed over to {name}.").format(name=colleague))
+        await self._refresh_operator()
+        self.poll_queue()
+        self.open_wrap_up(suggested="Transferred")
 
     @work
     async def action_end_call(self) -> None:

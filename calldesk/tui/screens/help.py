@@ -20,6 +20,10 @@ MODAL_KEYS = (
     (N_("Find a client"), "down, enter", N_("go to the results, open the dossier")),
     (N_("Wrap-up"), "up/down, enter", N_("pick the disposition and finish the call")),
     (N_("Transfer"), "up/down, enter", N_("pick the department or operator, then type the note and press enter")),
+    (N_("Transfer"), "ctrl+t", N_("consult first: ring the operator picked while the caller holds (needs AMI or "
+                                  "consult_hook)")),
+    (N_("Consulting (F4)"), "up/down, enter", N_("complete: hand the caller to the colleague with the note; or "
+                                                 "return to the caller")),
     (N_("Script pane"), "enter", N_("tick or untick the highlighted step")),
     (N_("Queue pane"), "up/down", N_("select a call; F2 answers the selected one")),
     (N_("Everywhere"), "tab / shift+tab", N_("move between panes")),
