@@ -12,7 +12,7 @@ import pytest
 from stats_data import add_call, at, build_day
 
 from calldesk.desk.stats.grouping import Scope
-from calldesk.desk.stats.hours import KEEP_SUMMED_DAYS, SUM_DAYS_PER_READ, keep_recent_days_summed, sum_closed_days
+from calldesk.desk.stats.hours import KEEP_SUMMED_DAYS, keep_recent_days_summed, sum_closed_days
 from calldesk.desk.stats.kpis import figure_rows
 from calldesk.desk.stats.period import days_period
 from calldesk.store.models import StatsDay, StatsHour
@@ -131,12 +131,16 @@ def test_an_empty_period_has_nothing_to_measure(desk, day):
 
 def test_a_closed_day_reads_the_same_from_its_sums_and_is_summed_again_when_calls_arrive_late(desk, day, clock):
     live = whole(desk)
-    clock.advance(days=3)  # the day, its first-call window and the grace hour are over: the day is summed
+    clock.advance(days=3)  # the day, its first-call window and the grace hour are over: the day may be summed
+    unsummed = whole(desk)
+    assert StatsDay.select().count() == 0  # a read sums nothing
+    assert sum_closed_days(desk, TODAY, TODAY) == 1  # what a console does in the background
     summed = whole(desk)
     assert StatsDay.select().count() == 1 and StatsHour.select().count() > 0
     for name in ("offered", "answered", "abandoned", "short_abandoned", "answered_in_time", "handled",
-                 "resolved_first_time", "script_steps", "phrase_hits", "reviews", "complaints_opened"):
-        assert getattr(summed, name) == getattr(live, name), name
+                 "resolved_first_time", "script_steps", "phrase_hits", "reviews", "complaints_opened",
+                 "wait_seconds", "handle_seconds", "longest_wait"):
+        assert getattr(summed, name) == getattr(live, name) == getattr(unsummed, name), name
     assert (summed.wait_seconds, summed.handle_seconds, summed.longest_wait) == (live.wait_seconds,
                                                                                  live.handle_seconds, 60)
     by_hour = {r.label: r.tally.offered for r in figure_rows(desk, Scope(days_period(desk, TODAY, TODAY)), "hour")}
@@ -145,7 +149,7 @@ def test_a_closed_day_reads_the_same_from_its_sums_and_is_summed_again_when_call
     assert whole(desk).offered == 10 and whole(desk, queue="billing").abandoned == 1
 
 
-def test_a_long_stretch_is_summed_a_week_at_a_time_and_reads_the_same_throughout(desk, clock):
+def test_a_long_stretch_reads_the_same_unsummed_half_summed_and_summed(desk, clock):
     first = date(2026, 11, 1)
     for n in range(12):  # one answered and one abandoned call a day, at 10:00 in India
         arrived = datetime.combine(first + timedelta(days=n), time(4, 30), UTC)
@@ -153,12 +157,14 @@ def test_a_long_stretch_is_summed_a_week_at_a_time_and_reads_the_same_throughout
         add_call("sales", arrived + timedelta(minutes=5), number="+919811111111", abandon_after=30)
     scope = Scope(days_period(desk, first, first + timedelta(days=11)))
     readings = []
-    for summed in (SUM_DAYS_PER_READ, 12, 12):  # the most recent week first, then the rest
+    for summed in (0, 4, 12):  # nothing summed, the days 4 to 7 (unsummed on both sides), all of them
+        if summed == 4:
+            sum_closed_days(desk, first + timedelta(days=4), first + timedelta(days=7))
+        elif summed:
+            sum_closed_days(desk, first, first + timedelta(days=11))
         [row] = figure_rows(desk, scope)
         readings.append(row.tally)
-        assert StatsDay.select().count() == summed
-        if summed == SUM_DAYS_PER_READ:
-            assert min(d.day for d in StatsDay.select()) == (first - date(1970, 1, 1)).days + 12 - SUM_DAYS_PER_READ
+        assert StatsDay.select().count() == summed  # reading summed nothing
     assert readings[0] == readings[1] == readings[2]
     assert (readings[0].offered, readings[0].answered_in_time, readings[0].resolved_first_time) == (24, 12, 12)
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calldesk.desk.stats.grouping import Scope
+from calldesk.desk.stats.hours import sum_closed_days
 from calldesk.desk.stats.kpis import figure_rows
 from calldesk.desk.stats.period import days_period
 from calldesk.desk.stats.tally import Tally
@@ -133,22 +134,28 @@ def people(desk):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(log=calls_strategy)
 def test_sql_figures_equal_a_slow_recomputation(desk, clock, people, log):
-    """Read on the day (from the calls) and three days later (from the closed day's sums)."""
+    """Read on the day (from the calls), three days later (the closed day, nobody summed it: from the calls) and
+    once it is summed (from its sums)."""
     stored = _store(log, *people)
     config = desk.config
     scope = Scope(days_period(desk, DAY, DAY))
     expected = _call_figures(_expected(stored, config.answer_threshold_seconds, config.short_abandon_seconds,
                                        config.fcr_window_hours * 3600))
+    later = timedelta()
     try:
-        for _ in ("on the day", "three days later"):
+        for moment in ("on the day", "closed, not summed", "closed and summed"):
+            if moment == "closed, not summed":
+                clock.advance(days=3)
+                later = timedelta(days=3)
+            elif moment == "closed and summed":
+                assert sum_closed_days(desk, DAY, DAY) == 1
             [row] = figure_rows(desk, scope)
-            assert _call_figures(row.tally) == expected
+            assert _call_figures(row.tally) == expected, moment
             for by in ("queue", "operator", "hour", "day"):
                 total = Tally()
                 for group in figure_rows(desk, scope, by):
                     total.add(group.tally)
-                assert _call_figures(total) == expected, by
-            clock.advance(days=3)
+                assert _call_figures(total) == expected, (moment, by)
         assert StatsDay.select().count() == 1
     finally:
-        clock.advance(days=-6)
+        clock.advance(seconds=-later.total_seconds())

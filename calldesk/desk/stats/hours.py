@@ -4,9 +4,10 @@ A day is closed once its end, the first-call-resolution window after it and an h
 no longer changes its calls, nor the further contacts that decide their first-call resolution. Each summed day
 keeps the number of calls it and the days its window reaches into held; when an import (of a queue_log, say)
 adds calls there, the number differs and the day is summed again. Every console sums the last three months'
-closed days in the background, and `calldesk stats` sums its period's first, so reads find sums; days not yet
-closed, and closed days a read had no time to sum (it sums a week at most, the latest first), are read from the
-calls.
+closed days in the background, and `calldesk stats` sums its period's first, so reads find sums. A read never
+sums: days not yet closed, and closed days nobody has summed (a month just imported, no console running), are
+read from the calls in one grouped statement per unsummed stretch, which costs less than summing them would
+(docs/performance.md, "The statistics' first read").
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ FORMAT = 1  # bump when what is summed changes: older sums are then left aside
 SUMMED = ("offered", "answered", "abandoned", "short_abandoned", "answered_in_time", "wait_seconds", "handled",
           "handle_seconds", "resolved_first_time", "script_steps", "phrase_hits")  # plus the longest wait
 BATCH = 500
-SUM_DAYS_PER_READ = 7  # a first look at a year costs little more than reading its calls
+DAYS_PER_TRANSACTION = 7  # summing a year holds the write lock a week's worth at a time
 KEEP_SUMMED_DAYS = 92  # the periods a lead looks at most: this month and the two before
 EPOCH_DAY = date(1970, 1, 1)
 
@@ -78,17 +79,11 @@ def _stale_days(desk: Desk, period: Period, days: list[tuple[int, datetime, date
 
 
 def split_period(desk: Desk, period: Period) -> tuple[list[tuple[int, int]], list[Period]]:
-    """The period as runs of summed days (first and last local day index) and stretches to read from the calls.
-
-    Closed days not summed yet (or whose calls changed) are summed now, the most recent first and at most
-    ``SUM_DAYS_PER_READ`` of them, so a first look at a long stretch costs little more than reading its calls."""
+    """The period as runs of summed days (first and last local day index) and stretches to read from the calls:
+    every day whose sums are missing or stale is read from the calls, next to its unsummed neighbours."""
     days = _closed_days(desk, period)
-    stale, counts = _stale_days(desk, period, days)
+    stale, _ = _stale_days(desk, period, days)
     summed_days = {day for day, _, _ in days} - {day for day, _, _ in stale}
-    key = basis(desk, period)
-    for run in _runs(stale[-SUM_DAYS_PER_READ:]):
-        if _sum_days(desk, period, key, run, counts):
-            summed_days.update(day for day, _, _ in run)
     summed_runs = [(run[0][0], run[-1][0]) for run in _runs([d for d in days if d[0] in summed_days])]
     live, moment = [], period.start
     for first, last in summed_runs:
@@ -107,8 +102,8 @@ def sum_closed_days(desk: Desk, first: date, last: date, progress: Callable[[int
     read from its sums; ``progress`` hears (days done, days to do)."""
     period = days_period(desk, first, last)
     stale, counts = _stale_days(desk, period, _closed_days(desk, period))
-    weeks = [run[max(0, end - SUM_DAYS_PER_READ):end] for run in reversed(_runs(stale))
-             for end in range(len(run), 0, -SUM_DAYS_PER_READ)]
+    weeks = [run[max(0, end - DAYS_PER_TRANSACTION):end] for run in reversed(_runs(stale))
+             for end in range(len(run), 0, -DAYS_PER_TRANSACTION)]
     key, done, seen = basis(desk, period), 0, 0
     for week in weeks:
         if progress is not None:

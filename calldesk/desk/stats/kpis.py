@@ -86,7 +86,7 @@ def _add_complaints(desk: Desk, scope: Scope, by: Grouping, out: dict[Key, Tally
 
 def _add_call_figures(desk: Desk, scope: Scope, by: Grouping, out: dict[Key, Tally], *,
                       first_call_resolution: bool = True) -> None:
-    """Closed days from their sums (summed now if they are not yet), the rest from the calls."""
+    """Summed closed days from their sums, the rest from the calls (a read sums nothing: hours.py)."""
     summed, live = hours.split_period(desk, scope.period)
     if summed:
         hours.add_summed(desk, scope, by, summed, out, first_call_resolution=first_call_resolution)
