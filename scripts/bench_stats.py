@@ -237,7 +237,7 @@ def bench_month(url: str, samples: int = 3) -> dict:
         "month: calls offered": {"value": whole.tally.offered, "unit": "calls"},
         "month: figures, first read with no day summed": {
             "value": first, "unit": "ms",
-            "note": "a month nobody summed (just imported, no console running): sums 7 days, reads the rest"},
+            "note": "a month nobody summed (just imported, no console running): read from the calls, summing nothing"},
         "month: summing its closed days": {
             "value": summing, "unit": "ms",
             "note": f"{summed} days, {summing / max(summed, 1):.0f} ms a day: a console's background work "
