@@ -14,6 +14,7 @@ from peewee import JOIN, Case, fn
 
 from calldesk.desk.callbacks.lateness import due_soon_condition, overdue_condition
 from calldesk.desk.callbacks.lines import CallbackLine, Owner, get_viewer, line_query, read_lines
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.desk.operators.permissions import Action, may
@@ -59,7 +60,7 @@ class BoardPage:
 
 def _scope(viewer: Operator):
     """What a person may see on the board: a lead everything open, an operator their own."""
-    is_open = CallBack.status == "open"
+    is_open = CallBack.status == CallbackStatus.OPEN
     return is_open if may(viewer, Action.SEE_EVERY_CALLBACK) else is_open & (CallBack.assignee == viewer.id)
 
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from peewee import JOIN
 
 from calldesk.desk.callbacks.lateness import is_due_soon, is_overdue, overdue_condition
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.desk.operators.permissions import Action, may
@@ -21,7 +22,8 @@ from calldesk.store.prepared import Prepared
 
 Owner = Operator.alias("owner")
 Creator = Operator.alias("creator")
-STATUS_NAMES = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}  # shown through _()
+STATUS_NAMES = {CallbackStatus.OPEN: N_("open"), CallbackStatus.DONE: N_("done"),
+                CallbackStatus.CANCELLED: N_("cancelled")}  # shown through _()
 # What a line is read from, each column under the name the line is built by (rows come back in this order)
 _COLUMNS = {
     "id": CallBack.id, "version": CallBack.version, "status": CallBack.status, "client_id": CallBack.client,
@@ -145,7 +147,8 @@ def get_viewer(viewer_id: int) -> Operator:
 
 
 def _open_by_due_time(condition):
-    return line_query().where((CallBack.status == "open") & condition).order_by(CallBack.due_at, CallBack.id)
+    return (line_query().where((CallBack.status == CallbackStatus.OPEN) & condition)
+            .order_by(CallBack.due_at, CallBack.id))
 
 
 # The console reads my list again on every change at the desk: its two statements are built once (store.prepared),
@@ -176,7 +179,8 @@ def notice_snapshot(desk: Desk, viewer_id: int) -> list[CallbackLine]:
     if may(viewer, Action.SEE_EVERY_CALLBACK):
         condition |= overdue_condition(desk.clock.now()) | (
             CallBack.assignee.is_null() & (CallBack.released_from != ""))
-    return read_lines(desk, line_query().where((CallBack.status == "open") & condition).order_by(CallBack.due_at))
+    return read_lines(desk, line_query().where((CallBack.status == CallbackStatus.OPEN) & condition)
+                      .order_by(CallBack.due_at))
 
 
 def callback_of_call(desk: Desk, call_id: int) -> CallbackLine | None:

@@ -19,6 +19,7 @@ from peewee import fn
 from calldesk.desk import audit
 from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.callbacks.lines import STATUS_NAMES, CallbackLine, line_of
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.callbacks.times import describe_moment, inside_window, next_inside_window, seen_in
 from calldesk.desk.calls.handling import end_call
 from calldesk.desk.calls.states import CallStatus, OperatorEvent
@@ -328,7 +329,8 @@ def callback_for_abandoned_call(desk: Desk, call_id: int) -> int | None:
         return None
     same_number = (CallBack.number_e164 == call.number_e164) if call.number_e164 else (
         CallBack.number_raw == call.number_raw)
-    existing = CallBack.select().where((CallBack.status == "open") & same_number).order_by(CallBack.id).first()
+    existing = (CallBack.select().where((CallBack.status == CallbackStatus.OPEN) & same_number)
+                .order_by(CallBack.id).first())
     if existing is not None:
         audit.record(desk, SYSTEM, "callback", existing.id, "abandoned_again", after={"call": call_id})
         return existing.id
@@ -385,7 +387,7 @@ def _seen(desk: Desk, callback_id: int, version: int) -> CallBack:
     callback = _load(callback_id)
     if callback.version != version:
         raise _stale(desk, callback_id)
-    if callback.status != "open":
+    if callback.status != CallbackStatus.OPEN:
         raise DeskError(_("call-back {callback} is {status} already").format(
             callback=callback_id, status=_(STATUS_NAMES[callback.status])))
     return callback
@@ -485,12 +487,12 @@ def record_outcome(desk: Desk, callback_id: int, version: int, operator_id: int,
     with database.atomic():
         callback = _seen(desk, callback_id, version)
         _may_change(me, callback)
-        before = {"status": "open", "due_at": callback.due_at, "attempts": callback.attempts,
+        before = {"status": CallbackStatus.OPEN, "due_at": callback.due_at, "attempts": callback.attempts,
                   "owner": _owner_label(callback)}
         changes: dict[str, Any] = {"touched_at": now, "current_call": None}
         match outcome:
             case "reached" | "wrong_number":
-                changes.update(status="done", outcome=outcome, closed_at=now)
+                changes.update(status=CallbackStatus.DONE, outcome=outcome, closed_at=now)
             case "rescheduled":
                 if next_due is None:
                     raise DeskError(_("rescheduling needs the new time"))
@@ -544,8 +546,9 @@ def cancel_callback(desk: Desk, callback_id: int, version: int, operator_id: int
     with database.atomic():
         callback = _seen(desk, callback_id, version)
         _may_change(me, callback)
-        _save(desk, callback, me.login, "cancel", {"status": "open"}, {"status": "cancelled", "reason": reason},
-              status="cancelled", outcome=f"cancelled: {reason}"[:200], closed_at=desk.clock.now())
+        _save(desk, callback, me.login, "cancel", {"status": CallbackStatus.OPEN},
+              {"status": CallbackStatus.CANCELLED, "reason": reason}, status=CallbackStatus.CANCELLED,
+              outcome=f"cancelled: {reason}"[:200], closed_at=desk.clock.now())
 
 
 # --- handing out: reassign, distribute, release ----------------------------------------------------------------------
@@ -595,7 +598,7 @@ def _tell_owners(desk: Desk, callback: CallBack, by: str, previous: int | None, 
 
 def _open_counts(operator_ids: list[int]) -> dict[int, int]:
     rows = (CallBack.select(CallBack.assignee, fn.COUNT(CallBack.id).alias("n"))
-            .where((CallBack.status == "open") & CallBack.assignee.in_(operator_ids))
+            .where((CallBack.status == CallbackStatus.OPEN) & CallBack.assignee.in_(operator_ids))
             .group_by(CallBack.assignee).tuples())
     return dict(rows)
 
@@ -639,7 +642,7 @@ def release_overdue_callbacks(desk: Desk) -> list[int]:
     grace = timedelta(minutes=desk.config.callbacks.release_after_minutes)
     late = now - grace
     candidates = CallBack.select().where(
-        (CallBack.status == "open") & CallBack.assignee.is_null(False) & CallBack.current_call.is_null()
+        (CallBack.status == CallbackStatus.OPEN) & CallBack.assignee.is_null(False) & CallBack.current_call.is_null()
         & overdue_condition(late) & (CallBack.assigned_at.is_null() | (CallBack.assigned_at <= late))
     )
     released = []

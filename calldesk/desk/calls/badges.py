@@ -10,7 +10,9 @@ from peewee import Case, fn
 
 from calldesk.config import TAG_SEPARATORS
 from calldesk.desk.callbacks.lateness import overdue_condition
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.context import Desk
+from calldesk.desk.feedback.status import FeedbackStatus
 from calldesk.desk.stats.period import days_period, today
 from calldesk.i18n import N_, _
 from calldesk.store.models import Call, CallBack, Client, Feedback
@@ -78,7 +80,7 @@ def badge_columns(day_start: object, now: object) -> tuple:
     table (the queue's read joins it). Each figure is a short walk of one of its table's client indexes (call:
     client, arrived_at; call_back: client; feedback: client, status), so 500 waiting callers cost 500 such walks a
     figure whatever the tables' size. Values as stored: ``badge_moments`` gives them."""
-    is_open = (CallBack.client == Client.id) & (CallBack.status == "open")
+    is_open = (CallBack.client == Client.id) & (CallBack.status == CallbackStatus.OPEN)
     late = overdue_condition(now)
     return (
         Client.tags,
@@ -86,7 +88,8 @@ def badge_columns(day_start: object, now: object) -> tuple:
             (Call.client == Client.id) & (Call.arrived_at >= day_start) & Call.ended_at.is_null(False)),
         CallBack.select(fn.MAX(Case(None, [(late, 2)], 1))).where(is_open),
         fn.EXISTS(Feedback.select(Feedback.id).where(
-            (Feedback.client == Client.id) & (Feedback.kind == "complaint") & (Feedback.status != "resolved"))),
+            (Feedback.client == Client.id) & (Feedback.kind == "complaint")
+            & (Feedback.status != FeedbackStatus.RESOLVED))),
     )
 
 

@@ -8,12 +8,14 @@ from datetime import datetime
 
 from peewee import JOIN
 
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.badges import NO_BADGES, CallerBadges, caller_badges
 from calldesk.desk.calls.states import CALL_STATUS_NAMES
 from calldesk.desk.clients.directory import PHONE_LABELS, STAGE_NAMES
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
 from calldesk.desk.feedback.complaints import KIND_NAMES, STATUS_NAMES
+from calldesk.desk.feedback.status import FeedbackStatus
 from calldesk.i18n import _, desk_word
 from calldesk.phones import client_local_time, format_phone
 from calldesk.store.models import Call, CallBack, CallReview, Client, Feedback, Note, Operator, Phone
@@ -100,10 +102,11 @@ _NOTES = Prepared(lambda client_id, limit: Note.select(Note.created_at, Note.bod
                   .where(Note.client == client_id).order_by(Note.created_at.desc()).limit(limit))
 _OPEN_PROMISES = Prepared(lambda client_id: CallBack.select(
     CallBack.due_at, CallBack.reason, CallBack.assignee, CallBack.pool)
-    .where((CallBack.client == client_id) & (CallBack.status == "open")).order_by(CallBack.due_at))
+    .where((CallBack.client == client_id) & (CallBack.status == CallbackStatus.OPEN)).order_by(CallBack.due_at))
 _OPEN_FEEDBACK = Prepared(lambda client_id: Feedback.select(
     Feedback.created_at, Feedback.kind, Feedback.category, Feedback.status, Feedback.body)
-    .where((Feedback.client == client_id) & (Feedback.status != "resolved")).order_by(Feedback.created_at.desc()))
+    .where((Feedback.client == client_id) & (Feedback.status != FeedbackStatus.RESOLVED))
+    .order_by(Feedback.created_at.desc()))
 _OPERATOR_NAMES = Prepared(lambda: Operator.select(Operator.id, Operator.name))
 _moment = Call.arrived_at.python_value
 

@@ -16,15 +16,15 @@ from calldesk.desk.callbacks.lateness import is_past_deadline, past_deadline_con
 from calldesk.desk.clients.directory import fold
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
+from calldesk.desk.feedback.status import NEXT_STATUSES, FeedbackStatus
 from calldesk.desk.operators.permissions import Action, may, require
 from calldesk.i18n import N_, _
 from calldesk.store.models import Call, Client, Feedback, Operator, database
 
 KINDS = ("complaint", "suggestion")
 KIND_NAMES = {"complaint": N_("complaint"), "suggestion": N_("suggestion")}  # shown through _()
-STATUSES = ("open", "in_progress", "resolved")
-STATUS_NAMES = {"open": N_("open"), "in_progress": N_("in progress"), "resolved": N_("resolved")}  # through _()
-NEXT_STATUSES = {"open": ("in_progress", "resolved"), "in_progress": ("resolved",), "resolved": ()}
+STATUS_NAMES = {FeedbackStatus.OPEN: N_("open"), FeedbackStatus.IN_PROGRESS: N_("in progress"),
+                FeedbackStatus.RESOLVED: N_("resolved")}  # through _()
 MAX_TEXT = 5_000
 LIST_LIMIT = 500
 
@@ -59,7 +59,7 @@ def _view(desk: Desk, row: Feedback, logins: dict[int, tuple[str, str]]) -> Feed
         call_id=row.call_id, owner=owner[0], owner_name=owner[1],
         created_by=logins.get(row.created_by_id, ("", ""))[0], created_at=row.created_at, deadline=row.deadline,
         resolution=row.resolution, resolved_at=row.resolved_at,
-        past_deadline=row.status != "resolved" and is_past_deadline(row.deadline, desk.clock.now()),
+        past_deadline=row.status != FeedbackStatus.RESOLVED and is_past_deadline(row.deadline, desk.clock.now()),
     )
 
 
@@ -108,7 +108,7 @@ def log_feedback(desk: Desk, operator_id: int, kind: str, category: str, text: s
         owner = _actor(owner_id) if owner_id is not None else actor
         row = Feedback.create(
             kind=kind, category=category, body=text, client=client_id, call=call_id, owner=owner.id,
-            status="open", deadline=desk.inquiry_deadline(now), created_at=now,
+            status=FeedbackStatus.OPEN, deadline=desk.inquiry_deadline(now), created_at=now,
             created_by=actor.id, updated_at=now,
         )
         audit.record(desk, actor.login, "feedback", row.id, "create",
@@ -123,7 +123,7 @@ def get_feedback(desk: Desk, feedback_id: int) -> FeedbackView:
     return _view(desk, row, _operators())
 
 
-def _move(desk: Desk, actor_id: int, feedback_id: int, status: str, resolution: str = "") -> None:
+def _move(desk: Desk, actor_id: int, feedback_id: int, status: FeedbackStatus, resolution: str = "") -> None:
     now = desk.clock.now()
     with database.atomic():
         actor = _actor(actor_id)
@@ -137,7 +137,7 @@ def _move(desk: Desk, actor_id: int, feedback_id: int, status: str, resolution: 
             raise DeskError(_("feedback {feedback} is {status}: it cannot become {wanted}").format(
                 feedback=feedback_id, status=_(STATUS_NAMES[row.status]), wanted=_(STATUS_NAMES[status])))
         changes = {"status": status, "updated_at": now}
-        if status == "resolved":
+        if status == FeedbackStatus.RESOLVED:
             changes.update(resolution=resolution, resolved_at=now)
         # The status in the WHERE makes a second console's move fail instead of overwriting this one.
         moved = Feedback.update(**changes).where((Feedback.id == feedback_id) & (Feedback.status == row.status))
@@ -149,7 +149,7 @@ def _move(desk: Desk, actor_id: int, feedback_id: int, status: str, resolution: 
 
 def start_feedback(desk: Desk, actor_id: int, feedback_id: int) -> None:
     """The owner (or a lead) starts working on it: open -> in progress."""
-    _move(desk, actor_id, feedback_id, "in_progress")
+    _move(desk, actor_id, feedback_id, FeedbackStatus.IN_PROGRESS)
 
 
 def resolve_feedback(desk: Desk, actor_id: int, feedback_id: int, resolution: str) -> None:
@@ -159,7 +159,7 @@ def resolve_feedback(desk: Desk, actor_id: int, feedback_id: int, resolution: st
         raise DeskError(_("resolving needs a note: what was done for the client"))
     if len(resolution) > MAX_TEXT:
         raise DeskError(_("the resolution is longer than {count} characters").format(count=MAX_TEXT))
-    _move(desk, actor_id, feedback_id, "resolved", resolution)
+    _move(desk, actor_id, feedback_id, FeedbackStatus.RESOLVED, resolution)
 
 
 def assign_feedback(desk: Desk, actor_id: int, feedback_id: int, owner_login: str) -> None:
@@ -186,7 +186,7 @@ def list_feedback(desk: Desk, viewer_id: int, *, kind: str | None = None, status
                   past_deadline: bool = False, text: str = "", limit: int = LIST_LIMIT) -> list[FeedbackView]:
     """The register, filtered; unresolved ones by deadline first. Leads see all, operators what they own or logged.
 
-    ``status`` is one of STATUSES or "unresolved"; ``owner`` a login; ``text`` words to find in text or resolution.
+    ``status`` is a FeedbackStatus or "unresolved"; ``owner`` a login; ``text`` words to find in text or resolution.
     """
     viewer = _actor(viewer_id)
     query = Feedback.select(Feedback, Client).join(Client, JOIN.LEFT_OUTER, on=(Feedback.client == Client.id))
@@ -195,7 +195,7 @@ def list_feedback(desk: Desk, viewer_id: int, *, kind: str | None = None, status
     if kind:
         query = query.where(Feedback.kind == kind)
     if status == "unresolved":
-        query = query.where(Feedback.status != "resolved")
+        query = query.where(Feedback.status != FeedbackStatus.RESOLVED)
     elif status:
         query = query.where(Feedback.status == status)
     if category:
@@ -206,9 +206,9 @@ def list_feedback(desk: Desk, viewer_id: int, *, kind: str | None = None, status
     if client_id is not None:
         query = query.where(Feedback.client == client_id)
     if past_deadline:
-        query = query.where((Feedback.status != "resolved")
+        query = query.where((Feedback.status != FeedbackStatus.RESOLVED)
                             & past_deadline_condition(desk.clock.now(), Feedback.deadline))
-    rows = query.order_by(Feedback.status == "resolved", Feedback.deadline, Feedback.id)
+    rows = query.order_by(Feedback.status == FeedbackStatus.RESOLVED, Feedback.deadline, Feedback.id)
     logins = _operators()
     words = fold(text).split()
     views = []

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from calldesk.desk import audit
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.states import OperatorEvent, OperatorState, operator_move, sources_of
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound, UnknownOperator
@@ -206,7 +207,8 @@ def enable_login(desk: Desk, login: str, *, by: str | None = None) -> OperatorVi
 
 def open_callbacks_owned(operator_id: int) -> int:
     """Open call-backs still in an operator's name: what a lead hands on when they disable someone."""
-    return CallBack.select().where((CallBack.assignee == operator_id) & (CallBack.status == "open")).count()
+    mine = (CallBack.assignee == operator_id) & (CallBack.status == CallbackStatus.OPEN)
+    return CallBack.select().where(mine).count()
 
 
 def move(desk: Desk, operator_id: int, event: OperatorEvent, reason: str = "") -> OperatorView:

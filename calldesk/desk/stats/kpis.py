@@ -14,6 +14,7 @@ from datetime import datetime
 from peewee import JOIN, SQL, fn
 
 from calldesk.desk.callbacks.lateness import past_deadline_condition
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.context import Desk
 from calldesk.desk.stats import hours
 from calldesk.desk.stats.call_sums import add_call_sums
@@ -48,8 +49,8 @@ def _add_reviews(desk: Desk, scope: Scope, by: Grouping, out: dict[Key, Tally]) 
 
 def _add_callbacks(desk: Desk, scope: Scope, by: Grouping, now: datetime, out: dict[Key, Tally]) -> None:
     period = scope.period
-    done = CallBack.status == "done"
-    late_open = (CallBack.status == "open") & past_deadline_condition(now.timestamp())
+    done = CallBack.status == CallbackStatus.DONE
+    late_open = (CallBack.status == CallbackStatus.OPEN) & past_deadline_condition(now.timestamp())
     kept = done & (fn.COALESCE(CallBack.closed_at, CallBack.updated_at) <= CallBack.sla_deadline)
     query = CallBack.select().join(Call, JOIN.LEFT_OUTER, on=(CallBack.call == Call.id)).where(
         (CallBack.sla_deadline >= period.start_epoch) & (CallBack.sla_deadline < period.end_epoch)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from peewee import JOIN, SQL, Node, Select, fn
 
 from calldesk.desk.callbacks.lateness import overdue_condition
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.grouping import count_if, service_counts
@@ -90,7 +91,7 @@ _OPERATORS = Prepared(lambda: Operator.select(
     Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.state,
     Operator.state_reason, Operator.state_since).where(Operator.enabled).order_by(Operator.login))
 _CALLBACKS = Prepared(lambda now: CallBack.select(fn.COUNT(SQL("*")), count_if(overdue_condition(now)))
-                      .where(CallBack.status == "open"))
+                      .where(CallBack.status == CallbackStatus.OPEN))
 
 
 def _today_query(start: float, end: float, short: float, within: float) -> Select:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from peewee import SQL, fn
 
 from calldesk.desk.callbacks.board import department_condition, state_condition
+from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.calls.states import OperatorState
 from calldesk.desk.context import Desk
@@ -120,7 +121,7 @@ def _operators(department: str) -> dict[str, int]:
 
 def _callbacks(department: str, now: datetime) -> tuple[int, int]:
     """Open call-backs overdue, and due within the hour, by the call-back board's rules."""
-    condition = CallBack.status == "open"
+    condition = CallBack.status == CallbackStatus.OPEN
     if department:
         condition &= department_condition(department)
     query = CallBack.select(count_if(state_condition("overdue", now, DUE_WITHIN)),
