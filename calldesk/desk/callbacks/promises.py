@@ -22,7 +22,7 @@ from calldesk.desk.callbacks.lines import STATUS_NAMES, CallbackLine, line_of
 from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.callbacks.times import describe_moment, inside_window, next_inside_window, seen_in
 from calldesk.desk.calls.handling import end_call
-from calldesk.desk.calls.states import CallStatus, OperatorEvent
+from calldesk.desk.calls.states import CallStatus, OperatorEvent, OperatorState
 from calldesk.desk.clients.notes import add_note
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
@@ -609,7 +609,7 @@ def distribute_callbacks(desk: Desk, operator_id: int, seen: Sequence[tuple[int,
     Returns each call-back's new owner login."""
     me = _operator(operator_id)
     require(me, Action.DISTRIBUTE_CALLBACKS)
-    candidates = Operator.select().where(Operator.enabled & (Operator.state == "available")
+    candidates = Operator.select().where(Operator.enabled & (Operator.state == OperatorState.AVAILABLE)
                                          & ~lead_role_condition())
     if department:
         candidates = candidates.where(Operator.department == department)

@@ -10,7 +10,7 @@ from peewee import JOIN
 
 from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.badges import NO_BADGES, CallerBadges, caller_badges
-from calldesk.desk.calls.states import CALL_STATUS_NAMES
+from calldesk.desk.calls.states import CALL_STATUS_NAMES, CallStatus
 from calldesk.desk.clients.directory import PHONE_LABELS, STAGE_NAMES
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import NotFound
@@ -155,7 +155,7 @@ def build_dossier(desk: Desk, client_id: int, history_length: int = HISTORY_LENG
 def _call_summary(direction: str, disposition: str, status: str, transferred_to: str, queue: str) -> str:
     if disposition:
         outcome = desk_word(disposition)  # config.yaml's word, as the operator chose it
-    elif status == "transferred":
+    elif status == CallStatus.TRANSFERRED:
         outcome = _("transferred to {target}").format(target=transferred_to)
     else:
         outcome = _(CALL_STATUS_NAMES[status])

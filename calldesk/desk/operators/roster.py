@@ -19,7 +19,8 @@ from calldesk.store.prepared import Prepared
 
 FIRST_LEAD_LOCK_ID = 0x6C65_6164  # "lead": consoles opening a new database make its first lead one at a time
 # The states the figures report time in (ringing counts as available there; a disabled operator is nobody's time)
-STATES = ("available", "on_call", "wrap_up", "paused", "offline")
+STATES = (OperatorState.AVAILABLE, OperatorState.ON_CALL, OperatorState.WRAP_UP, OperatorState.PAUSED,
+          OperatorState.OFFLINE)
 VIEW_COLUMNS = (Operator.id, Operator.login, Operator.name, Operator.department, Operator.role, Operator.extension,
                 Operator.state, Operator.state_reason, Operator.state_since, Operator.enabled)
 
@@ -101,7 +102,7 @@ def add_operator(desk: Desk, login: str, name: str = "", department: str = "", r
             raise DeskError(f"{account!r} signs in as {holder.login} already: one account, one operator")
         operator = Operator.create(
             login=login, account=account, name=name.strip() or login, department=department, role=role.value,
-            extension=extension, language=language, state="available", state_since=desk.clock.now(),
+            extension=extension, language=language, state=OperatorState.AVAILABLE, state_since=desk.clock.now(),
         )
         if database_login:
             give_login(account, password, is_lead_role(role))

@@ -12,6 +12,7 @@ from typing import Literal
 
 from peewee import SQL, Case, Node, Select, fn
 
+from calldesk.desk.calls.states import CallStatus
 from calldesk.desk.errors import DeskError
 from calldesk.desk.stats.period import EPOCH_WEEKDAY, Period, local_day_index, local_hour_index, modulo
 from calldesk.store.models import Call
@@ -95,7 +96,7 @@ def service_counts(short: float, within: float) -> list[Node]:
     """SQL over the calls selected, the counts service level and abandonment are made of, defined once for the
     statistics, the team view and the wallboard: offered, answered, abandoned, abandoned within ``short`` seconds,
     answered within ``within`` seconds of arriving."""
-    abandoned = Call.status == "abandoned"
+    abandoned = Call.status == CallStatus.ABANDONED
     return [fn.COUNT(SQL("*")), fn.COUNT(Call.answered_at).coerce(False), count_if(abandoned),
             count_if(abandoned & (Call.ended_at - Call.arrived_at < short)),
             count_if(Call.answered_at - Call.arrived_at <= within)]

@@ -8,6 +8,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from calldesk.desk import audit
+from calldesk.desk.calls.states import CallStatus
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound
 from calldesk.desk.operators.permissions import Action, require
@@ -94,8 +95,8 @@ def reviewable_calls(desk: Desk, client_id: int, limit: int = REVIEWABLE_LENGTH)
 
 def _handling(call: Call) -> str:
     """Queue, how it ended and the talk time, in one line."""
-    unwrapped = {"answered": _("on the line"), "completed": _("not wrapped up"),
-                 "transferred": _("transferred to {target}").format(target=call.transferred_to)}
+    unwrapped = {CallStatus.ANSWERED: _("on the line"), CallStatus.COMPLETED: _("not wrapped up"),
+                 CallStatus.TRANSFERRED: _("transferred to {target}").format(target=call.transferred_to)}
     outcome = desk_word(call.disposition) if call.disposition else unwrapped.get(call.status, call.status)
     parts = [call.queue, outcome]
     if call.ended_at is not None:

@@ -7,13 +7,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from calldesk.desk.calls.states import OperatorState
 from calldesk.desk.context import Desk
 from calldesk.desk.operators.roster import STATES
 from calldesk.desk.stats.period import HOUR_SECONDS, Period
 from calldesk.store.models import Operator, OperatorStateChange, database
 
-STAFFED_STATES = ("available", "on_call", "wrap_up")  # at the desk and taking calls
-REPORTED_AS = {"ringing": "available"}  # a phone ringing for a caller is an operator free to take them
+STAFFED_STATES = (OperatorState.AVAILABLE, OperatorState.ON_CALL, OperatorState.WRAP_UP)  # taking calls
+# a phone ringing for a caller is an operator free to take them
+REPORTED_AS = {OperatorState.RINGING: OperatorState.AVAILABLE}
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def time_in_states(desk: Desk, period: Period, operator_id: int | None = None) -
                                                            dict.fromkeys(STATES, 0.0)))
         seconds = span.end - span.start
         row.seconds[span.state] = row.seconds.get(span.state, 0.0) + seconds
-        if span.state == "paused":
+        if span.state == OperatorState.PAUSED:
             reason = span.reason or "(no reason)"
             row.paused[reason] = row.paused.get(reason, 0.0) + seconds
     return sorted(times.values(), key=lambda r: r.login)

@@ -11,6 +11,7 @@ from peewee import JOIN, SQL, Node, Select, fn
 from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
+from calldesk.desk.calls.states import CallStatus, OperatorState
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.grouping import count_if, service_counts
 from calldesk.desk.stats.period import days_period, today
@@ -83,7 +84,7 @@ def _live_select(condition: Node) -> Select:
             .where(condition).order_by(Call.answered_at))
 
 
-_ON_THE_LINE = Prepared(lambda: _live_select((Call.status == "answered") & Call.operator.is_null(False)))
+_ON_THE_LINE = Prepared(lambda: _live_select((Call.status == CallStatus.ANSWERED) & Call.operator.is_null(False)))
 _WRAPPING_UP = Prepared(lambda operators, since: _live_select(
     Call.operator.in_(operators) & (Call.answered_at >= since) & Call.wrapped_at.is_null()
     & Call.ended_at.is_null(False)))
@@ -106,7 +107,7 @@ def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str,
     """operator id -> (call id, caller, answered at, ended at) for calls on the line or being wrapped up."""
     rows = _ON_THE_LINE.rows()
     wrapping = [(operator_id, since) for operator_id, *_, state, _, since in operators
-                if state == "wrap_up" and since is not None]
+                if state == OperatorState.WRAP_UP and since is not None]
     if wrapping:  # the call being wrapped up ended when the wrap-up began: look no further back than a day
         since = min(started for _, started in wrapping) - WRAP_UP_LOOKBACK.total_seconds()
         rows += _WRAPPING_UP.rows(operators=[operator for operator, _ in wrapping], since=since)
@@ -145,7 +146,7 @@ def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT) -> TeamSnapsho
     live = _live_calls(desk, operators)
     people = []
     for operator_id, login, name, department, role, state, reason, since in operators:
-        call = live.get(operator_id) if state in ("on_call", "wrap_up") else None
+        call = live.get(operator_id) if state in (OperatorState.ON_CALL, OperatorState.WRAP_UP) else None
         people.append(OperatorNow(
             id=operator_id, login=login, name=name, department=department, role=role, state=state, reason=reason,
             in_state_seconds=moment - since if since is not None else None,
