@@ -14,7 +14,7 @@ from calldesk.store.models import AuditEvent, Call, CallBack, Client, Feedback, 
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Export:
     """One entity: its field names in order (the CSV header, written even with no rows) and its rows.
 

@@ -10,7 +10,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.operators.roster import OperatorView, get_operator
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answered:
     """What F2 gives back: the answered call's screen pop, and the operator as the answer left them."""
 

@@ -22,7 +22,7 @@ from calldesk.desk.context import Desk
 from calldesk.desk.operators.roster import OperatorView
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallView:
     """Everything the console shows for a call on the line or in wrap-up, built in one trip to the database."""
 

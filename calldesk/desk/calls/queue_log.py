@@ -110,7 +110,7 @@ class _Leg:
     transferred_to: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Line:
     """One line of the queue_log, split into its fields but not yet understood."""
 

@@ -36,7 +36,7 @@ SEARCH_LIMIT = 50
 SEARCH_WORDS = 8  # the longest words of a query are searched: more narrow nothing, and hundreds overflow the parser
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientHit:
     """A client found by name, company or digits, as the find-client dialog lists them."""
 
@@ -46,7 +46,7 @@ class ClientHit:
     phone: str  # the first phone, formatted for display
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewPhone:
     """A phone number to give a client, as typed, with its label (mobile, work...) if it has one."""
 

@@ -84,7 +84,7 @@ class Contact:
     phones: list[NewPhone] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientFile:
     """A contacts file being read: its entries come one at a time, each made a ``Contact`` only when asked."""
 
@@ -159,7 +159,7 @@ def _refuse_binaries(lines: FileLines, path: Path) -> None:
 
 # --- CSV ----------------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PhoneColumn:
     """A CSV column of phone numbers, and the label its numbers get."""
 
@@ -168,7 +168,7 @@ class _PhoneColumn:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _CsvLayout:
     """How a CSV file's header maps onto a contact: the cells worth keeping and which field each one feeds."""
 

@@ -66,7 +66,7 @@ _PHONES_OF = Prepared(lambda ids: Phone.select(Phone.client, Phone.raw, Phone.e1
 Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RejectedRow:
     """An entry of the file the import could not take, and why, as the report lists it."""
 

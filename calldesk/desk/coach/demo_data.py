@@ -28,7 +28,7 @@ HOURLY_CALLS = (3, 6, 7, 5, 3, 4, 6, 5, 3, 2)
 STAGE_WEIGHTS = (35, 20, 15, 30)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DemoOperator:
     """One of the demo desk's operators, the same for every seed."""
 

@@ -32,7 +32,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FaqAnswer:
     """An FAQ entry, as the operator's search shows it and a lead edits it."""
 
@@ -43,7 +43,7 @@ class FaqAnswer:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FaqDraft:
     """One entry read from a file, with where it was for messages."""
 
@@ -53,7 +53,7 @@ class FaqDraft:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FaqImport:
     """What an FAQ file import did, counted by entry."""
 

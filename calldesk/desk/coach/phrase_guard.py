@@ -25,7 +25,7 @@ CLAUSE_END = r"[.!?,;:…।॥\"”)]"
 CLAUSE_START = r"[.!?,;:…।॥\"“(]"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """A negative phrasing found in what the operator typed, placed in the text as typed, with its alternative."""
 

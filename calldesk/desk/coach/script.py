@@ -23,7 +23,7 @@ from calldesk.time_zones import time_zones_for
 DEFAULT_SCRIPT_NAME = "default"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScriptStep:
     """One line of the script, filled in for this call, that the operator ticks off once said."""
 
@@ -32,7 +32,7 @@ class ScriptStep:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScriptContext:
     """What the script's placeholders are filled in with for one call: who speaks, to whom, and why."""
 
@@ -81,7 +81,7 @@ def choose_script(config: Config, queue: str | None, situation: str | None = Non
     return default_script(config)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallFacts:
     """What choosing and filling a call's script needs of the call and its client, read in one statement."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -45,7 +45,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"  # shipped as pack
 DEFAULT_HOLD_LIMIT = 60.0  # seconds a caller may wait for an answer before a call-back should be offered
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScenarioCaller:
     """The person a training scenario plays: the number they ring from and, for a client, who they are."""
 
@@ -56,7 +56,7 @@ class ScenarioCaller:
     manner: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A scripted practice call, read from YAML: the caller, the caller's lines and what a good call needs."""
 
@@ -71,7 +71,7 @@ class Scenario:
     dispositions: tuple[str, ...] = ()  # the fitting ones; empty means any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreItem:
     """The points one etiquette rule gave a practice call, with the reason in words."""
 
@@ -81,7 +81,7 @@ class ScoreItem:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Score:
     """How a practice call scored, rule by rule."""
 
@@ -97,7 +97,7 @@ class Score:
         return sum(i.out_of for i in self.items)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainingResult:
     """The kept score of a finished practice call, as the training results list it."""
 
@@ -269,7 +269,7 @@ class TrainingSession:
         now = self.desk.clock.now()
         TrainingScore.create(
             trainee=self.trainee_id, scenario=self.scenario.name, points=score.points, out_of=score.out_of,
-            reasons=json.dumps([vars(i) for i in score.items], ensure_ascii=False), call=call_id,
+            reasons=json.dumps([asdict(i) for i in score.items], ensure_ascii=False), call=call_id,
             started_at=self.started_at or now, finished_at=now,
         )
         self.score = score

@@ -14,7 +14,7 @@ from calldesk.i18n import N_, _, format_count
 Kind = Literal["count", "share", "seconds", "number"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One figure the desk reports, defined once for the screen, the exports and the docs."""
 

@@ -22,7 +22,7 @@ GROUPINGS: tuple[str, ...] = ("queue", "operator", "day", "hour")  # what a pers
 Key = str | int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scope:
     """Which calls count: a period, and optionally one queue or one operator (by id)."""
 

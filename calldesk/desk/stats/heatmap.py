@@ -11,7 +11,7 @@ from calldesk.desk.stats.period import weekday_of_index
 from calldesk.desk.stats.tally import Tally
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeatMap:
     """``tallies[weekday][hour]``, Monday 0 and midnight 0; each cell's calls over every such hour of the period."""
 

@@ -16,7 +16,7 @@ from calldesk.i18n import N_, _
 from calldesk.store.models import Operator
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeaderboardRow:
     """One operator's line on the leaderboard: the indicators a lead rewards by, for the period."""
 
@@ -31,7 +31,7 @@ class LeaderboardRow:
     reviews: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeaderboardColumn:
     """A column of the leaderboard, on screen and in CSV, and which way sorts it best first."""
 

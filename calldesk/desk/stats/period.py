@@ -29,7 +29,7 @@ DAYS_AHEAD = 366  # a day typed may look a year ahead, no further
 LONGEST_PERIOD_DAYS = 3 * 366  # each day of a period is summed on its own: a longer one would run for hours
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """From ``start`` (included) to ``end`` (excluded), aware UTC; days and hours are read in ``zone``."""
 

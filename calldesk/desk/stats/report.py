@@ -15,7 +15,7 @@ from calldesk.desk.stats.states import StateTime, time_in_states
 from calldesk.desk.stats.tally import Tally
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatisticsReport:
     """Everything the statistics tab shows for a period."""
 

@@ -21,7 +21,7 @@ MAX_COMMENT = 2_000
 REVIEWABLE_LENGTH = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallReviewView:
     """A team lead's review of a call, as saved."""
 
@@ -32,7 +32,7 @@ class CallReviewView:
     reviewed_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewableCall:
     """A call a lead may score: one line of the client's answered calls."""
 

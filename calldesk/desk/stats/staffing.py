@@ -18,7 +18,7 @@ from calldesk.desk.stats.states import staffed_seconds_by_hour, state_spans
 from calldesk.desk.stats.tally import Tally
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffingHour:
     """One hour of a typical day: the operators Erlang C says were needed, beside those staffed."""
 

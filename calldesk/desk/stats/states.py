@@ -18,7 +18,7 @@ STAFFED_STATES = (OperatorState.AVAILABLE, OperatorState.ON_CALL, OperatorState.
 REPORTED_AS = {OperatorState.RINGING: OperatorState.AVAILABLE}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StateSpan:
     """A stretch of time one operator spent in one state, clipped to the period."""
 

@@ -37,7 +37,7 @@ from calldesk.time_zones import zone_named
 Submit = Callable[[CallbackRequest], Awaitable[int]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallbackOffered:
     """What the dialog promised: the new call-back's id and how its time reads for both people."""
 

@@ -17,7 +17,7 @@ from calldesk.desk.clients.directory import STAGE_NAMES
 from calldesk.i18n import N_, _
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientForm:
     """What the form saves, as the operator typed it; ``phone`` only for a new client, ``tags`` only for a known one."""
 

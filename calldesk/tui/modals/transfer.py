@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from calldesk.i18n import N_, _
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TransferChoice:
     """Where the operator transfers the live call, with the note for whoever takes it."""
 
