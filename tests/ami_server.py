@@ -175,6 +175,10 @@ class AmiServer:
                                             "Message": "Interface paused successfully"}).encode())
                 else:
                     writer.write(ami_block({"Response": "Error", **reply, "Message": "Interface not found"}).encode())
+            case "queueadd" | "queueremove" | "queuepenalty":  # Asterisk's words for a member added, removed, moved
+                done = {"queueadd": "Added interface to queue", "queueremove": "Removed interface from queue",
+                        "queuepenalty": "Interface penalty set successfully"}[name]
+                writer.write(ami_block({"Response": "Success", **reply, "Message": done}).encode())
             case "logoff":
                 writer.write(ami_block({"Response": "Goodbye", **reply, "Message": "Thanks for all the fish."})
                              .encode())

@@ -5,6 +5,7 @@ operator answers their department's queues, config.yaml's queue_members, or what
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_priority_zero_queues_first_longest_waiting_first_then_priority_one(desk
 
 
 def test_an_operator_in_no_queue_takes_from_every_queue_as_a_fresh_desk_does(desk, team, config):
-    desk = desk._replace(config=config._replace(queue_members={"john": {}}))
+    desk = replace(desk, config=config._replace(queue_members={"john": {}}))
     first, second = ring(desk, "sales"), ring(desk, "support")
     assert routing.queues_of(desk, team["john"].id) == routing.EVERY_QUEUE
     assert routing.next_calls(desk, team["john"].id) == [first, second]
@@ -61,7 +62,7 @@ def test_an_operator_in_no_queue_takes_from_every_queue_as_a_fresh_desk_does(des
 
 
 def test_config_yaml_gives_an_operator_queues_and_a_leads_setting_wins_over_it(desk, team, config):
-    desk = desk._replace(config=config._replace(queue_members={"ravi": {"sales": 0, "support": 1}}))
+    desk = replace(desk, config=config._replace(queue_members={"ravi": {"sales": 0, "support": 1}}))
     assert routing.queues_of(desk, team["ravi"].id) == (Membership("sales", 0), Membership("support", 1))
     routing.keep_queues(desk, routing.plan_queues(desk, "ravi", [Membership("billing", 0)], by="bina"), by="bina")
     assert routing.queues_of(desk, team["ravi"].id) == (Membership("billing", 0),)
@@ -146,3 +147,12 @@ def test_consoles_pressing_f2_together_each_get_a_caller_of_their_own_queues_onc
     for login, taken in answered.items():
         assert {calls[c] for c in taken} <= members[login], login
     assert {c.operator.login for c in Call.select()} <= {"bina", "john", "meera"}
+
+
+def test_a_call_transferred_to_me_comes_first_whatever_its_queue(desk, team):
+    waiting = ring(desk, "sales")
+    transferred = ring(desk, "support")
+    queue.claim_call(desk, transferred, team["meera"].id)
+    onward = handling.transfer_call(desk, transferred, team["meera"].id, "ravi", "wants the premium brochure")
+    assert routing.next_calls(desk, team["ravi"].id) == [onward, waiting]
+    assert routing.next_calls(desk, team["john"].id) == []  # offered to Ravi, in support: not John's

@@ -110,7 +110,7 @@ def run_set_queues(args: argparse.Namespace) -> int:
         keep_queues(desk, change, by=by)
     print(f"{change.login} answers {describe_queues(change.after)} (was {describe_queues(change.before)})")
     if desk.config.call_source == "ami":  # the console holds the PBX link: the command line has none
-        print("Asterisk's queue members are unchanged: they follow a change made on the team view (F10, ctrl+g)")
+        print("Asterisk's queue members are unchanged: they follow a change made on the team view (F10, ctrl+u)")
     return 0
 
 

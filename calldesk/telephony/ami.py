@@ -1,5 +1,5 @@
-"""Asterisk through its Manager Interface (AMI, with panoramisk): queue events in; click-to-call, pause and a
-lead's listen, whisper and barge out.
+"""Asterisk through its Manager Interface (AMI, with panoramisk): queue events in; click-to-call, pause, a
+lead's listen, whisper and barge, and the queues' members as a lead moves them out.
 
 The source runs its own asyncio loop in the console's source thread. On every connect it logs in, compares the
 desk's queue with the PBX's (QueueStatus), then applies events in the order received, a batch per transaction so
@@ -25,6 +25,7 @@ from peewee import PeeweeException
 
 from calldesk.config import AmiSettings
 from calldesk.desk.calls.consult import Consult
+from calldesk.desk.calls.routing import QueueChange
 from calldesk.desk.calls.supervision import Supervision
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
@@ -178,6 +179,28 @@ class AmiSource:
         if reason:
             action["Reason"] = reason
         self._request(action, "pause" if paused else "resume", timeout)
+
+    def follow_queues(self, change: QueueChange, timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:
+        """The PBX's queue members follow a lead's change: QueueAdd for a queue joined, QueuePenalty for a new
+        priority, QueueRemove for a queue left. The member is named by the login, which maps the PBX's events back
+        to the operator. The team view changes one queue at a time: one action, refused whole or done."""
+        interface = self._interface(change.login)
+        for member in change.joined:
+            self._request({"Action": "QueueAdd", "Queue": self._asterisk_queue(member.queue), "Interface": interface,
+                           "Penalty": str(member.priority), "MemberName": change.login},
+                          f"add {change.login} to {member.queue}", timeout)
+        for member in change.moved:
+            self._request({"Action": "QueuePenalty", "Interface": interface, "Penalty": str(member.priority),
+                           "Queue": self._asterisk_queue(member.queue)},
+                          f"give {change.login} priority {member.priority} in {member.queue}", timeout)
+        for member in change.left:
+            self._request({"Action": "QueueRemove", "Queue": self._asterisk_queue(member.queue),
+                           "Interface": interface}, f"take {change.login} out of {member.queue}", timeout)
+
+    def _asterisk_queue(self, queue: str) -> str:
+        """The Asterisk queue for a desk queue: config.yaml's ami.queues read backwards, else the same name."""
+        return next((ami_queue for ami_queue, desk_queue in self.settings.queues.items() if desk_queue == queue),
+                    queue)
 
     def _interface(self, login: str) -> str:
         interface = self.events.interface_for(login)

@@ -52,7 +52,7 @@ APP_BINDINGS: list[Binding] = [
 
 KEY_HELP: dict[str, str] = {
     "help": N_("this help: every key, by screen"),
-    "answer": N_("take the selected call (or the longest waiting); in My call-backs, dial the selected one"),
+    "answer": N_("take the next caller of your queues, priority 0 first; in My call-backs, dial the selected one"),
     "new_client": N_("the caller's details: make an unknown caller a client (number filled in), or correct a client's"),
     "transfer": N_("transfer the live call to a department or operator, with a note; ctrl+t consults the operator "
                    "first (the caller holds); F4 again hands the caller over or goes back to them"),

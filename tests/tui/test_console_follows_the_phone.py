@@ -90,7 +90,7 @@ async def test_f2_while_on_a_call_is_refused_with_the_reason(desk, asha, sharma,
 
 
 async def test_an_acknowledged_escalation_tells_the_operator_who_is_joining(desk, asha, ravi, sharma, run_app):
-    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    call_id = queue.ring_call(desk, "+91 98765 43210", "sales")  # Ravi's queue
     app = run_app(desk, ravi)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -112,7 +112,7 @@ async def test_an_acknowledged_escalation_tells_the_operator_who_is_joining(desk
 
 
 async def test_a_disabled_operator_is_signed_out_with_the_draft_kept(desk, db_url, asha, ravi, sharma, run_app):
-    call_id = queue.ring_call(desk, "+91 98765 43210", "support")
+    call_id = queue.ring_call(desk, "+91 98765 43210", "sales")  # Ravi's queue
     app = run_app(desk, ravi)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -163,7 +163,7 @@ async def test_a_call_transferred_to_me_is_a_notice_and_arrives_with_the_note_on
 
 
 async def test_ctrl_s_during_a_call_from_an_unknown_caller_keeps_the_caller_on_screen(desk, asha, run_app):
-    queue.ring_call(desk, "+91 99887 76655", "sales")
+    queue.ring_call(desk, "+91 99887 76655", "support")  # Asha's queue
     app = run_app(desk, asha)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

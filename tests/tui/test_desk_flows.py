@@ -76,7 +76,7 @@ async def test_a_call_taken_by_another_console_is_reported_and_the_desk_stays_us
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue.claim_call(desk, call_id, ravi.id)  # Ravi's console was quicker
-        await pilot.press("f2")
+        await pilot.press("enter")  # on the caller the queue still shows
         await settle(pilot)
         assert any("Taken by Ravi Kumar" in n.message for n in app._notifications)
         assert app.screen.live is None
@@ -84,7 +84,7 @@ async def test_a_call_taken_by_another_console_is_reported_and_the_desk_stays_us
 
 
 async def test_an_unknown_callers_words_go_in_the_notes_and_f3_makes_them_a_client(desk, asha, run_app):
-    call_id = queue.ring_call(desk, "+91 99887 76655", "sales", caller_name="")
+    call_id = queue.ring_call(desk, "+91 99887 76655", "support", caller_name="")
     app = run_app(desk, asha)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -87,16 +87,20 @@ def queues_of(desk: Desk, operator_id: int) -> tuple[Membership, ...]:
 
 
 def next_calls(desk: Desk, operator_id: int, limit: int = 20) -> list[int]:
-    """The ringing calls F2 tries for this operator, in turn: their queues by priority, longest waiting first within
-    each; every queue, longest waiting first, for an operator in none."""
+    """The ringing calls F2 tries for this operator, in turn: any call offered to them by name first (a colleague's
+    transfer, the PBX ringing their phone), then their queues by priority, longest waiting first within each; every
+    queue, longest waiting first, for an operator in none."""
     members = queues_of(desk, operator_id)
+    login = Operator.select(Operator.login).where(Operator.id == operator_id)
+    mine = Call.offered_to == login
     query = Call.select(Call.id).where(Call.status == CallStatus.RINGING)
     if members:
-        priority = Case(Call.queue, [(m.queue, m.priority) for m in members])
-        query = query.where(Call.queue.in_([m.queue for m in members])).order_by(priority, Call.arrived_at, Call.id)
+        priority = Case(Call.queue, [(m.queue, m.priority) for m in members], PRIORITY_MAX)
+        query = query.where(mine | Call.queue.in_([m.queue for m in members]))
+        order = (Case(None, [(mine, 0)], 1), priority, Call.arrived_at, Call.id)
     else:
-        query = query.order_by(Call.arrived_at, Call.id)
-    return [call_id for (call_id,) in query.limit(limit).tuples()]
+        order = (Case(None, [(mine, 0)], 1), Call.arrived_at, Call.id)
+    return [call_id for (call_id,) in query.order_by(*order).limit(limit).tuples()]
 
 
 def parse_memberships(words: list[str]) -> list[Membership]:

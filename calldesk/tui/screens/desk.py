@@ -357,7 +357,9 @@ class DeskScreen(Screen):
 
     # --- answering and the screen pop -------------------------------------------------------------
 
-    async def action_answer(self) -> None:
+    async def action_answer(self, picked: bool = False) -> None:
+        """F2: the next caller of my queues by priority (desk/calls/routing.py); ``picked``: the call under the queue's
+        cursor, which enter (or a click) chooses."""
         started = time.perf_counter()
         from calldesk.desk.calls.answer import answer_call
 
@@ -365,7 +367,9 @@ class DeskScreen(Screen):
         if self.focused is mine and mine.selected_line() is not None:
             await self.start_callback(mine.selected_line(), started)
             return
-        selected = self.query_one(QueueTable).selected_id()
+        training = self.console.training  # a trainee's F2 takes the practice call, whatever its queue
+        selected = (self.query_one(QueueTable).selected_id() if picked
+                    else training.call_id if training is not None else None)
         try:
             with self.acting_on_call():
                 answered = await self.console.attempt(answer_call, self.desk, self.console.operator, selected)
@@ -380,7 +384,10 @@ class DeskScreen(Screen):
             self.poll_queue()
             return
         if answered is None:
-            self.notify(_("Nobody is waiting."))
+            if self.query_one(QueueTable).row_count:
+                self.notify(_("Nobody is waiting in your queues: enter on a call in the queue takes it."))
+            else:
+                self.notify(_("Nobody is waiting."))
             return
         view = answered.view
         self._show_call(view)
@@ -954,7 +961,8 @@ class DeskScreen(Screen):
     def action_team(self) -> None:
         from calldesk.tui.screens.team import TeamScreen
 
-        self.app.push_screen(TeamScreen(self.desk, self.console.attempt, supervise=self.console.supervise_call))
+        self.app.push_screen(TeamScreen(self.desk, self.console.attempt, supervise=self.console.supervise_call,
+                                        move_in_queue=self.console.move_in_queue))
 
     async def switch_script(self, name: str) -> None:
         """Change the live call's script (angry caller, refund...) from the command palette."""
@@ -975,7 +983,7 @@ class DeskScreen(Screen):
 
     @on(DataTable.RowSelected, "#queue")
     async def _answer_selected(self) -> None:
-        await self.action_answer()
+        await self.action_answer(picked=True)
 
     async def _refresh_operator(self) -> None:
         me = await self.console.run_rule(roster.get_operator, self.console.operator.id)

@@ -25,7 +25,8 @@ MODAL_KEYS = (
     (N_("Consulting (F4)"), "up/down, enter", N_("complete: hand the caller to the colleague with the note; or "
                                                  "return to the caller")),
     (N_("Script pane"), "enter", N_("tick or untick the highlighted step")),
-    (N_("Queue pane"), "up/down", N_("select a call; F2 answers the selected one")),
+    (N_("Queue pane"), "up/down, enter", N_("pick any call and take it; F2 takes the next of your queues (in none: "
+                                            "of any queue)")),
     (N_("Everywhere"), "tab / shift+tab", N_("move between panes")),
     (N_("Everywhere"), "ctrl+p", N_("command palette: every action by name")),
 )

@@ -169,17 +169,21 @@ class TeamScreen(Screen[None]):
         Binding("ctrl+l", "supervise('listen')", N_("Listen"), id="team_listen"),
         Binding("ctrl+w", "supervise('whisper')", N_("Whisper"), id="team_whisper"),
         Binding("ctrl+b", "supervise('barge')", N_("Barge in"), id="team_barge"),
+        Binding("ctrl+u", "queues", N_("Queues"), id="team_queues"),
     ]
 
     def __init__(self, desk: Desk, run: Runner, export_folder: Path | None = None,
-                 supervise: Callable[[int, Supervision], Awaitable[str]] | None = None) -> None:
+                 supervise: Callable[[int, Supervision], Awaitable[str]] | None = None,
+                 move_in_queue: Callable[[int, str, int | None], Awaitable[str]] | None = None) -> None:
         """``run`` runs a desk function on the database thread (the app's ``attempt``); the leaderboard's CSV goes
         to ``export_folder`` (default: the current folder); ``supervise`` rings the lead into an operator's call
-        (the app's ``supervise_call``)."""
+        (the app's ``supervise_call``); ``move_in_queue`` moves an operator into or out of a queue, the PBX's members
+        following (the app's ``move_in_queue``)."""
         super().__init__()
         self.desk = desk
         self.run = run
         self.supervise = supervise
+        self.move_in_queue = move_in_queue
         self.export_folder = export_folder or Path.cwd()
         self.zone = desk.zone
         self.report: StatisticsReport | None = None
@@ -448,6 +452,31 @@ class TeamScreen(Screen[None]):
     async def _supervise(self, operator_id: int, mode: Supervision) -> None:
         try:
             told = await self.supervise(operator_id, mode)
+        except DeskError as exc:
+            self.notify(str(exc), severity="warning", timeout=8)
+            return
+        self.notify(told)
+
+    # --- a lead moves people between queues ----------------------------------------------------------------
+
+    def action_queues(self) -> None:
+        operator_id = self.query_one(OperatorsTable).selected_id()
+        if self.move_in_queue is None or operator_id is None:
+            self.notify(_("Choose an operator in the Team tab first"), severity="warning")
+            return
+        self.run_worker(self._move_in_queue(operator_id), group="queues", exclusive=True)
+
+    async def _move_in_queue(self, operator_id: int) -> None:
+        from calldesk.desk.calls.routing import queues_of
+        from calldesk.tui.modals.queue_member import QueueMemberModal
+
+        name = next((p.name for p in self.snapshot.operators if p.id == operator_id), "") if self.snapshot else ""
+        try:
+            members = await self.run(queues_of, self.desk, operator_id)
+            move = await self.app.push_screen_wait(QueueMemberModal(name, self.desk.config.queues, members))
+            if move is None:
+                return
+            told = await self.move_in_queue(operator_id, move.queue, move.priority)
         except DeskError as exc:
             self.notify(str(exc), severity="warning", timeout=8)
             return
