@@ -5,12 +5,12 @@ operator answers their department's queues, config.yaml's queue_members, or what
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 
 import pytest
 
 from calldesk.desk.calls import handling, queue, routing
 from calldesk.desk.calls.routing import Membership
+from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed
 from calldesk.desk.operators import roster
 from calldesk.store.models import AuditEvent, Call, QueueMember, database
@@ -54,7 +54,7 @@ def test_priority_zero_queues_first_longest_waiting_first_then_priority_one(desk
 
 
 def test_an_operator_in_no_queue_takes_from_every_queue_as_a_fresh_desk_does(desk, team, config):
-    desk = replace(desk, config=config._replace(queue_members={"john": {}}))
+    desk = Desk(config._replace(queue_members={"john": {}}), desk.clock)
     first, second = ring(desk, "sales"), ring(desk, "support")
     assert routing.queues_of(desk, team["john"].id) == routing.EVERY_QUEUE
     assert routing.next_calls(desk, team["john"].id) == [first, second]
@@ -62,7 +62,7 @@ def test_an_operator_in_no_queue_takes_from_every_queue_as_a_fresh_desk_does(des
 
 
 def test_config_yaml_gives_an_operator_queues_and_a_leads_setting_wins_over_it(desk, team, config):
-    desk = replace(desk, config=config._replace(queue_members={"ravi": {"sales": 0, "support": 1}}))
+    desk = Desk(config._replace(queue_members={"ravi": {"sales": 0, "support": 1}}), desk.clock)
     assert routing.queues_of(desk, team["ravi"].id) == (Membership("sales", 0), Membership("support", 1))
     routing.keep_queues(desk, routing.plan_queues(desk, "ravi", [Membership("billing", 0)], by="bina"), by="bina")
     assert routing.queues_of(desk, team["ravi"].id) == (Membership("billing", 0),)
