@@ -3,6 +3,7 @@ open (late or not) or a complaint open; the dossier adds the last contact and ho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -101,7 +102,7 @@ def test_the_call_on_the_line_is_not_counted_as_an_earlier_call(desk, asha, shar
 def test_the_vip_tag_is_the_configs(desk, sharma):
     directory.update_client(desk, sharma, "asha", tags="Gold; wholesale")
     assert caller_badges(desk, [sharma]) == {}
-    gold = desk._replace(config=desk.config._replace(vip_tag="gold"))  # a desk whose config says `vip_tag: gold`
+    gold = replace(desk, config=desk.config._replace(vip_tag="gold"))  # a desk whose config says `vip_tag: gold`
     assert caller_badges(gold, [sharma])[sharma].vip
     assert not has_tag("Gold; wholesale", "")  # `vip_tag: ""` turns the VIP badge off
     assert not has_tag("Golden", "gold")  # a whole tag, not part of one

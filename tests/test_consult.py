@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -152,7 +153,7 @@ def test_a_pbx_without_ami_consults_through_the_configured_hook_with_the_extensi
     hook.write_text(f'#!/bin/sh\necho "$@" >> {told}\n[ "$1" != return ] || {{ echo "no consult on 101" >&2; '
                     'exit 3; }\n')
     hook.chmod(0o755)
-    line = consult_line(desk._replace(config=desk.config._replace(consult_hook=(str(hook),))), source=None)
+    line = consult_line(replace(desk, config=desk.config._replace(consult_hook=(str(hook),))), source=None)
     planned = consult.consult_to_start(desk, call_id, asha.id, "ravi")
     line.start_consult(planned)
     line.complete_consult(planned)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from calldesk.config import Config
 from calldesk.desk.clock import Clock, SystemClock
 
 
-class Desk(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Desk:
     """The desk a rule runs on: its configuration, and a clock that tests and training can move."""
 
     config: Config
-    clock: Clock = SystemClock()  # it keeps no state: one serves every desk
+    clock: Clock = field(default_factory=SystemClock)  # it keeps no state
 
     @property
     def region(self) -> str:

@@ -22,7 +22,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -319,7 +319,7 @@ class Journal:
     def _apply(self, desk: Desk, operator_id: int, entry: JournalEntry) -> tuple[str, Any]:
         """("applied", result), ("already", None) or ("refused", why); an outage raises. The entry's line in the file
         is closed either way, after the database has the change."""
-        as_then = desk._replace(clock=ManualClock(entry.recorded_at))  # the note keeps the time it was typed
+        as_then = replace(desk, clock=ManualClock(entry.recorded_at))  # the note keeps the time it was typed
         try:
             with database.atomic():
                 if JournalApplied.select().where(JournalApplied.entry_id == entry.id).exists():

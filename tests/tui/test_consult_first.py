@@ -4,6 +4,7 @@ caller over (the colleague has the live call, the dossier and the note) or goes 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from rich.console import Console
 from textual.widgets import Static
@@ -33,7 +34,7 @@ def _with_hook(desk, tmp_path):
     hook = tmp_path / "pbx-consult"
     hook.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path / 'told'}\n")
     hook.chmod(0o755)
-    return desk._replace(config=desk.config._replace(consult_hook=(str(hook),)))
+    return replace(desk, config=desk.config._replace(consult_hook=(str(hook),)))
 
 
 async def _consult_ravi(pilot, note: str) -> None:

@@ -4,6 +4,7 @@ call-back promised and maybe late, a complaint open), read with the waiting call
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from peewee import Case, fn
@@ -31,7 +32,8 @@ class CallerBadges(NamedTuple):
 NO_BADGES = CallerBadges()
 
 
-class Badge(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Badge:
     """One badge as shown: a short mark for the queue's narrow column, words for the dossier header."""
 
     kind: str  # vip | today | callback | late_callback | complaint: what the screens style it by

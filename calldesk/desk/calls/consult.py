@@ -13,7 +13,7 @@ leaves no trace here.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from calldesk.desk import audit
 from calldesk.desk.calls.handling import hand_over
@@ -34,7 +34,8 @@ from calldesk.i18n import _
 from calldesk.store.models import Call, Operator, database
 
 
-class Consult(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Consult:
     """A consult about to start or going on: the call, its operator and the colleague, with what the PBX needs."""
 
     call_id: int

@@ -6,7 +6,7 @@ Clients go through the domain (``create_client``); the call history is bulk-inse
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,7 +130,7 @@ def _add_demo_client(desk: Desk, rng: random.Random, index: int) -> int:
         phones.append(NewPhone(LEGACY_NUMBER, "legacy"))
     stage = rng.choices(STAGES, weights=STAGE_WEIGHTS)[0]
     return create_client(
-        desk._replace(clock=ManualClock(created)), name, phones, company=company, address_as=address_as,
+        replace(desk, clock=ManualClock(created)), name, phones, company=company, address_as=address_as,
         manner=rng.choice(MANNERS), stage=stage, actor="demo",
     )
 
