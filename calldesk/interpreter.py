@@ -1,5 +1,6 @@
-"""What the console asks of the Python interpreter, in one place: when the garbage collector runs, and how often
-threads take turns. Each trick's figures are in docs/performance.md, "The console and the interpreter"."""
+"""What calldesk asks of the Python interpreter, in one place: when the garbage collector runs (the console, a
+client import), and how often threads take turns. Each trick's figures are in docs/performance.md ("The console and
+the interpreter", and the client imports')."""
 
 from __future__ import annotations
 
@@ -36,6 +37,19 @@ def freeze_start_up_objects() -> None:
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, 20, 100)
     gc.enable()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """A client import's rows make no cycles: the collector is off while they stream through, and runs once after."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+            gc.collect()
 
 
 def collect_between_calls() -> None:

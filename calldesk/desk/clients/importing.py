@@ -15,7 +15,6 @@ a chunk ahead, in a second process for a big file.
 from __future__ import annotations
 
 import csv
-import gc
 import json
 import os
 from collections import deque
@@ -35,6 +34,7 @@ from calldesk.desk.clients.import_rows import ReadyRow, Rows, name_key, preparer
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
 from calldesk.i18n import _
+from calldesk.interpreter import collector_paused
 from calldesk.phones import ParsedPhone, reversed_digits
 from calldesk.store.bulk import insert_rows
 from calldesk.store.errors import StoreError
@@ -125,7 +125,7 @@ def import_clients(desk: Desk, path: Path, *, mapping: dict[str, list[str]] | No
     region = (region or desk.region).upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise DeskError(f"region {region!r} is not a known region code (e.g. IN, GB, US)")
-    with open_client_file(path, mapping) as source, _rejected_rows(report) as write_rejected, _collector_paused():
+    with open_client_file(path, mapping) as source, _rejected_rows(report) as write_rejected, collector_paused():
         summary = ImportSummary(str(path), source.kind, source.columns, dry_run)
 
         def reject(line: int, reason: str) -> None:
@@ -153,20 +153,6 @@ def import_clients(desk: Desk, path: Path, *, mapping: dict[str, list[str]] | No
             while in_flight:
                 write_oldest()
             return summary
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while rows stream through: they make no cycles, and its passes over them
-    cost an eighth of the import's CPU (docs/performance.md). One collection after."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-            gc.collect()
 
 
 @contextmanager
