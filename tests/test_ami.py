@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -547,4 +548,4 @@ def test_a_consult_the_pbx_refuses_is_one_line_and_changes_nothing(
     assert Call.get_by_id(call.id).consult_with == "meena"  # still consulting: the console says so, and no more
     # a call answered at the console, not at the phone: the PBX never said which line it is on
     with pytest.raises(TelephonyError, match=r"^cannot consult: the PBX has not said which line ravi is on"):
-        line.source.start_consult(planned._replace(operator_login="ravi"))
+        line.source.start_consult(replace(planned, operator_login="ravi"))
