@@ -10,7 +10,8 @@ predicate side by side, so a list read from the database and a row already in me
 
 At the very moment named, it has come: a call-back due at 10:00 is overdue at 10:00. The conditions take the time as
 a datetime or as stored epoch seconds (a prepared statement's parameter). PostgreSQL's row security repeats the
-overdue rule in SQL for a console releasing another's call-back (store/pg_roles.py).
+overdue rule in SQL for a console releasing another's call-back (store/pg_roles.py, which may not import this
+module): tests/test_one_place_per_rule.py checks that copy against ``is_overdue``.
 """
 
 from __future__ import annotations

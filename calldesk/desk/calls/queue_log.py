@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from calldesk.desk.calls.queue import rings_heard
+from calldesk.desk.calls.states import CallStatus, OperatorState
 from calldesk.desk.clients.directory import match_caller
 from calldesk.desk.clients.file_lines import FileLines
 from calldesk.desk.context import Desk
@@ -30,12 +31,15 @@ from calldesk.store.limits import TextRefused, check_text
 from calldesk.store.models import Call, Operator, OperatorStateChange, database
 
 ENDINGS = {  # event -> the status the call ends in
-    "COMPLETEAGENT": "completed", "COMPLETECALLER": "completed",
-    "ABANDON": "abandoned", "EXITWITHTIMEOUT": "abandoned", "EXITEMPTY": "abandoned", "EXITWITHKEY": "abandoned",
-    "BLINDTRANSFER": "transferred", "ATTENDEDTRANSFER": "transferred",
+    "COMPLETEAGENT": CallStatus.COMPLETED, "COMPLETECALLER": CallStatus.COMPLETED,
+    "ABANDON": CallStatus.ABANDONED, "EXITWITHTIMEOUT": CallStatus.ABANDONED, "EXITEMPTY": CallStatus.ABANDONED,
+    "EXITWITHKEY": CallStatus.ABANDONED,
+    "BLINDTRANSFER": CallStatus.TRANSFERRED, "ATTENDEDTRANSFER": CallStatus.TRANSFERRED,
 }
-MEMBER_STATES = {"PAUSE": "paused", "PAUSEALL": "paused", "UNPAUSE": "available", "UNPAUSEALL": "available",
-                 "ADDMEMBER": "available", "REMOVEMEMBER": "offline"}
+MEMBER_STATES = {"PAUSE": OperatorState.PAUSED, "PAUSEALL": OperatorState.PAUSED, "UNPAUSE": OperatorState.AVAILABLE,
+                 "UNPAUSEALL": OperatorState.AVAILABLE, "ADDMEMBER": OperatorState.AVAILABLE,
+                 "REMOVEMEMBER": OperatorState.OFFLINE}
+UNFINISHED = (CallStatus.RINGING, CallStatus.ANSWERED)  # still waiting or talking: left for a later import
 CALL_EVENTS = frozenset({"ENTERQUEUE", "CONNECT", *ENDINGS})
 MEMBER_EVENTS = frozenset({"CONNECT", "COMPLETEAGENT", "COMPLETECALLER", "BLINDTRANSFER", "ATTENDEDTRANSFER",
                            *MEMBER_STATES})  # the agent field names an operator
@@ -105,7 +109,7 @@ class _Leg:
     arrived: float
     answered: float | None = None
     ended: float | None = None
-    status: str = "ringing"
+    status: CallStatus = CallStatus.RINGING
     member: str = ""
     transferred_to: str = ""
 
@@ -192,7 +196,7 @@ class _Reader:
         self.legs: list[_Leg] = []
         self.open: dict[str, _Leg] = {}  # callid -> its leg in a queue now
         self.stays: Counter[str] = Counter()  # callid -> legs so far
-        self.states: list[tuple[int, str, str, float]] = []  # (operator id, state, reason, time)
+        self.states: list[tuple[int, OperatorState, str, float]] = []  # (operator id, state, reason, time)
 
     def queue_for(self, pbx_queue: str) -> str:
         config = self.desk.config
@@ -227,7 +231,7 @@ class _Reader:
             leg = self.new_leg(line, "", started)
         return leg
 
-    def state(self, line: _Line, state: str, reason: str = "") -> None:
+    def state(self, line: _Line, state: OperatorState, reason: str = "") -> None:
         _storable(OperatorStateChange.reason, reason[:64])
         operator_id = self.operator(line.agent)
         if operator_id is not None:
@@ -244,8 +248,8 @@ class _Reader:
         elif event == "CONNECT":
             hold = line.seconds(0)
             leg = self.leg_of(line, line.time - hold)
-            leg.answered, leg.status, leg.member = line.time, "answered", line.agent
-            self.state(line, "on_call")
+            leg.answered, leg.status, leg.member = line.time, CallStatus.ANSWERED, line.agent
+            self.state(line, OperatorState.ON_CALL)
         elif event in ENDINGS:
             self.end(line, ENDINGS[event])
         elif event in MEMBER_STATES:
@@ -255,7 +259,7 @@ class _Reader:
         else:
             self.report.unknown_events[event] += 1
 
-    def end(self, line: _Line, status: str) -> None:
+    def end(self, line: _Line, status: CallStatus) -> None:
         event = line.event
         if event.startswith("COMPLETE"):
             hold, talk = line.seconds(0), line.seconds(1)
@@ -276,8 +280,8 @@ class _Reader:
             leg = self.leg_of(line, line.time - wait)
         leg.ended, leg.status = line.time, status
         self.open.pop(line.callid, None)
-        if status != "abandoned":
-            self.state(line, "available")
+        if status != CallStatus.ABANDONED:
+            self.state(line, OperatorState.AVAILABLE)
 
 
 def _storable(column: Any, value: str) -> None:
@@ -326,7 +330,7 @@ def _moment(epoch: float | None) -> datetime | None:
 
 
 def _store_calls(desk: Desk, reader: _Reader, report: QueueLogReport) -> None:
-    finished = [leg for leg in reader.legs if leg.status not in ("ringing", "answered")]
+    finished = [leg for leg in reader.legs if leg.status not in UNFINISHED]
     report.calls_unfinished = len(reader.legs) - len(finished)
     existing: dict[str, Call] = {}
     for start in range(0, len(finished), BATCH):
@@ -348,7 +352,7 @@ def _store_calls(desk: Desk, reader: _Reader, report: QueueLogReport) -> None:
         }
         if leg.external_id in existing:
             present = existing[leg.external_id]
-            if present.status in ("ringing", "answered"):
+            if present.status in UNFINISHED:
                 Call.update(**values).where(Call.id == present.id).execute()
                 report.calls_updated += 1
             elif present.operator_id is None and operator_id is not None:
@@ -381,8 +385,8 @@ def _store_states(reader: _Reader, report: QueueLogReport) -> None:
             changes.append((operator_id, state, reason, moment))
         last[operator_id] = (state, moment)
     for operator_id, (state, moment) in last.items():
-        if state != "offline":
-            changes.append((operator_id, "offline", LOG_END_REASON, moment))
+        if state != OperatorState.OFFLINE:
+            changes.append((operator_id, OperatorState.OFFLINE, LOG_END_REASON, moment))
     if not changes:
         return
     first, final = min(c[3] for c in changes), max(c[3] for c in changes)

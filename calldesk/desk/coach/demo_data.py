@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 from calldesk.config import Config
 from calldesk.desk.calls.queue import rings_heard
+from calldesk.desk.calls.states import CallStatus
 from calldesk.desk.clients.directory import STAGES, NewPhone, create_client
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.coach.faq_seed import seed_faq
 from calldesk.desk.context import Desk
+from calldesk.desk.operators.permissions import Role
 from calldesk.desk.operators.roster import add_operator
 from calldesk.phones import parse_phone
 from calldesk.store.models import Call, Note, Phone, database
@@ -35,15 +37,15 @@ class DemoOperator:
     login: str
     name: str
     department: str
-    role: str
+    role: Role
     extension: str
 
 
 DEMO_OPERATORS = (
-    DemoOperator("asha", "Asha Verma", "support", "lead", "201"),
-    DemoOperator("ravi", "Ravi Kumar", "sales", "operator", "202"),
-    DemoOperator("meera", "Meera Iyer", "support", "operator", "203"),
-    DemoOperator("john", "John Mathew", "billing", "operator", "204"),
+    DemoOperator("asha", "Asha Verma", "support", Role.LEAD, "201"),
+    DemoOperator("ravi", "Ravi Kumar", "sales", Role.OPERATOR, "202"),
+    DemoOperator("meera", "Meera Iyer", "support", Role.OPERATOR, "203"),
+    DemoOperator("john", "John Mathew", "billing", Role.OPERATOR, "204"),
 )
 
 MEN = ("Rahul", "Amit", "Suresh", "Vikram", "Arjun", "Rajesh", "Sanjay", "Anil", "Karthik", "Venkatesh", "Imran",
@@ -219,7 +221,7 @@ def _past_call(config: Config, rng: random.Random, arrived: datetime, client_ids
         "disposition": "", "script_steps": "",
     }
     if rng.random() < ABANDON_CHANCE:
-        return call | {"status": "abandoned", "ended_at": arrived + timedelta(seconds=rng.uniform(15, 90))}
+        return call | {"status": CallStatus.ABANDONED, "ended_at": arrived + timedelta(seconds=rng.uniform(15, 90))}
     department = config.department_of_queue(queue)
     staff = [o for o, d in operators if department and d == department.id] or [o for o, _ in operators]
     wait = rng.uniform(18, 45) if rng.random() < LATE_CHANCE else rng.uniform(2, 17)
@@ -228,7 +230,7 @@ def _past_call(config: Config, rng: random.Random, arrived: datetime, client_ids
     done = steps if len(steps) < 3 or rng.random() < 0.7 else sorted(rng.sample(steps, k=max(1, len(steps) - 2)))
     weights = range(len(config.dispositions) + 1, 1, -1)  # the first dispositions in the config are the common ones
     return call | {
-        "status": "completed", "answered_at": answered, "ended_at": ended,
+        "status": CallStatus.COMPLETED, "answered_at": answered, "ended_at": ended,
         "wrapped_at": ended + timedelta(seconds=rng.uniform(10, 90)),
         "rings": rings_heard(wait, config.ring_cycle_seconds), "operator": rng.choice(staff),
         "disposition": rng.choices(config.dispositions, weights=weights)[0], "script_steps": ",".join(done),
@@ -240,7 +242,7 @@ def _add_notes(rng: random.Random) -> None:
     notes = []
     answered = (
         Call.select(Call.id, Call.client, Call.operator, Call.ended_at)
-        .where((Call.status == "completed") & Call.client.is_null(False))
+        .where((Call.status == CallStatus.COMPLETED) & Call.client.is_null(False))
         .order_by(Call.id)
     )
     for call in answered:
