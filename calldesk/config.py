@@ -265,6 +265,8 @@ class Config(NamedTuple):
     ring_cycle_seconds: float = 6.0
     answer_within_rings: int = 3
     inquiry_sla_hours: float = 10.0
+    wrap_up_seconds: float = 120.0  # after-call work's limit, then the operator is available again; 0: no limit
+    wrap_up_seconds_by_queue: Mapping[str, float] = NO_ENTRIES  # a queue's own limit, where it differs
     short_abandon_seconds: float = 5.0  # callers who hang up sooner are counted apart, out of service level
     fcr_window_hours: float = 24.0  # no further contact within this long: resolved at the first call
     service_level_target: float = 0.8  # the share of calls to answer in time; staffing is sized for it
@@ -299,6 +301,10 @@ class Config(NamedTuple):
         from calldesk.time_zones import desk_zone_of
 
         return desk_zone_of(self.time_zone, self.phone_region)
+
+    def wrap_up_limit(self, queue: str) -> float:
+        """The seconds of after-call work a call of ``queue`` allows; 0 for no limit."""
+        return self.wrap_up_seconds_by_queue.get(queue, self.wrap_up_seconds)
 
     def department(self, department_id: str) -> Department | None:
         return next((d for d in self.departments if d.id == department_id), None)
@@ -657,6 +663,9 @@ def load_config(path: Path | str | None = None, language: str | None = None) -> 
         if "queue_members" in top:  # checked once every key is read: the departments may come after it
             departments = values.get("departments", Config._field_defaults["departments"])
             _check_member_queues(reader, top["queue_members"][1], departments)
+        if "wrap_up_seconds_by_queue" in top:  # after every key too, for the same reason
+            departments = values.get("departments", Config._field_defaults["departments"])
+            _check_wrap_up_queues(reader, top["wrap_up_seconds_by_queue"][1], departments)
     return _with_language_defaults(values, language)
 
 
@@ -740,6 +749,14 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             if seconds < 0:
                 raise reader.fail(vnode, name, f"must not be negative, got {seconds:g}")
             return {name: seconds}
+        case "wrap_up_seconds":
+            return {name: _seconds_or_none(reader, vnode, name)}
+        case "wrap_up_seconds_by_queue":
+            if isinstance(vnode, yaml.ScalarNode) and reader.scalar(vnode, name) is None:
+                return {name: NO_ENTRIES}
+            limits = _read_str_map_nodes(reader, vnode, name, None)
+            return {name: MappingProxyType({queue: _seconds_or_none(reader, node, f"{name}.{queue}")
+                                            for queue, node in limits.items()})}
         case "service_level_target":
             share = float(reader.number(vnode, name))
             if share >= 1:
@@ -784,6 +801,23 @@ def _read_key(reader: _Reader, name: str, knode: yaml.Node, vnode: yaml.Node) ->
             return {name: _read_str_map(reader, vnode, name),
                     "key_lines": {k: n.start_mark.line + 1 for k, n in nodes.items()}}
     raise reader.fail(knode, name, "unknown key")
+
+
+def _seconds_or_none(reader: _Reader, node: yaml.Node, key: str) -> float:
+    """Seconds of a limit: 0 for none, never negative, nan or infinite."""
+    seconds = float(reader.number(node, key, minimum=float("-inf")))
+    if seconds < 0:
+        raise reader.fail(node, key, f"must not be negative (0: no limit), got {seconds:g}")
+    return seconds
+
+
+def _check_wrap_up_queues(reader: _Reader, node: yaml.Node, departments: tuple[Department, ...]) -> None:
+    """Every queue given its own wrap-up limit is one a department owns: a typo would leave the queue the desk's."""
+    known = [q for d in departments for q in d.queues]
+    for queue_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+        if str(queue_node.value) not in known:
+            raise reader.fail(queue_node, f"wrap_up_seconds_by_queue.{queue_node.value}",
+                              f"no department owns this queue (known: {', '.join(known)})")
 
 
 PRIORITY_MAX = 99  # the lowest priority a queue member can have (the highest number)

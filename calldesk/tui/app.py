@@ -230,6 +230,18 @@ class CalldeskApp(App[int]):
                 Supervision.BARGE: _("Your phone rings: answer it to join {name}'s call")}
         return told[mode].format(name=call.operator_name)
 
+    async def move_in_queue(self, operator_id: int, queue: str, priority: int | None) -> str:
+        """A lead puts an operator in a queue at a priority, or takes them out of it: the desk allows it, the PBX's
+        queue members follow (with AMI), then the desk keeps it. What to tell the lead; a refusal, of the desk or
+        the PBX, is raised as one line and changes nothing."""
+        by = self.operator.login
+        change = await self.attempt(plan_queue_move, self.desk, operator_id, queue, priority, by=by)
+        follow = getattr(self.source, "follow_queues", None)
+        if follow is not None:
+            await asyncio.to_thread(follow, change)
+        await self.attempt(keep_queues, self.desk, change, by=by)
+        return _("{name} answers {queues}").format(name=change.name, queues=describe_queues(change.after))
+
     def consult_unavailable(self) -> str:
         """Why this console cannot consult first (no AMI, no consult hook), "" when it can."""
         return "" if consult_line(self.desk, self.source) else _(UNAVAILABLE)
@@ -264,18 +276,6 @@ class CalldeskApp(App[int]):
         if planned is not None:
             await asyncio.to_thread(line.cancel_consult, planned)
         await self.attempt(consult.return_from_consult, self.desk, call_id, me)
-
-    async def move_in_queue(self, operator_id: int, queue: str, priority: int | None) -> str:
-        """A lead puts an operator in a queue at a priority, or takes them out of it: the desk allows it, the PBX's
-        queue members follow (with AMI), then the desk keeps it. What to tell the lead; a refusal, of the desk or
-        the PBX, is raised as one line and changes nothing."""
-        by = self.operator.login
-        change = await self.attempt(plan_queue_move, self.desk, operator_id, queue, priority, by=by)
-        follow = getattr(self.source, "follow_queues", None)
-        if follow is not None:
-            await asyncio.to_thread(follow, change)
-        await self.attempt(keep_queues, self.desk, change, by=by)
-        return _("{name} answers {queues}").format(name=change.name, queues=describe_queues(change.after))
 
     @work(thread=True, group="source")
     def tell_source_paused(self, paused: bool, reason: str) -> None:

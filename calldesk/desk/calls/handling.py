@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from calldesk.desk import audit
 from calldesk.desk.calls.states import CallEvent, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.calls.wrap_up_limit import left_unfinished, wrap_up_ends_at, wrap_up_is_over
 from calldesk.desk.clients.notes import add_note, discard_draft
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotAllowed, NotFound
@@ -73,9 +74,13 @@ _LIVE_CALL_OF = Prepared(lambda operator_id: Call.select(*_LIVE_COLUMNS).where(
 
 
 def live_call_of(desk: Desk, operator_id: int) -> LiveCall | None:
-    """The call an operator is on or wrapping up: what a restarted console puts back on screen."""
+    """The call an operator is on or wrapping up: what a restarted console puts back on screen. A wrap-up whose
+    time has run out is not (desk/calls/wrap_up_limit.py): it waits in My recent calls."""
     rows = _LIVE_CALL_OF.rows(operator_id=operator_id)
-    return _live_of_row(desk, rows[0]) if rows else None
+    live = _live_of_row(desk, rows[0]) if rows else None
+    if live is not None and live.in_wrap_up and wrap_up_is_over(desk, live.queue, live.ended_at):
+        return None
+    return live
 
 
 def _own_call(call_id: int, operator_id: int) -> Call:
@@ -168,17 +173,34 @@ def transfer_note(call: LiveCall) -> str:
 
 def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: str = "") -> None:
     """Close the call's paperwork: a disposition from the config and the call's notes; the operator is free.
-    A call wrapped up already keeps its first wrap-up, and the note is still kept."""
+    A call wrapped up already keeps its first wrap-up, and the note is still kept. One whose wrap-up time ran out
+    (desk/calls/wrap_up_limit.py) is finished now, from My recent calls: it takes the disposition, audited, and its
+    wrap-up time stays what the limit allowed."""
     if disposition not in desk.config.dispositions:
         raise DeskError(_("disposition {disposition} is not in the config").format(disposition=repr(disposition)))
     with database.atomic():
         call = _own_call(call_id, operator_id)
         if call_move(CallEvent.WRAP_UP, _state_of(call), call_id) is not None:
             now = desk.clock.now()
-            changes = {"disposition": disposition, "wrapped_at": now}
+            ends = wrap_up_ends_at(desk, call.queue, call.ended_at)
+            late = ends is not None and ends < now  # its time ran out before anyone closed it
+            changes = {"disposition": disposition, "wrapped_at": ends if late else now}
             if call.status == CallStatus.ANSWERED:
                 changes.update(status=CallStatus.COMPLETED, ended_at=now)
             Call.update(**changes).where(Call.id == call_id).execute()
-            roster.move(desk, operator_id, OperatorEvent.WRAP_UP)
+            if late:  # they may be on another call by now: only a wrap-up still running frees them, as of its end
+                roster.move(desk, operator_id, OperatorEvent.WRAP_UP_TIME_OVER, at=ends)
+                _audit_late_wrap_up(desk, call, disposition)
+            else:
+                roster.move(desk, operator_id, OperatorEvent.WRAP_UP)
+        elif left_unfinished(call.disposition, call.ended_at, call.wrapped_at):
+            Call.update(disposition=disposition).where((Call.id == call_id) & (Call.disposition == "")).execute()
+            _audit_late_wrap_up(desk, call, disposition)
         add_note(desk, operator_id, call.client_id, call_id, note)
         discard_draft(operator_id, call_id)  # the call is closed: a draft left empty or unsaved has no home now
+
+
+def _audit_late_wrap_up(desk: Desk, call: Call, disposition: str) -> None:
+    """A wrap-up finished after its time ran out is kept in the audit, with who finished it."""
+    audit.record(desk, call.operator.login, "call", call.id, "finish_wrap_up", before={"disposition": ""},
+                 after={"disposition": disposition})

@@ -16,6 +16,7 @@ from peewee import IntegrityError
 from calldesk.desk.calls.handling import transfer_call
 from calldesk.desk.calls.queue import IncomingCall, abandon_call, ring_calls, rings_heard, stop_ringing
 from calldesk.desk.calls.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.calls.wrap_up_limit import move_to_answer
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError, NotFound, UnknownOperator
 from calldesk.desk.operators import roster
@@ -182,7 +183,7 @@ def answer_call_as(desk: Desk, call_id: int, login: str | None) -> None:
         if offered_to and offered_to != login:
             stop_ringing(desk, offered_to)
         if operator_id is not None:
-            roster.move(desk, operator_id, OperatorEvent.ANSWER)
+            move_to_answer(desk, operator_id)
         waited = now - Call.arrived_at.python_value(arrived_at)
         rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
         _ANSWER.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now), rings=rings)

@@ -12,6 +12,7 @@ from peewee import JOIN
 from calldesk.desk.calls.badges import NO_BADGES, CallerBadges, badge_columns, badge_moments, badges_of
 from calldesk.desk.calls.routing import next_calls
 from calldesk.desk.calls.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.calls.wrap_up_limit import move_to_answer
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallGone, CallTaken, DeskError, NotFound
 from calldesk.desk.operators import roster
@@ -199,7 +200,7 @@ def claim_call(desk: Desk, call_id: int, operator_id: int) -> int:
     waited = now - Call.arrived_at.python_value(arrived_at)
     rings = rings_heard(waited.total_seconds(), desk.config.ring_cycle_seconds)
     with database.atomic():  # a refusal below takes the operator's move back with it
-        me = roster.move(desk, operator_id, OperatorEvent.ANSWER)
+        me = move_to_answer(desk, operator_id)
         won = _CLAIM.execute(call_id=call_id, operator_id=operator_id, now=Call.answered_at.db_value(now),
                              rings=rings)
         if not won:

@@ -56,6 +56,7 @@ class CallEvent(StrEnum):
     CONSULT_COMPLETE = "consult_complete"  # the caller goes on to the colleague consulted
     CONSULT_RETURN = "consult_return"  # the consult is cancelled: the operator is back with the caller
     WRAP_UP = "wrap_up"
+    WRAP_UP_TIME_OVER = "wrap_up_time_over"  # the queue's wrap-up time ran out: finished later, from My recent calls
 
 
 class OperatorState(StrEnum):
@@ -76,6 +77,7 @@ class OperatorEvent(StrEnum):
     ANSWER = "answer"
     CALL_ENDED = "call_ended"  # hung up or transferred: wrap-up begins
     WRAP_UP = "wrap_up"  # the paperwork is done
+    WRAP_UP_TIME_OVER = "wrap_up_time_over"  # the wrap-up time ran out: available again, the notes kept as a draft
     PAUSE = "pause"
     RESUME = "resume"  # available again after a pause
     DISABLE = "disable"
@@ -104,6 +106,9 @@ CALL_MOVES: dict[CallEvent, tuple[frozenset[CallState], CallState | None, frozen
     CallEvent.CONSULT_RETURN: (frozenset({_C.CONSULTING}), _C.ANSWERED, frozenset({_C.ENDED})),
     CallEvent.WRAP_UP: (frozenset({_C.ANSWERED, _C.ENDED, _C.TRANSFERRED}), _C.WRAPPED_UP,
                         frozenset({_C.WRAPPED_UP})),
+    # only a wrap-up runs out; a live call, or one already closed, has nothing to run out
+    CallEvent.WRAP_UP_TIME_OVER: (frozenset({_C.ENDED, _C.TRANSFERRED}), _C.WRAPPED_UP,
+                                  frozenset(CallState) - {_C.ENDED, _C.TRANSFERRED}),
 }
 
 _CALL_REFUSALS: dict[CallState, str] = {  # shown through _(), with {call}
@@ -131,6 +136,8 @@ OPERATOR_MOVES: dict[OperatorEvent, tuple[frozenset[OperatorState], OperatorStat
     OperatorEvent.ANSWER: (frozenset({_O.AVAILABLE, _O.RINGING, _O.OFFLINE}), _O.ON_CALL, frozenset()),
     OperatorEvent.CALL_ENDED: (frozenset({_O.ON_CALL}), _O.WRAP_UP, frozenset(OperatorState) - {_O.ON_CALL}),
     OperatorEvent.WRAP_UP: (_BUSY, _O.AVAILABLE, frozenset(OperatorState) - _BUSY),
+    # whatever else they are now (disabled, paused, on a call picked up at the handset) stays as it is
+    OperatorEvent.WRAP_UP_TIME_OVER: (frozenset({_O.WRAP_UP}), _O.AVAILABLE, frozenset(OperatorState) - {_O.WRAP_UP}),
     OperatorEvent.PAUSE: (frozenset({_O.AVAILABLE, _O.RINGING, _O.PAUSED}), _O.PAUSED, frozenset()),
     OperatorEvent.RESUME: (frozenset({_O.PAUSED, _O.AVAILABLE, _O.RINGING}), _O.AVAILABLE, frozenset()),
     OperatorEvent.DISABLE: (_NOT_DISABLED, _O.DISABLED, frozenset({_O.DISABLED})),

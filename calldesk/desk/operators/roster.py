@@ -212,11 +212,12 @@ def open_callbacks_owned(operator_id: int) -> int:
     return CallBack.select().where(mine).count()
 
 
-def move(desk: Desk, operator_id: int, event: OperatorEvent, reason: str = "") -> OperatorView:
+def move(desk: Desk, operator_id: int, event: OperatorEvent, reason: str = "",
+         at: datetime | None = None) -> OperatorView:
     """Move an operator by ``event`` as the state machine allows (desk/calls/states.py), keeping the change in their
-    state
-    history; an event that changes nothing leaves them as they are. Raises Refused with the reason."""
-    now = Operator.state_since.db_value(desk.clock.now())
+    state history; an event that changes nothing leaves them as they are. Raises Refused with the reason. ``at``: when
+    the move happened, if before now (a wrap-up whose time ran out unseen: its end)."""
+    now = Operator.state_since.db_value(at or desk.clock.now())
     with database.atomic():
         me = get_operator(operator_id)
         target = operator_move(event, me.state, me.name)

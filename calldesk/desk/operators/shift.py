@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from calldesk.desk.calls import handling
 from calldesk.desk.calls.handling import LiveCall
 from calldesk.desk.calls.states import OperatorEvent, OperatorState
+from calldesk.desk.calls.wrap_up_limit import close_wrap_up_if_over
 from calldesk.desk.clients import notes
 from calldesk.desk.context import Desk
 from calldesk.desk.operators import roster
@@ -33,7 +34,9 @@ class Resumed(NamedTuple):
 
 
 def resume_shift(desk: Desk, operator_id: int) -> Resumed:
-    """Put the operator back where they were, or make them available for a new shift."""
+    """Put the operator back where they were, or make them available for a new shift. A wrap-up whose time ran out
+    while the console was closed is closed now: its notes wait as a draft in My recent calls."""
+    close_wrap_up_if_over(desk, operator_id)
     live = handling.live_call_of(desk, operator_id)
     if live is not None:
         me = roster.get_operator(operator_id)
@@ -54,9 +57,12 @@ class Standing(NamedTuple):
 
 def where_i_stand(desk: Desk, operator_id: int) -> Standing:
     """The operator's state, call and unread notices as the store holds them: a call answered at the handset, a
-    hang-up from the PBX or a lead's change reaches the console through this."""
-    return Standing(roster.get_operator(operator_id), handling.live_call_of(desk, operator_id),
-                    unread_notices(operator_id))
+    hang-up from the PBX or a lead's change reaches the console through this; so does the end of the wrap-up
+    time, whichever console or path asks first."""
+    me = roster.get_operator(operator_id)
+    if me.state == OperatorState.WRAP_UP and close_wrap_up_if_over(desk, operator_id):
+        me = roster.get_operator(operator_id)
+    return Standing(me, handling.live_call_of(desk, operator_id), unread_notices(operator_id))
 
 
 def enable_operator(desk: Desk, login: str, *, by: str | None = None) -> OperatorView:
@@ -72,6 +78,7 @@ def enable_operator(desk: Desk, login: str, *, by: str | None = None) -> Operato
 def _back_on_the_call_left_open(desk: Desk, operator_id: int) -> None:
     """Enabled again after being disabled mid-call: the call is still theirs, so they are on it (or wrapping it up),
     never free for a second one."""
+    close_wrap_up_if_over(desk, operator_id)  # a wrap-up whose time ran out meanwhile waits in My recent calls
     live = handling.live_call_of(desk, operator_id)
     if live is not None:
         roster.move(desk, operator_id, OperatorEvent.ANSWER)

@@ -12,6 +12,7 @@ from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
 from calldesk.desk.calls.states import CallStatus, OperatorState
+from calldesk.desk.calls.wrap_up_limit import close_wrap_ups_over, shortest_limit, wrap_up_ends_at
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.grouping import count_if, service_counts
 from calldesk.desk.stats.period import days_period, today
@@ -39,6 +40,7 @@ class OperatorNow:
     call_id: int | None  # the call on the line, or being wrapped up
     caller: str  # that call's client name, else the name the PBX gave, else the number
     call_seconds: float | None  # talk so far (or the talk it had, in wrap-up)
+    wrap_up_left_seconds: float | None = None  # in wrap-up: what its queue's limit leaves (None: no limit)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def _caller(desk: Desk, client_name: str | None, caller_name: str, number_e164: 
 # A lead's console takes this every second: each statement is built once per database (store.prepared) and its
 # rows are used as the driver gives them, times as epoch seconds.
 LIVE_COLUMNS = (Call.id, Call.operator, Call.answered_at, Call.ended_at, Call.caller_name, Call.number_e164,
-                Call.number_raw, Client.name)
+                Call.number_raw, Client.name, Call.queue)
 
 
 def _live_select(condition: Node) -> Select:
@@ -103,8 +105,8 @@ def _today_query(start: float, end: float, short: float, within: float) -> Selec
 _TODAY = Prepared(_today_query)
 
 
-def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str, datetime, datetime | None]]:
-    """operator id -> (call id, caller, answered at, ended at) for calls on the line or being wrapped up."""
+def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str, datetime, datetime | None, str]]:
+    """operator id -> (call id, caller, answered at, ended at, queue) for calls on the line or being wrapped up."""
     rows = _ON_THE_LINE.rows()
     wrapping = [(operator_id, since) for operator_id, *_, state, _, since in operators
                 if state == OperatorState.WRAP_UP and since is not None]
@@ -112,8 +114,8 @@ def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str,
         since = min(started for _, started in wrapping) - WRAP_UP_LOOKBACK.total_seconds()
         rows += _WRAPPING_UP.rows(operators=[operator for operator, _ in wrapping], since=since)
     moment = Call.answered_at.python_value
-    return {operator: (call_id, _caller(desk, name, caller, e164, raw), moment(answered), moment(ended))
-            for call_id, operator, answered, ended, caller, e164, raw, name in rows}
+    return {operator: (call_id, _caller(desk, name, caller, e164, raw), moment(answered), moment(ended), queue)
+            for call_id, operator, answered, ended, caller, e164, raw, name, queue in rows}
 
 
 def _waiting(desk: Desk, now: datetime, limit: int) -> list[WaitingNow]:
@@ -139,19 +141,26 @@ def _today(desk: Desk) -> Tally:
 
 
 def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT) -> TeamSnapshot:
-    """The whole team at this moment."""
+    """The whole team at this moment. A wrap-up whose time has run out is closed first
+    (desk/calls/wrap_up_limit.py): the lead sees that operator available, not stuck in wrap-up."""
     now = desk.clock.now()
     moment = now.timestamp()
     operators = _OPERATORS.rows()
+    shortest = shortest_limit(desk)
+    if shortest is not None and any(state == OperatorState.WRAP_UP and since is not None and moment - since >= shortest
+                                    for *_, state, _, since in operators) and close_wrap_ups_over(desk):
+        operators = _OPERATORS.rows()
     live = _live_calls(desk, operators)
     people = []
     for operator_id, login, name, department, role, state, reason, since in operators:
         call = live.get(operator_id) if state in (OperatorState.ON_CALL, OperatorState.WRAP_UP) else None
+        ends = wrap_up_ends_at(desk, call[4], call[3]) if call and state == OperatorState.WRAP_UP else None
         people.append(OperatorNow(
             id=operator_id, login=login, name=name, department=department, role=role, state=state, reason=reason,
             in_state_seconds=moment - since if since is not None else None,
             call_id=call[0] if call else None, caller=call[1] if call else "",
             call_seconds=((call[3] or now) - call[2]).total_seconds() if call else None,
+            wrap_up_left_seconds=max((ends - now).total_seconds(), 0.0) if ends else None,
         ))
     [(open_count, overdue_count)] = _CALLBACKS.rows(now=moment)
     return TeamSnapshot(now, tuple(people), tuple(_waiting(desk, now, waiting_limit)), _today(desk),

@@ -22,13 +22,14 @@ from calldesk.desk.callbacks.reminders import Viewer, describe_notice, most_seve
 from calldesk.desk.calls import escalation, handling, queue
 from calldesk.desk.calls.handling import LiveCall
 from calldesk.desk.calls.states import OperatorEvent, OperatorState
+from calldesk.desk.calls.wrap_up_limit import close_wrap_up_if_over, close_wrap_ups_over, wrap_up_ends_at
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import CallTaken, DeskError
 from calldesk.desk.operators import roster
 from calldesk.desk.operators.notices import NoticeView
 from calldesk.desk.operators.permissions import Action, may
 from calldesk.desk.operators.shift import Standing, resume_shift, where_i_stand
-from calldesk.i18n import N_, _
+from calldesk.i18n import N_, _, desk_word
 from calldesk.interpreter import collect_between_calls
 from calldesk.store.changes import ChangeWatcher
 from calldesk.tui.db_thread import DatabaseAway
@@ -97,6 +98,7 @@ class DeskScreen(Screen):
         self._settling = 0  # own changes done but not painted yet: reads wait for the paint
         self._call_generation = 0  # bumped by each of them
         self._wrapping_up = False
+        self._closing_wrap_up = False  # the wrap-up's time ran out: its notes are being kept as a draft
         self._signing_out = False
         self._consult_note = ""  # typed with "consult first", for the colleague when the caller is handed over
         self._toasted_notices: set[int] = set()
@@ -156,6 +158,9 @@ class DeskScreen(Screen):
         self.query_one(MyCallbacks).tick(now)
         self._show_notices(now)
         self._paint_status()
+        ends = self.status.wrap_up_ends
+        if ends is not None and ends <= now and not self.console.offline and not self._closing_wrap_up:
+            self.end_wrap_up_on_time()
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
@@ -268,6 +273,8 @@ class DeskScreen(Screen):
             self.live = live  # the PBX says the line went down: wrap-up, as F6 would open it
             self.notify(_("The caller hung up: choose how the call ended."), title=_("Call ended"))
             self.open_wrap_up(self._suggested_disposition)
+        elif live is None and self.live is not None and self._wrap_up_ran_out():
+            await self._wrap_up_time_over()  # another console of mine, or a lead's view, noticed it first
         elif live is None and self.live is not None and not self._wrapping_up:
             self._call_over_elsewhere()
 
@@ -283,6 +290,43 @@ class DeskScreen(Screen):
         self.call_after_refresh(self.console.record_handset_pop, live.answered_at)
         if live.in_wrap_up:
             self.open_wrap_up()
+
+    def _wrap_up_ran_out(self) -> bool:
+        ends = self.status.wrap_up_ends
+        return ends is not None and ends <= self.desk.clock.now()
+
+    @work(group="wrap-up-time")
+    async def end_wrap_up_on_time(self) -> None:
+        """The countdown reached nought: the notes are kept as the call's draft, the desk closes the wrap-up
+        (desk/calls/wrap_up_limit.py) and the operator is available again."""
+        if self._closing_wrap_up or self.live is None:
+            return
+        self._closing_wrap_up = True
+        try:
+            with self.acting_on_call():
+                await self.autosave_notes()  # nothing typed is lost: My recent calls finishes the wrap-up with it
+                closed = await self.console.run_rule(close_wrap_up_if_over, self.desk, self.console.operator.id)
+                if closed is not None:  # closed now, or by another path a moment ago: either way it is over
+                    self._wrap_up_gone()
+        finally:
+            self._closing_wrap_up = False
+        await self._refresh_operator()
+
+    async def _wrap_up_time_over(self) -> None:
+        """Another console of mine, or a lead's view, found my wrap-up's time over first."""
+        if not self._closing_wrap_up:
+            await self.autosave_notes()
+            self._wrap_up_gone()
+
+    def _wrap_up_gone(self) -> None:
+        """My wrap-up's time ran out: its dialog goes, the desk is free, and the operator is told where it waits."""
+        from calldesk.tui.modals.wrap_up import WrapUpModal
+
+        if isinstance(self.app.screen, WrapUpModal):
+            self.app.screen.dismiss(None)
+        self._call_over_elsewhere()
+        self.notify(_("Wrap-up time is over: you are available again. Your notes are kept as a draft; finish the "
+                      "wrap-up from My recent calls (ctrl+g)."), title=_("Wrap-up time over"), timeout=10)
 
     def _call_over_elsewhere(self) -> None:
         """My call was wrapped up by another console of mine or the journal: the desk is free again."""
@@ -341,7 +385,9 @@ class DeskScreen(Screen):
         from calldesk.desk.callbacks.promises import release_overdue_callbacks
 
         released = await self.console.run_rule(release_overdue_callbacks, self.desk)
-        if released:
+        # nor anyone's wrap-up left running on a console that closed: they are free again when its time runs out
+        closed = await self.console.run_rule(close_wrap_ups_over, self.desk)
+        if released or closed:
             self.poll_queue()
 
     def _show_escalations(self, raised: list[escalation.EscalationView]) -> None:
@@ -958,6 +1004,34 @@ class DeskScreen(Screen):
             self.console.tell_source_paused(event == OperatorEvent.PAUSE, reason)
             await self._refresh_operator()
 
+    @work
+    async def action_recent_calls(self) -> None:
+        """My recent calls; a wrap-up whose time ran out is finished from there, as F6 would, with its draft."""
+        from calldesk.desk.calls.recent import my_recent_calls
+        from calldesk.tui.modals.recent_calls import RecentCallsModal
+        from calldesk.tui.modals.wrap_up import WrapUpModal
+
+        calls = await self.console.run_rule(my_recent_calls, self.desk, self.console.operator.id)
+        if calls is None:
+            return
+        chosen = await self.app.push_screen_wait(RecentCallsModal(calls, self.desk.zone))
+        if chosen is None:
+            return
+        if not chosen.unfinished:
+            self.notify(_("Call {call} needs no wrap-up from here: F6 wraps up the call on the desk.").format(
+                call=chosen.id))
+            return
+        later = _("call {call} · {caller}").format(call=chosen.id, caller=escape(chosen.caller))
+        disposition = await self.app.push_screen_wait(
+            WrapUpModal(self.desk.config.dispositions, notes_preview=chosen.draft, later_call=later))
+        if disposition is None:
+            return
+        kept = await self.console.keep("wrap_up", call_id=chosen.id, disposition=disposition, note=chosen.draft)
+        if kept is not None:
+            self.notify(_("Call {call} wrapped up: {disposition}.").format(call=chosen.id,
+                                                                          disposition=desk_word(disposition)))
+            await self._reload_dossier()
+
     def action_team(self) -> None:
         from calldesk.tui.screens.team import TeamScreen
 
@@ -999,6 +1073,9 @@ class DeskScreen(Screen):
         self._paint_status()
 
     def _paint_status(self) -> None:
+        live = self.live
+        self.status.wrap_up_ends = wrap_up_ends_at(self.desk, live.queue, live.ended_at) if (
+            live is not None and live.in_wrap_up) else None
         self.status.offline = self.console.offline
         self.status.link = self.console.link_text
         self.query_one(StatusBar).show(self.status, self._desk_now())

@@ -18,7 +18,9 @@ MODAL_KEYS = (
     (N_("Every dialog"), "escape", N_("close without changing anything")),
     (N_("Every dialog"), "tab / shift+tab", N_("next / previous field")),
     (N_("Find a client"), "down, enter", N_("go to the results, open the dossier")),
-    (N_("Wrap-up"), "up/down, enter", N_("pick the disposition and finish the call")),
+    (N_("Wrap-up"), "up/down, enter", N_("pick the disposition and finish the call, before the time the status bar "
+                                         "counts down runs out (then the notes wait as a draft in My recent calls)")),
+    (N_("Wrap-up"), "ctrl+g, enter", N_("in My recent calls: finish a 'wrap-up not finished', with the notes kept")),
     (N_("Transfer"), "up/down, enter", N_("pick the department or operator, then type the note and press enter")),
     (N_("Transfer"), "ctrl+t", N_("consult first: ring the operator picked while the caller holds (needs AMI or "
                                   "consult_hook)")),

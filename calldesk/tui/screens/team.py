@@ -68,10 +68,10 @@ SL_GOOD, SL_CLOSE, SL_POOR = "on #2e7d32", "on #9a7d0a", "on #b71c1c"
 
 
 class OperatorsTable(KeyedTable):
-    """Who is on the desk now, in what state and for how long."""
+    """Who is on the desk now, in what state and for how long; in wrap-up, the time left."""
 
     COLUMNS = (("name", N_("Operator"), 18), ("state", N_("State"), 10), ("for", N_("For"), 8),
-               ("caller", N_("Caller"), 20), ("talk", N_("Talk"), 6))
+               ("left", N_("Left"), 5), ("caller", N_("Caller"), 20), ("talk", N_("Talk"), 6))
 
     @staticmethod
     def cells(person: OperatorNow) -> dict[str, object]:
@@ -84,6 +84,9 @@ class OperatorsTable(KeyedTable):
             "state": Text(label, style=style),
             "for": Text(format_duration(person.in_state_seconds) if person.in_state_seconds is not None else "",
                         justify="right"),
+            # the wrap-up time its queue still allows (desk/calls/wrap_up_limit.py)
+            "left": Text(format_duration(person.wrap_up_left_seconds) if person.wrap_up_left_seconds is not None
+                         else "", justify="right"),
             "caller": person.caller,
             "talk": Text(format_duration(person.call_seconds) if person.call_seconds is not None else "",
                          justify="right"),

@@ -29,6 +29,7 @@ class DeskStatus:
     state: str = "available"
     state_reason: str = ""
     state_since: datetime | None = None
+    wrap_up_ends: datetime | None = None  # in wrap-up, when its time runs out: counted down instead of up
     waiting: int = 0
     late: int = 0
     alerts: int = 0  # escalations waiting for a lead
@@ -45,6 +46,7 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
+WRAP_UP_HURRY_SECONDS = 15  # the wrap-up's last seconds are shown red: the notes are about to become a draft
 Part = str | tuple[str, str]  # text, or text and its style
 # What a narrow status bar shortens or leaves out, one more at a time, least missed first
 ECONOMIES = ("department", "keys", "link detail", "my name", "pause reason", "offline detail")
@@ -69,14 +71,21 @@ def _parts(status: DeskStatus, now: datetime, cut: set[str]) -> tuple[Content, C
     state = _(STATE_LABELS[status.state]) if status.state in STATE_LABELS else status.state
     if status.state_reason and "pause reason" not in cut:
         state += f" ({desk_word(status.state_reason)})"
-    if status.state_since is not None:
+    wrap_up_left = (status.wrap_up_ends - now).total_seconds() if (
+        status.state == OperatorState.WRAP_UP and status.wrap_up_ends is not None) else None
+    if wrap_up_left is not None:
+        state += " " + _("{time} left").format(time=_duration(wrap_up_left))
+    elif status.state_since is not None:
         state += f" {_duration((now - status.state_since).total_seconds())}"
+    state_style = ("bold reverse $success" if status.state == OperatorState.AVAILABLE
+                   else "bold reverse $error" if wrap_up_left is not None and wrap_up_left <= WRAP_UP_HURRY_SECONDS
+                   else "bold reverse $warning")
     offline = " " + (_("DATABASE OFFLINE") if "offline detail" in cut else _("DATABASE OFFLINE, reconnecting")) + " "
     # Most needed first: on a narrow terminal the end of the left part is what gets cut.
     left: list[Part] = [
         (offline, "bold reverse $error") if status.offline else "",
         "" if "my name" in cut else (f" {status.operator} ", "bold"),
-        (f" {state} ", "bold reverse $success" if status.state == OperatorState.AVAILABLE else "bold reverse $warning"),
+        (f" {state} ", state_style),
         " " + _("waiting") + " ", (str(status.waiting), "bold"),
     ]
     if status.late:
