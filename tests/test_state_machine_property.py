@@ -1,7 +1,8 @@
-"""Random events from every path at once (F2, the PBX's hooks and AMI, the simulator, the journal's replay, the
-command line's operator changes and a lead's actions), on a real database: whatever the order, the desk never ends
-with an operator on two live calls, a call answered twice, a call both abandoned and answered, or a disabled operator
-acting. A refusal (a DeskError) is an expected outcome; anything else is a failure.
+"""Random events from every path at once (F2, the PBX's hooks and AMI, the simulator, the journal's replay, consult
+first, the wrap-up's time running out, the command line's operator changes and a lead's actions), on a real database:
+whatever the order, the desk never ends with an operator on two live calls, a call answered twice, a call both
+abandoned and answered, or a disabled operator acting. A refusal (a DeskError) is an expected outcome; anything else
+is a failure.
 
 Each example runs inside one transaction of the test's database (SQLite, and PostgreSQL when CALLDESK_TEST_PG_URL is
 set), rolled back at its end: the desk's own transactions nest in it as savepoints, as they would in any caller's.
@@ -26,9 +27,10 @@ from hypothesis.stateful import (
 from peewee import fn
 
 from calldesk.desk.callbacks.promises import CallbackRequest, create_callback, reassign_callbacks, start_callback
-from calldesk.desk.calls import handling, pbx_events, queue
+from calldesk.desk.calls import consult, handling, pbx_events, queue
 from calldesk.desk.calls.answer import answer_call
 from calldesk.desk.calls.states import OperatorEvent
+from calldesk.desk.calls.wrap_up_limit import close_wrap_ups_over
 from calldesk.desk.clock import ManualClock
 from calldesk.desk.context import Desk
 from calldesk.desk.errors import DeskError
@@ -175,6 +177,40 @@ class DeskMachine(RuleBasedStateMachine):
                 book.record("wrap_up", call_id=call.id, disposition=disposition, note="")
             book.replay(self.desk)
 
+    @precondition(lambda self: "after_answer" in self.present)
+    @rule(data=st.data(), fitting=st.booleans(), how=st.sampled_from(("start", "start", "complete", "return")),
+          who=actors, colleague=st.sampled_from(("other", "other", *OPERATORS)))
+    def consult_first(self, data: st.DataObject, fitting: bool, how: str, who: str, colleague: str) -> None:
+        """F4's consult first: the operator rings a colleague (mostly the other one; sometimes themselves) while the
+        caller holds (the PBX took it), then hands the caller over or comes back to them; sometimes on a call that is
+        not theirs, or one no longer live or consulting."""
+        if how == "start" or not fitting:
+            call = self._call(data, fitting, LIVE)
+        else:
+            consulting = list(Call.select().where(Call.consult_with != "").order_by(Call.id))
+            call = data.draw(st.sampled_from(consulting), label="call") if consulting else None
+        if call is None:
+            return
+        operator_id = self._acting(call, who)
+        if how == "start":
+            own = Operator.get_by_id(operator_id).login
+            to = next(login for login in OPERATORS if login != own) if colleague == "other" and own in OPERATORS \
+                else colleague if colleague != "other" else OPERATORS[0]
+            planned = self._try(consult.consult_to_start, self.desk, call.id, operator_id, to)
+            if planned is not None:
+                consult.start_consult(self.desk, planned)
+        elif how == "complete":
+            if self._try(consult.consult_to_complete, self.desk, call.id, operator_id) is not None:
+                self._try(consult.complete_consult, self.desk, call.id, operator_id, "about the invoice")
+        else:
+            self._try(consult.return_from_consult, self.desk, call.id, operator_id)
+
+    @rule(seconds=st.sampled_from((30, 200)))
+    def wrap_up_time_passes(self, seconds: int) -> None:
+        """Time goes by during wrap-ups, and a console's periodic check closes those whose limit ran out."""
+        self.desk.clock.advance(seconds)
+        close_wrap_ups_over(self.desk)
+
     @rule(login=operator_logins, how=st.sampled_from(("pause", "resume", "open", "close")))
     def console(self, login: str, how: str) -> None:
         """ctrl+o pauses (with a reason) or makes the operator available again; a console opens on them (the call
@@ -286,6 +322,10 @@ class DeskMachine(RuleBasedStateMachine):
         disabled operator inert), and the operator's state agreeing with their calls. Also notes which statuses are
         present, for the rules' preconditions."""
         rows = list(Call.select(Call.id, Call.status, Call.operator, Call.answered_at).tuples())
+        for call_id, consulted, answered_at, own in (Call.select(Call.id, Call.consult_with, Call.answered_at,
+                                                                 Operator.login)
+                                                     .join(Operator).where(Call.consult_with != "").tuples()):
+            assert answered_at is not None and consulted != own, f"call {call_id}: {own} consults {consulted}"
         staff = {op_id: (login, state, enabled) for op_id, login, state, enabled
                  in Operator.select(Operator.id, Operator.login, Operator.state, Operator.enabled).tuples()}
         self.present = {status for _, status, _, _ in rows}
