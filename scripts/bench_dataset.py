@@ -139,6 +139,7 @@ class Progress:
 def generate(path: Path, clients: int, calls: int, seed: int = 7) -> dict:
     """Create the database at ``path``; returns the row counts and the time taken."""
     from calldesk.store.database import open_database
+    from calldesk.store.migrations import fill_next_contacts
 
     for stale in (path, sidecar_of(path), path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
@@ -165,8 +166,9 @@ def generate(path: Path, clients: int, calls: int, seed: int = 7) -> dict:
     progress.say("rebuilding indexes", force=True)
     for sql in rebuilt:
         conn.execute(sql)
-    progress.say("rebuilding the client search index", force=True)
+    progress.say("rebuilding the client search index and the calls' next contacts", force=True)
     conn.execute("INSERT INTO client_search(client_search) VALUES ('rebuild')")
+    fill_next_contacts(db)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     problems = conn.execute("PRAGMA foreign_key_check").fetchmany(3)
@@ -184,6 +186,7 @@ def generate(path: Path, clients: int, calls: int, seed: int = 7) -> dict:
 def generate_postgres(url: str, clients: int, calls: int, seed: int = 7) -> dict:
     """The same data into an empty PostgreSQL database or schema, by COPY; the size goes in table bench_dataset."""
     from calldesk.store.database import open_database
+    from calldesk.store.migrations import fill_next_contacts
 
     progress = Progress()
     progress.say(f"generating {clients:,} clients and {calls:,} calls into PostgreSQL", force=True)
@@ -202,6 +205,9 @@ def generate_postgres(url: str, clients: int, calls: int, seed: int = 7) -> dict
     progress.say("rebuilding indexes", force=True)
     for sql in rebuilt:
         conn.execute(sql)
+    progress.say("the calls' next contacts", force=True)
+    with db.atomic():
+        fill_next_contacts(db)  # the triggers that keep them were off with the foreign keys'
     for table in ("client", "call"):  # their ids were given, so the sequences must catch up
         conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))")
     conn.execute("ANALYZE")
@@ -243,11 +249,12 @@ def _operators(now: datetime) -> list[int]:
 
 
 def _set_aside(conn: sqlite3.Connection) -> list[str]:
-    """Drop the secondary indexes and the search triggers while loading; returns the SQL to put them back."""
+    """Drop the secondary indexes, the search triggers and the calls' next-contact triggers while loading (the
+    caller must fill_next_contacts after); returns the SQL to put them back."""
     rows = conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
         "((type = 'index' AND tbl_name IN ('client', 'phone', 'call', 'note')) "
-        " OR (type = 'trigger' AND tbl_name = 'client'))"
+        " OR (type = 'trigger' AND tbl_name IN ('client', 'call')))"
     ).fetchall()
     for kind, name, _ in rows:
         conn.execute(f'DROP {kind.upper()} "{name}"')

@@ -153,8 +153,116 @@ def _v7(db: Database) -> None:
                    "WHERE client_id IS NULL")
 
 
+# A caller is a client, or a number no client is linked to (a number that did not parse is nobody). A call's next
+# contact is the arrival of the caller's next call in (arrived_at, id) order: what first-call resolution reads.
+def _next_contact(table: str, row: str) -> str:
+    """SQL: when the caller of ``row`` (a call's columns: NEW, OLD or the table being updated) next made contact."""
+    after = f"f.arrived_at >= {row}.arrived_at AND (f.arrived_at > {row}.arrived_at OR f.id > {row}.id)"
+    by_client = f"SELECT f.arrived_at FROM {table} f WHERE f.client_id = {row}.client_id AND {after}"
+    by_number = (f"SELECT f.arrived_at FROM {table} f WHERE {row}.client_id IS NULL AND f.client_id IS NULL "
+                 f"AND f.number_e164 = {row}.number_e164 AND {after}")
+    return f"COALESCE(({by_client} ORDER BY f.arrived_at LIMIT 1), ({by_number} ORDER BY f.arrived_at LIMIT 1))"
+
+
+def _previous_call(table: str, row: str, other_than: str) -> str:
+    """SQL: the id of the call just before ``row``'s place in its caller's calls, leaving out call ``other_than``."""
+    before = (f"p.arrived_at <= {row}.arrived_at AND (p.arrived_at < {row}.arrived_at OR p.id < {row}.id) "
+              f"AND p.id <> {other_than}")
+    by_client = f"SELECT p.id FROM {table} p WHERE p.client_id = {row}.client_id AND {before}"
+    by_number = (f"SELECT p.id FROM {table} p WHERE {row}.client_id IS NULL AND p.client_id IS NULL "
+                 f"AND p.number_e164 = {row}.number_e164 AND {before}")
+    last = "ORDER BY p.arrived_at DESC, p.id DESC LIMIT 1"
+    return f"COALESCE(({by_client} {last}), ({by_number} {last}))"
+
+
+def _next_contact_statements(table: str, updated: str, new: str, old: str, this: str) -> dict[str, str]:
+    """The triggers' work: on insert, the call's own (SQLite's; PostgreSQL sets it before the row is written) and
+    its caller's previous call gets the new arrival if sooner; a call moved to another caller or time is recomputed
+    with its old and new previous calls; a deleted call's previous call is recomputed if it pointed at it.
+    ``updated``: the table as an UPDATE names it, ``this``: how that UPDATE's own row is named."""
+    own = _next_contact(table, new)
+    return {
+        "insert_self": f"UPDATE {updated} SET next_contact_at = {own} WHERE id = {new}.id "
+                       f"AND next_contact_at IS NOT {own}",
+        "insert_previous": (f"UPDATE {updated} SET next_contact_at = {new}.arrived_at "
+                            f"WHERE id = {_previous_call(table, new, f'{new}.id')} "
+                            f"AND (next_contact_at IS NULL OR next_contact_at > {new}.arrived_at)"),
+        "update": (f"UPDATE {updated} SET next_contact_at = {_next_contact(table, this)} WHERE id IN ({new}.id, "
+                   f"{_previous_call(table, old, f'{new}.id')}, {_previous_call(table, new, f'{new}.id')})"),
+        "delete": (f"UPDATE {updated} SET next_contact_at = {_next_contact(table, this)} "
+                   f"WHERE id = {_previous_call(table, old, f'{old}.id')} AND next_contact_at = {old}.arrived_at"),
+    }
+
+
+def _install_next_contact_triggers(db: Database) -> None:
+    """Every path that writes calls keeps call.next_contact_at (the ring, PBX events, call-backs, imports, demo
+    data) because the database does it. SQLite: AFTER triggers; PostgreSQL: a BEFORE INSERT sets the new row's own
+    (no second row version), AFTER triggers the rest."""
+    moved = ("old.client_id IS NOT new.client_id OR old.number_e164 IS NOT new.number_e164 "
+             "OR old.arrived_at IS NOT new.arrived_at")
+    if isinstance(db, SqliteDatabase):
+        table = '"call"'
+        sql = _next_contact_statements(table, table, "new", "old", table)
+        db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS call_next_contact_ai AFTER INSERT ON {table} BEGIN "
+                       f"{sql['insert_self']}; {sql['insert_previous']}; END")
+        db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS call_next_contact_au AFTER UPDATE OF client_id, number_e164, "
+                       f"arrived_at ON {table} WHEN {moved} BEGIN {sql['update']}; END")
+        db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS call_next_contact_ad AFTER DELETE ON {table} BEGIN "
+                       f"{sql['delete']}; END")
+        return
+    s = '"' + db.execute_sql("SELECT current_schema()").fetchone()[0].replace('"', '""') + '"'
+    table = f'{s}."call"'
+    sql = _next_contact_statements(table, f"{table} c", "NEW", "OLD", "c")
+    functions = {
+        "calldesk_call_next_contact": f"NEW.next_contact_at := {_next_contact(table, 'NEW')}; RETURN NEW;",
+        "calldesk_call_inserted": f"{sql['insert_previous']}; RETURN NULL;",
+        "calldesk_call_moved": f"{sql['update']}; RETURN NULL;",
+        "calldesk_call_deleted": f"{sql['delete']}; RETURN NULL;",
+    }
+    for name, body in functions.items():
+        db.execute_sql(f"CREATE OR REPLACE FUNCTION {s}.{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                       f"BEGIN {body} END $$")
+    triggers = {
+        "calldesk_call_next_contact": "BEFORE INSERT",
+        "calldesk_call_inserted": "AFTER INSERT",
+        "calldesk_call_moved": "AFTER UPDATE OF client_id, number_e164, arrived_at",
+        "calldesk_call_deleted": "AFTER DELETE",
+    }
+    for name, when in triggers.items():
+        condition = f" WHEN ({moved.replace('IS NOT', 'IS DISTINCT FROM')})" if name == "calldesk_call_moved" else ""
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        db.execute_sql(f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW{condition} "
+                       f"EXECUTE FUNCTION {s}.{name}()")
+
+
+def fill_next_contacts(db: Database) -> None:
+    """Set every call's next_contact_at in one statement (LEAD over each caller's calls): migration 8 on existing
+    calls, and the bulk loaders that set the triggers aside (scripts/bench_dataset.py, scripts/bench_stats.py)."""
+    differs = "IS NOT" if isinstance(db, SqliteDatabase) else "IS DISTINCT FROM"
+    db.execute_sql(
+        'UPDATE "call" SET next_contact_at = later.next_contact_at FROM ('
+        "SELECT id, LEAD(arrived_at) OVER (PARTITION BY client_id ORDER BY arrived_at, id) AS next_contact_at "
+        'FROM "call" WHERE client_id IS NOT NULL '
+        "UNION ALL SELECT id, LEAD(arrived_at) OVER (PARTITION BY number_e164 ORDER BY arrived_at, id) "
+        'FROM "call" WHERE client_id IS NULL AND number_e164 IS NOT NULL '
+        'UNION ALL SELECT id, NULL FROM "call" WHERE client_id IS NULL AND number_e164 IS NULL'
+        f') AS later WHERE "call".id = later.id AND "call".next_contact_at {differs} later.next_contact_at'
+    )
+
+
+def _v8(db: Database) -> None:
+    """Each call keeps when its caller next made contact (call.next_contact_at), kept by triggers, so first-call
+    resolution reads a column instead of looking up a further contact per answered call (docs/performance.md,
+    "The statistics' first read"). call_unknown_number stays: the triggers find an unknown caller's calls on it."""
+    if "next_contact_at" not in {column.name for column in db.get_columns("call")}:
+        kind = "REAL" if isinstance(db, SqliteDatabase) else "DOUBLE PRECISION"
+        db.execute_sql(f'ALTER TABLE "call" ADD COLUMN next_contact_at {kind}')
+    _install_next_contact_triggers(db)
+    fill_next_contacts(db)
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = (
-    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5), (6, _v6), (7, _v7))
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5), (6, _v6), (7, _v7), (8, _v8))
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

@@ -1,12 +1,12 @@
 """The calls' own counts and sums for a scope, read from the calls themselves in SQL, in one grouped statement:
-each answered call's first-call resolution is a look-up of a further contact from the same caller within the
-window, on the indexes by client and by unknown caller's number (no sort of the period's calls by caller). hours.py
-sums closed days with these once; kpis.py adds them up with the rest.
+each answered call's first-call resolution is read from its own row (``next_contact_at``, which the database keeps),
+so the period's calls are read once and nothing is looked up per call. hours.py sums closed days with these once;
+kpis.py adds them up with the rest.
 """
 
 from __future__ import annotations
 
-from peewee import SQL, Case, Node, fn
+from peewee import Case, Node, fn
 
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.grouping import (
@@ -30,17 +30,13 @@ def _steps(column: Node) -> Node:
     return Case(None, [(column == "", 0)], commas + 1)
 
 
-def _further_contact(window: float) -> Node:
-    """SQL, for the call read: the same caller (the same client, or the same number when no client is linked; a
-    number that did not parse is nobody else) has another call, in or out, arriving after it (or at the same moment,
-    made later) and at most ``window`` seconds after it."""
-    further = Call.alias("further")
-    soon = ((further.arrived_at >= Call.arrived_at) & (further.arrived_at <= Call.arrived_at + window)
-            & ((further.arrived_at > Call.arrived_at) | (further.id > Call.id)))
-    same_client = further.select(SQL("1")).where((further.client == Call.client) & soon)
-    same_number = further.select(SQL("1")).where(
-        further.client.is_null() & (further.number_e164 == Call.number_e164) & soon)
-    return (Call.client.is_null(False) & fn.EXISTS(same_client)) | (Call.client.is_null() & fn.EXISTS(same_number))
+def resolved_first_time(window: float) -> Node:
+    """First-call resolution, SQL for the call read: answered, and the same caller (the same client, or the same
+    number when no client is linked; a number that did not parse is nobody else) made no further contact, in or out,
+    within ``window`` seconds of it (one at the same moment counts when made later): their next contact, which the
+    database keeps with each call (migration 8), is none or later."""
+    return Call.answered_at.is_null(False) & (
+        Call.next_contact_at.is_null() | (Call.next_contact_at > Call.arrived_at + window))
 
 
 def add_call_sums(desk: Desk, scope: Scope, by: Grouping, out: dict[Key, Tally], *,
@@ -60,8 +56,7 @@ def add_call_sums(desk: Desk, scope: Scope, by: Grouping, out: dict[Key, Tally],
         sum_of(Call.phrase_hits),
     ]
     if first_call_resolution:
-        further = _further_contact(config.fcr_window_hours * 3600)
-        columns.append(count_if(Call.answered_at.is_null(False) & ~further))
+        columns.append(count_if(resolved_first_time(config.fcr_window_hours * 3600)))
     query = Call.select().where(
         (Call.direction == "inbound") & (Call.arrived_at >= period.start_epoch) & (Call.arrived_at < period.end_epoch)
         & scope_filter(scope, Call.queue, Call.operator)
