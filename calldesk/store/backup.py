@@ -18,7 +18,7 @@ from peewee import Database, DatabaseError, SqliteDatabase
 
 from calldesk.store.database import create_private
 from calldesk.store.errors import StoreError
-from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS, current_version
+from calldesk.store.migrations import ADDED_BY, LATEST_VERSION, MIGRATIONS, current_version
 from calldesk.store.models import ALL_MODELS, SchemaVersion
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -147,9 +147,28 @@ def _schema_at(version: int) -> dict[str, frozenset[str]]:
             if step_version <= version:
                 step(scratch)
     try:
+        as_of_version(scratch, version)
         return _schema_of(scratch)
     finally:
         scratch.close()
+
+
+_DROP_ORDER = ("trigger", "index", "column", "table")  # what depends on a column or table goes before it
+
+
+def as_of_version(db: Database, version: int) -> None:
+    """Take out of a SQLite database made by this calldesk what the migrations after ``version`` added
+    (migrations.ADDED_BY), newest first: the schema a database of ``version`` really has."""
+    for step_version in sorted(ADDED_BY, reverse=True):
+        if step_version <= version:
+            break
+        for part in sorted(ADDED_BY[step_version], key=lambda part: _DROP_ORDER.index(part.partition(" ")[0])):
+            kind, _, name = part.partition(" ")
+            if kind == "column":
+                table, _, column = name.partition(".")
+                db.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+            else:
+                db.execute_sql(f'DROP {kind.upper()} IF EXISTS "{name}"')
 
 
 def _schema_of(db: Database) -> dict[str, frozenset[str]]:

@@ -264,6 +264,19 @@ def _v8(db: Database) -> None:
 MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = (
     (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5), (6, _v6), (7, _v7), (8, _v8))
 LATEST_VERSION = MIGRATIONS[-1][0]
+# What each migration adds to a database an earlier calldesk made, by SQLite's names (a table's indexes go with it).
+# A fresh database has it all from _v1's tables, so a backup of an earlier version is checked without these parts
+# (store/backup.py): give every new migration its line, or restoring a backup taken before it is refused.
+ADDED_BY: dict[int, tuple[str, ...]] = {
+    2: ("table notice",),
+    3: ("index client_name",),
+    4: ("column operator.account", "column operator.language", "index operator_account"),
+    5: ("table queue_member",),
+    6: ("column call.consult_with",),
+    7: ("index call_unknown_number",),
+    8: ("column call.next_contact_at", "trigger call_next_contact_ai", "trigger call_next_contact_au",
+        "trigger call_next_contact_ad"),
+}
 
 
 def current_version(db: Database) -> int:

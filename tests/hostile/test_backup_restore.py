@@ -14,8 +14,10 @@ import pytest
 from calldesk.cli import main
 from calldesk.desk.clients import directory
 from calldesk.desk.context import Desk
+from calldesk.store import backup
+from calldesk.store.backup import as_of_version
 from calldesk.store.database import open_database
-from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS
+from calldesk.store.migrations import ADDED_BY, LATEST_VERSION, MIGRATIONS
 from calldesk.store.models import ALL_MODELS, SchemaVersion, database
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
@@ -153,17 +155,28 @@ def test_a_restore_from_a_folder_or_nothing_is_one_line(capsys, live, tmp_path, 
     assert err.startswith(f"calldesk: {candidate}: not a file") and len(err.splitlines()) == 1
 
 
-def test_a_backup_of_the_first_schema_version_is_restored_and_upgraded(capsys, live, tmp_path):
-    old = tmp_path / "v1.db"
+@pytest.mark.parametrize("version", [version for version, _ in MIGRATIONS[:-1]])
+def test_a_backup_of_any_earlier_schema_version_is_restored_and_upgraded(capsys, live, tmp_path, version):
+    old = tmp_path / f"v{version}.db"  # as that calldesk made it: without what later migrations added
     db = open_database(f"sqlite:///{old}", upgrade=False)
     with db.bind_ctx(ALL_MODELS):
-        MIGRATIONS[0][1](db)
-        SchemaVersion.create(version=1, applied_at=0)
+        for _, step in MIGRATIONS:
+            step(db)
+        as_of_version(db, version)
+        SchemaVersion.create(version=version, applied_at=0)
     db.close()
 
     status, out, err = run(capsys, live, "restore", str(old), "--yes")
 
     assert (status, err) == (0, "")
-    assert out == f"restored {old} (schema version 1) into {live}\n"
-    with sqlite3.connect(live) as conn:
-        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == MIGRATIONS[-1][0]
+    assert out == f"restored {old} (schema version {version}) into {live}\n"
+    upgraded = open_database(f"sqlite:///{live}")  # opening upgrades it: every later migration's part is back
+    try:
+        assert upgraded.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST_VERSION
+        assert backup.backup_version(live) == LATEST_VERSION  # a whole database of the latest version
+    finally:
+        upgraded.close()
+
+
+def test_every_migration_says_what_it_adds_so_older_backups_stay_restorable():
+    assert set(ADDED_BY) == {version for version, _ in MIGRATIONS[1:]}
