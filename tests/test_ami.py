@@ -510,9 +510,9 @@ def test_consult_first_is_an_attended_transfer_on_the_operators_line_and_returni
     consult.return_from_consult(desk, call.id, asha)
     planned = consult.consult_to_start(desk, call.id, asha, "meena")
     line.source.start_consult(planned)
-    consult.start_consult(desk, planned)
+    consult.start_consult(desk, planned, "wants the refund")
     line.source.complete_consult(consult.consult_to_complete(desk, call.id, asha))
-    onward = consult.complete_consult(desk, call.id, asha, "wants the refund")
+    onward = consult.complete_consult(desk, call.id, asha)
 
     sent = [a for a in server.actions if a.get("Action") in ("Atxfer", "CancelAtxfer", "Hangup")]
     assert [(a["Action"], a["Channel"], a.get("Exten"), a.get("Context")) for a in sent] == [

@@ -44,16 +44,18 @@ def test_a_consult_completed_hands_the_live_caller_to_the_colleague_with_the_dos
     planned = consult.consult_to_start(desk, call_id, asha.id, "ravi")
     assert (planned.operator_extension, planned.colleague_extension, planned.colleague_name) == (
         "101", "102", "Ravi Kumar")
-    consult.start_consult(desk, planned)
+    consult.start_consult(desk, planned, "Double charge on the AMC invoice")
     call = Call.get_by_id(call_id)
     assert call_state(call.status, call.offered_to, call.wrapped_at, call.consult_with) == CallState.CONSULTING
+    assert call.consult_note == "Double charge on the AMC invoice"  # kept with the call: a restart loses nothing
     assert consult.consult_going_on(desk, call_id, asha.id).colleague_login == "ravi"
 
     consult.consult_to_complete(desk, call_id, asha.id)
-    onward_id = consult.complete_consult(desk, call_id, asha.id, "Double charge on the AMC invoice")
+    onward_id = consult.complete_consult(desk, call_id, asha.id)
 
     first = Call.get_by_id(call_id)
-    assert (first.status, first.transferred_to, first.consult_with) == ("transferred", "ravi", "")
+    assert (first.status, first.transferred_to, first.consult_with, first.consult_note) == (
+        "transferred", "ravi", "", "")
     onward = Call.get_by_id(onward_id)
     assert (onward.status, onward.operator_id, onward.transferred_from_id) == ("answered", ravi.id, call_id)
     assert roster.get_operator(asha.id).state == "wrap_up"

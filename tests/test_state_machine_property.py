@@ -198,10 +198,10 @@ class DeskMachine(RuleBasedStateMachine):
                 else colleague if colleague != "other" else OPERATORS[0]
             planned = self._try(consult.consult_to_start, self.desk, call.id, operator_id, to)
             if planned is not None:
-                consult.start_consult(self.desk, planned)
+                consult.start_consult(self.desk, planned, "about the invoice")
         elif how == "complete":
             if self._try(consult.consult_to_complete, self.desk, call.id, operator_id) is not None:
-                self._try(consult.complete_consult, self.desk, call.id, operator_id, "about the invoice")
+                self._try(consult.complete_consult, self.desk, call.id, operator_id)
         else:
             self._try(consult.return_from_consult, self.desk, call.id, operator_id)
 

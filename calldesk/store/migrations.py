@@ -261,8 +261,15 @@ def _v8(db: Database) -> None:
     fill_next_contacts(db)
 
 
+def _v9(db: Database) -> None:
+    """Consult first keeps the note typed for the colleague with the call, so a console restarted mid-consult still
+    hands it over."""
+    if "consult_note" not in {column.name for column in db.get_columns("call")}:
+        db.execute_sql('ALTER TABLE "call" ADD COLUMN consult_note TEXT NOT NULL DEFAULT \'\'')
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Database], None]], ...] = (
-    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5), (6, _v6), (7, _v7), (8, _v8))
+    (1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5), (6, _v6), (7, _v7), (8, _v8), (9, _v9))
 LATEST_VERSION = MIGRATIONS[-1][0]
 # What each migration adds to a database an earlier calldesk made, by SQLite's names (a table's indexes go with it).
 # A fresh database has it all from _v1's tables, so a backup of an earlier version is checked without these parts
@@ -276,6 +283,7 @@ ADDED_BY: dict[int, tuple[str, ...]] = {
     7: ("index call_unknown_number",),
     8: ("column call.next_contact_at", "trigger call_next_contact_ai", "trigger call_next_contact_au",
         "trigger call_next_contact_ad"),
+    9: ("column call.consult_note",),
 }
 
 

@@ -148,6 +148,7 @@ class Call(BaseModel):
     offered_to = ShortText(max_length=64, default="")  # operator login a transfer reserved the call for
     transferred_from = ForeignKeyField("self", null=True, backref="onward", on_delete="SET NULL")  # the earlier leg
     consult_with = ShortText(max_length=64, default="")  # the colleague its operator is consulting (consult first)
+    consult_note = LongText(default="")  # typed for that colleague: handed over with the caller, kept over a restart
     external_id = ShortText(max_length=64, null=True, unique=True)  # the PBX's id for the call
     # When the same caller next made contact (their next call's arrival), kept by the database's triggers (migration 8)
     next_contact_at = MomentField(null=True)

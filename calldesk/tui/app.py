@@ -246,23 +246,23 @@ class CalldeskApp(App[int]):
         """Why this console cannot consult first (no AMI, no consult hook), "" when it can."""
         return "" if consult_line(self.desk, self.source) else _(UNAVAILABLE)
 
-    async def start_consult(self, call_id: int, colleague: str) -> str:
+    async def start_consult(self, call_id: int, colleague: str, note: str = "") -> str:
         """Consult first: the desk allows it, the PBX holds the caller and rings the colleague, then the desk keeps
-        it (the call consulting, audited). What to tell the operator; a refusal, of the desk or the PBX, is raised
-        as one line and changes nothing."""
+        it (the call consulting, audited, with the ``note`` for the colleague). What to tell the operator; a refusal,
+        of the desk or the PBX, is raised as one line and changes nothing."""
         line = consult_line(self.desk, self.source)
         if line is None:
             raise DeskError(_(UNAVAILABLE))
         planned = await self.attempt(consult.consult_to_start, self.desk, call_id, self.operator.id, colleague)
         await asyncio.to_thread(line.start_consult, planned)
-        await self.attempt(consult.start_consult, self.desk, planned)
+        await self.attempt(consult.start_consult, self.desk, planned, note)
         return _("Calling {name}: the caller holds. F4 hands the caller over or takes you back.").format(
             name=planned.colleague_name)
 
-    async def finish_consult(self, call_id: int, complete: bool, note: str = "") -> None:
-        """The consult ends: the caller goes on to the colleague (``complete``, with the note) or the operator goes
-        back to them. The desk allows it, the PBX does it, the desk keeps it; a refusal is one line, nothing
-        changed."""
+    async def finish_consult(self, call_id: int, complete: bool) -> None:
+        """The consult ends: the caller goes on to the colleague (``complete``, with the consult's note) or the
+        operator goes back to them. The desk allows it, the PBX does it, the desk keeps it; a refusal is one line,
+        nothing changed."""
         line = consult_line(self.desk, self.source)
         if line is None:
             raise DeskError(_(UNAVAILABLE))
@@ -270,7 +270,7 @@ class CalldeskApp(App[int]):
         if complete:
             planned = await self.attempt(consult.consult_to_complete, self.desk, call_id, me)
             await asyncio.to_thread(line.complete_consult, planned)
-            await self.attempt(consult.complete_consult, self.desk, call_id, me, note)
+            await self.attempt(consult.complete_consult, self.desk, call_id, me)
             return
         planned = await self.attempt(consult.consult_going_on, self.desk, call_id, me)
         if planned is not None:

@@ -47,8 +47,8 @@ async def _consult_ravi(pilot, note: str) -> None:
     await settle(pilot)
 
 
-async def test_f4_consult_first_then_complete_hands_the_caller_to_the_colleague(desk, asha, ravi, sharma, run_app,
-                                                                                 tmp_path):
+async def test_f4_consult_first_then_complete_hands_the_caller_and_the_note_over_even_after_a_restart(
+        desk, asha, ravi, sharma, run_app, tmp_path):
     Operator.update(extension="102").where(Operator.id == ravi.id).execute()
     call_id = queue.ring_call(desk, "+91 98765 43210", "support")
     app = run_app(_with_hook(desk, tmp_path), asha)
@@ -57,6 +57,9 @@ async def test_f4_consult_first_then_complete_hands_the_caller_to_the_colleague(
         await _consult_ravi(pilot, "wants a quote for 20 fridges")
         assert Call.get_by_id(call_id).consult_with == "ravi"
         assert type(app.screen).__name__ == "DeskScreen"  # talking to Ravi; the caller holds
+    app = run_app(_with_hook(desk, tmp_path), asha)  # her console restarts mid-consult: the note is the call's
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("f4")
         await settle(pilot)
         assert type(app.screen).__name__ == "ConsultModal"

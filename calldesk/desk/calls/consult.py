@@ -87,12 +87,13 @@ def consult_to_start(desk: Desk, call_id: int, operator_id: int, colleague_login
     return _consult(call, colleague)
 
 
-def start_consult(desk: Desk, consult: Consult) -> None:
-    """The PBX is calling the colleague: the call is consulting, audited."""
+def start_consult(desk: Desk, consult: Consult, note: str = "") -> None:
+    """The PBX is calling the colleague: the call is consulting, audited; ``note``, typed for the colleague, is kept
+    with the call until the caller is handed over."""
     with database.atomic():
         call = Call.get_by_id(consult.call_id)
         call_move(CallEvent.CONSULT, _state_of(call), call.id)
-        Call.update(consult_with=consult.colleague_login).where(Call.id == call.id).execute()
+        Call.update(consult_with=consult.colleague_login, consult_note=note).where(Call.id == call.id).execute()
         audit.record(desk, consult.operator_login, "call", call.id, "consult",
                      after={"with": consult.colleague_login})
 
@@ -120,16 +121,17 @@ def consult_to_complete(desk: Desk, call_id: int, operator_id: int) -> Consult:
     return _consult(call, colleague)
 
 
-def complete_consult(desk: Desk, call_id: int, operator_id: int, note: str = "") -> int:
-    """The caller went on to the colleague: the call is transferred to them (the note on the dossier), their new
-    call live with them, so their console pops the dossier; the operator goes to wrap-up. Returns the new call."""
+def complete_consult(desk: Desk, call_id: int, operator_id: int) -> int:
+    """The caller went on to the colleague: the call is transferred to them (the consult's note on the dossier),
+    their new call live with them, so their console pops the dossier; the operator goes to wrap-up. Returns the new
+    call."""
     with database.atomic():
         call, colleague = _going_on(call_id, operator_id)
         # the PBX may report the hand-over first (AgentComplete, reason transfer: transferred, to nobody named)
         if not (call.status == CallStatus.TRANSFERRED and call.wrapped_at is None and not call.transferred_to):
             call_move(CallEvent.CONSULT_COMPLETE, _state_of(call), call_id)
         roster.move(desk, colleague.id, OperatorEvent.ANSWER)
-        onward = hand_over(desk, call, call.operator, colleague.login, note, consulted=True)
+        onward = hand_over(desk, call, call.operator, colleague.login, call.consult_note, consulted=True)
         audit.record(desk, call.operator.login, "call", call_id, "consult_complete",
                      after={"with": colleague.login, "new_call": onward})
         roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
@@ -142,5 +144,5 @@ def return_from_consult(desk: Desk, call_id: int, operator_id: int) -> None:
     with database.atomic():
         call, colleague = _going_on(call_id, operator_id)
         call_move(CallEvent.CONSULT_RETURN, _state_of(call), call_id)
-        Call.update(consult_with="").where(Call.id == call_id).execute()
+        Call.update(consult_with="", consult_note="").where(Call.id == call_id).execute()
         audit.record(desk, call.operator.login, "call", call_id, "consult_return", before={"with": colleague.login})

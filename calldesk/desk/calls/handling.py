@@ -137,7 +137,8 @@ def hand_over(desk: Desk, call: Call, actor: Operator, target: str, note: str, c
     target_operator = None if department else Operator.get(Operator.login == target)
     now = desk.clock.now()
     queue = department.queues[0] if department else call.queue
-    Call.update(status=CallStatus.TRANSFERRED, ended_at=now, transferred_to=target, consult_with="").where(
+    Call.update(status=CallStatus.TRANSFERRED, ended_at=now, transferred_to=target, consult_with="",
+                consult_note="").where(
         Call.id == call.id).execute()
     live = {"status": CallStatus.ANSWERED, "operator": target_operator, "answered_at": now, "rings": 0} if consulted \
         else {"status": CallStatus.RINGING, "offered_to": target_operator.login if target_operator else ""}

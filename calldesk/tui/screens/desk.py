@@ -100,7 +100,6 @@ class DeskScreen(Screen):
         self._wrapping_up = False
         self._closing_wrap_up = False  # the wrap-up's time ran out: its notes are being kept as a draft
         self._signing_out = False
-        self._consult_note = ""  # typed with "consult first", for the colleague when the caller is handed over
         self._toasted_notices: set[int] = set()
 
     @property
@@ -713,13 +712,12 @@ class DeskScreen(Screen):
             self.open_wrap_up(suggested="Transferred")
 
     async def _start_consult(self, choice: TransferChoice) -> None:
-        """Consult first: the colleague's phone rings, the caller holds; the note waits for the hand-over."""
+        """Consult first: the colleague's phone rings, the caller holds; the note waits with the call."""
         try:
-            told = await self.console.start_consult(self.live.id, choice.target)
+            told = await self.console.start_consult(self.live.id, choice.target, choice.note)
         except DeskError as exc:  # the desk's or the PBX's refusal, in its one line: nothing changed
             self.notify(str(exc), severity="warning")
             return
-        self._consult_note = choice.note
         self.notify(told, title=_("Consult first"))
 
     async def _end_consult(self, colleague: str) -> None:
@@ -731,12 +729,11 @@ class DeskScreen(Screen):
         complete = step == "complete"
         with self.acting_on_call():
             try:
-                await self.console.finish_consult(self.live.id, complete, self._consult_note)
+                await self.console.finish_consult(self.live.id, complete)
             except DeskError as exc:
                 self.notify(str(exc), severity="warning")
                 return
             self.live = await self.console.run_rule(handling.get_call, self.desk, self.live.id) or self.live
-        self._consult_note = ""
         if not complete:
             self.notify(_("Back with the caller."), title=_("Consult first"))
             return
