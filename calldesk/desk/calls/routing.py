@@ -10,9 +10,10 @@ is planned first (``plan_queues``, ``plan_queue_move``) so the PBX's members can
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
-from peewee import Case
+from peewee import Case, Select
 
 from calldesk.config import PRIORITY_MAX, Config
 from calldesk.desk import audit
@@ -22,6 +23,7 @@ from calldesk.desk.errors import DeskError, NotFound
 from calldesk.desk.operators.permissions import Action, require
 from calldesk.i18n import _
 from calldesk.store.models import Call, Operator, QueueMember, database
+from calldesk.store.prepared import Prepared
 
 EVERY_QUEUE = ()  # an operator in no queue: F2 takes from all of them
 
@@ -74,33 +76,47 @@ def configured_queues(config: Config, login: str, department: str) -> tuple[Memb
     return _in_order((queue, 0) for queue in owner.queues) if owner is not None else EVERY_QUEUE
 
 
+_STORED_QUEUES = Prepared(lambda operator_id: QueueMember.select(QueueMember.queue, QueueMember.priority)
+                          .where(QueueMember.operator == operator_id))
+_OPERATOR = Prepared(lambda operator_id: Operator.select(Operator.login, Operator.department)
+                     .where(Operator.id == operator_id))
+
+
 def queues_of(desk: Desk, operator_id: int) -> tuple[Membership, ...]:
     """The queues an operator answers, priority 0 first; EVERY_QUEUE (empty) when none."""
-    stored = (QueueMember.select(QueueMember.queue, QueueMember.priority)
-              .where(QueueMember.operator == operator_id).tuples())
-    if rows := list(stored):
+    if rows := _STORED_QUEUES.rows(operator_id=operator_id):
         return _in_order(rows)
-    operator = Operator.get_or_none(Operator.id == operator_id)
-    if operator is None:
+    found = _OPERATOR.rows(operator_id=operator_id)
+    if not found:
         raise NotFound(_("operator {operator} does not exist").format(operator=operator_id))
-    return configured_queues(desk.config, operator.login, operator.department)
+    [(login, department)] = found
+    return configured_queues(desk.config, login, department)
+
+
+@lru_cache(maxsize=256)
+def _next_calls_of(members: tuple[Membership, ...], limit: int) -> Prepared:
+    """F2's statement for one set of queues, built once per set: each claim of a ring burst runs it
+    (docs/performance.md, "Statements built once")."""
+    def build(operator_id: object) -> Select:
+        mine = Call.offered_to == Operator.select(Operator.login).where(Operator.id == operator_id)
+        query = Call.select(Call.id).where(Call.status == CallStatus.RINGING)
+        if members:
+            priority = Case(Call.queue, [(m.queue, m.priority) for m in members], PRIORITY_MAX)
+            query = query.where(mine | Call.queue.in_([m.queue for m in members]))
+            order = (Case(None, [(mine, 0)], 1), priority, Call.arrived_at, Call.id)
+        else:
+            order = (Case(None, [(mine, 0)], 1), Call.arrived_at, Call.id)
+        return query.order_by(*order).limit(limit)
+
+    return Prepared(build)
 
 
 def next_calls(desk: Desk, operator_id: int, limit: int = 20) -> list[int]:
     """The ringing calls F2 tries for this operator, in turn: any call offered to them by name first (a colleague's
     transfer, the PBX ringing their phone), then their queues by priority, longest waiting first within each; every
     queue, longest waiting first, for an operator in none."""
-    members = queues_of(desk, operator_id)
-    login = Operator.select(Operator.login).where(Operator.id == operator_id)
-    mine = Call.offered_to == login
-    query = Call.select(Call.id).where(Call.status == CallStatus.RINGING)
-    if members:
-        priority = Case(Call.queue, [(m.queue, m.priority) for m in members], PRIORITY_MAX)
-        query = query.where(mine | Call.queue.in_([m.queue for m in members]))
-        order = (Case(None, [(mine, 0)], 1), priority, Call.arrived_at, Call.id)
-    else:
-        order = (Case(None, [(mine, 0)], 1), Call.arrived_at, Call.id)
-    return [call_id for (call_id,) in query.order_by(*order).limit(limit).tuples()]
+    statement = _next_calls_of(queues_of(desk, operator_id), limit)
+    return [call_id for (call_id,) in statement.rows(operator_id=operator_id)]
 
 
 def parse_memberships(words: list[str]) -> list[Membership]:
