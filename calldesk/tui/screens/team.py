@@ -59,10 +59,11 @@ Runner = Callable[..., Awaitable[Any]]  # runs a desk function on the database t
 POLL_SECONDS = 1.0
 SERVICE_LEVEL = FIGURES_BY_NAME["service_level"]
 WAITING_SHOWN = 200  # the longest waiting; the count in the summary covers them all
-STATE_LABELS = {"available": (N_("Available"), "green"), "on_call": (N_("On call"), "bold yellow"),
-                "wrap_up": (N_("Wrap-up"), "cyan"), "paused": (N_("Paused"), "magenta"),
-                "offline": (N_("Offline"), "dim"), "ringing": (N_("Ringing"), "yellow"),
-                "disabled": (N_("Disabled"), "dim")}
+_S = OperatorState
+STATE_LABELS = {_S.AVAILABLE: (N_("Available"), "green"), _S.ON_CALL: (N_("On call"), "bold yellow"),
+                _S.WRAP_UP: (N_("Wrap-up"), "cyan"), _S.PAUSED: (N_("Paused"), "magenta"),
+                _S.OFFLINE: (N_("Offline"), "dim"), _S.RINGING: (N_("Ringing"), "yellow"),
+                _S.DISABLED: (N_("Disabled"), "dim")}
 OFFERED_LOW, OFFERED_HIGH = Color.parse("#1d2b3a").triplet, Color.parse("#3fa7ff").triplet
 SL_GOOD, SL_CLOSE, SL_POOR = "on #2e7d32", "on #9a7d0a", "on #b71c1c"
 

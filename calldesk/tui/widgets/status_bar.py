@@ -11,13 +11,15 @@ from textual.widgets import Static
 from calldesk.desk.calls.states import OperatorState
 from calldesk.i18n import N_, _, desk_word, ngettext
 
-STATE_LABELS = {"available": N_("Available"), "ringing": N_("Ringing"), "on_call": N_("On call"),
-                "wrap_up": N_("Wrap-up"), "paused": N_("Paused"), "offline": N_("Offline"), "disabled": N_("Disabled")}
+_S = OperatorState
+STATE_LABELS = {_S.AVAILABLE: N_("Available"), _S.RINGING: N_("Ringing"), _S.ON_CALL: N_("On call"),
+                _S.WRAP_UP: N_("Wrap-up"), _S.PAUSED: N_("Paused"), _S.OFFLINE: N_("Offline"),
+                _S.DISABLED: N_("Disabled")}
 
 # An operator's state as the store names it, where a list shows it as such ("Asha (available)")
-RAW_STATE_WORDS = {"available": N_("available"), "ringing": N_("ringing"), "on_call": N_("on_call"),
-                   "wrap_up": N_("wrap_up"), "paused": N_("paused"), "offline": N_("offline"),
-                   "disabled": N_("disabled")}
+RAW_STATE_WORDS = {_S.AVAILABLE: N_("available"), _S.RINGING: N_("ringing"), _S.ON_CALL: N_("on_call"),
+                   _S.WRAP_UP: N_("wrap_up"), _S.PAUSED: N_("paused"), _S.OFFLINE: N_("offline"),
+                   _S.DISABLED: N_("disabled")}
 
 
 @dataclass
@@ -26,7 +28,7 @@ class DeskStatus:
 
     operator: str
     department: str
-    state: str = "available"
+    state: str = OperatorState.AVAILABLE
     state_reason: str = ""
     state_since: datetime | None = None
     wrap_up_ends: datetime | None = None  # in wrap-up, when its time runs out: counted down instead of up
