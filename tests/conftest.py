@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from outage import Outage
 from pg_schema import pg_schema_url
+from suite_settings import PG_URL_ENV, START
 
 from calldesk.config import Config, load_config
 from calldesk.desk.calls import queue
@@ -21,8 +21,6 @@ from calldesk.desk.operators.identity import first_console
 from calldesk.store.database import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL_ENV = "CALLDESK_TEST_PG_URL"
-START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
 def _backends() -> list:

@@ -22,8 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL_ENV
 from pg_schema import pg_schema_url
+from suite_settings import PG_URL_ENV
 
 from calldesk.desk.callbacks.lateness import is_overdue
 from calldesk.desk.callbacks.status import CallbackStatus

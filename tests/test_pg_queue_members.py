@@ -4,7 +4,9 @@ change it, his own included; the lead changes it through calldesk under her own 
 from __future__ import annotations
 
 from peewee import fn
-from test_pg_roles import calldesk_as, floor, psql_as, refused  # noqa: F401 (floor: the fixture these tests use)
+
+# floor: the fixture these tests use; pytestmark: one worker at a time, as the logins are the server's
+from test_pg_roles import calldesk_as, floor, psql_as, pytestmark, refused  # noqa: F401
 
 from calldesk.desk.calls import routing
 from calldesk.desk.calls.routing import Membership

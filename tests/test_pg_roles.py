@@ -14,9 +14,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from conftest import PG_URL_ENV, START
 from peewee import fn
 from pg_schema import pg_schema_url
+from suite_settings import PG_URL_ENV, START
 
 from calldesk.desk.callbacks.lines import line_of
 from calldesk.desk.callbacks.promises import (
