@@ -10,10 +10,7 @@ is planned first (``plan_queues``, ``plan_queue_move``) so the PBX's members can
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
-
-from peewee import Case, Select
 
 from calldesk.config import PRIORITY_MAX, Config
 from calldesk.desk import audit
@@ -93,30 +90,33 @@ def queues_of(desk: Desk, operator_id: int) -> tuple[Membership, ...]:
     return configured_queues(desk.config, login, department)
 
 
-@lru_cache(maxsize=256)
-def _next_calls_of(members: tuple[Membership, ...], limit: int) -> Prepared:
-    """F2's statement for one set of queues, built once per set: each claim of a ring burst runs it
-    (docs/performance.md, "Statements built once")."""
-    def build(operator_id: object) -> Select:
-        mine = Call.offered_to == Operator.select(Operator.login).where(Operator.id == operator_id)
-        query = Call.select(Call.id).where(Call.status == CallStatus.RINGING)
-        if members:
-            priority = Case(Call.queue, [(m.queue, m.priority) for m in members], PRIORITY_MAX)
-            query = query.where(mine | Call.queue.in_([m.queue for m in members]))
-            order = (Case(None, [(mine, 0)], 1), priority, Call.arrived_at, Call.id)
-        else:
-            order = (Case(None, [(mine, 0)], 1), Call.arrived_at, Call.id)
-        return query.order_by(*order).limit(limit)
-
-    return Prepared(build)
+# Each read walks the ringing calls in the order of an index and stops at its limit: one ORDER BY over the
+# priorities sorted every ringing call on every claim (a ring burst of 5,000: half the claims' rate). The calls
+# offered by name are read on migration 10's partial index, which the ``offered_to <> ''`` lets the database use.
+_OFFERED_TO = Prepared(lambda login, limit: Call.select(Call.id).where(
+    (Call.offered_to != "") & (Call.offered_to == login) & (Call.status == CallStatus.RINGING))
+    .order_by(Call.arrived_at, Call.id).limit(limit))
+_OF_QUEUES = Prepared(lambda queues, limit: Call.select(Call.id).where(
+    (Call.status == CallStatus.RINGING) & Call.queue.in_(queues)).order_by(Call.arrived_at, Call.id).limit(limit))
+_ANY_QUEUE = Prepared(lambda limit: Call.select(Call.id).where(Call.status == CallStatus.RINGING)
+                      .order_by(Call.arrived_at, Call.id).limit(limit))
 
 
 def next_calls(desk: Desk, operator_id: int, limit: int = 20) -> list[int]:
     """The ringing calls F2 tries for this operator, in turn: any call offered to them by name first (a colleague's
     transfer, the PBX ringing their phone), then their queues by priority, longest waiting first within each; every
     queue, longest waiting first, for an operator in none."""
-    statement = _next_calls_of(queues_of(desk, operator_id), limit)
-    return [call_id for (call_id,) in statement.rows(operator_id=operator_id)]
+    members = queues_of(desk, operator_id)
+    me = _OPERATOR.rows(operator_id=operator_id)
+    found = [call_id for (call_id,) in _OFFERED_TO.rows(login=me[0][0], limit=limit)] if me else []
+    levels = sorted({m.priority for m in members})
+    reads = [_ANY_QUEUE.rows(limit=limit)] if not members else (
+        _OF_QUEUES.rows(queues=[m.queue for m in members if m.priority == level], limit=limit) for level in levels)
+    for rows in reads:
+        found += [call_id for (call_id,) in rows if call_id not in found]
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 def parse_memberships(words: list[str]) -> list[Membership]:
