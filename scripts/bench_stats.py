@@ -292,30 +292,33 @@ def generate_team_day(path: Path, seed: int = 7) -> datetime:
     _load(conn, fill)
     for i, operator in enumerate(operators):  # a live desk: most on calls, some wrapping up, a few paused
         state = ("on_call", "on_call", "on_call", "wrap_up", "available", "paused")[i % 6]
+        # a wrap-up began when its call ended, within the wrap-up time config.yaml allows (120 s)
+        since = now - timedelta(seconds=rng.uniform(5, 100) if state == "wrap_up" else rng.uniform(10, 600))
         Operator.update(state=state, state_reason="Lunch" if state == "paused" else "",
-                        state_since=now - timedelta(seconds=rng.uniform(10, 600))).where(
-            Operator.id == operator).execute()
+                        state_since=since).where(Operator.id == operator).execute()
         if state in ("on_call", "wrap_up"):
             number = _mobile(rng)
-            answered = now - timedelta(seconds=rng.uniform(30, 400))
+            answered = since if state == "on_call" else since - timedelta(seconds=rng.uniform(30, 400))
             Call.create(number_raw=number, number_e164=number, queue="support",
                         status="answered" if state == "on_call" else "completed", arrived_at=answered,
-                        answered_at=answered, ended_at=None if state == "on_call" else now, operator=operator)
+                        answered_at=answered, ended_at=None if state == "on_call" else since, operator=operator)
     database.close()
     return now
 
 
 def bench_team_tick(url: str, now: datetime, samples: int = 50) -> dict:
     """Time team_snapshot on the team-day database: p50 and p95 over ``samples`` ticks."""
+    from calldesk.desk.calls.queue import QueueReader
     from calldesk.desk.stats.team import team_snapshot
 
     desk = _desk(url, now)
-    snapshot = team_snapshot(desk)
+    reader = QueueReader()  # the team view's own, as on a lead's console
+    snapshot = team_snapshot(desk, reader=reader)
     assert len(snapshot.waiting) == TEAM_WAITING and len(snapshot.operators) == TEAM_OPERATORS
     times = []
     for _ in range(samples):
         started = time.perf_counter()
-        team_snapshot(desk)
+        team_snapshot(desk, reader=reader)
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     note = f"{len(snapshot.operators)} operators, {len(snapshot.waiting)} waiting, {snapshot.today.offered:,} today"

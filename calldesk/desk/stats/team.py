@@ -10,7 +10,7 @@ from peewee import JOIN, SQL, Node, Select, fn
 
 from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.callbacks.status import CallbackStatus
-from calldesk.desk.calls.queue import is_late, rings_heard, waiting_calls
+from calldesk.desk.calls.queue import QueueReader, is_late, rings_heard, waiting_calls
 from calldesk.desk.calls.states import CallStatus, OperatorState
 from calldesk.desk.calls.wrap_up_limit import close_wrap_ups_over, shortest_limit, wrap_up_ends_at
 from calldesk.desk.context import Desk
@@ -118,10 +118,11 @@ def _live_calls(desk: Desk, operators: list[tuple]) -> dict[int, tuple[int, str,
             for call_id, operator, answered, ended, caller, e164, raw, name, queue in rows}
 
 
-def _waiting(desk: Desk, now: datetime, limit: int) -> list[WaitingNow]:
+def _waiting(desk: Desk, now: datetime, limit: int, reader: QueueReader | None) -> list[WaitingNow]:
     cycle = desk.config.ring_cycle_seconds
     waiting = []
-    for call in waiting_calls(desk, limit):  # the queue's own read: the lead sees what the operators see
+    # the queue's own read: the lead sees what the operators see
+    for call in reader.waiting_calls(desk, limit) if reader is not None else waiting_calls(desk, limit):
         waited = max(0.0, (now - call.arrived_at).total_seconds())
         waiting.append(WaitingNow(call.id, call.queue, call.client_name or call.caller_name or call.number, waited,
                                   rings_heard(waited, cycle), is_late(waited, desk)))
@@ -140,9 +141,10 @@ def _today(desk: Desk) -> Tally:
                  answered_in_time=in_time or 0)
 
 
-def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT) -> TeamSnapshot:
+def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT, reader: QueueReader | None = None) -> TeamSnapshot:
     """The whole team at this moment. A wrap-up whose time has run out is closed first
-    (desk/calls/wrap_up_limit.py): the lead sees that operator available, not stuck in wrap-up."""
+    (desk/calls/wrap_up_limit.py): the lead sees that operator available, not stuck in wrap-up. ``reader``: the
+    team view's own reader of the queue, which reuses the callers unchanged since its last tick."""
     now = desk.clock.now()
     moment = now.timestamp()
     operators = _OPERATORS.rows()
@@ -163,5 +165,5 @@ def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT) -> TeamSnapsho
             wrap_up_left_seconds=max((ends - now).total_seconds(), 0.0) if ends else None,
         ))
     [(open_count, overdue_count)] = _CALLBACKS.rows(now=moment)
-    return TeamSnapshot(now, tuple(people), tuple(_waiting(desk, now, waiting_limit)), _today(desk),
+    return TeamSnapshot(now, tuple(people), tuple(_waiting(desk, now, waiting_limit, reader)), _today(desk),
                         open_count or 0, int(overdue_count or 0))

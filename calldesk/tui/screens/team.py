@@ -31,6 +31,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from calldesk.desk.calls.queue import QueueReader
 from calldesk.desk.calls.states import OperatorState
 from calldesk.desk.calls.supervision import Supervision
 from calldesk.desk.context import Desk
@@ -189,6 +190,7 @@ class TeamScreen(Screen[None]):
         self.supervise = supervise
         self.move_in_queue = move_in_queue
         self.export_folder = export_folder or Path.cwd()
+        self._queue_reader = QueueReader()  # read on the database thread only
         self.zone = desk.zone
         self.report: StatisticsReport | None = None
         self.sort_column = "calls_handled"
@@ -254,7 +256,7 @@ class TeamScreen(Screen[None]):
     async def poll_team(self) -> None:
         """One read of the team; the next is scheduled once this one is shown."""
         try:
-            snapshot, problem = await self.run(team_snapshot, self.desk), ""
+            snapshot, problem = await self.run(team_snapshot, self.desk, reader=self._queue_reader), ""
         except DatabaseAway as exc:  # the database away: say so, keep the picture, try again
             snapshot, problem = None, str(exc)
         if not self.is_attached or not self.app.is_running:
