@@ -16,19 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calldesk.desk import audit
-from calldesk.desk.calls.handling import hand_over
+from calldesk.desk.calls.handling import hand_over, own_call, state_of
 from calldesk.desk.calls.states import (
     CallEvent,
-    CallState,
     CallStatus,
     OperatorEvent,
     OperatorState,
     call_move,
-    call_state,
     operator_move,
 )
 from calldesk.desk.context import Desk
-from calldesk.desk.errors import DeskError, NotAllowed, NotFound
+from calldesk.desk.errors import DeskError
 from calldesk.desk.operators import roster
 from calldesk.i18n import _
 from calldesk.store.models import Call, Operator, database
@@ -47,19 +45,6 @@ class Consult:
     colleague_extension: str
 
 
-def _own_call(call_id: int, operator_id: int) -> Call:
-    call = Call.get_or_none(Call.id == call_id)
-    if call is None:
-        raise NotFound(_("call {call} does not exist").format(call=call_id))
-    if call.operator_id != operator_id:
-        raise NotAllowed(_("call {call} is not yours").format(call=call_id))
-    return call
-
-
-def _state_of(call: Call) -> CallState:
-    return call_state(call.status, call.offered_to, call.wrapped_at, call.consult_with)
-
-
 def _consult(call: Call, colleague: Operator) -> Consult:
     return Consult(call.id, (call.external_id or "").partition("#")[0], call.operator.login, call.operator.extension,
                    colleague.login, colleague.name, colleague.extension)
@@ -74,8 +59,8 @@ def _may_take_the_caller(colleague: Operator) -> None:
 
 def consult_to_start(desk: Desk, call_id: int, operator_id: int, colleague_login: str) -> Consult:
     """The consult the operator may start on their live call; refused in one line otherwise. Changes nothing."""
-    call = _own_call(call_id, operator_id)
-    call_move(CallEvent.CONSULT, _state_of(call), call_id)
+    call = own_call(call_id, operator_id)
+    call_move(CallEvent.CONSULT, state_of(call), call_id)
     colleague = Operator.get_or_none(Operator.login == colleague_login)
     if colleague is None:
         raise DeskError(_("no operator called {target}").format(target=repr(colleague_login)))
@@ -92,7 +77,7 @@ def start_consult(desk: Desk, consult: Consult, note: str = "") -> None:
     with the call until the caller is handed over."""
     with database.atomic():
         call = Call.get_by_id(consult.call_id)
-        call_move(CallEvent.CONSULT, _state_of(call), call.id)
+        call_move(CallEvent.CONSULT, state_of(call), call.id)
         Call.update(consult_with=consult.colleague_login, consult_note=note).where(Call.id == call.id).execute()
         audit.record(desk, consult.operator_login, "call", call.id, "consult",
                      after={"with": consult.colleague_login})
@@ -100,13 +85,13 @@ def start_consult(desk: Desk, consult: Consult, note: str = "") -> None:
 
 def consult_going_on(desk: Desk, call_id: int, operator_id: int) -> Consult | None:
     """The consult on the operator's call, None if there is none."""
-    call = _own_call(call_id, operator_id)
+    call = own_call(call_id, operator_id)
     colleague = Operator.get_or_none(Operator.login == call.consult_with) if call.consult_with else None
     return _consult(call, colleague) if colleague is not None else None
 
 
 def _going_on(call_id: int, operator_id: int) -> tuple[Call, Operator]:
-    call = _own_call(call_id, operator_id)
+    call = own_call(call_id, operator_id)
     colleague = Operator.get_or_none(Operator.login == call.consult_with) if call.consult_with else None
     if colleague is None:
         raise DeskError(_("call {call}: you are not consulting anyone").format(call=call_id))
@@ -116,7 +101,7 @@ def _going_on(call_id: int, operator_id: int) -> tuple[Call, Operator]:
 def consult_to_complete(desk: Desk, call_id: int, operator_id: int) -> Consult:
     """The consult the operator may complete now (the colleague can take the caller); refused otherwise."""
     call, colleague = _going_on(call_id, operator_id)
-    call_move(CallEvent.CONSULT_COMPLETE, _state_of(call), call_id)
+    call_move(CallEvent.CONSULT_COMPLETE, state_of(call), call_id)
     _may_take_the_caller(colleague)
     return _consult(call, colleague)
 
@@ -129,7 +114,7 @@ def complete_consult(desk: Desk, call_id: int, operator_id: int) -> int:
         call, colleague = _going_on(call_id, operator_id)
         # the PBX may report the hand-over first (AgentComplete, reason transfer: transferred, to nobody named)
         if not (call.status == CallStatus.TRANSFERRED and call.wrapped_at is None and not call.transferred_to):
-            call_move(CallEvent.CONSULT_COMPLETE, _state_of(call), call_id)
+            call_move(CallEvent.CONSULT_COMPLETE, state_of(call), call_id)
         roster.move(desk, colleague.id, OperatorEvent.ANSWER)
         onward = hand_over(desk, call, call.operator, colleague.login, call.consult_note, consulted=True)
         audit.record(desk, call.operator.login, "call", call_id, "consult_complete",
@@ -143,6 +128,6 @@ def return_from_consult(desk: Desk, call_id: int, operator_id: int) -> None:
     wrap-up), audited."""
     with database.atomic():
         call, colleague = _going_on(call_id, operator_id)
-        call_move(CallEvent.CONSULT_RETURN, _state_of(call), call_id)
+        call_move(CallEvent.CONSULT_RETURN, state_of(call), call_id)
         Call.update(consult_with="", consult_note="").where(Call.id == call_id).execute()
         audit.record(desk, call.operator.login, "call", call_id, "consult_return", before={"with": colleague.login})

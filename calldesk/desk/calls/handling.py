@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from calldesk.desk import audit
-from calldesk.desk.calls.states import CallEvent, CallStatus, OperatorEvent, call_move, call_state
+from calldesk.desk.calls.states import CallEvent, CallState, CallStatus, OperatorEvent, call_move, call_state
 from calldesk.desk.calls.wrap_up_limit import left_unfinished, wrap_up_ends_at, wrap_up_is_over
 from calldesk.desk.clients.notes import add_note, discard_draft
 from calldesk.desk.context import Desk
@@ -83,7 +83,8 @@ def live_call_of(desk: Desk, operator_id: int) -> LiveCall | None:
     return live
 
 
-def _own_call(call_id: int, operator_id: int) -> Call:
+def own_call(call_id: int, operator_id: int) -> Call:
+    """The operator's own call: refused in one line if there is no such call, or it is someone else's."""
     call = Call.get_or_none(Call.id == call_id)
     if call is None:
         raise NotFound(_("call {call} does not exist").format(call=call_id))
@@ -101,15 +102,16 @@ def record_script_steps(call_id: int, steps: frozenset[str] | set[str]) -> None:
     Call.update(script_steps=",".join(sorted(steps))).where(Call.id == call_id).execute()
 
 
-def _state_of(call: Call):
+def state_of(call: Call) -> CallState:
+    """Where a stored call stands in the state machine (desk/calls/states.py)."""
     return call_state(call.status, call.offered_to, call.wrapped_at, call.consult_with)
 
 
 def end_call(desk: Desk, call_id: int, operator_id: int) -> None:
     """Hang up; the operator goes to wrap-up. A call already ended has moved on: nothing changes."""
     with database.atomic():
-        call = _own_call(call_id, operator_id)
-        if call_move(CallEvent.HANG_UP, _state_of(call), call_id) is None:
+        call = own_call(call_id, operator_id)
+        if call_move(CallEvent.HANG_UP, state_of(call), call_id) is None:
             return
         Call.update(status=CallStatus.COMPLETED, ended_at=desk.clock.now()).where(Call.id == call_id).execute()
         roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
@@ -122,8 +124,8 @@ def transfer_call(desk: Desk, call_id: int, operator_id: int, target: str, note:
     if department is None and target_operator is None:
         raise DeskError(_("no department or operator called {target}").format(target=repr(target)))
     with database.atomic():
-        call = _own_call(call_id, operator_id)
-        call_move(CallEvent.TRANSFER, _state_of(call), call_id)
+        call = own_call(call_id, operator_id)
+        call_move(CallEvent.TRANSFER, state_of(call), call_id)
         onward = hand_over(desk, call, Operator.get_by_id(operator_id), target, note)
         roster.move(desk, operator_id, OperatorEvent.CALL_ENDED)
     return onward
@@ -180,8 +182,8 @@ def wrap_up(desk: Desk, call_id: int, operator_id: int, disposition: str, note: 
     if disposition not in desk.config.dispositions:
         raise DeskError(_("disposition {disposition} is not in the config").format(disposition=repr(disposition)))
     with database.atomic():
-        call = _own_call(call_id, operator_id)
-        if call_move(CallEvent.WRAP_UP, _state_of(call), call_id) is not None:
+        call = own_call(call_id, operator_id)
+        if call_move(CallEvent.WRAP_UP, state_of(call), call_id) is not None:
             now = desk.clock.now()
             ends = wrap_up_ends_at(desk, call.queue, call.ended_at)
             late = ends is not None and ends < now  # its time ran out before anyone closed it
