@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from calldesk.cli import main
+from calldesk.store.backup import as_of_version
 from calldesk.store.database import make_database, open_database
 from calldesk.store.errors import StoreError
 from calldesk.store.migrations import LATEST_VERSION, MIGRATIONS, current_version
@@ -129,3 +130,18 @@ def test_a_database_newer_than_this_calldesk_is_refused_with_a_clear_message(des
         open_database(db_url)
     _, out, _ = command("--db", db_url, "db", "status")
     assert f"version {LATEST_VERSION + 1}, newer than this calldesk" in out
+
+
+def test_a_command_on_an_older_database_says_in_one_line_that_it_upgrades_it_first(command, tmp_path):
+    path = tmp_path / "older.db"
+    db = open_database(f"sqlite:///{path}")
+    as_of_version(db, 7)  # as a calldesk of schema version 7 left it
+    SchemaVersion.delete().where(SchemaVersion.version > 7).execute()
+    db.close()
+
+    status, out, err = command("--db", str(path), "db", "upgrade")
+
+    assert status == 0 and out == f"schema upgraded from version 7 to {LATEST_VERSION}\n"
+    assert err == (f"calldesk: upgrading the database from schema version 7 to {LATEST_VERSION}: on a desk with "
+                   "millions of calls this takes minutes; consoles starting meanwhile wait for it\n")
+    assert command("--db", str(path), "db", "status")[2] == ""  # up to date: nothing more to say

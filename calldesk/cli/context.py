@@ -107,8 +107,13 @@ def open_desk(args: argparse.Namespace, url: str | None = None, *, existing: boo
     if existing and file is not None and not file.exists():
         raise CommandError(f"no database at {file}: check --db (the console or `calldesk db upgrade` makes one)")
     with desk_errors():
-        open_database(url, file_group=config.file_group)
+        open_database(url, file_group=config.file_group, announce=tell_on_stderr)
     return Desk(config)
+
+
+def tell_on_stderr(line: str) -> None:
+    """A word about long work before it starts, where the user reads the command's messages."""
+    print(f"calldesk: {line}", file=sys.stderr, flush=True)
 
 
 BAR_WIDTH = 30

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from calldesk.cli.context import CommandError, config_from, database_url, desk_errors
+from calldesk.cli.context import CommandError, config_from, database_url, desk_errors, tell_on_stderr
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -94,7 +94,8 @@ def run_upgrade(args: argparse.Namespace) -> int:
     url = database_url(args, config)
     with desk_errors():
         before = current_version(open_database(url, upgrade=False, file_group=config.file_group))
-        db = open_database(url)  # migrates under the lock: consoles starting meanwhile wait, then find it done
+        # migrates under the lock: consoles starting meanwhile wait, then find it done
+        db = open_database(url, announce=tell_on_stderr)
         after = current_version(db)
     if after == before:
         print(f"schema already at version {after}: nothing to do")

@@ -6,7 +6,7 @@ import grp
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import ParseResult, parse_qs, parse_qsl, unquote, urlparse
@@ -153,9 +153,10 @@ def create_private(path: Path, group: str = "") -> None:
         os.close(fd)
 
 
-def open_database(url: str, *, upgrade: bool = True, file_group: str = "") -> Database:
-    """Connect, bind the models to the database and bring the schema up to date. A new SQLite file is its owner's
-    alone, or shared with ``file_group``."""
+def open_database(url: str, *, upgrade: bool = True, file_group: str = "",
+                  announce: Callable[[str], None] | None = None) -> Database:
+    """Connect, bind the models to the database and bring the schema up to date (``announce``: told in one line
+    before an existing schema is upgraded). A new SQLite file is its owner's alone, or shared with ``file_group``."""
     db = make_database(url)
     database.initialize(db)
     try:
@@ -163,7 +164,7 @@ def open_database(url: str, *, upgrade: bool = True, file_group: str = "") -> Da
             create_private(Path(db.database), file_group)
         _connect(db)
         if upgrade:
-            migrate(db)
+            migrate(db, announce)
     except OSError as exc:  # creating the SQLite file: a folder not writable, a name too long
         raise StoreError(f"database {describe(url)}: cannot create the file ({exc.strerror})") from None
     except Exception as exc:

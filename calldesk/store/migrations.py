@@ -301,8 +301,9 @@ def current_version(db: Database) -> int:
     return row.version if row else 0
 
 
-def migrate(db: Database) -> int:
-    """Apply every missing step; returns the version the schema is at."""
+def migrate(db: Database, announce: Callable[[str], None] | None = None) -> int:
+    """Apply every missing step; returns the version the schema is at. ``announce`` is told in one line before an
+    existing database is upgraded, which can take minutes on millions of calls (migration 8)."""
     with db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic():
         if not isinstance(db, SqliteDatabase):
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_ID,))
@@ -312,6 +313,9 @@ def migrate(db: Database) -> int:
                 f"the database is at schema version {version}, newer than this calldesk ({LATEST_VERSION}): "
                 "upgrade calldesk"
             )
+        if announce is not None and 1 <= version < LATEST_VERSION:
+            announce(f"upgrading the database from schema version {version} to {LATEST_VERSION}: on a desk with "
+                     "millions of calls this takes minutes; consoles starting meanwhile wait for it")
         for step_version, step in MIGRATIONS:
             if step_version > version:
                 step(db)
