@@ -660,12 +660,13 @@ def load_config(path: Path | str | None = None, language: str | None = None) -> 
         top = reader.mapping(root, "(top level)")
         for name, (knode, vnode) in top.items():
             values.update(_read_key(reader, name, knode, vnode))
-        if "queue_members" in top:  # checked once every key is read: the departments may come after it
-            departments = values.get("departments", Config._field_defaults["departments"])
-            _check_member_queues(reader, top["queue_members"][1], departments)
-        if "wrap_up_seconds_by_queue" in top:  # after every key too, for the same reason
-            departments = values.get("departments", Config._field_defaults["departments"])
-            _check_wrap_up_queues(reader, top["wrap_up_seconds_by_queue"][1], departments)
+        # checked once every key is read: the departments may come after the keys naming their queues
+        departments = values.get("departments", Config._field_defaults["departments"])
+        if "queue_members" in top:
+            _check_owned_queues(reader, _member_queue_nodes(top["queue_members"][1]), departments)
+        if "wrap_up_seconds_by_queue" in top:
+            _check_owned_queues(reader, _keys_of(top["wrap_up_seconds_by_queue"][1], "wrap_up_seconds_by_queue"),
+                                departments)
     return _with_language_defaults(values, language)
 
 
@@ -811,15 +812,6 @@ def _seconds_or_none(reader: _Reader, node: yaml.Node, key: str) -> float:
     return seconds
 
 
-def _check_wrap_up_queues(reader: _Reader, node: yaml.Node, departments: tuple[Department, ...]) -> None:
-    """Every queue given its own wrap-up limit is one a department owns: a typo would leave the queue the desk's."""
-    known = [q for d in departments for q in d.queues]
-    for queue_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
-        if str(queue_node.value) not in known:
-            raise reader.fail(queue_node, f"wrap_up_seconds_by_queue.{queue_node.value}",
-                              f"no department owns this queue (known: {', '.join(known)})")
-
-
 PRIORITY_MAX = 99  # the lowest priority a queue member can have (the highest number)
 
 
@@ -844,18 +836,26 @@ def _read_queue_members(reader: _Reader, node: yaml.Node) -> Mapping[str, Mappin
     return MappingProxyType(members)
 
 
-def _check_member_queues(reader: _Reader, node: yaml.Node, departments: tuple[Department, ...]) -> None:
-    """Every queue named under queue_members is one a department owns: a typo would route nobody to it."""
+def _keys_of(node: yaml.Node, key: str) -> list[tuple[yaml.Node, str]]:
+    """A mapping's key nodes, each with its dotted key for a message; none for a node that is no mapping."""
+    return [(k, f"{key}.{k.value}") for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+
+
+def _member_queue_nodes(node: yaml.Node) -> list[tuple[yaml.Node, str]]:
+    """The queues named under queue_members, each login's."""
+    logins = node.value if isinstance(node, yaml.MappingNode) else []
+    return [queue for login_node, queues_node in logins
+            for queue in _keys_of(queues_node, f"queue_members.{login_node.value}")]
+
+
+def _check_owned_queues(reader: _Reader, queues: list[tuple[yaml.Node, str]],
+                        departments: tuple[Department, ...]) -> None:
+    """Every queue named (queue_members, wrap_up_seconds_by_queue) is one a department owns: a typo would route
+    nobody to it, or leave it the desk's wrap-up time."""
     known = [q for d in departments for q in d.queues]
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for login_node, queues_node in node.value:
-        if not isinstance(queues_node, yaml.MappingNode):
-            continue
-        for queue_node, _ in queues_node.value:
-            if str(queue_node.value) not in known:
-                raise reader.fail(queue_node, f"queue_members.{login_node.value}.{queue_node.value}",
-                                  f"no department owns this queue (known: {', '.join(known)})")
+    for queue_node, key in queues:
+        if str(queue_node.value) not in known:
+            raise reader.fail(queue_node, key, f"no department owns this queue (known: {', '.join(known)})")
 
 
 def _read_str_map_nodes(
