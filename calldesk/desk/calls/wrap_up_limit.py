@@ -84,7 +84,7 @@ def close_wrap_up_if_over(desk: Desk, operator_id: int) -> list[int]:
     return closed
 
 
-def shortest_limit(desk: Desk) -> float | None:
+def _shortest_limit(desk: Desk) -> float | None:
     """The shortest wrap-up any queue allows: an operator in wrap-up for less has time left whatever the call."""
     limits = [s for s in (desk.config.wrap_up_seconds, *desk.config.wrap_up_seconds_by_queue.values()) if s]
     return min(limits) if limits else None
@@ -93,7 +93,7 @@ def shortest_limit(desk: Desk) -> float | None:
 def close_wrap_ups_over(desk: Desk) -> list[int]:
     """Every operator's wrap-up whose time has run out, closed: a console's periodic check, for the operators whose
     console is closed. Only operators in wrap-up for longer than the shortest limit are looked at."""
-    shortest = shortest_limit(desk)
+    shortest = _shortest_limit(desk)
     if shortest is None:
         return []
     since = Operator.state_since.db_value(desk.clock.now() - timedelta(seconds=shortest))

@@ -12,7 +12,7 @@ from calldesk.desk.callbacks.lateness import overdue_condition
 from calldesk.desk.callbacks.status import CallbackStatus
 from calldesk.desk.calls.queue import QueueReader, is_late, rings_heard, waiting_calls
 from calldesk.desk.calls.states import CallStatus, OperatorState
-from calldesk.desk.calls.wrap_up_limit import close_wrap_ups_over, shortest_limit, wrap_up_ends_at
+from calldesk.desk.calls.wrap_up_limit import close_wrap_ups_over, wrap_up_ends_at
 from calldesk.desk.context import Desk
 from calldesk.desk.stats.grouping import count_if, service_counts
 from calldesk.desk.stats.period import days_period, today
@@ -147,11 +147,8 @@ def team_snapshot(desk: Desk, waiting_limit: int = WAITING_LIMIT, reader: QueueR
     team view's own reader of the queue, which reuses the callers unchanged since its last tick."""
     now = desk.clock.now()
     moment = now.timestamp()
+    close_wrap_ups_over(desk)  # before the read: the lead sees those whose time ran out available
     operators = _OPERATORS.rows()
-    shortest = shortest_limit(desk)
-    if shortest is not None and any(state == OperatorState.WRAP_UP and since is not None and moment - since >= shortest
-                                    for *_, state, _, since in operators) and close_wrap_ups_over(desk):
-        operators = _OPERATORS.rows()
     live = _live_calls(desk, operators)
     people = []
     for operator_id, login, name, department, role, state, reason, since in operators:

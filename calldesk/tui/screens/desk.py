@@ -157,8 +157,7 @@ class DeskScreen(Screen):
         self.query_one(MyCallbacks).tick(now)
         self._show_notices(now)
         self._paint_status()
-        ends = self.status.wrap_up_ends
-        if ends is not None and ends <= now and not self.console.offline and not self._closing_wrap_up:
+        if self._wrap_up_ran_out(now) and not self.console.offline and not self._closing_wrap_up:
             self.end_wrap_up_on_time()
 
     def on_unmount(self) -> None:
@@ -272,7 +271,7 @@ class DeskScreen(Screen):
             self.live = live  # the PBX says the line went down: wrap-up, as F6 would open it
             self.notify(_("The caller hung up: choose how the call ended."), title=_("Call ended"))
             self.open_wrap_up(self._suggested_disposition)
-        elif live is None and self.live is not None and self._wrap_up_ran_out():
+        elif live is None and self.live is not None and self._wrap_up_ran_out(self.desk.clock.now()):
             await self._wrap_up_time_over()  # another console of mine, or a lead's view, noticed it first
         elif live is None and self.live is not None and not self._wrapping_up:
             self._call_over_elsewhere()
@@ -290,9 +289,10 @@ class DeskScreen(Screen):
         if live.in_wrap_up:
             self.open_wrap_up()
 
-    def _wrap_up_ran_out(self) -> bool:
+    def _wrap_up_ran_out(self, now: datetime) -> bool:
+        """The status bar's countdown of my wrap-up has reached nought."""
         ends = self.status.wrap_up_ends
-        return ends is not None and ends <= self.desk.clock.now()
+        return ends is not None and ends <= now
 
     @work(group="wrap-up-time")
     async def end_wrap_up_on_time(self) -> None:
