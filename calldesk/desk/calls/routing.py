@@ -81,13 +81,17 @@ _OPERATOR = Prepared(lambda operator_id: Operator.select(Operator.login, Operato
 
 def queues_of(desk: Desk, operator_id: int) -> tuple[Membership, ...]:
     """The queues an operator answers, priority 0 first; EVERY_QUEUE (empty) when none."""
-    if rows := _STORED_QUEUES.rows(operator_id=operator_id):
-        return _in_order(rows)
+    return _login_and_queues(desk, operator_id)[1]
+
+
+def _login_and_queues(desk: Desk, operator_id: int) -> tuple[str, tuple[Membership, ...]]:
     found = _OPERATOR.rows(operator_id=operator_id)
     if not found:
         raise NotFound(_("operator {operator} does not exist").format(operator=operator_id))
     [(login, department)] = found
-    return configured_queues(desk.config, login, department)
+    if rows := _STORED_QUEUES.rows(operator_id=operator_id):
+        return login, _in_order(rows)
+    return login, configured_queues(desk.config, login, department)
 
 
 # Each read walks the ringing calls in the order of an index and stops at its limit: one ORDER BY over the
@@ -106,9 +110,8 @@ def next_calls(desk: Desk, operator_id: int, limit: int = 20) -> list[int]:
     """The ringing calls F2 tries for this operator, in turn: any call offered to them by name first (a colleague's
     transfer, the PBX ringing their phone), then their queues by priority, longest waiting first within each; every
     queue, longest waiting first, for an operator in none."""
-    members = queues_of(desk, operator_id)
-    me = _OPERATOR.rows(operator_id=operator_id)
-    found = [call_id for (call_id,) in _OFFERED_TO.rows(login=me[0][0], limit=limit)] if me else []
+    login, members = _login_and_queues(desk, operator_id)
+    found = [call_id for (call_id,) in _OFFERED_TO.rows(login=login, limit=limit)]
     levels = sorted({m.priority for m in members})
     reads = [_ANY_QUEUE.rows(limit=limit)] if not members else (
         _OF_QUEUES.rows(queues=[m.queue for m in members if m.priority == level], limit=limit) for level in levels)
